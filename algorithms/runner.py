@@ -1,0 +1,112 @@
+"""The one loop that runs an algorithm on a benchmark: ask, answer repeats from a cache,
+query new architectures, tell, and record one row per proposal.
+
+A run is a pure function of (benchmark, spec, seed, budget): the algorithm and the benchmark
+each get a child stream of ``numpy.random.SeedSequence(seed)``, and nothing reads the clock
+for control (``algo_s`` only measures).
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark, Result
+
+from . import base
+
+#: columns of a run's table, in order (see DESIGN.md, "Results")
+COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s")
+
+
+@dataclass
+class RunResult:
+    benchmark: str
+    spec: str
+    seed: int
+    budget: int
+    status: str = "running"  # budget | exhausted | stuck | failed
+    error: str = ""
+    wall_s: float = 0.0
+    rows: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+
+    @property
+    def samples(self) -> int:
+        return self.rows["step"][-1] if self.rows["step"] else 0
+
+
+def arch_str(arch: Arch) -> str:
+    return "-".join(map(str, arch))
+
+
+def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats: int = 1000) -> RunResult:
+    """Run ``spec`` on ``benchmark`` until ``budget`` distinct architectures have been evaluated.
+
+    Ends early with status ``exhausted`` (the algorithm returned None, or the space is used
+    up), ``stuck`` (``max_repeats`` proposals in a row were repeats) or ``failed`` (an
+    exception; its message is recorded and the rows so far are kept).
+    """
+    out = RunResult(benchmark.name, spec, seed, budget)
+    algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)
+    bench_rng = np.random.default_rng(bench_ss)
+    rows = out.rows
+    cache: dict[Arch, Result] = {}
+    size = len(benchmark) if benchmark.all_archs() is not None else None
+    best = -np.inf
+    repeats = 0
+    start = time.perf_counter()
+    try:
+        t0 = time.perf_counter()
+        algo = base.make(spec, benchmark, np.random.default_rng(algo_ss))
+        algo_s = time.perf_counter() - t0
+        while len(cache) < budget:
+            if size is not None and len(cache) >= size:
+                out.status = "exhausted"
+                break
+            t0 = time.perf_counter()
+            arch = algo.ask()
+            algo_s += time.perf_counter() - t0
+            if arch is None:
+                out.status = "exhausted"
+                break
+            arch = tuple(int(a) for a in arch)
+            result = cache.get(arch)
+            cached = result is not None
+            if cached:
+                repeats += 1
+            else:
+                if not benchmark.is_valid(arch):
+                    raise ValueError(f"algorithm proposed an invalid architecture {arch}")
+                repeats = 0
+                result = benchmark.query(arch, bench_rng)
+                cache[arch] = result
+                best = max(best, result.valid)
+            t0 = time.perf_counter()
+            algo.tell(arch, result)
+            algo_s += time.perf_counter() - t0
+            rows["step"].append(len(cache))
+            rows["proposal"].append(len(rows["proposal"]) + 1)
+            rows["arch"].append(arch_str(arch))
+            rows["valid"].append(result.valid)
+            rows["test"].append(result.test)
+            rows["cost_s"].append(0.0 if cached else result.cost_s)
+            rows["cached"].append(cached)
+            rows["best_valid"].append(best)
+            rows["algo_s"].append(algo_s)
+            if repeats >= max_repeats:
+                out.status = "stuck"
+                out.error = f"{max_repeats} repeated proposals in a row"
+                break
+        else:
+            out.status = "budget"
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # recorded, not raised: one bad run must not stop a grid
+        out.status = "failed"
+        out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        out.traceback = traceback.format_exc()  # type: ignore[attr-defined]
+    out.wall_s = time.perf_counter() - start
+    return out

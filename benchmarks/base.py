@@ -1,0 +1,118 @@
+"""The benchmark interface: a space of categorical decisions and an oracle that answers queries.
+
+An architecture is a hashable tuple of ints (`Arch`), decision ``i`` taking a value in
+``range(benchmark.choices[i])``. Validity and canonical form are the benchmark's business:
+``is_valid``, ``sample`` and ``all_archs`` only ever return valid, canonical architectures.
+Only ``query`` is charged by the runner; everything else is free (as in the nasbench API).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+Arch = tuple[int, ...]
+
+
+class BenchmarkError(Exception):
+    """A user-facing error about a benchmark (unknown name, missing or corrupt data); one line."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer to one query. ``valid`` is what searches maximise; ``test`` only reports."""
+
+    valid: float
+    test: float | None = None
+    cost_s: float = 0.0
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Thresholds on ``valid`` used by the analysis only, never by an algorithm."""
+
+    optimum: float
+    top0_1: float
+    top1: float
+
+    @classmethod
+    def from_values(cls, values: np.ndarray) -> "Targets":
+        v = np.sort(np.asarray(values, dtype=float))[::-1]
+        n = len(v)
+        # top-q% threshold = value of the ceil(q*n)-th best architecture
+        return cls(float(v[0]), float(v[max(1, int(np.ceil(n * 0.001))) - 1]),
+                   float(v[max(1, int(np.ceil(n * 0.01))) - 1]))
+
+
+class Benchmark:
+    """Base class with generic implementations; subclasses set ``name``, ``choices``, ``objective``
+    and implement ``query`` (and ``all_archs`` when enumerable, ``is_valid`` when constrained)."""
+
+    name: str = ""
+    choices: tuple[int, ...] = ()
+    objective: str = "validation accuracy"
+    #: known bounds of ``valid`` (used to scale e.g. UCB constants); (0, 100) for percent tables
+    value_range: tuple[float, float] = (0.0, 1.0)
+
+    # ----- the space -------------------------------------------------------------------
+    def is_valid(self, arch: Sequence[int]) -> bool:
+        return len(arch) == len(self.choices) and all(
+            isinstance(a, (int, np.integer)) and 0 <= a < c for a, c in zip(arch, self.choices))
+
+    def all_archs(self) -> np.ndarray | None:
+        """Every valid canonical architecture as an (N, d) int array, or None if not enumerable."""
+        return None
+
+    def __len__(self) -> int:
+        archs = self.all_archs()
+        return len(archs) if archs is not None else int(np.prod(self.choices, dtype=float))
+
+    def sample(self, rng: np.random.Generator) -> Arch:
+        archs = self.all_archs()
+        if archs is not None:
+            return tuple(int(a) for a in archs[rng.integers(len(archs))])
+        for _ in range(10_000):
+            arch = tuple(int(rng.integers(c)) for c in self.choices)
+            if self.is_valid(arch):
+                return self.canonical(arch)
+        raise BenchmarkError(f"{self.name}: could not sample a valid architecture in 10,000 tries")
+
+    def canonical(self, arch: Sequence[int]) -> Arch:
+        """The canonical representative of ``arch`` (identity unless the space has isomorphisms)."""
+        return tuple(int(a) for a in arch)
+
+    def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
+        """Change one decision to another value, keeping the result valid (and canonical)."""
+        moves = [(i, v) for i, c in enumerate(self.choices) for v in range(c) if v != arch[i]]
+        for k in rng.permutation(len(moves)):
+            i, v = moves[k]
+            child = arch[:i] + (v,) + arch[i + 1:]
+            if self.is_valid(child):
+                child = self.canonical(child)
+                if child != arch:
+                    return child
+        return arch
+
+    def encode(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+        """One-hot encoding of every decision: an (N, sum(choices)) float32 matrix."""
+        a = np.asarray(archs, dtype=np.int64).reshape(-1, len(self.choices))
+        offsets = np.concatenate([[0], np.cumsum(self.choices)[:-1]])
+        out = np.zeros((len(a), int(sum(self.choices))), dtype=np.float32)
+        rows = np.arange(len(a))[:, None]
+        out[rows, a + offsets] = 1.0
+        return out
+
+    # ----- the oracle ------------------------------------------------------------------
+    def query(self, arch: Arch, rng: np.random.Generator | None = None) -> Result:
+        """Answer one query. ``rng`` is the run's stream for benchmarks with noisy answers."""
+        raise NotImplementedError
+
+    def targets(self) -> Targets | None:
+        """Optimum and top-0.1% / top-1% thresholds of ``valid`` (tables only)."""
+        return None
+
+    def describe(self) -> str:
+        return f"{len(self):,} archs" if self.all_archs() is not None else f"~{len(self):.3g} encodings"
