@@ -33,6 +33,8 @@ _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
 _NEEDS: dict[str, Callable[[], str | None]] = {}
 _LOADED = False
+#: modules of this package that hold the harness, not algorithms
+_INFRASTRUCTURE = ("base", "runner", "experiment", "results", "presets", "commands", "executors")
 
 
 def register(name: str, *, needs: Callable[[], str | None] | None = None) -> Callable[[type], type]:
@@ -57,7 +59,7 @@ def _load_all() -> None:
     _LOADED = True
     package = importlib.import_module("algorithms")
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base", "runner", "experiment") and not info.name.startswith("_"):
+        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
             importlib.import_module(f"algorithms.{info.name}")
 
 

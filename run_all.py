@@ -1,0 +1,97 @@
+#!/usr/bin/env python
+"""Run a grid of (benchmark x algorithm x seed) and analyse it.
+
+    python run_all.py                      # the default experiment on the embedded tables
+    python run_all.py --list               # benchmarks, algorithms and presets
+    python run_all.py --preset ablation    # LaNAS ablations
+    python run_all.py --benchmarks nb201/cifar10-valid --algorithms lanas random \\
+        --seeds 0-49 --budget 3000 --out results/mine
+
+Re-running the same command resumes: finished runs on disk are skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+#: flags that point the official benchmarks and the trained space at the user's files
+PATH_FLAGS = {"--nb201-path": "NB201_PATH", "--nats-path": "NATS_PATH", "--nb101-path": "NB101_PATH",
+              "--cifar10-path": "CIFAR10_PATH", "--trained-cache": "TRAINED_CACHE"}
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the usage block
+        raise UsageError(message)
+
+
+def parse_seeds(text: list[str]) -> list[int]:
+    """``20`` -> 0..19, ``0-99`` -> 0..99, ``1,5,9`` or several tokens -> those seeds."""
+    seeds: list[int] = []
+    for token in ",".join(text).split(","):
+        token = token.strip()
+        if re.fullmatch(r"\d+", token) and len(text) == 1 and "," not in text[0]:
+            seeds += range(int(token))
+        elif re.fullmatch(r"\d+", token):
+            seeds.append(int(token))
+        elif m := re.fullmatch(r"(\d+)-(\d+)", token):
+            lo, hi = int(m[1]), int(m[2])
+            if hi < lo:
+                raise UsageError(f"bad seed range {token!r}: the end is before the start")
+            seeds += range(lo, hi + 1)
+        else:
+            raise UsageError(f"bad seeds {token!r}: use a count (20), a range (0-99) or a list (1,5,9)")
+    if not seeds:
+        raise UsageError("no seeds given")
+    return list(dict.fromkeys(seeds))
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="run_all.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--preset", default=None, help="a named experiment (see --list); default: 'default'")
+    p.add_argument("--benchmarks", nargs="+", metavar="SPEC", help="benchmark specs, e.g. nb201/cifar10-valid")
+    p.add_argument("--algorithms", nargs="+", metavar="SPEC", help="algorithm specs, e.g. lanas:height=8,cp=0.5")
+    p.add_argument("--seeds", nargs="+", metavar="SEEDS", help="20 (= 0-19), 0-99, or 1,5,9")
+    p.add_argument("--budget", type=int, help="distinct samples per run")
+    p.add_argument("--out", type=Path, help="experiment folder (default: results/<preset>)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (with --executor dask)")
+    p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
+    p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
+    p.add_argument("-v", "--verbose", action="store_true")
+    for flag, var in PATH_FLAGS.items():
+        p.add_argument(flag, type=Path, metavar="PATH", help=f"(or ${var})")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    for flag, var in PATH_FLAGS.items():
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is not None:
+            os.environ[var] = str(value.expanduser())
+    from algorithms import commands  # deferred so that --help is instant
+    if args.list:
+        return commands.list_all(args.workers)
+    return commands.run_grid(args, parse_seeds, [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except UsageError as exc:
+        print(f"run_all.py: error: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,14 @@
+"""``run_all.py`` with the synthetic test table registered: ``python tests/cli_synthetic.py ARGS``."""
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
+import conftest  # noqa: E402,F401  (registers synthetic/linear)
+import run_all  # noqa: E402
+
+if __name__ == "__main__":
+    try:
+        sys.exit(run_all.main(sys.argv[1:]))
+    except run_all.UsageError as exc:
+        print(f"run_all.py: error: {exc}", file=sys.stderr)
+        sys.exit(2)

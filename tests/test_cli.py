@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import run_all
+from algorithms.results import read_meta, run_path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, str(ROOT / "tests" / "cli_synthetic.py")]
+
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, cwd=ROOT, **kw)
+
+
+def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> list[str]:
+    return ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", seeds,
+            "--budget", budget, "--out", str(out), "--no-analysis", *more]
+
+
+def test_parse_seeds():
+    assert run_all.parse_seeds(["3"]) == [0, 1, 2]
+    assert run_all.parse_seeds(["2-4"]) == [2, 3, 4]
+    assert run_all.parse_seeds(["1,5", "9"]) == [1, 5, 9]
+    for bad in (["5-2"], ["x"], ["-1"], [""]):
+        with pytest.raises(run_all.UsageError):
+            run_all.parse_seeds(bad)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
+    (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
+    (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
+    (["--preset", "nope"], "unknown preset"),
+    (["--budget", "ten"], "invalid int value"),
+])
+def test_bad_input_is_one_line(args, message, tmp_path):
+    p = cli(*args, "--out", str(tmp_path / "x"))
+    assert p.returncode == 2
+    assert message in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert not (tmp_path / "x" / "runs").exists()
+
+
+def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
+    out = tmp_path / "exp"
+    p = cli(*grid_args(out), "--workers", "2")
+    assert p.returncode == 0, p.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["budget"] == 50 and manifest["seeds"] == list(range(6))
+    assert manifest["benchmarks"]["synthetic/linear"]["targets"]["optimum"] == 1.0
+    files = sorted((out / "runs").rglob("*.parquet"))
+    assert len(files) == 6
+    table = pq.read_table(files[0])
+    assert table.column_names == ["step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid",
+                                  "algo_s"]
+    meta = read_meta(files[0], 50)
+    assert meta["status"] == "budget" and meta["samples"] == 50
+    before = {f: f.stat().st_mtime_ns for f in files}
+    p = cli(*grid_args(out))
+    assert "6 already on disk" in p.stderr
+    assert {f: f.stat().st_mtime_ns for f in files} == before
+
+    # a truncated file is detected and only that run is redone, with the same values
+    victim = run_path(out, "synthetic/linear", "random", 3)
+    good = pq.read_table(victim).drop(["algo_s"]).to_pydict()  # algo_s is a timing
+    victim.write_bytes(victim.read_bytes()[:100])
+    p = cli(*grid_args(out))
+    assert "5 already on disk" in p.stderr
+    assert pq.read_table(victim).drop(["algo_s"]).to_pydict() == good
+
+
+def test_another_budget_in_same_folder_is_refused(tmp_path):
+    out = tmp_path / "exp"
+    assert cli(*grid_args(out, "0-1")).returncode == 0
+    p = cli(*grid_args(out, "0-1", "60"))
+    assert p.returncode == 2 and "budget 50" in p.stderr
+
+
+def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
+    out = tmp_path / "exp"
+    # a benchmark that fails to load fails its runs, which are recorded; the grid goes on
+    from algorithms.experiment import Task, execute_task
+    from benchmarks import registry
+    from benchmarks.base import BenchmarkError
+
+    def broken():
+        raise BenchmarkError("table file is corrupt")
+    registry.register("test/broken", broken)
+    try:
+        summary = execute_task(Task("test/broken", "random", 0, 5), str(out))
+    finally:
+        registry._REGISTRY.pop("test/broken")
+    assert summary["status"] == "failed"
+    meta = read_meta(run_path(out, "test/broken", "random", 0))
+    assert meta["status"] == "failed" and meta["error"] == "BenchmarkError: table file is corrupt"
+
+
+def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
+    out = tmp_path / "exp"
+    args = grid_args(out, "0-399", "768", "--workers", "2")
+    proc = subprocess.Popen([*CLI, *args], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((out / "runs").rglob("seed-*.parquet"))) < 20:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "run the same command again" in err
+    assert not list(out.rglob("*.tmp"))
+    done = list((out / "runs").rglob("seed-*.parquet"))
+    assert 20 <= len(done) < 400
+    assert all(read_meta(f, 768) for f in done)
+    p = cli(*args)
+    assert p.returncode == 0, p.stderr
+    assert f"{len(done)} already on disk" in p.stderr
+    assert len(list((out / "runs").rglob("seed-*.parquet"))) == 400
