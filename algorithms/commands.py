@@ -112,6 +112,9 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         print(f"\ninterrupted: {progress.done} runs finished in this session, {len(tasks) - left} of {len(tasks)} "
               f"on disk; run the same command again to finish the other {left}", file=sys.stderr)
         return 130
+    except ExperimentError as exc:
+        progress.close()
+        return _fail(str(exc))
     progress.close()
     print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     for summary in progress.failed[:10]:

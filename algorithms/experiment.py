@@ -139,26 +139,41 @@ def _ignore_sigint() -> None:
 
 
 def run_local(tasks: list[Task], exp_dir: Path, workers: int,
-              on_done: Callable[[dict[str, Any]], None]) -> None:
-    """Run tasks on ``workers`` local processes (in this process when workers == 1)."""
+              on_done: Callable[[dict[str, Any]], None], max_restarts: int = 3) -> None:
+    """Run tasks on ``workers`` local processes (in this process when workers == 1).
+
+    A worker that dies (killed, out of memory) breaks the pool; the pool is rebuilt and only
+    the runs that had not finished are submitted again, up to ``max_restarts`` times.
+    """
     if workers <= 1 or len(tasks) <= 1:
         for t in tasks:
             on_done(execute_task(t, str(exp_dir)))
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
-    try:
-        futures = [pool.submit(execute_task, t, str(exp_dir)) for t in tasks]
-        for fut in as_completed(futures):
-            on_done(fut.result())
-    except BaseException:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()  # a worker mid-run loses only that run; its file is never half-written
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    left = list(tasks)
+    for attempt in range(max_restarts + 1):
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+        try:
+            futures = {pool.submit(execute_task, t, str(exp_dir)): t for t in left}
+            for fut in as_completed(futures):
+                on_done(fut.result())
+                left.remove(futures[fut])
+            pool.shutdown()
+            return
+        except BrokenProcessPool:
+            log.warning("a worker process died; restarting the pool for the %d unfinished runs", len(left))
+            pool.shutdown(wait=False, cancel_futures=True)
+            if attempt == max_restarts:
+                raise ExperimentError(f"worker processes kept dying ({max_restarts} restarts); "
+                                      f"{len(left)} runs not done; re-run the same command to resume") from None
+        except BaseException:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()  # a worker mid-run loses only that run; its file is never half-written
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 class Progress:

@@ -5,6 +5,24 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
 import conftest  # noqa: E402,F401  (registers synthetic/linear)
 import run_all  # noqa: E402
+from algorithms import base  # noqa: E402
+
+
+@base.register("test-crash-sometimes")
+class CrashSometimes:
+    """Raises in ask() for about half the seeds (the rng decides), to test failure recording."""
+
+    def __init__(self, benchmark, rng):
+        self.benchmark, self.rng = benchmark, rng
+        self.crash = bool(rng.integers(2))
+
+    def ask(self):
+        if self.crash:
+            raise RuntimeError("deliberate failure")
+        return self.benchmark.sample(self.rng)
+
+    def tell(self, arch, result):
+        pass
 
 if __name__ == "__main__":
     try:
