@@ -27,6 +27,9 @@ PATH_FLAGS = {"--nb201-path": "NB201_PATH", "--nats-path": "NATS_PATH", "--nb101
               "--cifar10-path": "CIFAR10_PATH", "--trained-cache": "TRAINED_CACHE"}
 
 
+MAX_SEEDS = 100_000
+
+
 class UsageError(Exception):
     pass
 
@@ -42,6 +45,8 @@ def parse_seeds(text: list[str]) -> list[int]:
     for token in ",".join(text).split(","):
         token = token.strip()
         if re.fullmatch(r"\d+", token) and len(text) == 1 and "," not in text[0]:
+            if int(token) > MAX_SEEDS:
+                raise UsageError(f"{token} seeds is more than the {MAX_SEEDS:,} this harness accepts in one command")
             seeds += range(int(token))
         elif re.fullmatch(r"\d+", token):
             seeds.append(int(token))
@@ -49,11 +54,15 @@ def parse_seeds(text: list[str]) -> list[int]:
             lo, hi = int(m[1]), int(m[2])
             if hi < lo:
                 raise UsageError(f"bad seed range {token!r}: the end is before the start")
+            if hi - lo >= MAX_SEEDS:
+                raise UsageError(f"seed range {token!r} is longer than {MAX_SEEDS:,} seeds")
             seeds += range(lo, hi + 1)
         else:
             raise UsageError(f"bad seeds {token!r}: use a count (20), a range (0-99) or a list (1,5,9)")
     if not seeds:
         raise UsageError("no seeds given")
+    if len(seeds) > MAX_SEEDS:
+        raise UsageError(f"{len(seeds):,} seeds is more than the {MAX_SEEDS:,} this harness accepts in one command")
     return list(dict.fromkeys(seeds))
 
 
@@ -68,6 +77,9 @@ def build_parser() -> Parser:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (with --executor dask)")
+    p.add_argument("--parallel", type=int, default=1, metavar="K",
+                   help="evaluate K proposals of a run at once (with --executor dask: as separate tasks, "
+                        "one GPU each on the trained space); the history depends on K")
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
     p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
     p.add_argument("-v", "--verbose", action="store_true")

@@ -12,6 +12,7 @@ from benchmarks.base import BenchmarkError
 from benchmarks.spec import SpecError
 
 from . import base as algorithms
+from .results import clean_temporaries
 from .experiment import ExperimentError, Progress, grid, pending, run_local, write_manifest
 from .presets import PRESETS, estimate_s
 
@@ -90,7 +91,10 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         out = args.out or ROOT / "results" / (args.preset or ("default" if not (args.benchmarks or args.algorithms
                                                                                or args.seeds or args.budget)
                                                               else "custom"))
-        tasks = grid(bench_specs, list(dict.fromkeys(algo_specs)), seeds, budget)
+        if args.parallel < 1:
+            return _fail(f"bad --parallel {args.parallel}: it must be at least 1")
+        tasks = grid(bench_specs, list(dict.fromkeys(algo_specs)), seeds, budget, args.parallel,
+                     remote_eval=args.executor == "dask" and args.parallel > 1)
         write_manifest(out, tasks, command)
     except (SpecError, BenchmarkError, ExperimentError, OSError) as exc:
         return _fail(str(exc).splitlines()[0])
@@ -116,6 +120,7 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         progress.close()
         return _fail(str(exc))
     progress.close()
+    clean_temporaries(out)  # a worker killed while writing leaves its temporary behind
     print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     for summary in progress.failed[:10]:
         t = summary["task"]

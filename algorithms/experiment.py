@@ -38,11 +38,14 @@ class Task:
     seed: int
     budget: int
     save_partition: bool = False
+    parallel: int = 1  # proposals evaluated at once (see runner.run)
+    remote_eval: bool = False  # evaluate them as Dask tasks (one GPU each on the trained space)
 
 
-def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int) -> list[Task]:
+def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int,
+         parallel: int = 1, remote_eval: bool = False) -> list[Task]:
     seeds = list(seeds)
-    return [Task(b, a, s, budget, save_partition=(s == seeds[0]))
+    return [Task(b, a, s, budget, save_partition=(s == seeds[0]), parallel=parallel, remote_eval=remote_eval)
             for b in bench_specs for a in algo_specs for s in seeds]
 
 
@@ -55,7 +58,11 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
         result = RunResult(task.benchmark, task.spec, task.seed, task.budget, status="failed",
                            error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
     else:
-        result = run(bench, task.spec, task.seed, task.budget)
+        evaluate = None
+        if task.remote_eval:
+            from .executors import dask_evaluate
+            evaluate = dask_evaluate
+        result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
     partition = values = None
     if (task.save_partition and hasattr(result.algorithm, "partition")
             and getattr(bench, "valid", None) is not None and bench.all_archs() is not None):
@@ -113,6 +120,7 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None
     manifest = {
         "command": command, "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "budget": budget,
+        "parallel": tasks[0].parallel if tasks else 1,
         "seeds": sorted(set(old.get("seeds", [])) | {t.seed for t in tasks}),
         "algorithms": list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks])),
         "benchmarks": info, "versions": _versions(), "revision": _revision(),

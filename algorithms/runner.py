@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -44,12 +44,40 @@ def arch_str(arch: Arch) -> str:
     return "-".join(map(str, arch))
 
 
-def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats: int = 1000) -> RunResult:
+def _propose(algo: Any, k: int) -> list[Arch]:
+    if k == 1 or not hasattr(algo, "ask_batch"):
+        archs = []
+        for _ in range(k):
+            arch = algo.ask()
+            if arch is None:
+                break
+            archs.append(arch)
+    else:
+        archs = list(algo.ask_batch(k) or [])
+    return [tuple(int(a) for a in arch) for arch in archs]
+
+
+def query_here(benchmark: Benchmark, archs: list[Arch], seeds: list[int]) -> list[Result]:
+    """Evaluate a batch in this process (the default ``evaluate`` of a parallel run)."""
+    return [benchmark.query(a, np.random.default_rng(s)) for a, s in zip(archs, seeds)]
+
+
+Evaluate = Callable[[Benchmark, list[Arch], list[int]], list[Result]]
+
+
+def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats: int = 1000,
+        parallel: int = 1, evaluate: Evaluate | None = None) -> RunResult:
     """Run ``spec`` on ``benchmark`` until ``budget`` distinct architectures have been evaluated.
 
     Ends early with status ``exhausted`` (the algorithm returned None, or the space is used
     up), ``stuck`` (``max_repeats`` proposals in a row were repeats) or ``failed`` (an
     exception; its message is recorded and the rows so far are kept).
+
+    With ``parallel=K`` the algorithm proposes K architectures at a time (``ask_batch`` when it
+    has one), the new ones are evaluated together by ``evaluate`` (e.g. on several GPUs through
+    Dask; default: here, one after another), each with its own seed drawn in order from the
+    run's benchmark stream, and then told in proposal order; so the history depends on K but
+    not on where or in which order the evaluations ran.
     """
     out = RunResult(benchmark.name, spec, seed, budget)
     algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)
@@ -64,45 +92,51 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
         t0 = time.perf_counter()
         algo = out.algorithm = base.make(spec, benchmark, np.random.default_rng(algo_ss))
         algo_s = time.perf_counter() - t0
-        while len(cache) < budget:
+        while len(cache) < budget and out.status == "running":
             if size is not None and len(cache) >= size:
                 out.status = "exhausted"
                 break
             t0 = time.perf_counter()
-            arch = algo.ask()
+            proposals = _propose(algo, min(parallel, budget - len(cache)))
             algo_s += time.perf_counter() - t0
-            if arch is None:
+            if not proposals:
                 out.status = "exhausted"
                 break
-            arch = tuple(int(a) for a in arch)
-            result = cache.get(arch)
-            cached = result is not None
-            if cached:
-                repeats += 1
-            else:
+            new = [a for a in dict.fromkeys(proposals) if a not in cache]
+            for arch in new:
                 if not benchmark.is_valid(arch):
                     raise ValueError(f"algorithm proposed an invalid architecture {arch}")
-                repeats = 0
-                result = benchmark.query(arch, bench_rng)
-                cache[arch] = result
-                best = max(best, result.valid)
-            t0 = time.perf_counter()
-            algo.tell(arch, result)
-            algo_s += time.perf_counter() - t0
-            rows["step"].append(len(cache))
-            rows["proposal"].append(len(rows["proposal"]) + 1)
-            rows["arch"].append(arch_str(arch))
-            rows["valid"].append(result.valid)
-            rows["test"].append(result.test)
-            rows["cost_s"].append(0.0 if cached else result.cost_s)
-            rows["cached"].append(cached)
-            rows["best_valid"].append(best)
-            rows["algo_s"].append(algo_s)
-            if repeats >= max_repeats:
-                out.status = "stuck"
-                out.error = f"{max_repeats} repeated proposals in a row"
-                break
-        else:
+            if parallel == 1:
+                results = [benchmark.query(a, bench_rng) for a in new]
+            else:
+                seeds = [int(s) for s in bench_rng.integers(2**63 - 1, size=len(new))]
+                results = (evaluate or query_here)(benchmark, new, seeds)
+            fresh = dict(zip(new, results))
+            for arch in proposals:
+                cached = arch not in fresh or arch in cache
+                result = cache.setdefault(arch, fresh.get(arch))
+                if cached:
+                    repeats += 1
+                else:
+                    repeats = 0
+                    best = max(best, result.valid)
+                t0 = time.perf_counter()
+                algo.tell(arch, result)
+                algo_s += time.perf_counter() - t0
+                rows["step"].append(len(cache) if not cached else rows["step"][-1] if rows["step"] else 0)
+                rows["proposal"].append(len(rows["proposal"]) + 1)
+                rows["arch"].append(arch_str(arch))
+                rows["valid"].append(result.valid)
+                rows["test"].append(result.test)
+                rows["cost_s"].append(0.0 if cached else result.cost_s)
+                rows["cached"].append(cached)
+                rows["best_valid"].append(best)
+                rows["algo_s"].append(algo_s)
+                if repeats >= max_repeats:
+                    out.status = "stuck"
+                    out.error = f"{max_repeats} repeated proposals in a row"
+                    break
+        if out.status == "running":
             out.status = "budget"
     except KeyboardInterrupt:
         raise

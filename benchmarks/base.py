@@ -8,7 +8,6 @@ Only ``query`` is charged by the runner; everything else is free (as in the nasb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -27,7 +26,7 @@ class Result:
     valid: float
     test: float | None = None
     cost_s: float = 0.0
-    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,199 @@
+"""LaNAS's search tree: a full binary tree of learned linear splits (Wang et al., TPAMI, Sec. 3).
+
+Nodes are stored in heap order as in the release (``MCTS.py``): node ``j`` has children
+``2j+1`` (the good child, listed first) and ``2j+2`` (the bad child); nodes ``0..n_int-1``
+are internal, the rest are leaves. Leaf ``k`` is node ``n_int + k``, so leaves are numbered in
+breadth-first order, leaf 0 is the all-good path and the bits of ``k`` (most significant
+first, good = 0) spell its path. Values are the benchmark's scaled to [0, 1].
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """``coef·x + intercept >= threshold`` when ``good``, ``<`` otherwise (values scaled to [0, 1])."""
+
+    node: int
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+    good: bool
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A leaf as of the last rebuild: its region and the evaluated samples routed to it."""
+
+    index: int  # 0 = the all-good path; binary digits of the index spell the path (good = 0)
+    node: int  # heap id in the tree
+    constraints: tuple[Constraint, ...]  # from the root down
+    archs: tuple  # the samples routed here at the last rebuild
+    values: np.ndarray  # their values, benchmark units
+    n: int  # visits, including those since the last rebuild
+    mean: float | None  # x̄ in benchmark units; None without values
+
+
+class Tree:
+    """Regressors, thresholds and visit statistics of a tree of ``height`` levels."""
+
+    def __init__(self, height: int, regressors: list) -> None:
+        if height < 1:
+            raise ValueError(f"height must be >= 1, got {height}")
+        self.height = height
+        self.n_internal = 2 ** (height - 1) - 1
+        self.n_nodes = 2 ** height - 1
+        self.n_leaves = self.n_nodes - self.n_internal
+        if len(regressors) != self.n_internal:
+            raise ValueError("one regressor per internal node")
+        self.regressors = regressors
+        #: optional ``(X, y) -> (boundary, good mask) | None`` replacing a node's regressor split
+        #: (``lanas:split=svm``, :mod:`algorithms._svm_split`); None: the paper's split everywhere
+        self.splitter = None
+        self.models = list(regressors)  # each node's boundary: its regressor or the splitter's
+        self.threshold = np.full(self.n_internal, -np.inf)  # no samples yet: everything is good
+        # per-node statistics as lists: the selection loop reads them one by one
+        self.n = [0] * self.n_nodes  # visits (pending proposals included)
+        self.count = [0] * self.n_nodes  # values received
+        self.total = [0.0] * self.n_nodes  # sum of values received
+        self.members: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * self.n_nodes
+        self._W = np.zeros((0, self.n_internal))
+        self._b = np.zeros(self.n_internal)
+
+    # ----- building ----------------------------------------------------------------------
+    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual") -> None:
+        """Refit every internal node on the samples routed to it, top-down, and reset n and x̄.
+
+        A node's threshold is the mean of its model's predictions on its own samples (for least
+        squares, the mean value). Samples go to the good child when their value (``route=
+        "actual"``, the release) or their prediction (``"predicted"``) is >= the threshold.
+        A node without samples keeps its model and sends every candidate to its good child.
+        """
+        members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
+        members[0] = np.arange(len(y))
+        for j in range(self.n_internal):
+            idx = members[j]
+            if len(idx) == 0:
+                self.regressors[j].fit(X[idx], y[idx])  # counts a fit (warm-started adam)
+                self.threshold[j] = -np.inf
+                members[2 * j + 1] = members[2 * j + 2] = idx
+                continue
+            split = None if self.splitter is None else self.splitter(X[idx], y[idx])
+            if split is not None:
+                self.models[j], good = split
+                self.threshold[j] = 0.0
+                members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
+                continue
+            self.models[j] = self.regressors[j]
+            pred = self.regressors[j].fit(X[idx], y[idx]).predict(X[idx])
+            # exact for a constant model, so constant values all go to the good child
+            thr = float(pred[0]) if pred.max() == pred.min() else float(pred.mean())
+            self.threshold[j] = thr
+            good = (y[idx] if route == "actual" else pred) >= thr
+            members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
+        self.members = members
+        self.n = [len(m) for m in members]
+        self.count = list(self.n)
+        self.total = [float(y[m].sum()) for m in members]
+        if self.n_internal:
+            self._W = np.stack([r.coef_ for r in self.models], axis=1)
+            self._b = np.array([r.intercept_ for r in self.models])
+
+    def route(self, X: np.ndarray) -> np.ndarray:
+        """Leaf index of every row of ``X`` by predicted value, vectorised (one product per level)."""
+        node = np.zeros(len(X), dtype=np.int64)
+        if self.n_internal == 0 or len(X) == 0:
+            return node
+        if self.n_internal <= 64:  # one BLAS product for all nodes beats per-row gathers here
+            # side[i, j]: row i goes to node j's bad child; walk it down with flat gathers
+            side = ((X @ self._W + self._b) < self.threshold).ravel()
+            base = np.arange(0, len(X) * self.n_internal, self.n_internal)
+            for _ in range(self.height - 1):
+                node = 2 * node + 1 + side[base + node]
+        else:
+            for _ in range(self.height - 1):
+                p = np.einsum("ij,ji->i", X, self._W[:, node]) + self._b[node]
+                node = 2 * node + 1 + (p < self.threshold[node])
+        return node - self.n_internal
+
+    def in_region(self, X: np.ndarray, leaf: int) -> np.ndarray:
+        """How many of the path's constraints (from the root down) each row satisfies in a row."""
+        path = self.path(leaf)
+        ok = np.ones(len(X), dtype=bool)
+        depth = np.zeros(len(X), dtype=np.int64)
+        for parent, child in zip(path[:-1], path[1:]):
+            good = (X @ self._W[:, parent] + self._b[parent]) >= self.threshold[parent]
+            ok &= good if child == 2 * parent + 1 else ~good
+            depth += ok
+        return depth
+
+    # ----- MCTS --------------------------------------------------------------------------
+    def path(self, leaf: int) -> list[int]:
+        """Node ids from the root down to leaf ``leaf``."""
+        node = leaf + self.n_internal
+        out = [node]
+        while node:
+            node = (node - 1) // 2
+            out.append(node)
+        return out[::-1]
+
+    def mean(self, node: int) -> float:
+        """x̄ of a node: mean of its values, inf without visits (release); while a node has only
+        pending (batch) visits, the nearest ancestor's x̄."""
+        if self.n[node] == 0:
+            return math.inf
+        while self.count[node] == 0 and node:
+            node = (node - 1) // 2
+        return self.total[node] / self.count[node] if self.count[node] else 0.0
+
+    def ucb(self, node: int, cp: float) -> float:
+        """x̄ + 2·Cp·sqrt(2·ln n_parent / n), infinite for an unvisited node (the release)."""
+        n = self.n[node]
+        if n == 0:
+            return math.inf
+        parent = self.n[(node - 1) // 2]
+        return self.mean(node) + 2.0 * cp * math.sqrt(2.0 * math.log(parent) / n)
+
+    def select(self, cp: float, rng: np.random.Generator) -> int:
+        """Descend from the root taking the child of larger UCB (ties at random); a leaf index."""
+        node = 0
+        while node < self.n_internal:
+            good, bad = 2 * node + 1, 2 * node + 2
+            u_good, u_bad = self.ucb(good, cp), self.ucb(bad, cp)
+            if u_good == u_bad:
+                node = good if rng.integers(2) == 0 else bad
+            else:
+                node = good if u_good > u_bad else bad
+        return node - self.n_internal
+
+    def visit(self, leaf: int) -> None:
+        """Count a proposal from ``leaf`` along its path (its value arrives with :meth:`backup`)."""
+        for node in self.path(leaf):
+            self.n[node] += 1
+
+    def backup(self, leaf: int, value: float) -> None:
+        """Back-propagate a value along the path of ``leaf`` (running mean x̄)."""
+        for node in self.path(leaf):
+            self.count[node] += 1
+            self.total[node] += value
+
+    # ----- inspection --------------------------------------------------------------------
+    def leaves(self, archs: Sequence, values: np.ndarray, unscale: Callable[[float], float]) -> list[Leaf]:
+        """Every leaf in index order; ``archs``/``values`` are the samples the tree was built on
+        (and later ones, ignored), ``unscale`` maps x̄ back to benchmark units."""
+        out = []
+        for k in range(self.n_leaves):
+            path = self.path(k)
+            node = path[-1]
+            cons = tuple(Constraint(p, np.array(self.models[p].coef_), float(self.models[p].intercept_),
+                                    float(self.threshold[p]), c == 2 * p + 1) for p, c in zip(path[:-1], path[1:]))
+            members = self.members[node]
+            mean = self.mean(node)
+            out.append(Leaf(k, node, cons, tuple(archs[i] for i in members), values[members], self.n[node],
+                            unscale(mean) if self.count[node] and math.isfinite(mean) else None))
+        return out

@@ -1,0 +1,108 @@
+"""The value model behind ``lanas:inleaf=bo``: Bayesian linear regression on one-hot and pairwise
+features with Thompson sampling (a departure from LaNAS; its follow-up LA-MCTS, Wang et al.,
+NeurIPS 2020, runs a Bayesian optimiser inside the selected region).
+
+Why this model. Cell spaces (NAS-Bench-201, NAS-Bench-Graph) have few decisions with few values
+each and their accuracy has strong two-decision interactions (an op on one edge matters only with
+certain ops on another), which a linear model on one-hot features misses and a GP over one-hot
+features captures through its kernel. A linear model on the one-hot *and* pairwise-product
+features is the explicit form of a second-order kernel; its posterior is exact and cheap:
+
+- features: one indicator per (decision, value) and per (decision pair, value pair), so an
+  architecture has ``k = d + d(d-1)/2`` active features out of ``D`` (nb201: k = 21, D = 405);
+  spaces where ``D`` would exceed :data:`MAX_PAIRWISE_DIM` keep the one-hot part only;
+- the target is the normal score of each value's rank among the samples,
+  ``Φ⁻¹((rank - ½)/n)``: the argmax is all that matters, and ranks keep the few failed
+  architectures (10 % accuracy on nb201) from dominating a squared loss (on nb201 with 200
+  random samples the Spearman correlation of the posterior mean with the table rises from
+  0.57 on raw values to 0.84, and the table's optimum enters the model's top 20);
+- prior ``w ~ N(0, σ²/α I)``, likelihood ``z = φ·w + N(0, σ²)``; the inverse precision
+  ``A⁻¹ = (ΦᵀΦ + αI)⁻¹`` is kept by Sherman-Morrison rank-one updates (O(D²) per sample);
+- σ² is the mean squared leave-one-out residual of the posterior mean (closed form for ridge),
+  refreshed by :meth:`refresh` (LaNAS calls it at each tree rebuild);
+- Thompson sampling: ``w̃ = A⁻¹(Φᵀ(z + σε) + σ√α ξ)`` with ε, ξ standard normal is an exact
+  draw from the posterior N(A⁻¹Φᵀz, σ²A⁻¹) that needs no matrix square root. The next
+  architecture is the candidate of largest ``φ·w̃``: greedy in expectation, exploring in
+  proportion to the model's uncertainty, and all randomness from the run's rng.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from scipy.stats import norm, rankdata
+
+MAX_PAIRWISE_DIM = 2000
+
+
+class PairwiseThompson:
+    """Bayesian linear regression on one-hot + pairwise indicators of a categorical space."""
+
+    def __init__(self, choices: Sequence[int], alpha: float = 1.0) -> None:
+        self.choices = tuple(int(c) for c in choices)
+        d = len(self.choices)
+        self._offsets = np.concatenate([[0], np.cumsum(self.choices)[:-1]]).astype(np.int64)
+        dim = int(sum(self.choices))
+        pairs, pair_off = [], []
+        for i in range(d):
+            for j in range(i + 1, d):
+                pairs.append((i, j))
+                pair_off.append(dim)
+                dim += self.choices[i] * self.choices[j]
+        if dim > MAX_PAIRWISE_DIM:
+            pairs, pair_off, dim = [], [], int(sum(self.choices))
+        self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        self._pair_off = np.array(pair_off, dtype=np.int64)
+        self.dim, self.alpha = dim, float(alpha)
+        self._Ainv = np.eye(dim) / self.alpha
+        self._rows: list[np.ndarray] = []
+        self._y: list[float] = []
+        self.sigma = 1.0
+
+    def active(self, archs: np.ndarray) -> np.ndarray:
+        """Indices of the active features of each row of ``archs``: an (m, k) int array."""
+        a = np.asarray(archs, dtype=np.int64).reshape(-1, len(self.choices))
+        parts = [a + self._offsets]
+        if len(self._pairs):
+            i, j = self._pairs[:, 0], self._pairs[:, 1]
+            parts.append(self._pair_off + a[:, i] * np.asarray(self.choices)[j] + a[:, j])
+        return np.concatenate(parts, axis=1)
+
+    def add(self, arch: Sequence[int], y: float) -> None:
+        """One observation: a rank-one update of A⁻¹ (Sherman-Morrison)."""
+        idx = self.active(np.asarray(arch))[0]
+        u = self._Ainv[:, idx].sum(axis=1)
+        self._Ainv -= np.outer(u, u) / (1.0 + u[idx].sum())
+        self._rows.append(idx)
+        self._y.append(float(y))
+
+    def _targets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Active features (n, k), normal scores z of the values' ranks, and Φᵀz."""
+        rows = np.stack(self._rows)
+        z = norm.ppf((rankdata(self._y) - 0.5) / len(self._y))
+        return rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]), minlength=self.dim)
+
+    def refresh(self) -> None:
+        """Re-estimate σ from the leave-one-out residuals of the posterior mean."""
+        if len(self._y) < 2:
+            return
+        rows, z, v = self._targets()
+        w = self._Ainv @ v
+        resid = z - w[rows].sum(axis=1)
+        lev = self._Ainv[rows[:, :, None], rows[:, None, :]].sum(axis=(1, 2))
+        loo = resid / np.maximum(1.0 - lev, 1e-6)
+        self.sigma = float(max(np.sqrt(np.mean(loo ** 2)), 1e-6))
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        """A Thompson draw of the weights (a length-``dim`` vector)."""
+        v = np.zeros(self.dim)
+        if self._y:
+            rows, _, v = self._targets()
+            eps = self.sigma * rng.standard_normal(len(rows))
+            v = v + np.bincount(rows.ravel(), weights=np.repeat(eps, rows.shape[1]), minlength=self.dim)
+        v = v + self.sigma * np.sqrt(self.alpha) * rng.standard_normal(self.dim)
+        return self._Ainv @ v
+
+    def score(self, w: np.ndarray, archs: np.ndarray) -> np.ndarray:
+        """``φ(a)·w`` for every row of ``archs``."""
+        return w[self.active(archs)].sum(axis=1)

@@ -1,0 +1,83 @@
+"""The LA-MCTS split (``lanas:split=svm``; Wang, Fonseca, Tian, NeurIPS 2020, Sec. 3), a departure
+from LaNAS's regressor split.
+
+A node's samples are clustered by 2-means on ``[encoding, value]``, the value centred and scaled
+so that its variance equals the encoding's total variance (one-hot columns would otherwise
+drown a value in [0, 1]; LA-MCTS clusters on the raw ``[x, f(x)]``). The cluster of higher mean
+value is the good one; a linear SVM (``sklearn.svm.LinearSVC``, seeded with an int drawn from the
+run's rng) trained to separate the two clusters is the boundary ``w·x + b >= 0`` of the good
+child. When a cluster is empty, the values are constant, or the SVM puts every sample on one
+side, :meth:`SvmSplit.__call__` returns None and the node keeps the regressor split.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+N_LLOYD = 20  # Lloyd iterations of the 2-means (converges in a handful on these data)
+
+
+class Boundary:
+    """A fitted linear boundary in the regressor interface (``coef_``, ``intercept_``, ``predict``)."""
+
+    def __init__(self, coef: np.ndarray, intercept: float) -> None:
+        self.coef_, self.intercept_ = np.asarray(coef, dtype=float), float(intercept)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.coef_ + self.intercept_
+
+
+def two_means(Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Labels (0/1) of 2-means on the rows of ``Z``: k-means++ seeding, Lloyd iterations."""
+    first = Z[int(rng.integers(len(Z)))]
+    d2 = ((Z - first) ** 2).sum(axis=1)
+    if d2.sum() <= 0:
+        return np.zeros(len(Z), dtype=np.int64)
+    second = Z[int(rng.choice(len(Z), p=d2 / d2.sum()))]
+    centres = np.stack([first, second])
+    labels = np.zeros(len(Z), dtype=np.int64)
+    for _ in range(N_LLOYD):
+        dist = ((Z[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        new = np.argmin(dist, axis=1)
+        if _ and np.array_equal(new, labels):
+            break
+        labels = new
+        for k in (0, 1):
+            if np.any(labels == k):
+                centres[k] = Z[labels == k].mean(axis=0)
+    return labels
+
+
+class SvmSplit:
+    """Callable ``(X, y) -> (Boundary, good mask) | None`` for one tree node."""
+
+    def __init__(self, rng: np.random.Generator, c: float = 1.0) -> None:
+        self.rng, self.c = rng, float(c)
+        self.fallbacks = 0  # nodes that kept the regressor split
+        self.fits = 0
+
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[Boundary, np.ndarray] | None:
+        self.fits += 1
+        if len(y) < 2 or np.ptp(y) == 0:
+            self.fallbacks += 1
+            return None
+        spread = float(X.var(axis=0).sum())
+        scale = np.sqrt(spread) / float(y.std()) if spread > 0 else 1.0 / float(y.std())
+        labels = two_means(np.column_stack([X, (y - y.mean()) * scale]), self.rng)
+        if labels.min() == labels.max():
+            self.fallbacks += 1
+            return None
+        good_label = int(y[labels == 1].mean() > y[labels == 0].mean())
+        target = (labels == good_label).astype(int)
+        from sklearn.svm import LinearSVC  # imported here: only this option needs scikit-learn
+        svm = LinearSVC(C=self.c, random_state=int(self.rng.integers(2 ** 31 - 1)), max_iter=2000)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ConvergenceWarning on non-separable clusters
+            svm.fit(X, target)
+        boundary = Boundary(svm.coef_[0], svm.intercept_[0])
+        good = boundary.predict(X) >= 0
+        if good.all() or not good.any():
+            self.fallbacks += 1
+            return None
+        return boundary, good

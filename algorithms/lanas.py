@@ -1,0 +1,338 @@
+"""LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
+arXiv 1906.06832), following the authors' released NAS-Bench-101 code (LaMCTS/LaNAS) by default.
+
+The tree, its regressors and its statistics live in :mod:`algorithms._lanas_tree`; sampling in
+a region of a non-enumerable space in :mod:`algorithms._region`; the regressors in
+:mod:`algorithms._regressors`.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark, Result
+from benchmarks.table import arch_codes
+
+from ._inleaf import InLeaf
+from ._lanas_tree import Leaf, Tree
+from ._region import sample_in_region
+from ._regressors import REGRESSORS, make_regressor
+from .base import register
+
+N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
+
+
+@register("lanas")
+class LaNAS:
+    """LaNAS (TPAMI, Sec. 3; released NAS-Bench-101 code by default).
+
+    A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
+    Every internal node fits a linear regressor to the encodings (``benchmark.encode``) and
+    values of its samples and splits them at the mean of its predictions on them; evaluated
+    samples go to the good child by their actual value (``route="actual"``, the release) and
+    unevaluated candidates by their predicted value. After each rebuild, every node's ``n``
+    and ``x̄`` are the count and mean of the samples routed to it. Selection descends from
+    the root taking the child of larger ``x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)`` (infinite
+    when ``n_child = 0``; ties broken with the run's rng). A new architecture is drawn from
+    the chosen leaf; its value is back-propagated along the leaf's path (running mean x̄,
+    n + 1). ``n_init`` uniform samples come first; the tree is rebuilt every
+    ``rebuild_every`` samples (first rebuild after the initial ones).
+
+    Sampling. Enumerable spaces (``benchmark.all_archs()`` not None): the pool of unevaluated
+    architectures is routed through the tree once per rebuild (vectorised), and a leaf's
+    architecture is drawn uniformly without replacement. An empty leaf falls back, as in the
+    release, to the first non-empty leaf in breadth-first order (leaf 0 first), and the value
+    is back-propagated along that leaf's path. Other spaces: rejection sampling of candidates
+    (``benchmark.sample`` and ``benchmark.mutate`` of the region's best samples) against *all*
+    the path's constraints, at most ``max_tries`` candidates, falling back to the candidate
+    lying deepest along the path (see :func:`algorithms._region.sample_in_region`); its value
+    is back-propagated along the leaf it lies in.
+
+    Options (defaults = the release; the rest are departures, off by default):
+
+    - ``cp``: for values in [0, 1] as in the release (0.1); values are scaled to [0, 1] by
+      ``benchmark.value_range`` throughout, so tables in percent need no other Cp.
+    - ``regressor``: ``"lstsq"`` (closed form, the fast equivalent of the release's
+      Adam-trained linear model), ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the
+      release's optimiser: ``adam_lr``, ``adam_epochs`` first fit, ``adam_refit_epochs`` after,
+      warm-started; the paper's ablation of regressors, research question 3).
+    - ``route="predicted"``: samples too are split by their predicted value, so each leaf's
+      samples lie inside its region (the learned partition of Sec. 3 applied to everything);
+      the release splits evaluated samples by their actual value.
+    - ``batch=K``: parallel evaluation; each selection round proposes K distinct architectures
+      before any of their values arrive (each proposal adds a pending visit along its path so
+      the next selection sees it; x̄ of a node with only pending visits is its ancestor's). A
+      round that starts before ``n_init`` proposals is wholly random; rebuilds happen between
+      rounds once ``rebuild_every`` proposals have been made since the last one. Not in the
+      NAS-Bench-101 release (its distributed variant is asynchronous).
+    - ``sampler``: ``"auto"`` (pool when enumerable), ``"pool"``, or ``"reject"`` (the
+      one-shot release's sampler, usable on enumerable spaces for the sampler ablation).
+    - ``inleaf`` (beyond the paper, after LA-MCTS): how the selected leaf is searched:
+      ``"uniform"`` (the paper), ``"local"`` (one-decision neighbours of the leaf's best
+      samples), ``"bo"`` (Thompson sampling of a pairwise Bayesian linear model) or
+      ``"localbo"`` (the model picks among those neighbours, a trust region); see
+      :mod:`algorithms._inleaf`. When the selected leaf gives no candidate (an empty region,
+      or no in-region neighbour left), the search runs in the first leaf in breadth-first
+      order that gives one (the release's empty-leaf rule), else the uniform sampler; such
+      proposals are counted in :attr:`inleaf_fallbacks`.
+    - ``split`` (beyond the paper): ``"regressor"`` (the paper) or ``"svm"`` (LA-MCTS: 2-means
+      on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
+      :mod:`algorithms._svm_split`).
+
+    Differences kept on purpose: a node without samples keeps its model and sends every
+    candidate to its good child (the release compares its untrained model with 0); the
+    release skips x̄ updates for values <= 0 (its marker of failed training), here every
+    value counts; a non-finite value counts as the bottom of ``value_range``.
+
+    After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
+    """
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, height: int = 5,
+                 cp: float = 0.1, n_init: int = 10, rebuild_every: int = 20, regressor: str = "lstsq",
+                 route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
+                 ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
+                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor") -> None:
+        for name, value, low in (("height", height, 1), ("n_init", n_init, 0), ("rebuild_every", rebuild_every, 1),
+                                 ("batch", batch, 1), ("max_tries", max_tries, 1)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        if not cp >= 0:
+            raise ValueError(f"cp must be >= 0, got {cp!r}")
+        if regressor not in REGRESSORS:
+            raise ValueError(f"regressor must be one of {', '.join(REGRESSORS)}, got {regressor!r}")
+        if route not in ("actual", "predicted"):
+            raise ValueError(f"route must be 'actual' or 'predicted', got {route!r}")
+        if sampler not in ("auto", "pool", "reject"):
+            raise ValueError(f"sampler must be 'auto', 'pool' or 'reject', got {sampler!r}")
+        if inleaf not in ("uniform", "local", "bo", "localbo") or split not in ("regressor", "svm"):
+            raise ValueError(f"inleaf must be uniform|local|bo|localbo and split regressor|svm, got {inleaf!r}, {split!r}")
+        if not (ridge_alpha >= 0 and adam_lr > 0 and adam_epochs >= 0 and adam_refit_epochs >= 0):
+            raise ValueError("need ridge_alpha >= 0, adam_lr > 0 and adam epochs >= 0")
+        lo, hi = benchmark.value_range
+        if not hi > lo:
+            raise ValueError(f"benchmark value_range {benchmark.value_range} is empty")
+        self.benchmark, self.rng = benchmark, rng
+        self.height, self.cp, self.n_init, self.rebuild_every = height, float(cp), n_init, rebuild_every
+        self.regressor, self.route, self.batch, self.sampler, self.max_tries = regressor, route, batch, sampler, max_tries
+        self._reg_options = dict(ridge_alpha=ridge_alpha, adam_lr=adam_lr, adam_epochs=adam_epochs,
+                                 adam_refit_epochs=adam_refit_epochs)
+        self._lo, self._width = float(lo), float(hi - lo)
+        self.tree: Tree | None = None
+        self._archs = benchmark.all_archs()
+        if sampler == "pool" and self._archs is None:
+            raise ValueError("sampler='pool' needs an enumerable space (all_archs() is None here)")
+        self._pool_mode = self._archs is not None and sampler != "reject"
+        self._E: np.ndarray | None = None  # encodings of all_archs, made on first use
+        self._available = None if self._archs is None else np.ones(len(self._archs), dtype=bool)
+        self._buckets: list[np.ndarray] = []
+        self._sizes = np.zeros(0, dtype=np.int64)
+        self._sample_archs: list[Arch] = []
+        self._values: list[float] = []  # benchmark units
+        self._y: list[float] = []  # scaled to [0, 1]
+        self._X: np.ndarray | None = None  # encoded samples, one row each
+        self._told: set[Arch] = set()
+        self._seen: set[Arch] = set()  # told or pending
+        self._pending: dict[Arch, tuple[int | None, int, int | None]] = {}  # arch -> (leaf, generation, row)
+        self._queue: deque[Arch] = deque()
+        self._proposals = self._since_rebuild = self._generation = 0
+        self._codes: tuple[np.ndarray, np.ndarray] | None = None
+        self.inleaf, self.split, self.inleaf_fallbacks = inleaf, split, 0
+        self._inleaf = None if inleaf == "uniform" else InLeaf(self, inleaf)
+
+    # ----- ask / tell --------------------------------------------------------------------
+    def ask(self) -> Arch | None:
+        if not self._queue:
+            self._queue.extend(self.ask_batch(self.batch))
+        return self._queue.popleft() if self._queue else None
+
+    def ask_batch(self, n: int) -> list[Arch]:
+        """One selection round: up to ``n`` distinct new architectures (fewer when the space runs out)."""
+        warmup = self._proposals < self.n_init
+        if not warmup and (self.tree is None or self._since_rebuild >= self.rebuild_every):
+            self._rebuild()
+        out: list[Arch] = []
+        for _ in range(n):
+            arch = self._propose_random() if warmup else self._propose()
+            if arch is None:
+                break
+            out.append(arch)
+            self._proposals += 1
+            self._since_rebuild += 1
+        return out
+
+    def tell(self, arch: Arch, result: Result) -> None:
+        arch = tuple(int(a) for a in arch)
+        if arch in self._told:
+            return
+        value = float(result.valid)
+        if not math.isfinite(value):
+            value = self._lo
+        y = (value - self._lo) / self._width
+        self._told.add(arch)
+        self._seen.add(arch)
+        self._sample_archs.append(arch)
+        self._values.append(value)
+        self._y.append(y)
+        if self._inleaf is not None:
+            self._inleaf.tell(arch, y)
+        leaf, generation, row = self._pending.pop(arch, (None, -1, None))
+        if self._archs is not None:
+            self._available[self._row(arch) if row is None else row] = False
+        if leaf is not None and generation == self._generation:
+            self.tree.backup(leaf, y)
+
+    # ----- proposals ---------------------------------------------------------------------
+    def _propose_random(self) -> Arch | None:
+        if self._archs is not None:
+            if not self._buckets:
+                self._buckets = [np.flatnonzero(self._available)]
+                self._sizes = np.array([len(self._buckets[0])])
+            row = self._draw(0)
+            return None if row is None else self._accept(tuple(self._archs[row].tolist()), None, row)
+        for _ in range(self.max_tries):
+            arch = self.benchmark.sample(self.rng)
+            if arch not in self._seen:
+                return self._accept(arch, None, None)
+        return None
+
+    def _propose(self) -> Arch | None:
+        leaf = self.tree.select(self.cp, self.rng)
+        if self._inleaf is not None:
+            found = self._inleaf.propose(leaf)
+            if found is None:  # like an empty leaf in the release: the first leaf (breadth-first) with one
+                self.inleaf_fallbacks += 1
+                for leaf in (k for k in range(self.tree.n_leaves) if k != leaf):
+                    found = self._inleaf.propose(leaf)
+                    if found is not None:
+                        break
+            if found is not None:
+                return self._accept(found[0], leaf, found[1])
+        if self._pool_mode:
+            row = self._draw(leaf)
+            if row is None:  # empty leaf: first non-empty leaf in breadth-first order (release)
+                for leaf in range(self.tree.n_leaves):
+                    row = self._draw(leaf)
+                    if row is not None:
+                        break
+                else:
+                    return None
+            return self._accept(tuple(self._archs[row].tolist()), leaf, row)
+        arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self._seen,
+                                self._parents(leaf), self.max_tries)
+        if arch is None:
+            return None
+        leaf = int(self.tree.route(self._encode([arch]))[0])
+        row = None
+        if self._archs is not None:
+            row = self._row(arch)
+            self._available[row] = False
+        return self._accept(arch, leaf, row)
+
+    def _accept(self, arch: Arch, leaf: int | None, row: int | None) -> Arch:
+        if leaf is not None:
+            self.tree.visit(leaf)
+        self._pending[arch] = (leaf, self._generation, row)
+        self._seen.add(arch)
+        return arch
+
+    def _draw(self, leaf: int) -> int | None:
+        """A uniform draw without replacement from a leaf's bucket (swap-remove; rows made
+        unavailable since the rebuild are dropped as they come up)."""
+        bucket, size = self._buckets[leaf], int(self._sizes[leaf])
+        while size > 0:
+            j = int(self.rng.integers(size))
+            row = int(bucket[j])
+            bucket[j] = bucket[size - 1]
+            size -= 1
+            if self._available[row]:
+                self._sizes[leaf] = size
+                self._available[row] = False
+                return row
+        self._sizes[leaf] = 0
+        return None
+
+    def _parents(self, leaf: int) -> list[Arch]:
+        """The best samples routed to ``leaf`` at the last rebuild (else the best overall)."""
+        members = self.tree.members[leaf + self.tree.n_internal]
+        if len(members) == 0:
+            members = np.arange(len(self.tree.members[0]))
+        y = np.asarray(self._y)[members]
+        best = members[np.argsort(-y, kind="stable")[:N_PARENTS]]
+        return [self._sample_archs[i] for i in best]
+
+    # ----- the tree ----------------------------------------------------------------------
+    def _encode(self, archs) -> np.ndarray:
+        return np.asarray(self.benchmark.encode(archs), dtype=float)
+
+    def _encodings(self) -> np.ndarray:
+        if self._E is None:
+            self._E = self._encode(self._archs)
+        return self._E
+
+    def _samples_X(self) -> np.ndarray:
+        if self._X is None:
+            self._X = self._encode(np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
+        new = self._sample_archs[len(self._X):]
+        if new:
+            self._X = np.concatenate([self._X, self._encode(new)])
+        return self._X
+
+    def _rebuild(self) -> None:
+        X = self._samples_X()
+        if self.tree is None:
+            regs = [make_regressor(self.regressor, X.shape[1], self.rng, **self._reg_options)
+                    for _ in range(2 ** (self.height - 1) - 1)]
+            self.tree = Tree(self.height, regs)
+            if self.split == "svm":
+                from ._svm_split import SvmSplit
+                self.tree.splitter = SvmSplit(self.rng)
+        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route)
+        self._generation += 1
+        self._since_rebuild = 0
+        if self._inleaf is not None:
+            self._inleaf.refresh()
+        if self._pool_mode:
+            pool = np.flatnonzero(self._available)
+            # routing every row beats gathering the pool's rows first (the pool is most of them)
+            leaves = self.tree.route(self._encodings())[pool]
+            order = np.argsort(leaves, kind="stable")
+            self._sizes = np.bincount(leaves, minlength=self.tree.n_leaves).astype(np.int64)
+            self._buckets = np.split(pool[order], np.cumsum(self._sizes)[:-1])
+
+    def _row(self, arch: Arch) -> int:
+        if self._codes is None:
+            codes = arch_codes(self._archs, self.benchmark.choices)
+            order = np.argsort(codes, kind="stable")
+            self._codes = (codes[order], order)
+        codes, order = self._codes
+        code = int(arch_codes(np.asarray([arch]), self.benchmark.choices)[0])
+        i = int(np.searchsorted(codes, code))
+        if i >= len(codes) or codes[i] != code:
+            raise ValueError(f"{arch} is not an architecture of {self.benchmark.name}")
+        return int(order[i])
+
+    # ----- inspection --------------------------------------------------------------------
+    @property
+    def regressors(self) -> list:
+        """The internal nodes' fitted regressors in heap order (fit on values scaled to [0, 1])."""
+        return [] if self.tree is None else list(self.tree.regressors)
+
+    @property
+    def leaves(self) -> list[Leaf]:
+        """Every leaf of the tree as of the last rebuild, in index order (leaf 0: all-good path)."""
+        if self.tree is None:
+            return []
+        return self.tree.leaves(self._sample_archs, np.asarray(self._values, dtype=float),
+                                lambda y: self._lo + y * self._width)
+
+    def partition(self) -> np.ndarray:
+        """Leaf index (0 = all-good path, breadth-first numbering) of every row of
+        ``benchmark.all_archs()``, every architecture routed by the regressors' predictions
+        (the regions the tree learned at its last rebuild); all 0 before the first rebuild."""
+        if self._archs is None:
+            raise ValueError(f"{self.benchmark.name} is not enumerable: partition() needs all_archs()")
+        if self.tree is None:
+            return np.zeros(len(self._archs), dtype=np.int64)
+        return self.tree.route(self._encodings())

@@ -1,0 +1,137 @@
+"""Bayesian optimisation through Optuna's ask/tell interface (Akiba et al., "Optuna: A
+Next-generation Hyperparameter Optimization Framework", KDD 2019).
+
+``optuna-tpe``: the Tree-structured Parzen Estimator (Bergstra, Bardenet, Bengio, Kegl,
+"Algorithms for Hyper-Parameter Optimization", NeurIPS 2011), multivariate as in Falkner,
+Klein, Hutter, "BOHB", ICML 2018 (Optuna's ``multivariate=True``). ``optuna-gp``: Gaussian-
+process BO with log expected improvement, Optuna's ``GPSampler`` (needs PyTorch). The LaNAS
+paper compares against TPE among its Bayesian-optimisation baselines (PAPER.md, Baselines).
+"""
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from typing import Any
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
+
+from .base import register
+
+
+def _missing(*modules: str) -> str | None:
+    absent = [m for m in modules if importlib.util.find_spec(m) is None]
+    return f"needs {', '.join(absent)} (pip install {' '.join(absent)})" if absent else None
+
+
+def _optuna() -> Any:
+    import optuna
+
+    # Optuna logs an INFO line per trial (and GPSampler a WARNING once a study has converged);
+    # an algorithm must not print (STYLE.md, rule 9). Errors still show.
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    return optuna
+
+
+class _OptunaSearch:
+    """One Optuna study; one categorical parameter ``x<i>`` per decision of the benchmark.
+
+    The sampler's seed is an int drawn from the run's rng. A suggested encoding that is not
+    a valid architecture is first mapped to ``benchmark.canonical`` of it (isomorphic
+    encodings of a cell have the same value, so Optuna is told that value for the encoding
+    it suggested); if that is not valid either, the trial is told as FAILED and Optuna is
+    asked again, and after ``max_invalid`` failures in a row a uniformly sampled valid
+    architecture is enqueued as the next trial. Repeated suggestions are proposed as they
+    are: the runner answers them from its cache (no sample is charged) and the value is
+    still told to Optuna, as it would be in an ordinary study.
+    """
+
+    max_invalid = 100
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator) -> None:
+        self.benchmark = benchmark
+        self.rng = rng
+        self._optuna = optuna = _optuna()
+        self._distributions = {f"x{i}": optuna.distributions.CategoricalDistribution(list(range(c)))
+                               for i, c in enumerate(benchmark.choices)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            sampler = self._sampler(optuna, int(rng.integers(2**31 - 1)))
+        self.study = optuna.create_study(direction="maximize", sampler=sampler)
+        self._pending: tuple[Any, Arch] | None = None  # (trial, arch proposed for it)
+        self.failed = 0  # trials told as FAILED (invalid suggestions)
+
+    def _sampler(self, optuna: Any, seed: int) -> Any:
+        raise NotImplementedError
+
+    def ask(self) -> Arch | None:
+        optuna = self._optuna
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            for _ in range(self.max_invalid):
+                trial = self.study.ask(self._distributions)
+                arch = self._valid(tuple(int(trial.params[k]) for k in self._distributions))
+                if arch is not None:
+                    self._pending = (trial, arch)
+                    return arch
+                self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                self.failed += 1
+            arch = self.benchmark.sample(self.rng)
+            self.study.enqueue_trial({k: v for k, v in zip(self._distributions, arch)})
+            self._pending = (self.study.ask(self._distributions), arch)
+        return arch
+
+    def tell(self, arch: Arch, result: Result) -> None:
+        if self._pending is None or self._pending[1] != arch:
+            raise ValueError(f"tell({arch}) does not answer the last ask()")
+        trial, _ = self._pending
+        self._pending = None
+        self.study.tell(trial, float(result.valid))
+
+    def _valid(self, encoding: Arch) -> Arch | None:
+        """The valid canonical architecture of a suggested encoding, or None."""
+        if self.benchmark.is_valid(encoding):
+            return self.benchmark.canonical(encoding)
+        try:
+            arch = self.benchmark.canonical(encoding)
+        except BenchmarkError:  # some spaces have no canonical form for an invalid encoding
+            return None
+        return arch if self.benchmark.is_valid(arch) else None
+
+
+@register("optuna-tpe", needs=lambda: _missing("optuna"))
+class OptunaTPE(_OptunaSearch):
+    """Optuna's TPE sampler, multivariate by default (Falkner et al. 2018; Optuna docs
+    recommend it for dependent parameters). ``n_startup`` random trials (Optuna's default
+    10) and ``n_ei_candidates`` (Optuna's default 24) are Optuna's own defaults."""
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, multivariate: bool = True,
+                 n_startup: int = 10, n_ei_candidates: int = 24) -> None:
+        self.multivariate = multivariate
+        self.n_startup = n_startup
+        self.n_ei_candidates = n_ei_candidates
+        super().__init__(benchmark, rng)
+
+    def _sampler(self, optuna: Any, seed: int) -> Any:
+        return optuna.samplers.TPESampler(seed=seed, multivariate=self.multivariate,
+                                          n_startup_trials=self.n_startup,
+                                          n_ei_candidates=self.n_ei_candidates)
+
+
+@register("optuna-gp", needs=lambda: _missing("optuna", "torch", "scipy"))
+class OptunaGP(_OptunaSearch):
+    """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``
+    random trials is Optuna's default 10; ``deterministic=True`` tells the GP the objective
+    is noise-free (true of a table's mean accuracy; Optuna's default is False)."""
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10,
+                 deterministic: bool = False) -> None:
+        self.n_startup = n_startup
+        self.deterministic = deterministic
+        super().__init__(benchmark, rng)
+
+    def _sampler(self, optuna: Any, seed: int) -> Any:
+        return optuna.samplers.GPSampler(seed=seed, n_startup_trials=self.n_startup,
+                                         deterministic_objective=self.deterministic,
+                                         warn_independent_sampling=False)

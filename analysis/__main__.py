@@ -1,0 +1,26 @@
+"""``python -m analysis results/<experiment>``: write the figures, tables and report."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import AnalysisError, analyse
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis",
+                                     description="Write figures/, tables/ and report.md for an experiment folder.")
+    parser.add_argument("experiment", type=Path, help="results/<experiment> written by run_all.py")
+    args = parser.parse_args(argv)
+    try:
+        report = analyse(args.experiment)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Find ablation series among the specs of an experiment (paper, research question 3).
+
+A series is a set of specs of one base algorithm that differ in exactly one option (``height``,
+``cp``, ``n_init``, ``rebuild_every``, ``sampler``, ``split``, ...) with every other option equal.
+The spec with those other options and the varied one left at its default (e.g. plain ``lanas``
+for the series ``lanas:height=1..8``) is the series' reference, when present.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.spec import SpecError, format_spec, parse_spec
+
+MAX_MAIN = 8  # beyond this many specs, the main figures show one spec per algorithm family
+
+
+def split(spec: str) -> tuple[str, dict[str, Any]]:
+    try:
+        return parse_spec(spec)
+    except SpecError:
+        return spec, {}
+
+
+def family(spec: str) -> str:
+    return split(spec)[0]
+
+
+@dataclass(frozen=True)
+class Series:
+    family: str
+    option: str
+    fixed: tuple[tuple[str, Any], ...]  # the options shared by every spec of the series
+    points: tuple[tuple[Any, str], ...]  # (value of the option, spec), values in order
+    reference: str | None  # spec with only the fixed options (the varied one at its default)
+
+    @property
+    def label(self) -> str:
+        fixed = format_spec(self.family, dict(self.fixed))
+        return f"{fixed} varying {self.option}"
+
+
+def _order(value: Any) -> tuple[int, Any]:
+    if isinstance(value, bool) or value is None:
+        return (1, str(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (1, str(value))
+
+
+def series(specs: list[str]) -> list[Series]:
+    """Every one-option ablation series (two or more values) found among ``specs``."""
+    parsed = {s: split(s) for s in specs}
+    found: list[Series] = []
+    for fam in sorted({name for name, _ in parsed.values()}):
+        members = {s: opts for s, (name, opts) in parsed.items() if name == fam}
+        keys = sorted({k for opts in members.values() for k in opts})
+        for key in keys:
+            groups: dict[tuple, list[tuple[Any, str]]] = {}
+            for s, opts in members.items():
+                if key in opts:
+                    fixed = tuple(sorted((k, v) for k, v in opts.items() if k != key))
+                    groups.setdefault(fixed, []).append((opts[key], s))
+            for fixed, points in groups.items():
+                if len({_order(v) for v, _ in points}) < 2:
+                    continue
+                ref = next((s for s, o in members.items() if o == dict(fixed)), None)
+                found.append(Series(fam, key, fixed, tuple(sorted(points, key=lambda p: _order(p[0]))), ref))
+    return found
+
+
+def main_specs(specs: list[str], score: dict[str, float] | None = None) -> list[str]:
+    """The specs drawn in the main figures: all of them when few; otherwise one per algorithm
+    family: its option-less spec, or else its best by ``score`` (lower is better; e.g. mean samples
+    to the optimum), the report saying so. Every variant still appears in the variants figures."""
+    if len(specs) <= MAX_MAIN:
+        return list(specs)
+    score = score or {}
+    chosen: list[str] = []
+    for fam in dict.fromkeys(family(s) for s in specs):
+        members = [s for s in specs if family(s) == fam]
+        chosen.append(fam if fam in members else min(members, key=lambda s: score.get(s, float("inf"))))
+    return chosen
+
+
+def variant_specs(specs: list[str], base: str = "lanas") -> list[str]:
+    """Every spec of the ``base`` family, named variants (``lanas-plus``) included (issue 11)."""
+    return [s for s in specs if is_family(s, base)]
+
+
+def is_family(spec: str, base: str = "lanas") -> bool:
+    name = family(spec)
+    return name == base or name.startswith(base + "-")

@@ -1,0 +1,139 @@
+"""``analyse(exp_dir)``: figures, CSV tables and ``report.md`` for one experiment folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import ablation, extra_figures, figures, stats, style, tables
+from .load import Experiment, load
+from .summary import family_sentences, md_table, target_rows
+
+CENSORING = (
+    "**How to read the numbers.** A seed that does not reach a target within the budget is "
+    "*censored*: we only know it needs more samples. It is never dropped. ECDFs keep it in the "
+    "denominator; the *mean* is the restricted mean (a censored seed counts as the budget), a lower "
+    "bound of the true mean, marked ≥ whenever any seed is censored (the mean over successes alone "
+    "would be biased towards fast seeds; it is in the CSV as `mean_of_successes`); the *median* is the "
+    "Kaplan-Meier median, \"not reached\" when half the seeds or more are censored. A failed or stuck "
+    "run counts as not reaching any target it had not reached before it stopped. Intervals are "
+    "percentile bootstraps over seeds (2,000 resamples, `numpy.random.default_rng(0)`). Speed-up = "
+    "restricted mean of `random` / restricted mean of the algorithm (> 1: fewer samples than random), "
+    "with both groups resampled; when either side has censored seeds it is marked ~ (both means are "
+    "lower bounds). p = two-sided Mann-Whitney U on samples-to-target, censored seeds tied above "
+    "every observed value.")
+
+
+def _figure(rel: Path | None, caption: str) -> str:
+    return f"![{rel.stem}]({rel.as_posix()})\n\n*{caption}*\n" if rel else ""
+
+
+def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict, fig_dir: Path) -> list[str]:
+    rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
+    specs = exp.specs(bench)
+    times = tables.hitting_times(exp, bench)
+    main = tables.main_specs(exp, bench, times)
+    info = exp.info(bench)
+    size = f"{info['size']:,} architectures" if info.get("size") else "size unknown"
+    lines = [f"## {bench}", "", f"{info.get('objective', 'objective')}, {size}; "
+             f"{len(exp.runs_of(bench, specs[0]))} seeds per algorithm, budget {exp.budget:,} distinct samples.", ""]
+    if not exp.targets(bench):
+        lines += ["No targets for this benchmark (not an enumerable table): regret is measured against the "
+                  "best value seen in any run, and samples-to-target is not computed.", ""]
+    if len(main) < len(specs):
+        lines += [f"The ECDF and regret figures show one spec per algorithm family ({', '.join(f'`{s}`' for s in main)}): "
+                  "the option-less spec, or else the family's spec with the fewest mean samples to the optimum; "
+                  "every spec is in the efficiency figure, the tables and the variants figure.", ""]
+    eff_specs = specs if len(specs) <= 30 else main
+    lines.append(_figure(rel(figures.efficiency(exp, bench, times, eff_specs, look, fig_dir)),
+                         "Search efficiency: distinct samples to the global optimum per algorithm (paper's "
+                         "figure). ◆ restricted mean with bootstrap 95% interval; dots: seeds; ▷: seeds that "
+                         "did not reach it within the budget."))
+    lines.append(_figure(rel(figures.ecdf(exp, bench, times, main, look, fig_dir)),
+                         "Samples-to-target ECDF: fraction of seeds that reached each target within n distinct "
+                         "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
+                         "success rate."))
+    lines.append(_figure(rel(figures.regret(exp, bench, main, look, fig_dir)),
+                         "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
+                         "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
+                         "value): test value of the incumbent chosen by validation."))
+    variants = ablation.variant_specs(specs)
+    if len(variants) >= 2 and set(variants) - set(main):
+        peers = [s for s in specs if not ablation.is_family(s)]
+        lines.append(_figure(rel(figures.ecdf(exp, bench, times, variants + peers, look, fig_dir,
+                                              name="ecdf_lanas_variants", what=" (every LaNAS variant)",
+                                              which=("optimum", "top0_1"), thick=frozenset(peers))),
+                             "Every LaNAS variant against the other algorithms (thick lines): samples-to-target "
+                             "ECDF."))
+    for target in stats.TARGETS:
+        sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
+        if len(sub) == 0:
+            continue
+        header, rows = target_rows(sub, exp.budget)
+        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g})", "",
+                  md_table(header, rows), ""]
+    for series in ablation.series(specs):
+        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
+                             f"Ablation: {series.label}. Restricted mean samples-to-target with bootstrap 95% "
+                             "interval and Kaplan-Meier median; n/N seeds reached; dashed: the reference spec, "
+                             "dotted: random."))
+    part = extra_figures.partition(exp, bench, look, fig_dir)
+    if part:
+        lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
+                                        "table by leaf of the final tree, leaves ordered by mean; below, the "
+                                        "share of the table's top-1% architectures in each leaf."))
+    return lines
+
+
+def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
+    header = ["benchmark", "algorithm", "runs", "budget reached", "exhausted", "stuck", "failed",
+              "median wall s", "median algo s", "algo s / 1,000 samples"]
+    rows = [[h.benchmark, f"`{h.spec}`", h.runs, h.budget_reached, h.exhausted,
+             f"**{h.stuck}**" if h.stuck else "0", f"**{h.failed}**" if h.failed else "0",
+             style.fmt(h.median_wall_s), style.fmt(h.median_algo_s), style.fmt(h.algo_s_per_1000)]
+            for h in health.itertuples()]
+    lines = ["## Run health and cost", "", md_table(header, rows), ""]
+    errors = health[health["first_error"] != ""]
+    for h in errors.itertuples():
+        lines.append(f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
+                     f"first error: `{h.first_error}`")
+    for u in unreadable:
+        lines.append(f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
+                     "command to redo that run)")
+    lines += ["", "Wall time is per run (benchmark queries included); algo s is time spent in the "
+              "algorithm's ask/tell. Timings depend on the machine and its load.", ""]
+    return lines
+
+
+def analyse(exp_dir: Path | str) -> Path:
+    """Write ``figures/*.png``, ``tables/*.csv`` and ``report.md`` under ``exp_dir``; return the
+    report's path. Raises :class:`analysis.errors.AnalysisError` (one line) on an unusable folder."""
+    exp = load(exp_dir)
+    style.setup()
+    fig_dir, table_dir = exp.path / "figures", exp.path / "tables"
+    table_dir.mkdir(parents=True, exist_ok=True)
+    look = style.looks(exp.specs())
+    runs = tables.run_table(exp)
+    health = tables.health_table(runs)
+    table = tables.target_table(exp)
+    runs.to_csv(table_dir / "runs.csv", index=False)
+    health.to_csv(table_dir / "health.csv", index=False)
+    table.to_csv(table_dir / "samples_to_target.csv", index=False)
+    m = exp.manifest
+    seeds = m.get("seeds") or sorted({r.seed for r in exp.runs})
+    lines = [f"# Experiment `{exp.path.name}`", "",
+             f"- command: `{' '.join(map(str, m.get('command', [])))}`",
+             f"- created {m.get('created', '?')}, code revision `{str(m.get('revision', '?'))[:12]}`",
+             f"- budget {exp.budget:,} distinct samples per run; {len(seeds)} seeds; {len(exp.runs)} runs on disk",
+             f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}", "",
+             "## Summary", ""]
+    lines += [f"- {s}" for s in family_sentences(exp, table)]
+    lines += ["", CENSORING, ""]
+    lines += _health(health, exp.unreadable)
+    for bench in exp.benchmarks():
+        lines += _bench_section(exp, bench, table, look, fig_dir)
+    lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
+              "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`.", ""]
+    report = exp.path / "report.md"
+    report.write_text("\n".join(lines))
+    return report

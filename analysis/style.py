@@ -1,0 +1,84 @@
+"""One look for every figure: a stable colour, line style and marker per algorithm spec.
+
+Known algorithms keep fixed colours in every experiment (LaNAS red, random grey, ...); other
+specs (variants, new baselines) take the next free colour of a fixed palette in sorted order, and
+a line style cycles with it so that many variants stay distinguishable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
+
+FIXED = {
+    "lanas": "#d62728", "random": "#7f7f7f", "evolution": "#2ca02c", "optuna-tpe": "#1f77b4",
+    "optuna-gp": "#9467bd", "mcts": "#ff7f0e", "lanas-plus": "#8c1d18",
+}
+PALETTE = ("#17becf", "#bcbd22", "#e377c2", "#8c564b", "#393b79", "#e7969c", "#637939",
+           "#7b4173", "#3182bd", "#fd8d3c", "#31a354", "#756bb1", "#a55194", "#843c39",
+           "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#ad494a", "#8ca252")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+TARGET_COLOURS = {"optimum": "#000000", "top0_1": "#555555", "top1": "#999999"}
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str
+    linestyle: str
+    marker: str
+
+
+def looks(specs: list[str]) -> dict[str, Look]:
+    """A stable :class:`Look` per spec: fixed for known names, palette order for the rest."""
+    out: dict[str, Look] = {}
+    others = sorted(s for s in set(specs) if s not in FIXED)
+    for i, spec in enumerate(sorted(s for s in set(specs) if s in FIXED)):
+        out[spec] = Look(FIXED[spec], "-", MARKERS[i % len(MARKERS)])
+    for i, spec in enumerate(others):
+        out[spec] = Look(PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)],
+                         MARKERS[(i + 1) % len(MARKERS)])
+    return out
+
+
+def setup() -> None:
+    plt.rcParams.update({
+        "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 11,
+        "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "legend.framealpha": 0.85,
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+
+
+def plain_log_ticks(axis) -> None:
+    """Label a log axis 1, 2, 5, 10, 20, 50, ... instead of 2x10^1 (readable at a glance)."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def save(fig: plt.Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def safe(name: str) -> str:
+    """A file-name-safe form of a benchmark or spec name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def fmt(x: float, digits: int = 3) -> str:
+    """Compact number for tables and labels: 1,234 / 12.3 / 0.0123; inf -> '> budget'."""
+    if x is None or x != x:
+        return "–"
+    if x == float("inf"):
+        return "not reached"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"

@@ -1,0 +1,213 @@
+"""``nb101/cifar10``: NAS-Bench-101 (Ying et al., ICML 2019), the paper's main table (section 5.1).
+
+Read from the official ``nasbench_only108.tfrecord`` without TensorFlow: each record is the
+JSON list ``[module_hash, epochs, raw_adjacency, raw_operations, base64(ModelMetrics)]`` that
+``nasbench.api.NASBench`` parses; ``ModelMetrics`` is decoded by hand (``nasbench/lib/
+model_metrics.proto``: ``evaluation_data[2]`` is the end of training). A first load converts
+the 423,624 cells x 3 repeats into an npz cache.
+
+The space is the LaNAS release's encoding (``_nb101_graph``): 21 adjacency bits and 5 op
+indices. Any valid encoding is accepted and mapped to the stored representative of its
+isomorphism class by the official graph hash; ``all_archs``/``sample`` give the 423,624
+representatives. A query answers the mean over the three training repeats of the final
+validation accuracy (``repeat=random``: one repeat drawn by the run's rng); test accuracy is
+reported. ``objective=test`` searches on mean test accuracy as the released LaNAS code does
+(its target 0.943175752957662 is the best mean test accuracy); the default follows
+NAS-Bench-101's guideline (select on validation, report test).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+import struct
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _nb101_graph as graph
+from ._tfrecord import RecordError, read_records
+from .base import Arch, Benchmark, BenchmarkError, Result
+from .registry import register
+from .table import TableBenchmark, cached_arrays
+
+log = logging.getLogger(__name__)
+
+ENV = "NB101_PATH"
+EPOCHS = 108
+REPEATS = 3
+DOWNLOAD = ("download nasbench_only108.tfrecord (499 MB) from "
+            "https://storage.googleapis.com/nasbench/nasbench_only108.tfrecord "
+            "and pass --nb101-path FILE or set NB101_PATH")
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = buf[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+
+
+def proto_fields(buf: bytes) -> dict[int, list[Any]]:
+    """Fields of a serialized protobuf message: number -> values (varint int, fixed64 as double,
+    fixed32 as float, length-delimited as bytes)."""
+    out: dict[int, list[Any]] = {}
+    pos = 0
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+        elif wire == 1:
+            (value,) = struct.unpack_from("<d", buf, pos)
+            pos += 8
+        elif wire == 2:
+            n, pos = _varint(buf, pos)
+            value = buf[pos:pos + n]
+            if len(value) != n:
+                raise ValueError("truncated length-delimited field")
+            pos += n
+        elif wire == 5:
+            (value,) = struct.unpack_from("<f", buf, pos)
+            pos += 4
+        else:
+            raise ValueError(f"unsupported wire type {wire}")
+        out.setdefault(number, []).append(value)
+    return out
+
+
+def parse_record(record: bytes) -> tuple[str, int, np.ndarray, list[int], dict[str, float]]:
+    """One official record -> (hash, epochs, adjacency, inner op indices, final metrics)."""
+    module_hash, epochs, raw_adjacency, raw_operations, raw_metrics = json.loads(record.decode("utf-8"))
+    dim = int(round(len(raw_adjacency) ** 0.5))
+    if dim * dim != len(raw_adjacency):
+        raise ValueError(f"adjacency of length {len(raw_adjacency)} is not square")
+    matrix = np.array([int(c) for c in raw_adjacency], dtype=np.int8).reshape(dim, dim)
+    ops = [graph.OPS.index(op) for op in raw_operations.split(",")[1:-1]]
+    metrics = proto_fields(base64.b64decode(raw_metrics, validate=True))
+    final = proto_fields(metrics[1][2])  # evaluation_data[2]: the end of training, as the API reads it
+    values = {"training_time": final[2][0], "validation_accuracy": final[4][0], "test_accuracy": final[5][0],
+              "trainable_parameters": float(metrics.get(2, [0])[0])}
+    return str(module_hash), int(epochs), matrix, ops, values
+
+
+def _build(path: Path) -> dict[str, np.ndarray]:
+    log.info("converting %s into the cache (about a minute, once)", path)
+    try:
+        records = read_records(path)
+    except RecordError as exc:
+        raise BenchmarkError(f"{path} is not a readable NAS-Bench-101 TFRecord ({exc}); {DOWNLOAD}") from None
+    rows: dict[str, int] = {}
+    cells: list[tuple[np.ndarray, list[int]]] = []
+    runs: list[list[tuple[float, float, float]]] = []
+    params: list[float] = []
+    for i, record in enumerate(records):
+        try:
+            module_hash, epochs, matrix, ops, m = parse_record(record)
+        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, binascii.Error, struct.error) as exc:
+            raise BenchmarkError(f"{path}: record {i} is not a NAS-Bench-101 record ({type(exc).__name__}); "
+                                 f"{DOWNLOAD}") from None
+        if epochs != EPOCHS:
+            continue  # nasbench_full.tfrecord also holds the 4/12/36-epoch budgets
+        row = rows.setdefault(module_hash, len(rows))
+        if row == len(cells):  # first record of this cell: its representative, as the API keeps it
+            cells.append((matrix, ops))
+            runs.append([])
+            params.append(m["trainable_parameters"])
+        runs[row].append((m["validation_accuracy"], m["test_accuracy"], m["training_time"]))
+    if not cells:
+        raise BenchmarkError(f"{path} has no {EPOCHS}-epoch records; {DOWNLOAD}")
+    hashes = list(rows)
+    for h, (matrix, ops) in list(zip(hashes, cells))[:200]:  # the hashing must agree with the file's
+        if graph.cell_hash(matrix, ops) != h:
+            raise BenchmarkError(f"{path}: cell {h} does not hash to its stored hash; not an official file?")
+    # every cell has 3 repeats in the official file; fewer are cycled so a draw stays uniform
+    r = np.array([[cell_runs[k % len(cell_runs)] for k in range(REPEATS)] for cell_runs in runs])
+    return {"hashes": np.array(hashes, dtype="S32"),
+            "archs": np.array([graph.encode_cell(m, o) for m, o in cells], dtype=np.int8),
+            "valid_runs": r[:, :, 0], "test_runs": r[:, :, 1], "time_runs": r[:, :, 2],
+            "params": np.array(params)}
+
+
+def load_nb101(path: str | Path) -> dict[str, np.ndarray]:
+    """The converted table of the official file (from the npz cache after the first load)."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BenchmarkError(f"{path} does not exist; {DOWNLOAD}")
+    return cached_arrays(f"nb101-{path.name}", path, lambda: _build(path))
+
+
+class NB101(TableBenchmark):
+    """NAS-Bench-101 as a table over the LaNAS encoding, with isomorphism-aware validity."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], *, repeat: str = "mean", objective: str = "valid") -> None:
+        if repeat not in ("mean", "random"):
+            raise BenchmarkError(f"nb101: repeat is 'mean' or 'random', not {repeat!r}")
+        if objective not in ("valid", "test"):
+            raise BenchmarkError(f"nb101: objective is 'valid' or 'test', not {objective!r}")
+        runs = arrays["valid_runs" if objective == "valid" else "test_runs"]
+        super().__init__(choices=graph.CHOICES, archs=arrays["archs"], valid=runs.mean(1),
+                         test=arrays["test_runs"].mean(1), cost_s=arrays["time_runs"].mean(1),
+                         extra={"params": arrays["params"], "hash": arrays["hashes"]}, valid_runs=runs,
+                         noisy=repeat == "random", value_range=(0.0, 1.0),
+                         objective="mean validation accuracy" if objective == "valid" else "mean test accuracy")
+        self._hash_row: dict[bytes, int] | None = None
+
+    def _row(self, arch: Sequence[int]) -> int:
+        """Table row of the cell ``arch`` denotes (any isomorphic encoding), -1 if none."""
+        if Benchmark.is_valid(self, arch):
+            row = int(self.index([arch])[0])
+            if row >= 0:
+                return row
+        h = graph.arch_hash([int(a) for a in arch])
+        if h is None:
+            return -1
+        if self._hash_row is None:
+            self._hash_row = {bytes(k): i for i, k in enumerate(self.extra["hash"])}
+        return self._hash_row.get(h.encode(), -1)
+
+    def is_valid(self, arch: Sequence[int]) -> bool:
+        return self._row(arch) >= 0
+
+    def canonical(self, arch: Sequence[int]) -> Arch:
+        row = self._row(arch)
+        if row < 0:
+            raise BenchmarkError(f"{self.name}: {tuple(arch)!r} is not a valid NAS-Bench-101 cell")
+        return tuple(int(a) for a in self._archs[row])
+
+    def encode(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+        """The LaNAS release's features: 21 adjacency bits + one-hot ops (36 columns)."""
+        return graph.features(archs)
+
+    def query(self, arch: Arch, rng: np.random.Generator | None = None) -> Result:
+        result = super().query(self.canonical(arch), rng)
+        extra = dict(result.extra)
+        extra["hash"] = extra["hash"].decode() if isinstance(extra["hash"], bytes) else extra["hash"]
+        return Result(result.valid, result.test, result.cost_s, extra)
+
+
+def available() -> str | None:
+    value = os.environ.get(ENV, "").strip()
+    if not value:
+        return f"NB101_PATH is not set; {DOWNLOAD}"
+    if not Path(value).expanduser().is_file():
+        return f"{value} does not exist; {DOWNLOAD}"
+    return None
+
+
+def nb101(repeat: str = "mean", objective: str = "valid") -> NB101:
+    """NAS-Bench-101 on CIFAR-10, 108 epochs; see the module docstring for the options."""
+    reason = available()
+    if reason:
+        raise BenchmarkError(reason)
+    return NB101(load_nb101(os.environ[ENV].strip()), repeat=repeat, objective=objective)
+
+
+register("nb101/cifar10", nb101, available=available, embedded=False)

