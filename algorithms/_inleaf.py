@@ -56,6 +56,22 @@ class InLeaf:
             self.model.refresh()
 
     # ----- proposals ------------------------------------------------------------------------
+    def propose_from(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """(architecture, leaf credited, table row) from the selected ``leaf``; when it has no
+        candidate, from the first leaf in breadth-first order that has one (the release's rule
+        for an empty leaf), counted in ``LaNAS.inleaf_fallbacks``; None when no leaf has one."""
+        found = self.propose(leaf)
+        if found is None:
+            self.algo.inleaf_fallbacks += 1
+            for other in range(self.algo.tree.n_leaves):
+                found = self.propose(other) if other != leaf else None
+                if found is not None:
+                    leaf = other
+                    break
+            else:
+                return None
+        return found[0], leaf, found[1]
+
     def propose(self, leaf: int) -> tuple[Arch, int | None] | None:
         """An unevaluated architecture inside ``leaf``'s region and its table row (None when
         not enumerable), or None when this search has no candidate (the caller falls back)."""

@@ -14,7 +14,7 @@ from benchmarks.spec import SpecError
 from . import base as algorithms
 from .results import clean_temporaries
 from .experiment import ExperimentError, Progress, grid, pending, run_local, write_manifest
-from .presets import PRESETS, estimate_s
+from .presets import PRESETS, SLOW, estimate_s
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,9 @@ def _duration(seconds: float) -> str:
 
 
 def _available_algorithms() -> list[str]:
-    return [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
+    """Every registered algorithm that can run here, except the slow ones (see presets.SLOW)."""
+    return [n for n in algorithms.names()
+            if n not in SLOW and not algorithms.unavailable(algorithms.resolve(n)[0])]
 
 
 def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[int]], command: list[str]) -> int:

@@ -107,7 +107,7 @@ class LaNAS:
         if sampler not in ("auto", "pool", "reject"):
             raise ValueError(f"sampler must be 'auto', 'pool' or 'reject', got {sampler!r}")
         if inleaf not in ("uniform", "local", "bo", "localbo") or split not in ("regressor", "svm"):
-            raise ValueError(f"inleaf must be uniform|local|bo|localbo and split regressor|svm, got {inleaf!r}, {split!r}")
+            raise ValueError(f"need inleaf uniform|local|bo|localbo, split regressor|svm: {inleaf!r}, {split!r}")
         if not (ridge_alpha >= 0 and adam_lr > 0 and adam_epochs >= 0 and adam_refit_epochs >= 0):
             raise ValueError("need ridge_alpha >= 0, adam_lr > 0 and adam epochs >= 0")
         lo, hi = benchmark.value_range
@@ -200,15 +200,9 @@ class LaNAS:
     def _propose(self) -> Arch | None:
         leaf = self.tree.select(self.cp, self.rng)
         if self._inleaf is not None:
-            found = self._inleaf.propose(leaf)
-            if found is None:  # like an empty leaf in the release: the first leaf (breadth-first) with one
-                self.inleaf_fallbacks += 1
-                for leaf in (k for k in range(self.tree.n_leaves) if k != leaf):
-                    found = self._inleaf.propose(leaf)
-                    if found is not None:
-                        break
+            found = self._inleaf.propose_from(leaf)  # counts inleaf_fallbacks
             if found is not None:
-                return self._accept(found[0], leaf, found[1])
+                return self._accept(*found)
         if self._pool_mode:
             row = self._draw(leaf)
             if row is None:  # empty leaf: first non-empty leaf in breadth-first order (release)

@@ -17,15 +17,24 @@ ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120",
 class Preset:
     description: str
     benchmarks: tuple[str, ...]
-    algorithms: tuple[str, ...] | None  # None: every registered, available algorithm
+    algorithms: tuple[str, ...] | None  # None: every registered, available algorithm but SLOW ones
     seeds: str
     budget: int
     extra_algorithms: tuple[str, ...] = field(default=())
 
 
+#: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
+#: trial after a few hundred trials); presets without an explicit list leave them out, and the
+#: ``small-budget`` preset runs them where they are affordable.
+SLOW = ("optuna-gp",)
+
 PRESETS: dict[str, Preset] = {
     "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm",
                       EMBEDDED_MAIN, None, "0-9", 1000),
+    "small-budget": Preset("every algorithm including optuna-gp, at a budget the GP can afford",
+                           ("nb201/cifar10-valid", "anb201/baseline"), ("random", "evolution", "optuna-tpe",
+                                                                       "optuna-gp", "mcts", "lanas", "lanas-plus"),
+                           "0-4", 100),
     "paper": Preset("all embedded benchmarks, all algorithms, 100 seeds", ALL_EMBEDDED, None, "0-99", 3000),
     "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every",
                        ("nb201/cifar10-valid",),

@@ -79,12 +79,15 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
         ref, ref_label = targets["optimum"], "optimum of the table"
     else:
         ref, ref_label = float(np.nanmax([np.nanmax(b) for b in best.values()])), "best value seen in any run"
-    regrets = {s: ref - b for s, b in best.items()}
+    # differences at float round-off (values stored as float32 and float64) are no regret at all
+    tol = 1e-9 * max(abs(ref), 1.0)
+    regrets = {s: np.where(ref - b <= tol, 0.0, ref - b) for s, b in best.items()}
     positive = np.concatenate([r[r > 0].ravel() for r in regrets.values()])
     # a decade below the smallest positive regret, so "reached" stays apart from "nearly"
     floor = 10 ** (np.floor(np.log10(positive.min())) - 1) if len(positive) else 1e-6
     has_test = any(x.incumbent_test is not None for r in runs.values() for x in r)
-    fig, axes = plt.subplots(1, 2 if has_test else 1, figsize=(11 if has_test else 6, 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False,
+                             gridspec_kw={"wspace": 0.35})
     n = np.arange(1, exp.budget + 1)
     ax = axes[0][0]
     for s, r in regrets.items():
