@@ -49,7 +49,7 @@ def list_all(workers: int) -> int:
     for name, preset in PRESETS.items():
         algos = list(preset.algorithms or _available_algorithms())
         est = estimate_s(algos, len(preset.benchmarks), len(_seeds(preset.seeds)), preset.budget, workers)
-        print(f"  {name:10s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
+        print(f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
               f"{len(algos)} algorithms x {len(_seeds(preset.seeds))} seeds, budget {preset.budget}")
     return 0
 

@@ -29,28 +29,31 @@ class Preset:
 SLOW = ("optuna-gp",)
 
 PRESETS: dict[str, Preset] = {
-    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm",
+    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm but optuna-gp",
                       EMBEDDED_MAIN, None, "0-9", 1000),
     "small-budget": Preset("every algorithm including optuna-gp, at a budget the GP can afford",
                            ("nb201/cifar10-valid", "anb201/baseline"), ("random", "evolution", "optuna-tpe",
                                                                        "optuna-gp", "mcts", "lanas", "lanas-plus"),
                            "0-4", 100),
-    "paper": Preset("all embedded benchmarks, all algorithms, 100 seeds", ALL_EMBEDDED, None, "0-99", 3000),
-    "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every",
+    "paper": Preset("all embedded benchmarks, every algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, "0-99", 3000),
+    "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
+                       "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
                        ("nb201/cifar10-valid",),
                        tuple([f"lanas:height={h}" for h in range(1, 9)]
                              + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.1, 0.2, 0.5, 1, 2)]
                              + [f"lanas:n_init={n}" for n in (2, 10, 50, 200)]
                              + [f"lanas:rebuild_every={k}" for k in (1, 5, 20, 100)]
-                             + ["random"]),
-                       "0-29", 3000),
+                             + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:split=svm", "lanas-plus"]
+                             + ["random", "evolution", "optuna-tpe"]),
+                       "0-19", 2000),
 }
 
-#: measured seconds of algorithm overhead per sample at 1,000 samples (one core, this machine)
-#: plus a quadratic term for model-based methods whose cost per trial grows with the trials.
-COST_PER_SAMPLE_S = {"random": 1e-5, "evolution": 3e-5, "mcts": 1e-4, "lanas": 3e-4,
-                     "optuna-tpe": 4e-3, "optuna-gp": 5e-2}
-GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.0}
+#: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
+#: run_all.py on the 2-core machine on 2026-11-25 (see README), and how the cost per sample grows
+#: with the budget for model-based methods (cost per trial grows with the trials seen).
+COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 1.5e-3, "lanas-plus": 5e-3,
+                     "optuna-tpe": 7e-3, "optuna-gp": 45.0}
+GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
 
 
 def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: int, workers: int) -> float:

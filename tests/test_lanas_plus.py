@@ -23,7 +23,7 @@ def answer(bench, arch) -> Result:
     return Result(float(bench.valid[bench.index([arch])[0]]))
 
 
-@pytest.mark.parametrize("options", [dict(inleaf="local"), dict(inleaf="bo"),
+@pytest.mark.parametrize("options", [dict(inleaf="local"), dict(inleaf="bo"), dict(inleaf="localbo"),
                                      dict(inleaf="bo", split="svm"),
                                      dict(inleaf="local", sampler="reject", max_tries=100),
                                      dict(inleaf="bo", sampler="reject", max_tries=100)])
