@@ -43,7 +43,8 @@ PRESETS: dict[str, Preset] = {
                              + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.1, 0.2, 0.5, 1, 2)]
                              + [f"lanas:n_init={n}" for n in (2, 10, 50, 200)]
                              + [f"lanas:rebuild_every={k}" for k in (1, 5, 20, 100)]
-                             + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:split=svm", "lanas-plus"]
+                             + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
+                                "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas-plus"]
                              + ["random", "evolution", "optuna-tpe"]),
                        "0-19", 2000),
 }
@@ -51,7 +52,7 @@ PRESETS: dict[str, Preset] = {
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
 #: run_all.py on the 2-core machine on 2026-11-25 (see README), and how the cost per sample grows
 #: with the budget for model-based methods (cost per trial grows with the trials seen).
-COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 1.5e-3, "lanas-plus": 5e-3,
+COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 5e-3,
                      "optuna-tpe": 7e-3, "optuna-gp": 45.0}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
 

@@ -83,9 +83,20 @@ def main_specs(specs: list[str], score: dict[str, float] | None = None) -> list[
     return chosen
 
 
-def variant_specs(specs: list[str], base: str = "lanas") -> list[str]:
-    """Every spec of the ``base`` family, named variants (``lanas-plus``) included (issue 11)."""
-    return [s for s in specs if is_family(s, base)]
+#: options swept by the ablation preset; their sweeps have figures of their own
+SWEPT = ("height", "cp", "n_init", "rebuild_every")
+
+
+def variant_specs(specs: list[str], base: str = "lanas", max_lines: int = 10) -> list[str]:
+    """Every spec of the ``base`` family, named variants (``lanas-plus``) included (issue 11).
+
+    With more than ``max_lines`` of them, the single-option sweeps of ``SWEPT`` are left out
+    (the ablation figures show them), keeping the method variants (sampler, split, named ones).
+    """
+    members = [s for s in specs if is_family(s, base)]
+    if len(members) <= max_lines:
+        return members
+    return [s for s in members if not (set(parse_spec(s)[1]) & set(SWEPT))]
 
 
 def is_family(spec: str, base: str = "lanas") -> bool:

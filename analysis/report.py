@@ -63,8 +63,9 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         lines.append(_figure(rel(figures.ecdf(exp, bench, times, variants + peers, look, fig_dir,
                                               name="ecdf_lanas_variants", what=" (every LaNAS variant)",
                                               which=("optimum", "top0_1"), thick=frozenset(peers))),
-                             "Every LaNAS variant against the other algorithms (thick lines): samples-to-target "
-                             "ECDF."))
+                             "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
+                             + ("; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
+                                if len(variants) < len(ablation.variant_specs(specs, max_lines=10**6)) else ".")))
     for target in stats.TARGETS:
         sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
         if len(sub) == 0:
