@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 from benchmarks import registry as benchmarks
 
 from .results import clean_temporaries, read_meta, run_path, write_run
-from .runner import run
+from .runner import RunResult, run
 
 log = logging.getLogger(__name__)
 _PACKAGES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "optuna", "torch", "matplotlib",
@@ -54,7 +54,6 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
     try:
         bench = benchmarks.make(task.benchmark)
     except Exception as exc:  # a benchmark that cannot load fails its runs, recorded, not raised
-        from .runner import RunResult
         result = RunResult(task.benchmark, task.spec, task.seed, task.budget, status="failed",
                            error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
     else:

@@ -123,7 +123,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
                 t0 = time.perf_counter()
                 algo.tell(arch, result)
                 algo_s += time.perf_counter() - t0
-                rows["step"].append(len(cache) if not cached else rows["step"][-1] if rows["step"] else 0)
+                rows["step"].append(len(cache))
                 rows["proposal"].append(len(rows["proposal"]) + 1)
                 rows["arch"].append(arch_str(arch))
                 rows["valid"].append(result.valid)
