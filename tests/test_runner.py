@@ -112,3 +112,14 @@ def test_result_is_frozen():
     r = Result(1.0)
     with pytest.raises(AttributeError):
         r.valid = 2.0  # type: ignore[misc]
+
+
+def test_parallel_batches_keep_budget_and_count_repeats(synthetic):
+    out = run(synthetic, "evolution:population=8,sample=3", seed=4, budget=37, parallel=5)
+    assert out.status == "budget" and out.samples == 37
+    new = [a for a, c in zip(out.rows["arch"], out.rows["cached"]) if not c]
+    assert len(new) == len(set(new)) == 37
+    steps = out.rows["step"]
+    assert steps == sorted(steps) and steps[-1] == 37
+    again = run(synthetic, "evolution:population=8,sample=3", seed=4, budget=37, parallel=5)
+    assert again.rows["arch"] == out.rows["arch"]
