@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import BenchmarkError
-from .official_nb201 import _LOAD_ERRORS, EVAL_SETS, extract, parse_cell, table_kwargs
+from .official_nb201 import _LOAD_ERRORS, flatten, parse_cell, table_kwargs
 from .registry import register
 from .table import TableBenchmark, cached_arrays
 
@@ -97,11 +97,7 @@ def _build(space: str, source: Path) -> dict[str, np.ndarray]:
     except _LOAD_ERRORS as exc:
         raise BenchmarkError(f"{source} is not a readable NATS-Bench {space} file ({type(exc).__name__}: "
                              f"{str(exc)[:120]}); {_download(space)}") from None
-    out: dict[str, np.ndarray] = {}
-    for hp, items in per_hp.items():
-        for dataset in EVAL_SETS:
-            with contextlib.suppress(KeyError):
-                out.update({f"{dataset}.{hp}.{k}": v for k, v in extract(items, dataset).items()})
+    out = flatten(per_hp)
     if not out:
         raise BenchmarkError(f"{source} holds no NATS-Bench {space} results; {_download(space)}")
     return out

@@ -124,13 +124,19 @@ def _build_nb201(path: Path) -> dict[str, np.ndarray]:
     except _LOAD_ERRORS as exc:
         raise BenchmarkError(f"{path} is not a readable NAS-Bench-201 file ({type(exc).__name__}: "
                              f"{str(exc)[:120]}); {DOWNLOAD}") from None
+    return flatten(hp_results)
+
+
+def flatten(per_hp: dict[str, list]) -> dict[str, np.ndarray]:
+    """``{"<dataset>.<hp>.<column>": array}`` for every dataset and schedule the results hold
+    (NAS-Bench-201 v1_0 has 12-epoch results for cifar10-valid only; NATS lacks some too)."""
     out: dict[str, np.ndarray] = {}
-    for hp, items in hp_results.items():
+    for hp, items in per_hp.items():
         for dataset in EVAL_SETS:
             try:
                 arrays = extract(items, dataset)
             except KeyError:
-                continue  # v1_0 has 12-epoch results for cifar10-valid only
+                continue
             out.update({f"{dataset}.{hp}.{k}": v for k, v in arrays.items()})
     return out
 
