@@ -48,15 +48,10 @@ def list_all(workers: int) -> int:
     print(f"\nPresets (estimated wall time with {workers} workers on a 2-core machine):")
     for name, preset in PRESETS.items():
         algos = list(preset.algorithms or _available_algorithms())
-        est = estimate_s(algos, len(preset.benchmarks), len(_seeds(preset.seeds)), preset.budget, workers)
+        est = estimate_s(algos, len(preset.benchmarks), len(preset.seeds), preset.budget, workers)
         print(f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
-              f"{len(algos)} algorithms x {len(_seeds(preset.seeds))} seeds, budget {preset.budget}")
+              f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}")
     return 0
-
-
-def _seeds(text: str) -> list[int]:
-    lo, _, hi = text.partition("-")
-    return list(range(int(lo), int(hi) + 1)) if hi else list(range(int(lo)))
 
 
 def _duration(seconds: float) -> str:
@@ -84,7 +79,7 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
             reason = benchmarks.entries()[spec.split(":")[0]].available()
             if reason:
                 return _fail(f"benchmark {spec!r} is not available: {reason}")
-        seeds = parse_seeds(args.seeds) if args.seeds else _seeds(preset.seeds)
+        seeds = parse_seeds(args.seeds) if args.seeds else list(preset.seeds)
         budget = args.budget if args.budget is not None else preset.budget
         if budget < 1:
             return _fail(f"bad budget {budget}: it must be at least 1")

@@ -18,7 +18,7 @@ class Preset:
     description: str
     benchmarks: tuple[str, ...]
     algorithms: tuple[str, ...] | None  # None: every registered, available algorithm but SLOW ones
-    seeds: str
+    seeds: range
     budget: int
     extra_algorithms: tuple[str, ...] = field(default=())
 
@@ -30,12 +30,12 @@ SLOW = ("optuna-gp",)
 
 PRESETS: dict[str, Preset] = {
     "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm but optuna-gp",
-                      EMBEDDED_MAIN, None, "0-9", 1000),
+                      EMBEDDED_MAIN, None, range(10), 1000),
     "small-budget": Preset("every algorithm including optuna-gp, at a budget the GP can afford",
                            ("nb201/cifar10-valid", "anb201/baseline"), ("random", "evolution", "optuna-tpe",
                                                                        "optuna-gp", "mcts", "lanas", "lanas-plus"),
-                           "0-4", 100),
-    "paper": Preset("all embedded benchmarks, every algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, "0-99", 3000),
+                           range(5), 100),
+    "paper": Preset("all embedded benchmarks, every algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
     "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
                        "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
                        ("nb201/cifar10-valid",),
@@ -46,7 +46,7 @@ PRESETS: dict[str, Preset] = {
                              + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
                                 "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas-plus"]
                              + ["random", "evolution", "optuna-tpe"]),
-                       "0-19", 2000),
+                       range(20), 2000),
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
