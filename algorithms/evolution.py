@@ -33,6 +33,13 @@ class RegularizedEvolution:
     (a new tournament and mutation, up to ``retries`` times) and, failing that, an
     unevaluated architecture is drawn at random, so the search never stalls on repeats.
     ``ask`` returns None once every architecture of an enumerable space is evaluated.
+
+    Several proposals may be outstanding (``--parallel K``), as with the paper's asynchronous
+    workers: the first ``population`` proposals are the random ones (a child needs at least
+    one told member, so before that every proposal is random), no proposal repeats a pending
+    one, and a member joins the population when its value is told, in any order, so aging
+    follows the order of arrival. A ``tell`` that answers no pending ``ask`` raises. With
+    one proposal at a time this is Algorithm 1 exactly.
     """
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *,
@@ -46,23 +53,38 @@ class RegularizedEvolution:
         self.retries = retries
         #: (arch, value) of the living members, oldest first
         self.members: deque[tuple[Arch, float]] = deque()
-        self.seen: set[Arch] = set()
+        self.seen: set[Arch] = set()  # told or pending
+        self.told = 0  # values taken into the population
+        self._pending: set[Arch] = set()
+        self._asked = 0
         self._order: np.ndarray | None = None  # random order of all_archs() for fresh draws
         self._next = 0
 
     def ask(self) -> Arch | None:
-        if len(self.members) >= self.population:
-            for _ in range(self.retries + 1):
-                child = self.benchmark.mutate(self._tournament(), self.rng)
-                if child not in self.seen:
-                    return child
-        return self._fresh()
+        arch = self._child() if self._asked >= self.population and self.members else None
+        arch = self._fresh() if arch is None else arch
+        if arch is not None:
+            self._asked += 1
+            self.seen.add(arch)
+            self._pending.add(arch)
+        return arch
 
     def tell(self, arch: Arch, result: Result) -> None:
-        self.seen.add(arch)
+        arch = tuple(int(a) for a in arch)
+        if arch not in self._pending:
+            raise ValueError(f"tell({arch}) answers no pending ask()")
+        self._pending.remove(arch)
+        self.told += 1
         self.members.append((arch, float(result.valid)))
         while len(self.members) > self.population:
             self.members.popleft()
+
+    def _child(self) -> Arch | None:
+        for _ in range(self.retries + 1):
+            child = self.benchmark.mutate(self._tournament(), self.rng)
+            if child not in self.seen:
+                return child
+        return None
 
     def _tournament(self) -> Arch:
         picks = self.rng.integers(len(self.members), size=self.sample)

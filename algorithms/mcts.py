@@ -23,8 +23,9 @@ _MANY_TRIES = 10_000
 @dataclass
 class _Node:
     prefix: Arch
-    n: int = 0
-    total: float = 0.0
+    n: int = 0  # told visits
+    total: float = 0.0  # sum of the told values
+    pending: int = 0  # virtual visits: proposals below this node not told yet
     children: dict[int, "_Node"] = field(default_factory=dict)
     done: bool = False  # every architecture below has been evaluated
 
@@ -40,6 +41,14 @@ class MCTS:
     the encoding, or its ``benchmark.canonical`` form, is valid and not evaluated yet); after
     the evaluation the value is *backed up* along the path root..child. Only the expanded
     node joins the tree, as in AlphaX.
+
+    Several proposals may be outstanding (``--parallel K``): each adds a *virtual visit* to
+    every node of its path (``pending``), counted in UCT's visit counts so that the next
+    selection explores elsewhere, without a value (a node with only virtual visits takes
+    its parent's mean). ``tell`` finds the path by the architecture, in any order, and turns
+    its virtual visits into real ones; a ``tell`` that answers no pending ``ask`` raises.
+    With one proposal at a time there is never a virtual visit at selection, so sequential
+    runs are unchanged.
 
     ``cp=2`` is AlphaX's UCT constant for accuracies in [0, 1] (LaNAS paper, baselines); the
     exploration term is scaled by the width of the benchmark's ``value_range`` so that the
@@ -59,8 +68,8 @@ class MCTS:
         self.rng = rng
         self.cp = cp
         self.root = _Node(())
-        self.seen: set[Arch] = set()
-        self._path: list[_Node] = []  # path of the last proposal, backed up by tell
+        self.seen: set[Arch] = set()  # told or pending
+        self._pending: dict[Arch, list[_Node]] = {}  # arch -> its path, backed up by tell
         lo, hi = benchmark.value_range
         self._c = 2.0 * cp * (hi - lo)
 
@@ -69,17 +78,22 @@ class MCTS:
             path = self._select()
             arch = self._rollout(path[-1].prefix)
             if arch is not None:
-                self._path = path
+                self.seen.add(arch)
+                self._pending[arch] = path
+                for node in path:
+                    node.pending += 1
                 return arch
             self._mark_done(path)
         return None
 
     def tell(self, arch: Arch, result: Result) -> None:
-        self.seen.add(arch)
-        for node in self._path:
+        path = self._pending.pop(tuple(int(a) for a in arch), None)
+        if path is None:
+            raise ValueError(f"tell({arch}) answers no pending ask()")
+        for node in path:
+            node.pending -= 1
             node.n += 1
             node.total += float(result.valid)
-        self._path = []
 
     # ----- the tree ----------------------------------------------------------------
     def _select(self) -> list[_Node]:
@@ -99,12 +113,15 @@ class MCTS:
 
     def _uct(self, node: _Node) -> _Node:
         live = [c for c in node.children.values() if not c.done]
-        log_n = math.log(max(node.n, 1))
+        log_n = math.log(max(node.n + node.pending, 1))
+        parent_mean = node.total / node.n if node.n else 0.0
 
         def score(c: _Node) -> float:
-            if c.n == 0:
+            visits = c.n + c.pending
+            if visits == 0:
                 return math.inf
-            return c.total / c.n + self._c * math.sqrt(2.0 * log_n / c.n)
+            mean = c.total / c.n if c.n else parent_mean
+            return mean + self._c * math.sqrt(2.0 * log_n / visits)
 
         scores = np.array([score(c) for c in live])
         best = np.flatnonzero(scores == scores.max())

@@ -1,6 +1,9 @@
 """The shared conformance suite: every registered algorithm on every benchmark family.
 
-A new algorithm or benchmark registered anywhere is covered here without edits.
+A new algorithm or benchmark registered anywhere is covered here without edits, except one
+line in ``TOLD_COUNT`` (how the algorithm counts the results it has taken in), which the
+parallel tests ask for by name. The parallel contract (README, "Adding an algorithm"): with K
+proposals outstanding, tells may come in any order and each answers one earlier ask.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import pytest
 from algorithms import base as algorithms
 from algorithms.runner import run
 from benchmarks import registry
+from synthetic import linear_table
 
 # one benchmark per family keeps the suite fast; the synthetic table is always there
 FAMILY_REPRESENTATIVES = ("synthetic/linear", "nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora",
@@ -50,3 +54,126 @@ def test_conformance(spec, bench):
 def test_every_algorithm_is_covered():
     assert "random" in ALGORITHMS
     assert set(ALGORITHMS) <= set(algorithms.names())
+
+
+# ----- K outstanding proposals (--parallel K): every ask answered once, in any order ---------
+K = 4
+
+
+def _complete_trials(algo) -> int:
+    return sum(t.state.name == "COMPLETE" for t in algo.study.trials)
+
+
+#: the number of told results an algorithm has taken in, by registered name (None: the
+#: algorithm does not use values). A new algorithm adds one line here.
+TOLD_COUNT = {
+    "random": None,
+    "evolution": lambda a: a.told,
+    "mcts": lambda a: a.root.n,
+    "optuna-tpe": _complete_trials,
+    "optuna-gp": _complete_trials,
+    "lanas": lambda a: len(a._values),
+}
+
+
+def _told_count(spec: str):
+    name = algorithms.resolve(spec)[0]
+    assert name in TOLD_COUNT, f"add how {name!r} counts its told results to TOLD_COUNT"
+    return TOLD_COUNT[name]
+
+
+@pytest.mark.parametrize("spec", ALGORITHMS)
+def test_parallel_proposals_are_all_told_and_used(spec, synthetic):
+    budget = ALGORITHM_BUDGET.get(spec, 60)
+    first = run(synthetic, spec, seed=3, budget=budget, parallel=K)
+    assert first.status == "budget", first.error
+    assert first.samples == budget
+    new = [a for a, c in zip(first.rows["arch"], first.rows["cached"]) if not c]
+    assert len(new) == len(set(new)) == budget
+    count = _told_count(spec)
+    if count is not None:  # every row is one tell, repeats included, and each one was used
+        assert count(first.algorithm) == len(first.rows["arch"])
+    again = run(synthetic, spec, seed=3, budget=budget, parallel=K)
+    assert again.rows["arch"] == first.rows["arch"] and again.rows["valid"] == first.rows["valid"]
+
+
+def _ask(algo, n: int) -> list:
+    if hasattr(algo, "ask_batch"):
+        return [tuple(map(int, a)) for a in algo.ask_batch(n)]
+    archs = [algo.ask() for _ in range(n)]
+    return [tuple(map(int, a)) for a in archs if a is not None]
+
+
+def _shuffled_history(spec: str, bench, seed: int, budget: int) -> tuple[list, object]:
+    """Ask K, tell the K answers in a random order, until ``budget`` tells."""
+    algo = algorithms.make(spec, bench, np.random.default_rng(seed))
+    order_rng = np.random.default_rng(seed + 1)
+    history: list = []
+    while len(history) < budget:
+        batch = _ask(algo, min(K, budget - len(history)))
+        assert batch, "ran out of proposals"
+        for i in order_rng.permutation(len(batch)):
+            algo.tell(batch[i], bench.query(batch[i]))
+            history.append(batch[i])
+    return history, algo
+
+
+@pytest.mark.parametrize("spec", ALGORITHMS)
+def test_tells_in_any_order(spec, synthetic):
+    budget = ALGORITHM_BUDGET.get(spec, 48)
+    history, algo = _shuffled_history(spec, synthetic, 5, budget)
+    assert all(synthetic.is_valid(a) for a in history)
+    count = _told_count(spec)
+    if count is not None:
+        assert count(algo) == len(history)
+    assert _shuffled_history(spec, synthetic, 5, budget)[0] == history
+
+
+@pytest.mark.parametrize("spec", ALGORITHMS)
+def test_parallel_runs_exhaust_a_small_space(spec):
+    if algorithms.resolve(spec)[0] == "optuna-gp":
+        pytest.skip("the GP repeats its converged suggestion: 'stuck' by design (254 proposals, 89 s)")
+    bench = linear_table(choices=(3, 3, 2), optimum=(2, 1, 0))  # 18 architectures
+    r = run(bench, spec, seed=0, budget=10**6, parallel=K, max_repeats=200)
+    assert r.status == "exhausted" and r.samples == len(bench), r.error
+    count = _told_count(spec)
+    if count is not None:
+        assert count(r.algorithm) == len(r.rows["arch"])
+
+
+def test_mcts_virtual_visits(synthetic):
+    algo = algorithms.make("mcts", synthetic, np.random.default_rng(0))
+    order_rng, values = np.random.default_rng(1), []
+    for _ in range(15):
+        batch = [algo.ask() for _ in range(K)]
+        assert len(set(batch)) == K and algo.root.pending == K  # one virtual visit per proposal
+        for i in order_rng.permutation(K):
+            result = synthetic.query(batch[i])
+            algo.tell(batch[i], result)
+            values.append(result.valid)
+        assert algo.root.pending == 0 and algo.root.n == len(values)
+    assert algo.root.total == pytest.approx(sum(values))
+    stack = [algo.root]
+    while stack:  # every virtual visit was turned into a real one, all the way down
+        node = stack.pop()
+        assert node.pending == 0 and node.n >= sum(c.n for c in node.children.values())
+        stack.extend(node.children.values())
+    with pytest.raises(ValueError, match="no pending"):
+        algo.tell(batch[0], synthetic.query(batch[0]))
+
+
+@pytest.mark.parametrize("spec", ["optuna-tpe", "optuna-gp"])
+def test_optuna_same_architecture_asked_twice(spec):
+    if algorithms.unavailable(spec):
+        pytest.skip(algorithms.unavailable(spec))
+    bench = linear_table(choices=(2, 2), optimum=(1, 1))  # 4 architectures: 6 asks must repeat
+    algo = algorithms.make(spec, bench, np.random.default_rng(0))
+    batch = [algo.ask() for _ in range(6)]
+    assert len(set(batch)) < len(batch)
+    for arch in reversed(batch):
+        algo.tell(arch, bench.query(arch))
+    done = [t for t in algo.study.trials if t.state.name == "COMPLETE"]
+    assert len(done) == 6  # each ask's trial completed once, with its own architecture's value
+    assert all(t.value == bench.query((t.params["x0"], t.params["x1"])).valid for t in done)
+    with pytest.raises(ValueError, match="no open trial"):
+        algo.tell(batch[0], bench.query(batch[0]))
