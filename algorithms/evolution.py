@@ -39,7 +39,7 @@ class RegularizedEvolution:
     one told member, so before that every proposal is random), no proposal repeats a pending
     one, and a member joins the population when its value is told, in any order, so aging
     follows the order of arrival. A ``tell`` that answers no pending ``ask`` raises. With
-    one proposal at a time this is Algorithm 1 exactly.
+    one proposal at a time nothing is pending and the algorithm is the sequential one above.
     """
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *,
