@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import ablation, extra_figures, figures, stats, style, tables
 from .load import Experiment, load
-from .summary import family_sentences, md_table, target_rows
+from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
     "**How to read the numbers.** A seed that does not reach a target within the budget is "
@@ -81,13 +81,21 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         if len(sub) == 0:
             continue
         header, rows = target_rows(sub, exp.budget)
-        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g})", "",
+        expect = tables.random_expectation(exp, bench, target)
+        ties = "" if not expect else (f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
+                                      f"k = {expect[1]:,} architectures reaching it")
+        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
                   md_table(header, rows), ""]
-    for series in ablation.series(specs):
+    for series in ablation.series(specs, exp.manifest.get("defaults")):
+        default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
+                   if series.reference and series.default is not None else
+                   "dashed: the spec with the option at its default (its value unknown to this manifest)"
+                   if series.reference else "the default setting was not run")
         lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
-                             f"Ablation: {series.label}. Restricted mean samples-to-target with bootstrap 95% "
-                             "interval and Kaplan-Meier median; n/N seeds reached; dashed: the reference spec, "
-                             "dotted: random."))
+                             f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
+                             f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
+                             "dotted: random. Numeric values are placed by value. "
+                             + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else "")))
     part = extra_figures.partition(exp, bench, look, fig_dir)
     if part:
         lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "

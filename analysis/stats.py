@@ -203,7 +203,7 @@ def trend(x: np.ndarray, times: np.ndarray, budget: float, *, n_boot: int = N_BO
     rx_c = rx - rx.mean()
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = (ry_c @ rx_c) / np.sqrt((ry_c ** 2).sum(axis=1) * (rx_c ** 2).sum())
-    rho = rho[np.isfinite(rho)]
+    rho = np.where(np.isfinite(rho), rho, 0.0)  # a resample with every seed tied shows no trend
     q = (1.0 - level) / 2.0
-    lo, hi = np.quantile(rho, [q, 1.0 - q]) if len(rho) else (np.nan, np.nan)
+    lo, hi = np.quantile(rho, [q, 1.0 - q])
     return float(sps.spearmanr(x, y).statistic), float(lo), float(hi)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from . import ablation, stats, tables
 from .load import Experiment
@@ -99,7 +100,8 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
     if len(sub) == 0:
         return _open_clause(exp, bench)
     failed = _all_failed(exp, bench)
-    sub = sub[~sub["spec"].isin(failed)]
+    swept = swept_specs(exp, bench)  # ablation settings: their trend is stated, they are not ranked
+    sub = sub[~sub["spec"].isin(failed) & ~sub["spec"].isin(swept)]
     reached = sub.groupby("target")["reached"].sum()
     target = next((t for t in stats.TARGETS if reached.get(t, 0) > 0), None)
     tail = f"; every run of {', '.join(f'`{s}`' for s in failed)} failed (see run health)" if failed else ""
@@ -131,7 +133,16 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
             text += "; " + _versus(r, best, pval(spec, best["spec"]))
     if zero:
         text += f"; not reached in any seed by {', '.join(f'`{s}`' for s in zero)} (not ranked)"
+    if swept:
+        text += f"; {len(swept)} ablation settings are not ranked: their trends follow"
     return text + tail
+
+
+def swept_specs(exp: Experiment, bench: str) -> list[str]:
+    """Specs that are a non-default point of an ablation series whose default point is present."""
+    out = {s for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))
+           if ser.reference for _, s in ser.points if s != ser.reference}
+    return [s for s in exp.specs(bench) if s in out]
 
 
 def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
@@ -140,5 +151,49 @@ def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
     families: dict[str, list[str]] = {}
     for bench in exp.benchmarks():
         families.setdefault(bench.split("/")[0], []).append(bench)
-    return [f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + "."
-            for fam, benches in families.items()]
+    out = []
+    for fam, benches in families.items():
+        out.append(f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + ".")
+        for bench in benches:
+            if exp.targets(bench):
+                times = tables.hitting_times(exp, bench)
+                out += [f"ablation: {trend_sentence(exp, bench, ser, times)}."
+                        for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))]
+    return out
+
+
+def _point_label(value, spec: str, series: ablation.Series) -> str:
+    return f"{value}" + (" (default)" if spec == series.reference and series.default is not None else "")
+
+
+def trend_sentence(exp: Experiment, bench: str, series: ablation.Series,
+                   times: dict[str, dict[str, np.ndarray]]) -> str:
+    """What one ablation series shows, in words: for a numeric option the rank correlation of
+    samples-to-target with its value (bootstrap 95% interval; a trend is stated only when the
+    interval excludes 0), for other options a Kruskal-Wallis test; then each setting's mean."""
+    budget = exp.budget
+    target = next((t for t in stats.TARGETS if t in (exp.targets(bench) or {}) and any(
+        np.isfinite(times[s][t]).any() for _, s in series.points)), None)
+    head = f"`{series.label}` on {bench}"
+    if target is None:
+        return f"{head}: no setting reached even the top-1% in any seed, so no effect can be read"
+    label = stats.TARGET_LABELS[target]
+    seeds = min(len(times[s][target]) for _, s in series.points)
+    if series.numeric:
+        rho, lo, hi = stats.trend(*tables.pooled(series, times, target), budget)
+        if rho != rho:
+            verdict = f"every setting gives the same samples to the {label}: no effect"
+        elif lo > 0 or hi < 0:
+            verdict = (f"samples to the {label} {'fall' if rho < 0 else 'rise'} as {series.option} rises "
+                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}])")
+        else:
+            verdict = (f"no clear effect of {series.option} on samples to the {label} at {seeds} seeds per value "
+                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}] includes 0)")
+    else:
+        groups = [np.minimum(times[s][target], budget + 1) for _, s in series.points]
+        p = 1.0 if np.ptp(np.concatenate(groups)) == 0 else float(sps.kruskal(*groups).pvalue)
+        verdict = (f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
+                   f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)")
+    means = ", ".join(f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"
+                      f"{fmt(stats.restricted_mean(times[s][target], budget))}" for v, s in series.points)
+    return f"{head}: {verdict}; mean samples by {series.option}: {means}"

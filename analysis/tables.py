@@ -58,6 +58,13 @@ def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float,
     return ((size + 1) / (k + 1), k) if k else None
 
 
+def pooled(series: ablation.Series, times: dict[str, dict[str, np.ndarray]],
+           target: str) -> tuple[np.ndarray, np.ndarray]:
+    """(option value, samples to ``target``) for every seed of every point of a numeric series."""
+    xs = [np.full(len(times[s][target]), float(v)) for v, s in series.points]
+    return np.concatenate(xs), np.concatenate([times[s][target] for _, s in series.points])
+
+
 def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.ndarray]]:
     """``times[spec][target]``: samples to each target per seed (inf when never reached; a failed
     or stuck run that had not reached the target counts as not reached, so it stays in every
