@@ -212,3 +212,34 @@ def test_lanas_variants_have_clearly_distinct_looks():
             assert np.linalg.norm(_lab(looks[a].colour) - _lab(looks[b].colour)) > 40, (a, b)  # CIE76 ΔE
     assert len({looks[n].linestyle for n in names}) == 3
     assert len({lk.colour for lk in looks.values()}) == len(looks)
+
+
+def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_needs(tmp_path):
+    """End to end on the synthetic table with ``noisy=true``: every query's table mean is stored
+    (``valid_mean``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
+    a run reaches the optimum exactly when it first evaluates the optimal architecture."""
+    import pyarrow.parquet as pq
+    from algorithms import experiment
+    from synthetic import OPTIMUM
+    from benchmarks import registry
+    bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
+    tasks = experiment.grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
+    experiment.write_manifest(tmp_path, tasks, ["test"])
+    for task in tasks:
+        experiment.execute_task(task, str(tmp_path))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["benchmarks"][bench]["at_target"]["optimum"] == 1
+    assert manifest["defaults"]["lanas"]["height"] == 5 and manifest["defaults"]["random"] == {}
+    analyse(tmp_path)
+    runs = pd.read_csv(tmp_path / "tables" / "runs.csv")
+    optimum = "-".join(map(str, OPTIMUM))
+    for path in sorted((tmp_path / "runs").rglob("seed-*.parquet")):
+        if path.name.endswith(".partition.parquet"):
+            continue
+        rows = pq.read_table(path).to_pandas()
+        assert rows["valid_mean"].notna().all() and (rows["valid_mean"] != rows["valid"]).any()
+        meta = json.loads(pq.read_schema(path).metadata[b"lanas"])
+        hit = rows.loc[rows["arch"] == optimum, "step"]
+        expected = float(hit.iloc[0]) if len(hit) else np.inf
+        row = runs[(runs["spec"] == meta["spec"]) & (runs["seed"] == meta["seed"])]
+        assert row["samples_to_optimum"].item() == expected
