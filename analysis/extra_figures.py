@@ -63,6 +63,9 @@ def _reference_lines(ax, exp: Experiment, bench: str, series: Series, target: st
     if ref and series.default is None and ref in times:  # default value unknown: a line, not a point
         ax.axhline(stats.restricted_mean(times[ref][target], budget), color=look[ref].colour, ls="--", lw=1.3,
                    label=f"{ref} (option at its default): restricted mean")
+    if ref is None and series.default is not None and series.numeric and isinstance(series.default, (int, float)):
+        ax.axvline(float(series.default), color="k", ls="--", lw=1,
+                   label=f"default {series.option} = {series.default} (not run)")
     if "random" in times and target in times["random"]:
         ax.axhline(stats.restricted_mean(times["random"][target], budget), color="0.35", ls=":", lw=1.5,
                    label="random: restricted mean")
@@ -97,9 +100,10 @@ def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[
                 ax.set_xscale(scale, **({"linthresh": positive.min(), "linscale": 0.5} if scale == "symlog" else {}))
             ax.set_xticks(x, [f"{v:g}" for v, _ in series.points])
             ax.minorticks_off()
-        pad = 0.08 * (np.ptp(x) or 1.0)
+        shown = x if series.reference or series.default is None or scale == "category" else np.r_[x, series.default]
+        pad = 0.08 * (np.ptp(shown) or 1.0)
         if scale in ("linear", "category"):
-            ax.set_xlim(x.min() - pad, x.max() + 2 * pad)
+            ax.set_xlim(shown.min() - 1.6 * pad, shown.max() + 2 * pad)  # room for n/N left, seeds right
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis, low, budget)
         ax.set_ylim(low, budget * 1.4)  # seeds are drawn off the data transform: not autoscaled

@@ -111,33 +111,38 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     ax.set_ylabel(f"regret = {ref_label} − best valid so far\n(log scale, {exp.info(bench).get('objective', 'valid')})")
     ax.set_title("best-so-far regret: median, band = inter-quartile range")
     if has_test:
-        ax = axes[0][1]
-        lows, highs = [], []
-        for s, r in runs.items():
-            tests = [x.incumbent_test for x in r if x.incumbent_test is not None]
-            if not tests:
-                continue
-            lo, med, hi = _quartiles(np.vstack(tests))
-            lows.append(lo)
-            highs.append(hi)
-            ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
-            ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
-        ax.set_xscale("log")
-        plain_log_ticks(ax.xaxis, 1, exp.budget)
-        ax.set_xlim(1, exp.budget)
-        ax.set_xlabel("distinct samples (log scale)")
-        ax.set_ylabel("test value of the incumbent\n(chosen by validation)")
-        ax.set_title("incumbent's test value: median and IQR")
-        # zoom on where the searches end up, every band whole from 10 samples on: the first
-        # samples' spread (near-random architectures) would flatten the rest into a line
-        k = min(10, exp.budget) - 1
-        low = min((np.nanmin(lo[k:]) for lo in lows if np.isfinite(lo[k:]).any()), default=np.nan)
-        top = max((np.nanmax(h[k:]) for h in highs if np.isfinite(h[k:]).any()), default=np.nan)
-        if np.isfinite(low) and np.isfinite(top) and top > low:
-            ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
+        _test_panel(axes[0][1], runs, look, exp.budget)
     fig.suptitle(f"{bench}: search progress over {len(next(iter(runs.values())))} seeds", y=1.02)
     _legend(fig, axes)
     return save(fig, out / f"regret_{safe(bench)}.png")
+
+
+def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
+    """Median and IQR of the incumbent's test value (the incumbent chosen by validation)."""
+    n = np.arange(1, budget + 1)
+    lows, highs = [], []
+    for s, r in runs.items():
+        tests = [x.incumbent_test for x in r if x.incumbent_test is not None]
+        if not tests:
+            continue
+        lo, med, hi = _quartiles(np.vstack(tests))
+        lows.append(lo)
+        highs.append(hi)
+        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
+        ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
+    ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis, 1, budget)
+    ax.set_xlim(1, budget)
+    ax.set_xlabel("distinct samples (log scale)")
+    ax.set_ylabel("test value of the incumbent\n(chosen by validation)")
+    ax.set_title("incumbent's test value: median and IQR")
+    # zoom on where the searches end up, every band whole from 10 samples on: the first
+    # samples' spread (near-random architectures) would flatten the rest into a line
+    k = min(10, budget) - 1
+    low = min((np.nanmin(lo[k:]) for lo in lows if np.isfinite(lo[k:]).any()), default=np.nan)
+    top = max((np.nanmax(h[k:]) for h in highs if np.isfinite(h[k:]).any()), default=np.nan)
+    if np.isfinite(low) and np.isfinite(top) and top > low:
+        ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
 
 
 def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], specs: list[str],

@@ -83,19 +83,10 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         header, rows = target_rows(sub, exp.budget)
         expect = tables.random_expectation(exp, bench, target)
         ties = "" if not expect else (f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
-                                      f"k = {expect[1]:,} architectures reaching it")
+                                      f"k = {expect[1]:,} architecture{'s' if expect[1] > 1 else ''} reaching it")
         lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
                   md_table(header, rows), ""]
-    for series in ablation.series(specs, exp.manifest.get("defaults")):
-        default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
-                   if series.reference and series.default is not None else
-                   "dashed: the spec with the option at its default (its value unknown to this manifest)"
-                   if series.reference else "the default setting was not run")
-        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
-                             f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
-                             f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
-                             "dotted: random. Numeric values are placed by value. "
-                             + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else "")))
+    lines += _ablation_lines(exp, bench, times, look, fig_dir)
     part = extra_figures.partition(exp, bench, look, fig_dir)
     if part:
         lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
@@ -110,6 +101,23 @@ def _share(lo: float, hi: float | None = None) -> str:
     if hi is None or hi == lo:
         return f"{100 * lo:.0f}%"
     return f"{100 * lo:.0f}–{100 * hi:.0f}%"
+
+
+def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_dir: Path) -> list[str]:
+    """One figure per ablation series, its caption ending with the trend in words."""
+    lines = []
+    rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
+    for series in ablation.series(exp.specs(bench), exp.manifest.get("defaults")):
+        default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
+                   if series.reference and series.default is not None else
+                   "dashed: the spec with the option at its default (its value unknown to this manifest)"
+                   if series.reference else "dashed vertical line: the default value, not run")
+        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
+                             f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
+                             f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
+                             "dotted: random. Numeric values are placed by value. "
+                             + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else "")))
+    return lines
 
 
 def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:

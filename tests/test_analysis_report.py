@@ -243,3 +243,15 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
         expected = float(hit.iloc[0]) if len(hit) else np.inf
         row = runs[(runs["spec"] == meta["spec"]) & (runs["seed"] == meta["seed"])]
         assert row["samples_to_optimum"].item() == expected
+
+
+def test_ablation_without_the_plain_spec_marks_the_default_value(exp, captured):
+    loaded = load(exp)
+    times = tables.hitting_times(loaded, "toy/ties")
+    cp = next(s for s in series(["lanas:cp=0", "lanas:cp=1", "random"], DEFAULTS) if s.option == "cp")
+    assert cp.reference is None and cp.default == 0.1
+    extra_figures.ablation(loaded, "toy/ties", cp, times, style.looks(loaded.specs()), exp / "figures")
+    ax = captured[-1].axes[0]
+    marks = [line for line in ax.lines if line.get_label() == "default cp = 0.1 (not run)"]
+    assert len(marks) == 1 and marks[0].get_xdata()[0] == 0.1
+    assert not [line for line in ax.lines if line.get_marker() == "*"]
