@@ -38,6 +38,10 @@ class Series:
     reference: str | None  # spec with only the fixed options (the varied one at its default)
     default: Any = None  # the option's default value, when known (the reference is then a point)
 
+    def is_default(self, value: Any, spec: str) -> bool:
+        """Whether the point (value, spec) is the default configuration (known defaults only)."""
+        return self.default is not None and (spec == self.reference or _order(value) == _order(self.default))
+
     @property
     def numeric(self) -> bool:
         return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v, _ in self.points)

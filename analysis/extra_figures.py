@@ -48,7 +48,7 @@ def _panel(ax, series: Series, target: str, times: dict, budget: int, colour: st
                     label="one seed (▷ not reached, drawn above the budget)" if not okj else "one seed")
         ax.annotate(f"{ok.sum()}/{len(t)}", (x[i], hi), xytext=(-3, 4), textcoords="offset points",
                     ha="right", fontsize=7, color="0.3")  # left: the seeds are on the right
-        if spec == series.reference and series.default is not None:
+        if series.is_default(value, spec):
             ax.plot(x[i], means[-1], "*", ms=15, color=colour, mec="k", zorder=6,
                     label=f"default ({spec})")
     means, los, his = map(np.asarray, (means, los, his))

@@ -163,7 +163,7 @@ def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
 
 
 def _point_label(value, spec: str, series: ablation.Series) -> str:
-    return f"{value}" + (" (default)" if spec == series.reference and series.default is not None else "")
+    return f"{value}" + (" (default)" if series.is_default(value, spec) else "")
 
 
 def trend_sentence(exp: Experiment, bench: str, series: ablation.Series,

@@ -179,3 +179,12 @@ def test_trend_is_the_rank_correlation_with_a_stratified_bootstrap_interval():
     rho, lo, hi = stats.trend(x, one, budget=1000)
     assert lo <= 0 <= hi
     assert np.isnan(stats.trend(x, np.full(len(x), INF), budget=1000)[0])
+
+
+def test_a_spec_naming_the_default_value_is_the_default_point():
+    # before specs are canonical, ``lanas:height=5`` is the default configuration under another name
+    defaults = {"lanas": {"height": 5}}
+    found = ablation.series(["lanas", "lanas:height=5", "lanas:height=1"], defaults)[0]
+    assert [(v, s) for v, s in found.points] == [(1, "lanas:height=1"), (5, "lanas:height=5")]
+    assert found.is_default(5, "lanas:height=5") and not found.is_default(1, "lanas:height=1")
+    assert not ablation.series(["lanas", "lanas:height=1"], None)  # defaults unknown: one value only
