@@ -23,9 +23,9 @@ FIXED = {
     "lanas-plus": "#e377c2", "lanas-release": "#5b3a1a",
 }
 FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-."}
-PALETTE = ("#17becf", "#bcbd22", "#393b79", "#e7969c", "#637939",
-           "#7b4173", "#3182bd", "#fd8d3c", "#31a354", "#756bb1", "#a55194", "#843c39",
-           "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#ad494a", "#8ca252")
+# none of them near a fixed colour (CIE76 distance >= 24; tests/test_analysis_report.py)
+PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8",
+           "#fdae6b", "#8ca252")
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TARGET_COLOURS = {"optimum": "#000000", "top0_1": "#555555", "top1": "#999999"}

@@ -212,6 +212,9 @@ def test_lanas_variants_have_clearly_distinct_looks():
             assert np.linalg.norm(_lab(looks[a].colour) - _lab(looks[b].colour)) > 40, (a, b)  # CIE76 ΔE
     assert len({looks[n].linestyle for n in names}) == 3
     assert len({lk.colour for lk in looks.values()}) == len(looks)
+    # a variant's palette colour is never mistaken for a named algorithm's
+    for colour in style.PALETTE:
+        assert min(np.linalg.norm(_lab(colour) - _lab(c)) for c in style.FIXED.values()) >= 24, colour
 
 
 def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_needs(tmp_path):
