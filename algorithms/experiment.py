@@ -95,9 +95,30 @@ def benchmark_info(spec: str) -> dict[str, Any]:
     bench = benchmarks.make(spec)
     targets = bench.targets()
     archs = bench.all_archs()
+    values = getattr(bench, "valid", None)
+    # how many architectures reach each target: random search expects (N+1)/(k+1) samples
+    at_target = None if targets is None or values is None else {
+        k: int((values >= v - 1e-9 * max(1.0, abs(v))).sum()) for k, v in targets.__dict__.items()}
     return {"size": None if archs is None else len(archs), "objective": bench.objective,
             "value_range": list(bench.value_range),
-            "targets": None if targets is None else targets.__dict__}
+            "targets": None if targets is None else targets.__dict__, "at_target": at_target}
+
+
+def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
+    """Every option of each named algorithm (variants expanded) at its default, for the analysis
+    (which never imports the algorithms) to place an option-less spec in an ablation series."""
+    from benchmarks.spec import parse_spec
+
+    from . import base
+    out: dict[str, dict[str, Any]] = {}
+    for name in dict.fromkeys(parse_spec(s)[0] for s in specs):
+        try:
+            cls, opts = base.resolve(name)
+            full = {**base.options_of(cls), **opts}
+        except Exception:  # noqa: BLE001 - an unknown name is reported by the run itself
+            continue
+        out[name] = {k: v for k, v in full.items() if isinstance(v, (bool, int, float, str)) or v is None}
+    return out
 
 
 def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None:
@@ -124,6 +145,7 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None
         "algorithms": list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks])),
         "benchmarks": info, "versions": _versions(), "revision": _revision(),
     }
+    manifest["defaults"] = algorithm_options(manifest["algorithms"])
     exp_dir.mkdir(parents=True, exist_ok=True)
     tmp = exp_dir / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2))

@@ -21,7 +21,8 @@ from .runner import RunResult
 META_KEY = b"lanas"
 _SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
                      ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
-                     ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64())])
+                     ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
+                     ("valid_mean", pa.float64())])  # null unless the benchmark is noisy
 
 
 def _safe(part: str) -> str:

@@ -19,7 +19,7 @@ from benchmarks.base import Arch, Benchmark, Result
 from . import base
 
 #: columns of a run's table, in order (see DESIGN.md, "Results")
-COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s")
+COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s", "valid_mean")
 
 
 @dataclass
@@ -132,6 +132,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
                 rows["cached"].append(cached)
                 rows["best_valid"].append(best)
                 rows["algo_s"].append(algo_s)
+                rows["valid_mean"].append(result.extra.get("valid_mean"))  # noisy tables: the row's mean
                 if repeats >= max_repeats:
                     out.status = "stuck"
                     out.error = f"{max_repeats} repeated proposals in a row"

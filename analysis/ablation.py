@@ -3,7 +3,10 @@
 A series is a set of specs of one base algorithm that differ in exactly one option (``height``,
 ``cp``, ``n_init``, ``rebuild_every``, ``sampler``, ``split``, ...) with every other option equal.
 The spec with those other options and the varied one left at its default (e.g. plain ``lanas``
-for the series ``lanas:height=1..8``) is the series' reference, when present.
+for the series ``lanas:height=1..8``) is the series' reference, when present; with the
+algorithm's defaults (the manifest's ``defaults``, written by the experiment, since analysis never
+imports the algorithms) it is also a point of the series, at the default value. Spec names are
+canonical (an option at its default is dropped), so ``lanas:height=5`` is stored as ``lanas``.
 """
 from __future__ import annotations
 
@@ -33,6 +36,15 @@ class Series:
     fixed: tuple[tuple[str, Any], ...]  # the options shared by every spec of the series
     points: tuple[tuple[Any, str], ...]  # (value of the option, spec), values in order
     reference: str | None  # spec with only the fixed options (the varied one at its default)
+    default: Any = None  # the option's default value, when known (the reference is then a point)
+
+    def is_default(self, value: Any, spec: str) -> bool:
+        """Whether the point (value, spec) is the default configuration (known defaults only)."""
+        return self.default is not None and (spec == self.reference or _order(value) == _order(self.default))
+
+    @property
+    def numeric(self) -> bool:
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v, _ in self.points)
 
     @property
     def label(self) -> str:
@@ -48,8 +60,9 @@ def _order(value: Any) -> tuple[int, Any]:
     return (1, str(value))
 
 
-def series(specs: list[str]) -> list[Series]:
-    """Every one-option ablation series (two or more values) found among ``specs``."""
+def series(specs: list[str], defaults: dict[str, dict[str, Any]] | None = None) -> list[Series]:
+    """Every one-option ablation series (two or more values, the default included) among ``specs``;
+    ``defaults[name][option]`` is the default value of an algorithm's option (manifest)."""
     parsed = {s: split(s) for s in specs}
     found: list[Series] = []
     for fam in sorted({name for name, _ in parsed.values()}):
@@ -62,11 +75,18 @@ def series(specs: list[str]) -> list[Series]:
                     fixed = tuple(sorted((k, v) for k, v in opts.items() if k != key))
                     groups.setdefault(fixed, []).append((opts[key], s))
             for fixed, points in groups.items():
+                ref = next((s for s, o in members.items() if o == dict(fixed)), None)
+                default = (defaults or {}).get(fam, {}).get(key, _MISSING)
+                if ref is not None and default is not _MISSING and _order(default) not in {_order(v) for v, _ in points}:
+                    points = points + [(default, ref)]
                 if len({_order(v) for v, _ in points}) < 2:
                     continue
-                ref = next((s for s, o in members.items() if o == dict(fixed)), None)
-                found.append(Series(fam, key, fixed, tuple(sorted(points, key=lambda p: _order(p[0]))), ref))
+                found.append(Series(fam, key, fixed, tuple(sorted(points, key=lambda p: _order(p[0]))), ref,
+                                    None if default is _MISSING else default))
     return found
+
+
+_MISSING = object()
 
 
 def main_specs(specs: list[str], score: dict[str, float] | None = None) -> list[str]:

@@ -7,63 +7,127 @@ from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 
-from . import stats
+from matplotlib.transforms import ScaledTranslation
+
+from . import stats, tables
 from .ablation import Series
 from .load import Experiment, Run, load_partition
 from .style import Look, TARGET_COLOURS, plain_log_ticks, safe, save
 
 
+def option_axis(series: Series) -> tuple[np.ndarray, str]:
+    """x position of each point and the axis scale: numeric options by value (log, or symlog with
+    a zero, where the positive values span 1.5 decades or more), other options as categories."""
+    if not series.numeric:
+        return np.arange(len(series.points), dtype=float), "category"
+    x = np.array([float(v) for v, _ in series.points])
+    pos = x[x > 0]
+    if len(pos) >= 2 and pos.max() / pos.min() >= 10 ** 1.5 and (x >= 0).all():
+        return x, "log" if len(pos) == len(x) else "symlog"
+    return x, "linear"
+
+
+def _seed_offsets(n: int) -> np.ndarray:
+    """Points (1/72 in) right of the interval where each seed is drawn, spread over 10 points."""
+    return 8 + 10 * np.arange(n) / max(n - 1, 1)
+
+
+def _panel(ax, series: Series, target: str, times: dict, budget: int, colour: str, x: np.ndarray) -> None:
+    means, los, his = [], [], []
+    for i, (value, spec) in enumerate(series.points):
+        t = times[spec][target]
+        means.append(stats.restricted_mean(t, budget))
+        lo, hi = stats.mean_ci(t, budget)
+        los.append(lo)
+        his.append(hi)
+        ok = np.isfinite(t)
+        for j, (tj, okj) in enumerate(zip(t, ok)):
+            shift = ScaledTranslation(_seed_offsets(len(t))[j] / 72, 0, ax.figure.dpi_scale_trans)
+            ax.plot(x[i], tj if okj else budget * (1.12 + 0.06 * (j % 3)), ">" if not okj else "o", ms=3.5 if okj else 4.5,
+                    color=colour, mfc=colour if okj else "none", alpha=0.55, transform=ax.transData + shift,
+                    label="one seed (▷ not reached, drawn above the budget)" if not okj else "one seed")
+        ax.annotate(f"{ok.sum()}/{len(t)}", (x[i], hi), xytext=(-3, 4), textcoords="offset points",
+                    ha="right", fontsize=7, color="0.3")  # left: the seeds are on the right
+        if series.is_default(value, spec):
+            ax.plot(x[i], means[-1], "*", ms=15, color=colour, mec="k", zorder=6,
+                    label=f"default ({spec})")
+    means, los, his = map(np.asarray, (means, los, his))
+    ax.errorbar(x, means, yerr=[means - los, his - means], fmt="D-", color="k", ms=5, capsize=4, lw=1.2,
+                label="restricted mean, 95% bootstrap CI", zorder=5)
+
+
+def _reference_lines(ax, exp: Experiment, bench: str, series: Series, target: str, times: dict,
+                     look: dict[str, Look]) -> None:
+    budget = exp.budget
+    ref = series.reference
+    if ref and series.default is None and ref in times:  # default value unknown: a line, not a point
+        ax.axhline(stats.restricted_mean(times[ref][target], budget), color=look[ref].colour, ls="--", lw=1.3,
+                   label=f"{ref} (option at its default): restricted mean")
+    if ref is None and series.default is not None and series.numeric and isinstance(series.default, (int, float)):
+        ax.axvline(float(series.default), color="k", ls="--", lw=1,
+                   label=f"default {series.option} = {series.default} (not run)")
+    if "random" in times and target in times["random"]:
+        ax.axhline(stats.restricted_mean(times["random"][target], budget), color="0.35", ls=":", lw=1.5,
+                   label="random: restricted mean")
+    elif (expect := tables.random_expectation(exp, bench, target)) and expect[0] <= budget:
+        ax.axhline(expect[0], color="0.35", ls=":", lw=1.5, label="random search's expectation (N+1)/(k+1)")
+    ax.axhline(budget, color="k", lw=0.8, alpha=0.6)
+
+
 def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[str, np.ndarray]],
              look: dict[str, Look], out: Path) -> Path | None:
-    """Samples to each target against the value of the one option the series varies."""
+    """Samples to each target against the value of the one option the series varies: each seed
+    a point beside the restricted mean's interval, the default a star, random a dotted line."""
     targets = exp.targets(bench) or {}
     keys = [t for t in stats.TARGETS if t in targets]
     if not keys:
         return None
     budget = exp.budget
-    x = np.arange(len(series.points))
-    colour = look[series.points[0][1]].colour if series.reference is None else look[series.reference].colour
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.4 * len(keys), 3.9), sharey=True, squeeze=False)
+    x, scale = option_axis(series)
+    colour = look[series.reference or series.points[0][1]].colour
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 4.1), sharey=True, squeeze=False)
+    every = np.concatenate([times[s][t] for t in keys for s in [p[1] for p in series.points] + ["random"]
+                            if s in times and t in times[s]])
+    low = max(0.7, float(np.min(every[np.isfinite(every)], initial=budget)) / 1.6)
     for ax, target in zip(axes[0], keys):
-        means, los, his, meds = [], [], [], []
-        for value, spec in series.points:
-            t = times[spec][target]
-            means.append(stats.restricted_mean(t, budget))
-            lo, hi = stats.mean_ci(t, budget)
-            los.append(lo)
-            his.append(hi)
-            meds.append(stats.km_median(t, budget))
-            ax.annotate(f"{np.isfinite(t).sum()}/{len(t)}", (x[len(means) - 1], hi), xytext=(0, 3),
-                        textcoords="offset points", ha="center", fontsize=7, color="0.3")
-        means, los, his = map(np.asarray, (means, los, his))
-        ax.errorbar(x, means, yerr=[means - los, his - means], fmt="o-", color=colour, capsize=4, lw=1.6,
-                    label="restricted mean, 95% bootstrap CI")
-        finite = np.isfinite(meds)
-        ax.plot(x[finite], np.asarray(meds)[finite], "s", mfc="none", color=colour, ms=7,
-                label="Kaplan-Meier median")
-        for spec, ls, name in ((series.reference, "--", f" (its {series.option} at the default)"), ("random", ":", "")):
-            if spec and spec in times and target in times[spec]:
-                ref = stats.restricted_mean(times[spec][target], budget)
-                ax.axhline(ref, color=look[spec].colour, ls=ls, lw=1.3, label=f"{spec}{name}: restricted mean")
-        ax.axhline(budget, color="k", lw=0.8, alpha=0.6)
-        ax.set_xticks(x, [str(v) for v, _ in series.points])
+        _panel(ax, series, target, times, budget, colour, x)
+        _reference_lines(ax, exp, bench, series, target, times, look)
+        if scale == "category":
+            ax.set_xticks(x, [str(v) for v, _ in series.points])
+        else:
+            if scale != "linear":
+                positive = x[x > 0]
+                ax.set_xscale(scale, **({"linthresh": positive.min(), "linscale": 0.5} if scale == "symlog" else {}))
+            ax.set_xticks(x, [f"{v:g}" for v, _ in series.points])
+            ax.minorticks_off()
+        shown = x if series.reference or series.default is None or scale == "category" else np.r_[x, series.default]
+        pad = 0.08 * (np.ptp(shown) or 1.0)
+        if scale in ("linear", "category"):
+            ax.set_xlim(shown.min() - 1.6 * pad, shown.max() + 2 * pad)  # room for n/N left, seeds right
         ax.set_yscale("log")
-        plain_log_ticks(ax.yaxis)
-        ax.set_xlabel(series.option)
-        ax.set_title(f"{stats.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})")
+        plain_log_ticks(ax.yaxis, low, budget)
+        ax.set_ylim(low, budget * 1.4)  # seeds are drawn off the data transform: not autoscaled
+        ax.set_xlabel(f"{series.option}" + {"log": " (log scale)", "symlog": " (log scale, 0 at the left)"}.get(scale, ""))
+        rho, lo, hi = stats.trend(*tables.pooled(series, times, target), budget) if series.numeric else (np.nan,) * 3
+        trend = f"\nSpearman ρ = {rho:+.2f} [{lo:+.2f}, {hi:+.2f}]" if rho == rho else ""
+        ax.set_title(f"{stats.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g}){trend}", fontsize=9)
     axes[0][0].set_ylabel("distinct samples to reach the target\n(log scale; black line = budget)")
     fig.suptitle(f"{bench}: ablation of {series.label}\nn/N = seeds that reached the target; "
-                 "seeds that never reach it count as the budget", y=1.06)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    for ax in axes[0][1:]:
+                 "seeds that never reach it count as the budget in the mean", y=1.08)
+    _legend_below(fig, axes[0])
+    fixed = "_".join(f"{k}-{v}" for k, v in series.fixed)
+    name = f"ablation_{safe(bench)}_{safe(series.family)}_{safe(series.option)}{'_' + safe(fixed) if fixed else ''}.png"
+    return save(fig, out / name)
+
+
+def _legend_below(fig: plt.Figure, axes) -> None:
+    handles, labels = [], []
+    for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             if lab not in labels:
                 handles.append(h)
                 labels.append(lab)
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False)
-    fixed = "_".join(f"{k}-{v}" for k, v in series.fixed)
-    name = f"ablation_{safe(bench)}_{safe(series.family)}_{safe(series.option)}{'_' + safe(fixed) if fixed else ''}.png"
-    return save(fig, out / name)
 
 
 def pick_partition_run(exp: Experiment, bench: str) -> Run | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 
-from . import stats
+from . import stats, tables
 from .load import Experiment
 from .style import Look, fmt, plain_log_ticks, safe, save
 
@@ -47,8 +47,14 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
             ax.step(grid, stats.ecdf(t, grid), where="post", color=lk.colour, ls=lk.linestyle,
                     lw=3.0 if spec in thick else 1.8, alpha=0.8 if spec in thick else 1.0,
                     label=spec)
+        expect = tables.random_expectation(exp, bench, target)
+        if expect and expect[0] <= budget:  # random search's expected samples, when in view
+            ax.axvline(expect[0], color="0.35", ls=":", lw=1.2)
+            ax.annotate(f"random expects\n(N+1)/(k+1) = {expect[0]:,.0f}", (expect[0], 0.98), xytext=(-3, 0),
+                        textcoords="offset points", ha="right", va="top", fontsize=7, color="0.3",
+                        bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
         ax.set_xscale("log")
-        plain_log_ticks(ax.xaxis)
+        plain_log_ticks(ax.xaxis, 1, budget)
         ax.set_xlim(1, budget)
         ax.set_ylim(-0.02, 1.02)
         ax.set_title(_target_title(target, targets[target]))
@@ -98,39 +104,45 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     ax.annotate(f"regret 0 (reached) drawn at {floor:.0e}", (1.2, floor), xytext=(0, 4),
                 textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
-    plain_log_ticks(ax.xaxis)
+    plain_log_ticks(ax.xaxis, 1, exp.budget)
     ax.set_yscale("log")
     ax.set_xlim(1, exp.budget)
     ax.set_xlabel("distinct samples (log scale)")
     ax.set_ylabel(f"regret = {ref_label} − best valid so far\n(log scale, {exp.info(bench).get('objective', 'valid')})")
     ax.set_title("best-so-far regret: median, band = inter-quartile range")
     if has_test:
-        ax = axes[0][1]
-        medians, highs = [], []
-        for s, r in runs.items():
-            tests = [x.incumbent_test for x in r if x.incumbent_test is not None]
-            if not tests:
-                continue
-            lo, med, hi = _quartiles(np.vstack(tests))
-            medians.append(med)
-            highs.append(hi)
-            ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
-            ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
-        ax.set_xscale("log")
-        plain_log_ticks(ax.xaxis)
-        ax.set_xlim(1, exp.budget)
-        ax.set_xlabel("distinct samples (log scale)")
-        ax.set_ylabel("test value of the incumbent\n(chosen by validation)")
-        ax.set_title("incumbent's test value: median and IQR")
-        # zoom on where the searches end up: from the lowest median after 10 samples to the top
-        k = min(10, exp.budget) - 1
-        low = min(m[k] for m in medians if np.isfinite(m[k])) if medians else np.nan
-        top = max(np.nanmax(h) for h in highs) if highs else np.nan
-        if np.isfinite(low) and np.isfinite(top) and top > low:
-            ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
+        _test_panel(axes[0][1], runs, look, exp.budget)
     fig.suptitle(f"{bench}: search progress over {len(next(iter(runs.values())))} seeds", y=1.02)
     _legend(fig, axes)
     return save(fig, out / f"regret_{safe(bench)}.png")
+
+
+def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
+    """Median and IQR of the incumbent's test value (the incumbent chosen by validation)."""
+    n = np.arange(1, budget + 1)
+    lows, highs = [], []
+    for s, r in runs.items():
+        tests = [x.incumbent_test for x in r if x.incumbent_test is not None]
+        if not tests:
+            continue
+        lo, med, hi = _quartiles(np.vstack(tests))
+        lows.append(lo)
+        highs.append(hi)
+        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
+        ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
+    ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis, 1, budget)
+    ax.set_xlim(1, budget)
+    ax.set_xlabel("distinct samples (log scale)")
+    ax.set_ylabel("test value of the incumbent\n(chosen by validation)")
+    ax.set_title("incumbent's test value: median and IQR")
+    # zoom on where the searches end up, every band whole from 10 samples on: the first
+    # samples' spread (near-random architectures) would flatten the rest into a line
+    k = min(10, budget) - 1
+    low = min((np.nanmin(lo[k:]) for lo in lows if np.isfinite(lo[k:]).any()), default=np.nan)
+    top = max((np.nanmax(h[k:]) for h in highs if np.isfinite(h[k:]).any()), default=np.nan)
+    if np.isfinite(low) and np.isfinite(top) and top > low:
+        ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
 
 
 def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], specs: list[str],
@@ -162,17 +174,19 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
     ax.invert_yaxis()
     ax.set_ylim(len(specs) - 0.4, -0.7)
     ax.set_xscale("log")
-    plain_log_ticks(ax.xaxis)
-    size = exp.info(bench).get("size")
     right = budget * 1.6
-    if size and target == "optimum":
-        expected = (size + 1) / 2
+    expect = tables.random_expectation(exp, bench, target)
+    if expect:
+        expected, k = expect
         ax.axvline(expected, color=look.get("random").colour if "random" in look else "0.5", ls=":", lw=1.5)
-        ax.annotate(f"random search expects\n(N+1)/2 = {expected:,.0f}\n(unique optimum)", (expected, -0.6),
-                    xytext=(-4, 0), textcoords="offset points", ha="right", va="top", fontsize=8)
+        ties = "a unique optimum" if k == 1 else f"{k:,} architectures reach it"
+        ax.annotate(f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {exp.info(bench)['size']:,}, {ties})",
+                    (expected, -0.6), xytext=(-4, 0), textcoords="offset points", ha="right", va="top", fontsize=8)
         right = max(right, expected * 1.6)
     observed = np.concatenate([times[s][target][np.isfinite(times[s][target])] for s in specs])
-    ax.set_xlim(max(0.8, observed.min() / 2) if len(observed) else budget / 10, right)
+    left = max(0.8, observed.min() / 2) if len(observed) else budget / 10
+    ax.set_xlim(left, right)
+    plain_log_ticks(ax.xaxis, left, right)
     ax.set_xlabel("distinct samples to reach the target (log scale); dashed line = budget")
     ax.set_title(f"{bench}: samples to the {stats.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})\n"
                  "◆ restricted mean with bootstrap 95% interval (censored seeds count as the budget, so ≥); "

@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import ablation, extra_figures, figures, stats, style, tables
 from .load import Experiment, load
-from .summary import family_sentences, md_table, target_rows
+from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
     "**How to read the numbers.** A seed that does not reach a target within the budget is "
@@ -15,13 +15,23 @@ CENSORING = (
     "denominator; the *mean* is the restricted mean (a censored seed counts as the budget), a lower "
     "bound of the true mean, marked ≥ whenever any seed is censored (the mean over successes alone "
     "would be biased towards fast seeds; it is in the CSV as `mean_of_successes`); the *median* is the "
-    "Kaplan-Meier median, \"not reached\" when half the seeds or more are censored. A failed or stuck "
-    "run counts as not reaching any target it had not reached before it stopped. Intervals are "
-    "percentile bootstraps over seeds (2,000 resamples, `numpy.random.default_rng(0)`). Speed-up = "
+    "Kaplan-Meier median (with every censored seed at the budget, the ordinary median: the middle "
+    "seed, or the mean of the two middle seeds), \"not reached\" when half the seeds or more are "
+    "censored, as it then lies beyond the budget. A failed or stuck run counts as not reaching any "
+    "target it had not reached before it stopped. The median's interval is the distribution-free "
+    "order-statistic interval, with at least 95% coverage from 6 seeds up (below 6 seeds it is the "
+    "range of the seeds, its lower coverage stated beside it); the other intervals are percentile "
+    "bootstraps over seeds (2,000 resamples, `numpy.random.default_rng(0)`). Speed-up = "
     "restricted mean of `random` / restricted mean of the algorithm (> 1: fewer samples than random), "
     "with both groups resampled; when either side has censored seeds it is marked ~ (both means are "
-    "lower bounds). p = two-sided Mann-Whitney U on samples-to-target, censored seeds tied above "
-    "every observed value.")
+    "lower bounds), as are the ratios in the summary. p = two-sided Mann-Whitney U on samples-to-target, "
+    "censored seeds tied above every observed value; the summary calls a difference decided only when "
+    "p < 0.05 and never ranks specs that reached a target in no seed.")
+NOISY = (
+    "**Noisy benchmark.** Each query of {benches} answers one training seed's value, drawn from the run's "
+    "random stream, and the searches see only that draw; the targets are thresholds on the table's mean "
+    "values, so a run reaches a target when it has evaluated an architecture whose *mean* value reaches "
+    "it (recorded per query as `valid_mean`), and regret is measured on the best mean evaluated so far.")
 
 
 def _figure(rel: Path | None, caption: str) -> str:
@@ -71,13 +81,12 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         if len(sub) == 0:
             continue
         header, rows = target_rows(sub, exp.budget)
-        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g})", "",
+        expect = tables.random_expectation(exp, bench, target)
+        ties = "" if not expect else (f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
+                                      f"k = {expect[1]:,} architecture{'s' if expect[1] > 1 else ''} reaching it")
+        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
                   md_table(header, rows), ""]
-    for series in ablation.series(specs):
-        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
-                             f"Ablation: {series.label}. Restricted mean samples-to-target with bootstrap 95% "
-                             "interval and Kaplan-Meier median; n/N seeds reached; dashed: the reference spec, "
-                             "dotted: random."))
+    lines += _ablation_lines(exp, bench, times, look, fig_dir)
     part = extra_figures.partition(exp, bench, look, fig_dir)
     if part:
         lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
@@ -86,14 +95,47 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
     return lines
 
 
+def _share(lo: float, hi: float | None = None) -> str:
+    if lo != lo:
+        return "–"
+    if hi is None or hi == lo:
+        return f"{100 * lo:.0f}%"
+    return f"{100 * lo:.0f}–{100 * hi:.0f}%"
+
+
+def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_dir: Path) -> list[str]:
+    """One figure per ablation series, its caption ending with the trend in words."""
+    lines = []
+    rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
+    for series in ablation.series(exp.specs(bench), exp.manifest.get("defaults")):
+        default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
+                   if series.reference and series.default is not None else
+                   "dashed: the spec with the option at its default (its value unknown to this manifest)"
+                   if series.reference else "dashed vertical line: the default value, not run")
+        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
+                             f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
+                             f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
+                             "dotted: random. Numeric values are placed by value. "
+                             + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else "")))
+    return lines
+
+
 def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
+    limits = health["tail_limit"].dropna().unique() if "tail_limit" in health else []
+    limit = f"{int(limits[0]):,}" if len(limits) == 1 else "3,000 (or the budget)"
     header = ["benchmark", "algorithm", "runs", "budget reached", "exhausted", "stuck", "failed",
+              f"no optimum within {limit}", "beyond 10x median",
               "median wall s", "median algo s", "algo s / 1,000 samples"]
     rows = [[h.benchmark, f"`{h.spec}`", h.runs, h.budget_reached, h.exhausted,
              f"**{h.stuck}**" if h.stuck else "0", f"**{h.failed}**" if h.failed else "0",
+             _share(h.tail_beyond_limit), _share(h.tail_10x_lo, h.tail_10x_hi),
              style.fmt(h.median_wall_s), style.fmt(h.median_algo_s), style.fmt(h.algo_s_per_1000)]
             for h in health.itertuples()]
-    lines = ["## Run health and cost", "", md_table(header, rows), ""]
+    lines = ["## Run health and cost", "", md_table(header, rows), "",
+             f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
+             "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
+             "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
+             "benchmark has no known optimum).", ""]
     errors = health[health["first_error"] != ""]
     for h in errors.itertuples():
         lines.append(f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
@@ -110,6 +152,7 @@ def analyse(exp_dir: Path | str) -> Path:
     """Write ``figures/*.png``, ``tables/*.csv`` and ``report.md`` under ``exp_dir``; return the
     report's path. Raises :class:`analysis.errors.AnalysisError` (one line) on an unusable folder."""
     exp = load(exp_dir)
+    noisy = tables.judge_on_means(exp)
     style.setup()
     fig_dir, table_dir = exp.path / "figures", exp.path / "tables"
     table_dir.mkdir(parents=True, exist_ok=True)
@@ -130,6 +173,8 @@ def analyse(exp_dir: Path | str) -> Path:
              "## Summary", ""]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
+    if noisy:
+        lines += [NOISY.format(benches=", ".join(noisy)), ""]
     lines += _health(health, exp.unreadable)
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from . import ablation, stats, tables
 from .load import Experiment
@@ -41,6 +42,9 @@ def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
             speed = f"{mark}{r.speedup:.2f}x [{r.speedup_lo:.2f}, {r.speedup_hi:.2f}]"
         med = f"not reached (> {budget:,})" if np.isinf(r.median_lo) else (
             f"{'not reached' if np.isinf(r.median) else fmt(r.median)} {_interval(r.median_lo, r.median_hi)}")
+        cover = getattr(r, "median_coverage", 0.95)
+        if cover == cover and cover < 0.95 - 1e-9:  # too few seeds for 95%: say what it is
+            med += f" ({100 * cover:.0f}% interval)"
         row = [f"`{r.spec}`", f"{r.reached}/{r.runs} ({100 * r.success:.0f}%)",
                f"{ge}{fmt(r.mean)} {_interval(r.mean_lo, r.mean_hi)}", med,
                speed, _p(getattr(r, "p_vs_lanas", np.nan))]
@@ -51,8 +55,7 @@ def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _ordinal(k: int) -> str:
-    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
+ALPHA = 0.05  # a difference is stated as decided only below this Mann-Whitney p
 
 
 def _describe(r: pd.Series) -> str:
@@ -60,41 +63,86 @@ def _describe(r: pd.Series) -> str:
     return f"mean {ge}{fmt(r['mean'])} samples, {r['reached']}/{r['runs']} seeds reached"
 
 
+def _ratio(r: pd.Series, best: pd.Series) -> str:
+    """``r``'s restricted mean over ``best``'s; ``~`` when either is a lower bound (censored)."""
+    mark = "~" if r["mean_censored"] or best["mean_censored"] else ""
+    return f"{mark}{r['mean'] / best['mean']:.2f}x"
+
+
+def _versus(r: pd.Series, best: pd.Series, p: float) -> str:
+    verdict = "more" if p < ALPHA else "as many, a difference these seeds do not decide"
+    return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} ({_describe(r)}; Mann-Whitney p {_p(p)})"
+
+
+def _all_failed(exp: Experiment, bench: str) -> list[str]:
+    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
+
+
+def _open_clause(exp: Experiment, bench: str) -> str:
+    failed = set(_all_failed(exp, bench))
+    finals = {}
+    for spec in (s for s in exp.specs(bench) if s not in failed):
+        last = np.array([r.best[-1] for r in exp.runs_of(bench, spec)], dtype=float)
+        if np.isfinite(last).any():
+            finals[spec] = float(np.nanmedian(last))
+    if not finals:
+        return f"on {bench} no run produced a value"
+    best = max(finals, key=lambda s: finals[s])
+    return (f"on {bench} (no known optimum) `{best}` has the highest median final validation value "
+            f"({finals[best]:.4g}; differences are not tested)")
+
+
 def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
+    """What the data decide on one benchmark: the fastest spec to the strictest target anyone
+    reached, whether the next is decidedly slower, who never reached it (unranked), and how LaNAS
+    stands; ratios of censored means carry ``~`` as in the tables."""
     sub = table[table["benchmark"] == bench] if len(table) else table
     if len(sub) == 0:
-        finals = {s: np.nanmedian([r.best[-1] for r in exp.runs_of(bench, s)]) for s in exp.specs(bench)}
-        best = max(finals, key=lambda s: finals[s])
-        return (f"on {bench} (no known optimum) `{best}` has the highest median final validation value "
-                f"({finals[best]:.4g})")
+        return _open_clause(exp, bench)
+    failed = _all_failed(exp, bench)
+    swept = swept_specs(exp, bench)  # ablation settings: their trend is stated, they are not ranked
+    sub = sub[~sub["spec"].isin(failed) & ~sub["spec"].isin(swept)]
     reached = sub.groupby("target")["reached"].sum()
-    target = next((t for t in stats.TARGETS if reached.get(t, 0) > 0), stats.TARGETS[-1])
+    target = next((t for t in stats.TARGETS if reached.get(t, 0) > 0), None)
+    tail = f"; every run of {', '.join(f'`{s}`' for s in failed)} failed (see run health)" if failed else ""
+    if target is None:
+        return (f"on {bench} no algorithm reached even the {stats.TARGET_LABELS[stats.TARGETS[-1]]} "
+                f"within {exp.budget:,} samples in any seed" + tail)
     sub = sub[sub["target"] == target].assign(_neg=lambda d: -d["success"]).sort_values(["mean", "_neg"])
+    hits, zero = sub[sub["reached"] > 0], list(sub.loc[sub["reached"] == 0, "spec"])
     times = {s: v[target] for s, v in tables.hitting_times(exp, bench).items()}
+    pval = lambda a, b: stats.mann_whitney(times[a], times[b], exp.budget)  # noqa: E731
     label = stats.TARGET_LABELS[target]
-    best = sub.iloc[0]
-    text = f"on {bench} `{best['spec']}` reaches the {label} in the fewest samples ({_describe(best)}"
-    specs = list(sub["spec"])
-    text += f"; best of {len(specs)} specs, optimistic with few seeds)" if len(specs) > 5 else ")"
-    if len(sub) > 1:
-        second = sub.iloc[1]
-        p = stats.mann_whitney(times[best["spec"]], times[second["spec"]], exp.budget)
-        text += (f"; the runner-up `{second['spec']}` needs {second['mean'] / best['mean']:.2f}x as many "
-                 f"({_describe(second)}; Mann-Whitney p {_p(p)})")
-    peers = [s for s in specs if not ablation.is_family(s)]
-    if ablation.is_family(best["spec"]) and peers and peers[0] not in specs[:2]:
-        r = sub[sub["spec"] == peers[0]].iloc[0]
-        p = stats.mann_whitney(times[peers[0]], times[best["spec"]], exp.budget)
-        text += (f"; the best other algorithm, `{peers[0]}`, needs {r['mean'] / best['mean']:.2f}x as many "
-                 f"({_describe(r)}; p {_p(p)})")
+    best = hits.iloc[0]
+    if len(hits) == 1:
+        text = f"on {bench} only `{best['spec']}` reached the {label} ({_describe(best)})"
+    else:
+        text = f"on {bench} `{best['spec']}` reaches the {label} in the fewest samples ({_describe(best)}"
+        text += f"; best of {len(sub)} specs, optimistic with few seeds)" if len(sub) > 5 else ")"
+        second = hits.iloc[1]
+        text += "; next, " + _versus(second, best, pval(second["spec"], best["spec"]))
+    said = set(hits["spec"].iloc[:2])
+    peers = [s for s in hits["spec"] if not ablation.is_family(s)]
+    if ablation.is_family(best["spec"]) and peers and peers[0] not in said:
+        r = hits[hits["spec"] == peers[0]].iloc[0]
+        text += "; the fastest other algorithm: " + _versus(r, best, pval(peers[0], best["spec"]))
+        said.add(peers[0])
     for spec in tables.main_specs(exp, bench):
-        if not ablation.is_family(spec) or spec in specs[:2]:  # best and runner-up are described
-            continue
-        r = sub[sub["spec"] == spec].iloc[0]
-        p = stats.mann_whitney(times[spec], times[best["spec"]], exp.budget)
-        text += (f"; `{spec}` ranks {_ordinal(specs.index(spec) + 1)} of {len(specs)} and needs "
-                 f"{r['mean'] / best['mean']:.2f}x as many ({_describe(r)}; p {_p(p)})")
-    return text
+        if ablation.is_family(spec) and spec not in said and spec in set(hits["spec"]):
+            r = hits[hits["spec"] == spec].iloc[0]
+            text += "; " + _versus(r, best, pval(spec, best["spec"]))
+    if zero:
+        text += f"; not reached in any seed by {', '.join(f'`{s}`' for s in zero)} (not ranked)"
+    if swept:
+        text += f"; {len(swept)} ablation settings are not ranked: their trends follow"
+    return text + tail
+
+
+def swept_specs(exp: Experiment, bench: str) -> list[str]:
+    """Specs that are a non-default point of an ablation series whose default point is present."""
+    out = {s for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))
+           if ser.reference for _, s in ser.points if s != ser.reference}
+    return [s for s in exp.specs(bench) if s in out]
 
 
 def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
@@ -103,5 +151,49 @@ def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
     families: dict[str, list[str]] = {}
     for bench in exp.benchmarks():
         families.setdefault(bench.split("/")[0], []).append(bench)
-    return [f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + "."
-            for fam, benches in families.items()]
+    out = []
+    for fam, benches in families.items():
+        out.append(f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + ".")
+        for bench in benches:
+            if exp.targets(bench):
+                times = tables.hitting_times(exp, bench)
+                out += [f"ablation: {trend_sentence(exp, bench, ser, times)}."
+                        for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))]
+    return out
+
+
+def _point_label(value, spec: str, series: ablation.Series) -> str:
+    return f"{value}" + (" (default)" if series.is_default(value, spec) else "")
+
+
+def trend_sentence(exp: Experiment, bench: str, series: ablation.Series,
+                   times: dict[str, dict[str, np.ndarray]]) -> str:
+    """What one ablation series shows, in words: for a numeric option the rank correlation of
+    samples-to-target with its value (bootstrap 95% interval; a trend is stated only when the
+    interval excludes 0), for other options a Kruskal-Wallis test; then each setting's mean."""
+    budget = exp.budget
+    target = next((t for t in stats.TARGETS if t in (exp.targets(bench) or {}) and any(
+        np.isfinite(times[s][t]).any() for _, s in series.points)), None)
+    head = f"`{series.label}` on {bench}"
+    if target is None:
+        return f"{head}: no setting reached even the top-1% in any seed, so no effect can be read"
+    label = stats.TARGET_LABELS[target]
+    seeds = min(len(times[s][target]) for _, s in series.points)
+    if series.numeric:
+        rho, lo, hi = stats.trend(*tables.pooled(series, times, target), budget)
+        if rho != rho:
+            verdict = f"every setting gives the same samples to the {label}: no effect"
+        elif lo > 0 or hi < 0:
+            verdict = (f"samples to the {label} {'fall' if rho < 0 else 'rise'} as {series.option} rises "
+                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}])")
+        else:
+            verdict = (f"no clear effect of {series.option} on samples to the {label} at {seeds} seeds per value "
+                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}] includes 0)")
+    else:
+        groups = [np.minimum(times[s][target], budget + 1) for _, s in series.points]
+        p = 1.0 if np.ptp(np.concatenate(groups)) == 0 else float(sps.kruskal(*groups).pvalue)
+        verdict = (f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
+                   f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)")
+    means = ", ".join(f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"
+                      f"{fmt(stats.restricted_mean(times[s][target], budget))}" for v, s in series.points)
+    return f"{head}: {verdict}; mean samples by {series.option}: {means}"

@@ -4,14 +4,65 @@ Every table is a pandas DataFrame, written as CSV under ``<exp>/tables/`` for no
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from . import ablation, stats
 from .load import Experiment
 
 REFERENCE = "random"
 LANAS = "lanas"
+
+
+def judge_on_means(exp: Experiment) -> list[str]:
+    """On a noisy benchmark (``noisy=true``: each query answers one training seed's value) the
+    targets are thresholds on the table's *mean* values, so a run reaches a target when it has
+    evaluated an architecture whose mean value reaches it, whatever single draw the search saw.
+    Replaces those runs' best-so-far curves by the best mean evaluated so far (column
+    ``valid_mean`` of the run file); returns the benchmarks so judged."""
+    runs = {(r.benchmark, r.spec, r.seed): r for r in exp.runs}
+    judged: set[str] = set()
+    for path in sorted((exp.path / "runs").rglob("*.parquet")):
+        try:
+            schema = pq.read_schema(path)
+            if "valid_mean" not in schema.names or b"lanas" not in (schema.metadata or {}):
+                continue
+            meta = json.loads(schema.metadata[b"lanas"])
+            run = runs.get((str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"])))
+            table = pq.read_table(path, columns=["step", "valid_mean"]).to_pandas()
+        except Exception:  # noqa: BLE001 - an unreadable file is already listed by load()
+            continue
+        mean = pd.to_numeric(table["valid_mean"], errors="coerce").to_numpy(dtype=float)
+        if run is None or not np.isfinite(mean).any():
+            continue
+        best = np.fmax.accumulate(mean)
+        step = table["step"].to_numpy(dtype=np.int64)
+        n = np.minimum(np.arange(1, len(run.best) + 1), step.max())
+        run.best = best[np.searchsorted(step, n, side="right") - 1]
+        judged.add(run.benchmark)
+    return sorted(judged)
+
+
+def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float, int] | None:
+    """Expected distinct samples for uniform random search without replacement to first draw one
+    of the ``k`` architectures that reach ``target`` among ``N``: ``(N+1)/(k+1)``; returns it with
+    ``k`` (``k`` = 1, a unique optimum, assumed by manifests older than ``at_target``)."""
+    info = exp.info(bench)
+    size = info.get("size")
+    if not size or target not in (exp.targets(bench) or {}):
+        return None
+    k = int(((info.get("at_target") or {}).get(target)) or (1 if target == "optimum" else 0))
+    return ((size + 1) / (k + 1), k) if k else None
+
+
+def pooled(series: ablation.Series, times: dict[str, dict[str, np.ndarray]],
+           target: str) -> tuple[np.ndarray, np.ndarray]:
+    """(option value, samples to ``target``) for every seed of every point of a numeric series."""
+    xs = [np.full(len(times[s][target]), float(v)) for v, s in series.points]
+    return np.concatenate(xs), np.concatenate([times[s][target] for _, s in series.points])
 
 
 def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.ndarray]]:
@@ -92,6 +143,8 @@ def health_table(runs: pd.DataFrame) -> pd.DataFrame:
         status = g["status"].value_counts()
         known = sum(int(status.get(k, 0)) for k in ("budget", "exhausted", "stuck", "failed"))
         samples = g["samples"].replace(0, np.nan)
+        tail = (stats.tail(g["samples_to_optimum"].to_numpy(dtype=float), int(g["budget"].max()))
+                if "samples_to_optimum" in g and g["samples_to_optimum"].notna().all() else {})
         rows.append({
             "benchmark": bench, "spec": spec, "runs": len(g), "budget_reached": int(status.get("budget", 0)),
             "exhausted": int(status.get("exhausted", 0)), "stuck": int(status.get("stuck", 0)),
@@ -99,5 +152,6 @@ def health_table(runs: pd.DataFrame) -> pd.DataFrame:
             "median_wall_s": float(g["wall_s"].median()), "median_algo_s": float(g["algo_s"].median()),
             "algo_s_per_1000": float((1000 * g["algo_s"] / samples).median()),
             "first_error": next((e for e in g["error"] if e), ""),
+            **{k: tail.get(k, np.nan) for k in ("tail_limit", "tail_beyond_limit", "tail_10x_lo", "tail_10x_hi")},
         })
     return pd.DataFrame(rows)

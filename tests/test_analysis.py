@@ -19,7 +19,8 @@ from analysis import AnalysisError, analyse, stats
 
 SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
                     ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
-                    ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64())])
+                    ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
+                    ("valid_mean", pa.float64())])
 
 
 def write_manifest(exp: Path, budget: int, seeds: Sequence[int], algorithms: Sequence[str],
@@ -33,9 +34,10 @@ def write_manifest(exp: Path, budget: int, seeds: Sequence[int], algorithms: Seq
 
 def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[float], budget: int, *,
               status: str = "budget", error: str = "", repeats: Sequence[int] = (), test_offset: float | None = -0.01,
-              partition: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
+              partition: tuple[np.ndarray, np.ndarray] | None = None, means: Sequence[float] | None = None) -> Path:
     """One run whose k-th distinct sample has value ``values[k]``; a repeat proposal (cached row)
-    is inserted after each distinct step listed in ``repeats``."""
+    is inserted after each distinct step listed in ``repeats``; ``means``: the table's mean value
+    of each sample, as a noisy benchmark records it (``valid_mean``)."""
     rows: dict[str, list] = {c: [] for c in SCHEMA.names}
     best = -np.inf
     for k, v in enumerate(values, start=1):
@@ -50,6 +52,7 @@ def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[floa
             rows["cached"].append(cached)
             rows["best_valid"].append(float(best))
             rows["algo_s"].append(0.001 * len(rows["step"]))
+            rows["valid_mean"].append(None if means is None else float(means[k - 1]))
     meta = {"benchmark": bench, "spec": spec, "seed": seed, "budget": budget, "status": status, "error": error,
             "wall_s": 0.5, "samples": len(values)}
     # paths are deliberately not the experiment module's: analysis must not parse them
