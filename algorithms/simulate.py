@@ -184,3 +184,37 @@ def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: i
         out.traceback = traceback.format_exc()
     out.wall_s = time.perf_counter() - start
     return out
+
+
+def sim_tasks(tasks: list, workers: list[int] | None, time_budget: str | None) -> list:
+    """The simulated-time copies of a grid's tasks, one per K in ``workers`` (``run_all.py
+    --sim-workers K [K ...] --time-budget 24h``); benchmarks with no training time are left out
+    with a note. Raises :class:`algorithms.experiment.ExperimentError` on bad settings."""
+    import sys
+    from dataclasses import replace
+
+    from benchmarks import registry
+
+    from .experiment import ExperimentError
+    if not workers:
+        if time_budget:
+            raise ExperimentError("--time-budget needs --sim-workers K (it is a simulated time budget)")
+        return []
+    if min(workers) < 1:
+        raise ExperimentError(f"bad --sim-workers {min(workers)}: it must be at least 1")
+    if tasks and tasks[0].parallel > 1:
+        raise ExperimentError("--sim-workers and --parallel do not combine: simulated workers already "
+                              "keep several proposals outstanding")
+    try:
+        seconds = parse_duration(time_budget) if time_budget else None
+    except ValueError as exc:
+        raise ExperimentError(f"--time-budget: {exc}") from None
+    timed = []
+    for bench in dict.fromkeys(t.benchmark for t in tasks):
+        try:
+            time_source(registry.make(bench))
+            timed.append(bench)
+        except SimulationError as exc:
+            print(f"note: {exc}; its runs are not simulated", file=sys.stderr)
+    return [replace(t, sim_workers=k, time_budget_s=seconds, save_partition=False)
+            for k in dict.fromkeys(workers) for t in tasks if t.benchmark in timed]
