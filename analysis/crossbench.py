@@ -181,7 +181,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
               "(1: every target at the first sample). Targets: normalised regret 10^0 .. 10^-3 (31 log-spaced) "
               "and the optimum; a pair reached after n samples adds 1 − log n / log budget, so early and late "
               "progress both count (COCO / IOHanalyzer's aggregated ECDF).", "", md_table(header, rows), ""]
-    path = figs.anytime(s["regret"], specs, exp.budget, fig_dir / "ecdf_anytime")
+    path = figs.anytime(s["regret"], specs, exp.budget, fig_dir / "anytime_ecdf")
     lines += [f"![anytime ECDF]({rel(path)})", "", "*Fraction of (seed, target) pairs reached within n samples, "
               "per benchmark and averaged over benchmarks (the area under each curve, on log n, is the table).*", ""]
     return lines

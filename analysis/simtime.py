@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import tables
 from .load import Experiment
 from .summary import md_table
 
@@ -38,6 +37,7 @@ class SimRun:
     horizon_h: float  # where a run that did not reach a target is censored
     finish_h: np.ndarray  # per told row
     best: np.ndarray
+    step: np.ndarray  # distinct samples after each told row
     train_h: np.ndarray  # per evaluation (repeats excluded)
 
 
@@ -57,7 +57,7 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         horizon = budget_s / 3600 if budget_s else (finish.max() if len(finish) else 0.0)
         out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
                           str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
-                          t["best_valid"].to_numpy(float), t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
+                          t["best_valid"].to_numpy(float), t["step"].to_numpy(int), t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
     return out
 
 
@@ -94,11 +94,16 @@ def _group(runs: list[SimRun]) -> dict[tuple[str, str, int], list[SimRun]]:
     return out
 
 
-def samples_ranking(exp: Experiment, bench: str, specs: list[str]) -> list[str]:
-    """Specs ordered by restricted mean samples to the target in the sample-based runs."""
-    times = tables.hitting_times(exp, bench)
-    score = {s: (np.mean(np.minimum(times[s][TARGET], exp.budget)), -np.isfinite(times[s][TARGET]).sum())
-             for s in specs if s in times and TARGET in times[s]}
+def samples_ranking(runs: list[SimRun], bench: str, target: float, specs: list[str]) -> list[str]:
+    """Specs ordered by restricted mean samples to the target in their K = min runs (the same runs
+    and horizon as the hours, so only the training times differ between the two orders)."""
+    k = min(r.workers for r in runs if r.benchmark == bench)
+    score = {}
+    for spec in specs:
+        mine = [r for r in runs if (r.benchmark, r.spec, r.workers) == (bench, spec, k)]
+        hits = [np.flatnonzero(r.best >= target - 1e-9) for r in mine]
+        n = [r.step[h[0]] if h.size else (r.step[-1] if len(r.step) else 0) for r, h in zip(mine, hits)]
+        score[spec] = (float(np.mean(n)), -sum(h.size > 0 for h in hits))
     return sorted(score, key=score.get)
 
 
@@ -106,11 +111,12 @@ def _order(sub: pd.DataFrame) -> list[str]:
     return list(sub.sort_values(["mean_hours", "reached"], ascending=[True, False])["spec"])
 
 
-def ranking_sentence(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
+def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.DataFrame) -> str:
     sub = table[(table["benchmark"] == bench) & (table["failed"] == 0)]
     specs = list(dict.fromkeys(sub["spec"]))
-    by_samples = samples_ranking(exp, bench, specs)
-    parts = [f"by samples {' < '.join(f'`{s}`' for s in by_samples)}"]
+    by_samples = samples_ranking(runs, bench, exp.targets(bench)[TARGET], specs)
+    k = min(sub["workers"])
+    parts = [f"by samples (in the K = {k} runs) {' < '.join(f'`{s}`' for s in by_samples)}"]
     for k in sorted(sub["workers"].unique()):
         order = _order(sub[sub["workers"] == k])
         moved = [f"`{s}` {by_samples.index(s) - order.index(s):+d}" for s in order
@@ -154,7 +160,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             rows.append([f"`{spec}`", f"{per[min(per)].train_h_per_eval:.3f}"]
                         + [(_cell(per[k]) if per[k].failed == 0 else f"**{per[k].failed} failed**") if k in per else "–"
                            for k in ks])
-        lines += [md_table(header, rows), "", ranking_sentence(exp, bench, table), ""]
+        lines += [md_table(header, rows), "", ranking_sentence(exp, runs, bench, table), ""]
         lines += [f"- `{r.spec}` with K = {r.workers}: {r.failed} of {r.runs} runs failed (the algorithm does not "
                   "take several outstanding proposals yet); left out of the ranking" for r in failed.itertuples()]
         for path in figs.figures(exp, bench, runs, table, fig_dir):
