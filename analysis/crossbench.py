@@ -4,7 +4,9 @@ anytime performance as the area under the ECDF over targets and log-budget (COCO
 
 Regret is normalised per table, ``(optimum - best) / (optimum - median)``, with the table's
 optimum and median from the manifest (so tables in percent and in fractions mix); a folder
-written before the manifest held the median uses the median first sample over all runs. Ranks
+written before the manifest held the median uses the median first sample over all runs, and a
+space with no known optimum the best value any run saw. A run that failed before its first
+result has no regret: it is left out of the mean and never reaches an ECDF target. Ranks
 (1 = best) are of the mean normalised regret over seeds, per benchmark, ties averaged. Every
 statistic is scipy's: ``rankdata``, ``friedmanchisquare``, and the studentized range for
 Nemenyi's critical difference ``q_0.05 sqrt(k (k+1) / (6 N))``, ``q_0.05 =
@@ -32,12 +34,15 @@ def normalised_regret(exp: Experiment, bench: str) -> dict[str, np.ndarray]:
     """``{spec: (seeds, budget) array}`` of per-sample normalised regret (NaN where undefined)."""
     runs = [r for r in exp.runs if r.benchmark == bench]
     info = exp.info(bench)
+    seen = np.concatenate([r.best for r in runs])
+    seen = seen[np.isfinite(seen)]
     optimum = (exp.targets(bench) or {}).get("optimum")
-    if optimum is None:
-        optimum = max(float(np.nanmax(r.best)) for r in runs)
+    if optimum is None:  # no known optimum: the best value any run saw
+        optimum = float(seen.max()) if seen.size else 0.0
     median = info.get("median")
     if median is None:
-        median = float(np.nanmedian([r.best[0] for r in runs]))
+        first = np.array([r.best[0] for r in runs])
+        median = float(np.median(first[np.isfinite(first)])) if np.isfinite(first).any() else optimum
     scale = optimum - median if optimum > median else 1.0
     return {s: np.array([(optimum - r.best) / scale for r in exp.runs_of(bench, s)]) for s in exp.specs(bench)}
 

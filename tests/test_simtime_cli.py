@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -33,6 +34,17 @@ def test_simulated_grid_report_and_vector_figures(tmp_path):
         assert (figs / f"{stem}.png").stat().st_size > 0
         pdf = (figs / f"{stem}.pdf").read_bytes()
         assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType fonts embedded, no Type 3
+    # hours to the top 1%: the finish time of the first result at or above it, restricted mean
+    target = json.loads((out / "manifest.json").read_text())["benchmarks"]["synthetic/linear"]["targets"]["top1"]
+    table = pd.read_csv(out / "tables" / "simulated_time.csv")
+    for k in (1, 3):
+        hours = []
+        for f in sorted((out / "sim" / f"workers-{k}" / "runs" / "synthetic+linear" / "lanas").glob("seed-*.parquet")):
+            t = pq.read_table(f).to_pydict()
+            hit = next((fin for fin, b in zip(t["sim_finish_s"], t["best_valid"]) if b >= target), 30.0 if k == 1 else 14.0)  # censored: horizon
+            hours.append(hit / 3600)
+        row = table[(table.benchmark == "synthetic/linear") & (table.spec == "lanas") & (table.workers == k)].iloc[0]
+        assert row.mean_hours == pytest.approx(sum(hours) / 3) and row.gpu_hours == pytest.approx(k * row.mean_hours)
     # re-running the same command redoes nothing; another time budget redoes the simulated runs
     p = cli("--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "0-2", "--budget", "40",
             "--out", str(out), "--sim-workers", "1", "--time-budget", "30s", "--no-analysis")
