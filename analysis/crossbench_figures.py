@@ -52,19 +52,20 @@ def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title:
 def rank_heatmap(tests: list[dict], specs: list[str], stem: Path) -> Path:
     """Rank of each algorithm (rows) on each benchmark (columns), one panel per budget fraction."""
     benches = list(tests[0]["wide"].index)
-    fig, axes = plt.subplots(1, len(tests), figsize=(1.2 + (0.9 * len(benches) + 0.6) * len(tests),
-                                                      1.2 + 0.38 * len(specs)), squeeze=False)
-    for ax, test in zip(axes[0], tests):
+    fig, axes = plt.subplots(len(tests), 1, figsize=(max(5.5, 2.2 + 0.62 * len(benches)),
+                                                      (0.7 + 0.3 * len(specs)) * len(tests) + 1.2),
+                             squeeze=False, sharex=True)
+    for ax, test in zip(axes[:, 0], tests):
         data = test["wide"][specs].to_numpy().T
         im = ax.imshow(data, cmap="Greys", vmin=1, vmax=len(specs) + 0.5, aspect="auto")
         for (i, j), v in np.ndenumerate(data):
             ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
                     color="white" if v > 0.6 * len(specs) else "black")
-        ax.set_xticks(range(len(benches)), benches, rotation=40, ha="right", fontsize=8)
-        ax.set_yticks(range(len(specs)), specs if ax is axes[0][0] else [""] * len(specs), fontsize=8)
-        ax.set_title(f"{test['samples']:,} samples ({test['fraction']:.0%})", fontsize=9)
+        ax.set_yticks(range(len(specs)), specs, fontsize=8)
+        ax.set_title(f"{test['samples']:,} samples ({test['fraction']:.0%} of the budget)", fontsize=9)
         ax.grid(False)
-    fig.colorbar(im, ax=list(axes[0]), shrink=0.8, label="rank (1 = best)")
+    axes[-1, 0].set_xticks(range(len(benches)), benches, rotation=40, ha="right", fontsize=8)
+    fig.colorbar(im, ax=list(axes[:, 0]), shrink=0.6, label="rank (1 = best)")
     return figformat.save(fig, stem)
 
 

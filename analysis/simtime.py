@@ -57,7 +57,8 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         horizon = budget_s / 3600 if budget_s else (finish.max() if len(finish) else 0.0)
         out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
                           str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
-                          t["best_valid"].to_numpy(float), t["step"].to_numpy(int), t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
+                          t["best_valid"].to_numpy(float), t["step"].to_numpy(int),
+                          t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
     return out
 
 
@@ -94,34 +95,42 @@ def _group(runs: list[SimRun]) -> dict[tuple[str, str, int], list[SimRun]]:
     return out
 
 
-def samples_ranking(runs: list[SimRun], bench: str, target: float, specs: list[str]) -> list[str]:
-    """Specs ordered by restricted mean samples to the target in their K = min runs (the same runs
-    and horizon as the hours, so only the training times differ between the two orders)."""
+def samples_scores(runs: list[SimRun], bench: str, target: float, specs: list[str]) -> dict[str, tuple]:
+    """Per spec (restricted mean samples to the target, -reached) in its K = min runs (the runs the
+    hours come from), at the sample count every one of those runs reached (a common horizon: an
+    algorithm that trains cheaper architectures gets more samples into the time budget)."""
     k = min(r.workers for r in runs if r.benchmark == bench)
+    mine = {s: [r for r in runs if (r.benchmark, r.spec, r.workers) == (bench, s, k)] for s in specs}
+    horizon = min((int(r.step[-1]) if len(r.step) else 0) for rs in mine.values() for r in rs)
     score = {}
-    for spec in specs:
-        mine = [r for r in runs if (r.benchmark, r.spec, r.workers) == (bench, spec, k)]
-        hits = [np.flatnonzero(r.best >= target - 1e-9) for r in mine]
-        n = [r.step[h[0]] if h.size else (r.step[-1] if len(r.step) else 0) for r, h in zip(mine, hits)]
-        score[spec] = (float(np.mean(n)), -sum(h.size > 0 for h in hits))
-    return sorted(score, key=score.get)
+    for spec, rs in mine.items():
+        hits = [np.flatnonzero(r.best >= target - 1e-9) for r in rs]
+        n = np.array([min(int(r.step[h[0]]), horizon) if h.size else horizon for r, h in zip(rs, hits)])
+        score[spec] = (round(float(n.mean()), 9), -int((n < horizon).sum()))
+    return score
 
 
-def _order(sub: pd.DataFrame) -> list[str]:
-    return list(sub.sort_values(["mean_hours", "reached"], ascending=[True, False])["spec"])
+def _chain(score: dict[str, tuple]) -> tuple[str, dict[str, int]]:
+    """``a < b = c`` (best first, equal scores tied) and each spec's place (1 + how many are better)."""
+    order = sorted(score, key=score.get)
+    place = {s: 1 + sum(score[o] < score[s] for o in score) for s in order}
+    text = f"`{order[0]}`"
+    for prev, spec in zip(order, order[1:]):
+        text += f" {'=' if score[prev] == score[spec] else '<'} `{spec}`"
+    return text, place
 
 
 def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.DataFrame) -> str:
     sub = table[(table["benchmark"] == bench) & (table["failed"] == 0)]
     specs = list(dict.fromkeys(sub["spec"]))
-    by_samples = samples_ranking(runs, bench, exp.targets(bench)[TARGET], specs)
-    k = min(sub["workers"])
-    parts = [f"by samples (in the K = {k} runs) {' < '.join(f'`{s}`' for s in by_samples)}"]
+    text, by_samples = _chain(samples_scores(runs, bench, exp.targets(bench)[TARGET], specs))
+    parts = [f"by samples (in the K = {min(sub['workers'])} runs) {text}"]
     for k in sorted(sub["workers"].unique()):
-        order = _order(sub[sub["workers"] == k])
-        moved = [f"`{s}` {by_samples.index(s) - order.index(s):+d}" for s in order
-                 if s in by_samples and by_samples.index(s) != order.index(s)]
-        parts.append(f"by hours with K = {k}: {' < '.join(f'`{s}`' for s in order)}"
+        rows = sub[sub["workers"] == k]
+        text, by_hours = _chain({r.spec: (round(r.mean_hours, 9), -r.reached) for r in rows.itertuples()})
+        moved = [f"`{s}` {by_samples[s] - by_hours[s]:+d}" for s in by_hours
+                 if s in by_samples and by_samples[s] != by_hours[s]]
+        parts.append(f"by hours with K = {k}: {text}"
                      + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)"))
     return f"**{bench}**, mean to the {TARGET_LABEL} (best first): " + "; ".join(parts) + "."
 
@@ -158,8 +167,8 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
         for spec in dict.fromkeys(sub["spec"]):
             per = {r.workers: r for r in sub[sub["spec"] == spec].itertuples()}
             rows.append([f"`{spec}`", f"{per[min(per)].train_h_per_eval:.3f}"]
-                        + [(_cell(per[k]) if per[k].failed == 0 else f"**{per[k].failed} failed**") if k in per else "–"
-                           for k in ks])
+                        + [("–" if k not in per else _cell(per[k]) if per[k].failed == 0
+                            else f"**{per[k].failed} failed**") for k in ks])
         lines += [md_table(header, rows), "", ranking_sentence(exp, runs, bench, table), ""]
         lines += [f"- `{r.spec}` with K = {r.workers}: {r.failed} of {r.runs} runs failed (the algorithm does not "
                   "take several outstanding proposals yet); left out of the ranking" for r in failed.itertuples()]
