@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from matplotlib.ticker import FuncFormatter
+
 from . import figformat, style
 from .crossbench import ecdf_curve
 from .style import plt
@@ -87,12 +89,17 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
             ax.plot(grid, y, color=lk.colour, ls=lk.linestyle, marker=lk.marker, markevery=8, ms=4,
                     label=spec, lw=1.4)
         ax.set_xscale("log")
-        style.plain_log_ticks(ax.xaxis)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.set_title(panel, fontsize=9)
-        ax.set_xlabel("distinct samples")
         ax.set_ylim(0, 1)
+    for ax in axes[-1]:
+        ax.set_xlabel("distinct samples")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("(seed, target) reached")
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
-    axes[0][0].set_ylabel("fraction of (seed, target) reached")
-    axes.flat[len(panels) - 1].legend(fontsize=7, loc="lower right")
+    spare = axes.flat[len(panels)] if len(panels) < axes.size else axes.flat[len(panels) - 1]
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    spare.legend(handles, labels, fontsize=8, loc="center" if len(panels) < axes.size else "lower right")
+    fig.tight_layout()
     return figformat.save(fig, stem)
