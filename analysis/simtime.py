@@ -53,8 +53,8 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
             continue
         finish = t["sim_finish_s"].to_numpy(float) / 3600
-        budget_s = meta.get("time_budget_s")
-        horizon = budget_s / 3600 if budget_s else (finish.max() if len(finish) else 0.0)
+        stopped_by_time = meta.get("status") == "time" and meta.get("time_budget_s")
+        horizon = meta["time_budget_s"] / 3600 if stopped_by_time else (finish.max() if len(finish) else 0.0)
         out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
                           str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
                           t["best_valid"].to_numpy(float), t["step"].to_numpy(int),
