@@ -83,7 +83,8 @@ def build_parser() -> Parser:
     p.add_argument("--sim-workers", type=int, nargs="+", metavar="K",
                    help="also run each search with K simulated workers on the table's training times "
                         "(e.g. 1 4 16; stored under OUT/sim/workers-K; see README, 'Simulated time')")
-    p.add_argument("--time-budget", metavar="DURATION", help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d")
+    p.add_argument("--time-budget", metavar="DURATION",
+                   help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d")
     p.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
                    help="png, pdf and/or svg for the cross-benchmark and simulated-time figures (default png)")
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
