@@ -80,6 +80,13 @@ def build_parser() -> Parser:
     p.add_argument("--parallel", type=int, default=1, metavar="K",
                    help="evaluate K proposals of a run at once (with --executor dask: as separate tasks, "
                         "one GPU each on the trained space); the history depends on K")
+    p.add_argument("--sim-workers", type=int, nargs="+", metavar="K",
+                   help="also run each search with K simulated workers on the table's training times "
+                        "(e.g. 1 4 16; stored under OUT/sim/workers-K; see README, 'Simulated time')")
+    p.add_argument("--time-budget", metavar="DURATION",
+                   help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d")
+    p.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
+                   help="png, pdf and/or svg for the cross-benchmark and simulated-time figures (default png)")
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
     p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -96,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None:
             os.environ[var] = str(value.expanduser())
     from algorithms import commands  # deferred so that --help is instant
+    if args.figure_format:
+        from analysis import figformat
+        figformat.set_formats(args.figure_format)
     if args.list:
         return commands.list_all(args.workers)
     return commands.run_grid(args, parse_seeds, [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])

@@ -15,6 +15,7 @@ from . import base as algorithms
 from .results import clean_temporaries
 from .experiment import ExperimentError, Progress, grid, pending, run_local, write_manifest
 from .presets import PRESETS, SLOW, estimate_s
+from .simulate import sim_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,7 +93,9 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
             return _fail(f"bad --parallel {args.parallel}: it must be at least 1")
         tasks = grid(bench_specs, list(dict.fromkeys(algo_specs)), seeds, budget, args.parallel,
                      remote_eval=args.executor == "dask" and args.parallel > 1)
+        simulated = sim_tasks(tasks, args.sim_workers, args.time_budget)  # checked before anything is written
         write_manifest(out, tasks, command)
+        tasks += simulated
     except (SpecError, BenchmarkError, ExperimentError, OSError) as exc:
         return _fail(str(exc).splitlines()[0])
 

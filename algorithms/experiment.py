@@ -8,6 +8,7 @@ import logging
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -40,6 +41,8 @@ class Task:
     save_partition: bool = False
     parallel: int = 1  # proposals evaluated at once (see runner.run)
     remote_eval: bool = False  # evaluate them as Dask tasks (one GPU each on the trained space)
+    sim_workers: int = 0  # > 0: simulated time with this many workers (algorithms/simulate.py)
+    time_budget_s: float | None = None  # the simulated time budget
 
 
 def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int,
@@ -61,7 +64,12 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
         if task.remote_eval:
             from .executors import dask_evaluate
             evaluate = dask_evaluate
-        result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
+        if task.sim_workers:
+            from .simulate import simulate
+            result = simulate(bench, task.spec, task.seed, task.budget, task.sim_workers,
+                              task.time_budget_s or float("inf"))
+        else:
+            result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
     partition = values = None
     if (task.save_partition and hasattr(result.algorithm, "partition")
             and getattr(bench, "valid", None) is not None and bench.all_archs() is not None):
@@ -69,8 +77,15 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
             partition, values = result.algorithm.partition(), bench.valid
         except Exception as exc:  # the figure is optional; the run is not
             log.warning("no partition for %s: %s", task, exc)
-    write_run(run_path(Path(exp_dir), task.benchmark, task.spec, task.seed), result, partition, values)
+    write_run(task_path(Path(exp_dir), task), result, partition, values)
     return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
+
+
+def task_path(exp_dir: Path, task: Task) -> Path:
+    """Where a task's run is stored; simulated-time runs under ``sim/workers-K/`` (see simulate.py)."""
+    if task.sim_workers:
+        exp_dir = exp_dir / "sim" / f"workers-{task.sim_workers}"
+    return run_path(exp_dir, task.benchmark, task.spec, task.seed)
 
 
 def _revision() -> str:
@@ -100,6 +115,7 @@ def benchmark_info(spec: str) -> dict[str, Any]:
     at_target = None if targets is None or values is None else {
         k: int((values >= v - 1e-9 * max(1.0, abs(v))).sum()) for k, v in targets.__dict__.items()}
     return {"size": None if archs is None else len(archs), "objective": bench.objective,
+            "median": None if values is None else float(statistics.median(values)),
             "value_range": list(bench.value_range),
             "targets": None if targets is None else targets.__dict__, "at_target": at_target}
 
@@ -157,8 +173,8 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
     clean_temporaries(exp_dir)
     todo = []
     for t in tasks:
-        meta = read_meta(run_path(exp_dir, t.benchmark, t.spec, t.seed), t.budget)
-        if meta is None or meta["status"] == "failed":
+        meta = read_meta(task_path(exp_dir, t), t.budget)
+        if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
     return todo
 

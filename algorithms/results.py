@@ -49,13 +49,17 @@ def _write_atomic(path: Path, table: pa.Table) -> None:
 def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None,
               partition_values: np.ndarray | None = None) -> None:
     meta = {"benchmark": result.benchmark, "spec": result.spec, "seed": result.seed, "budget": result.budget,
-            "status": result.status, "error": result.error, "wall_s": result.wall_s, "samples": result.samples}
+            "status": result.status, "error": result.error, "wall_s": result.wall_s, "samples": result.samples,
+            **result.meta}
     schema = _SCHEMA.with_metadata({META_KEY: json.dumps(meta).encode()})
     if partition is not None and partition_values is not None:
         part = pa.table({"leaf": pa.array(partition, pa.int32()), "valid": pa.array(partition_values, pa.float64())})
         _write_atomic(path.with_name(path.stem + ".partition.parquet"),
                       part.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}))
-    _write_atomic(path, pa.Table.from_pydict(result.rows, schema=schema))
+    table = pa.Table.from_pydict(result.rows, schema=schema)
+    for column in (c for c in result.rows if c not in _SCHEMA.names):  # e.g. the simulated clock
+        table = table.append_column(column, pa.array(result.rows[column]))
+    _write_atomic(path, table)
 
 
 def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:

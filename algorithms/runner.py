@@ -34,6 +34,7 @@ class RunResult:
     rows: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
     algorithm: Any = field(default=None, repr=False)  # the algorithm object, for inspection
     traceback: str = field(default="", repr=False)
+    meta: dict[str, Any] = field(default_factory=dict)  # more run metadata (e.g. the simulated clock's)
 
     @property
     def samples(self) -> int:

@@ -1,0 +1,180 @@
+"""Simulated time (``run_all.py --sim-workers K``, runs under ``<exp>/sim/workers-K/``): time to
+target in simulated hours with K workers, the GPU-hours that holds, and how the ranking of the
+algorithms changes from samples to time.
+
+Time to a target is the simulated finish time of the first evaluation that reaches it. A run
+that does not reach it within its horizon (the time budget, or its last result when it ran to
+the sample budget) is censored at that horizon: the mean is the restricted mean, marked ≥ when
+any seed is censored. GPU-hours = K x hours (K workers held until the target is reached).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from .load import Experiment
+from .summary import md_table
+
+TARGET = "top1"
+TARGET_LABEL = "top 1% of the table"
+_COLUMNS = ("step", "best_valid", "cost_s", "cached", "sim_finish_s")
+
+
+@dataclass
+class SimRun:
+    benchmark: str
+    spec: str
+    seed: int
+    workers: int
+    status: str
+    source: str
+    horizon_h: float  # where a run that did not reach a target is censored
+    finish_h: np.ndarray  # per told row
+    best: np.ndarray
+    step: np.ndarray  # distinct samples after each told row
+    train_h: np.ndarray  # per evaluation (repeats excluded)
+
+
+def load_sim(exp: Experiment) -> list[SimRun]:
+    """Every readable simulated-time run of the folder (unreadable files are skipped)."""
+    out = []
+    for path in sorted((exp.path / "sim").glob("workers-*/runs/**/*.parquet")):
+        if path.name.endswith(".partition.parquet"):
+            continue
+        try:
+            meta = json.loads(pq.read_schema(path).metadata[b"lanas"])
+            t = pq.read_table(path, columns=list(_COLUMNS)).to_pandas()
+        except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
+            continue
+        finish = t["sim_finish_s"].to_numpy(float) / 3600
+        stopped_by_time = meta.get("status") == "time" and meta.get("time_budget_s")
+        horizon = meta["time_budget_s"] / 3600 if stopped_by_time else (finish.max() if len(finish) else 0.0)
+        out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
+                          str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
+                          t["best_valid"].to_numpy(float), t["step"].to_numpy(int),
+                          t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
+    return out
+
+
+def hours_to(run: SimRun, target: float) -> float:
+    hit = np.flatnonzero(run.best >= target - 1e-9)
+    return float(run.finish_h[hit[0]]) if hit.size else math.inf
+
+
+def time_table(exp: Experiment, runs: list[SimRun]) -> pd.DataFrame:
+    """One row per (benchmark, spec, K): restricted mean hours to the target, reached/runs."""
+    rows = []
+    for (bench, spec, k), group in _group(runs).items():
+        target = (exp.targets(bench) or {}).get(TARGET)
+        if target is None:
+            continue
+        hours = np.array([hours_to(r, target) for r in group])
+        horizon = np.array([r.horizon_h for r in group])
+        ok = [r for r in group if r.status != "failed"]
+        rows.append({"benchmark": bench, "spec": spec, "workers": k, "runs": len(group), "failed": len(group) - len(ok),
+                     "reached": int(np.isfinite(hours).sum()), "mean_hours": float(np.mean(np.minimum(hours, horizon))),
+                     "censored": bool(np.isinf(hours).any()),
+                     "train_h_per_eval": float(np.mean(np.concatenate([r.train_h for r in group]))) if ok else math.nan,
+                     "source": group[0].source})
+    df = pd.DataFrame(rows)
+    if len(df):
+        df["gpu_hours"] = df["mean_hours"] * df["workers"]
+    return df
+
+
+def _group(runs: list[SimRun]) -> dict[tuple[str, str, int], list[SimRun]]:
+    out: dict[tuple[str, str, int], list[SimRun]] = {}
+    for r in sorted(runs, key=lambda r: (r.benchmark, r.spec, r.workers, r.seed)):
+        out.setdefault((r.benchmark, r.spec, r.workers), []).append(r)
+    return out
+
+
+def samples_scores(runs: list[SimRun], bench: str, target: float, specs: list[str]) -> dict[str, tuple]:
+    """Per spec (restricted mean samples to the target, -reached) in its K = min runs (the runs the
+    hours come from), at the sample count every one of those runs reached (a common horizon: an
+    algorithm that trains cheaper architectures gets more samples into the time budget)."""
+    k = min(r.workers for r in runs if r.benchmark == bench)
+    mine = {s: [r for r in runs if (r.benchmark, r.spec, r.workers) == (bench, s, k)] for s in specs}
+    horizon = min((int(r.step[-1]) if len(r.step) else 0) for rs in mine.values() for r in rs)
+    score = {}
+    for spec, rs in mine.items():
+        hits = [np.flatnonzero(r.best >= target - 1e-9) for r in rs]
+        n = np.array([min(int(r.step[h[0]]), horizon) if h.size else horizon for r, h in zip(rs, hits)])
+        score[spec] = (round(float(n.mean()), 9), -int((n < horizon).sum()))
+    return score
+
+
+def _chain(score: dict[str, tuple]) -> tuple[str, dict[str, int]]:
+    """``a < b = c`` (best first, equal scores tied) and each spec's place (1 + how many are better)."""
+    order = sorted(score, key=score.get)
+    place = {s: 1 + sum(score[o] < score[s] for o in score) for s in order}
+    text = f"`{order[0]}`"
+    for prev, spec in zip(order, order[1:]):
+        text += f" {'=' if score[prev] == score[spec] else '<'} `{spec}`"
+    return text, place
+
+
+def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.DataFrame) -> str:
+    sub = table[(table["benchmark"] == bench) & (table["failed"] == 0)]
+    specs = list(dict.fromkeys(sub["spec"]))
+    text, by_samples = _chain(samples_scores(runs, bench, exp.targets(bench)[TARGET], specs))
+    parts = [f"by samples (in the K = {min(sub['workers'])} runs) {text}"]
+    for k in sorted(sub["workers"].unique()):
+        rows = sub[sub["workers"] == k]
+        text, by_hours = _chain({r.spec: (round(r.mean_hours, 9), -r.reached) for r in rows.itertuples()})
+        moved = [f"`{s}` {by_samples[s] - by_hours[s]:+d}" for s in by_hours
+                 if s in by_samples and by_samples[s] != by_hours[s]]
+        parts.append(f"by hours with K = {k}: {text}"
+                     + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)"))
+    return f"**{bench}**, mean to the {TARGET_LABEL} (best first): " + "; ".join(parts) + "."
+
+
+def _cell(r) -> str:
+    return f"{'≥' if r.censored else ''}{r.mean_hours:.1f} h ({r.reached}/{r.runs}); {r.gpu_hours:.0f} GPU-h"
+
+
+def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
+    """The report's simulated-time section (markdown lines); empty when no run was simulated."""
+    from . import simtime_figures as figs
+    runs = load_sim(exp)
+    if not runs:
+        return []
+    table = time_table(exp, runs)
+    table.to_csv(table_dir / "simulated_time.csv", index=False)
+    rel = lambda p: p.relative_to(exp.path).as_posix()  # noqa: E731
+    ks = sorted({r.workers for r in runs})
+    lines = ["## Simulated time", "", f"Each search also ran with K = {', '.join(map(str, ks))} simulated workers "
+             "(`--sim-workers`): a worker that frees up asks for a proposal, whose result arrives when its "
+             "training would finish; nothing sleeps. Time to the " + TARGET_LABEL + ": restricted mean over seeds "
+             "in simulated hours (≥: some seeds did not reach it and count at their horizon), reached/seeds, and "
+             "GPU-hours = K × hours.", ""]
+    timed = sorted({r.benchmark for r in runs})
+    untimed = [b for b in exp.benchmarks() if b not in timed]
+    for bench in timed:
+        sub = table[table["benchmark"] == bench]
+        if not len(sub):
+            continue
+        failed = sub[sub["failed"] > 0]
+        lines += [f"### {bench}", "", f"Training time: {sub['source'].iloc[0]}.", ""]
+        header = ["algorithm", "train h / evaluation"] + [f"K = {k}" for k in ks]
+        rows = []
+        for spec in dict.fromkeys(sub["spec"]):
+            per = {r.workers: r for r in sub[sub["spec"] == spec].itertuples()}
+            rows.append([f"`{spec}`", f"{per[min(per)].train_h_per_eval:.3f}"]
+                        + [("–" if k not in per else _cell(per[k]) if per[k].failed == 0
+                            else f"**{per[k].failed} failed**") for k in ks])
+        lines += [md_table(header, rows), "", ranking_sentence(exp, runs, bench, table), ""]
+        lines += [f"- `{r.spec}` with K = {r.workers}: {r.failed} of {r.runs} runs failed (the algorithm does not "
+                  "take several outstanding proposals yet); left out of the ranking" for r in failed.itertuples()]
+        for path in figs.figures(exp, bench, runs, table, fig_dir):
+            lines += [f"![simulated time]({rel(path)})", ""]
+    if untimed:
+        lines += [f"No simulated-time runs for {', '.join(untimed)} (a table that records no training time, "
+                  "such as nbgraph/*, gets none rather than a made-up one).", ""]
+    return lines
