@@ -93,9 +93,12 @@ class _Run:
         self.algo_s += time.perf_counter() - t0
         if not cached:
             self.best = max(self.best, result.valid)
-        values = (len(self.cache), proposal, arch_str(arch), result.valid, result.test,
-                  0.0 if cached else finish - start, cached, self.best, self.algo_s, worker, start, finish)
-        for column, value in zip(self.rows, values):
+        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_str(arch), "valid": result.valid,
+                  "test": result.test, "cost_s": 0.0 if cached else finish - start, "cached": cached,
+                  "best_valid": self.best, "algo_s": self.algo_s, "valid_mean": result.extra.get("valid_mean"),
+                  "worker": worker, "sim_start_s": start, "sim_finish_s": finish}
+        assert values.keys() == self.rows.keys(), "simulate and runner.COLUMNS disagree"
+        for column, value in values.items():
             self.rows[column].append(value)
 
     def repeat(self, max_repeats: int) -> bool:
