@@ -88,7 +88,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     has_test = any(x.incumbent_test is not None for r in runs.values() for x in r)
     fig, axes = plt.subplots(1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False,
                              gridspec_kw={"wspace": 0.35})
-    n = np.arange(1, exp.budget + 1)
+    n = np.arange(1, exp.horizon + 1)  # curves end at the longest run, not at the budget
     ax = axes[0][0]
     for s, r in regrets.items():
         lo, med, hi = _quartiles(np.maximum(r, floor))
@@ -123,7 +123,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
         ax.set_ylabel("test value of the incumbent\n(chosen by validation)")
         ax.set_title("incumbent's test value: median and IQR")
         # zoom on where the searches end up: from the lowest median after 10 samples to the top
-        k = min(10, exp.budget) - 1
+        k = min(10, exp.horizon) - 1
         low = min(m[k] for m in medians if np.isfinite(m[k])) if medians else np.nan
         top = max(np.nanmax(h) for h in highs) if highs else np.nan
         if np.isfinite(low) and np.isfinite(top) and top > low:
