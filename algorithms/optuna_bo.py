@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
+from benchmarks.registry import torch_missing
 
 from .base import at_least, register
 
@@ -120,7 +121,8 @@ class OptunaTPE(_OptunaSearch):
                                           n_ei_candidates=self.n_ei_candidates)
 
 
-@register("optuna-gp", needs=lambda: _missing("optuna", "torch", "scipy"), limits={"n_startup": at_least(0)})
+@register("optuna-gp", needs=lambda: _missing("optuna", "scipy") or torch_missing(),
+          limits={"n_startup": at_least(0)})
 class OptunaGP(_OptunaSearch):
     """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``
     random trials is Optuna's default 10; ``deterministic=True`` tells the GP the objective

@@ -7,6 +7,7 @@ signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.sp
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,14 @@ class Entry:
 
 
 _REGISTRY: dict[str, Entry] = {}
+#: PyTorch is an optional extra (requirements-torch.txt); this line says how to add it
+TORCH_HINT = ("needs PyTorch, an optional extra: for the CPU build, pip install torch==2.13.0 --index-url "
+              "https://download.pytorch.org/whl/cpu ; for the CUDA build, pip install -r requirements-torch.txt")
+
+
+def torch_missing() -> str | None:
+    """:data:`TORCH_HINT` when torch is not installed, else None (for ``available=``/``needs=``)."""
+    return TORCH_HINT if importlib.util.find_spec("torch") is None else None
 _LOADED = False
 
 
@@ -87,6 +96,8 @@ def _make(spec: str) -> Benchmark:
         bench = entry.factory(**options)
     except (TypeError, ValueError) as exc:  # an option value its factory refuses
         raise SpecError(f"benchmark {spec!r}: {exc}".splitlines()[0]) from None
+    except ModuleNotFoundError as exc:  # e.g. the official NAS-Bench-201 file is read with torch
+        raise BenchmarkError(f"{name}: {TORCH_HINT if exc.name == 'torch' else exc}") from None
     bench.name = spec
     return bench
 
