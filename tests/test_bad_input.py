@@ -4,7 +4,9 @@ Set ``HYPOTHESIS_EXAMPLES`` to try more inputs (the suite uses a modest number).
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -13,9 +15,11 @@ from hypothesis import strategies as st
 
 import run_all
 from algorithms import base as algorithms
+from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
 from benchmarks.spec import SpecError
+from readonly import read_only
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -192,3 +196,63 @@ def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
     assert algorithms.check("lanas:cp=1.0") == algorithms.check("lanas:cp=1") == "lanas:cp=1"
     assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=local"
     assert registry.check("synthetic/linear:noisy=on") == "synthetic/linear:noisy=True"
+
+
+# ----- the analysis' inputs: truncated, corrupt, unreadable and read-only files ------------------
+@pytest.fixture(scope="module")
+def small_experiment(tmp_path_factory):
+    out = tmp_path_factory.mktemp("analysis-input") / "exp"
+    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", "lanas", "random", "--seeds", "2",
+                         "--budget", "25", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    return out
+
+
+FAULTS = ("truncate", "garbage", "empty", "folder", "read-only")
+
+
+def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
+    if fault == "truncate":
+        path.write_bytes(path.read_bytes()[: int(cut * path.stat().st_size)])
+    elif fault == "garbage":
+        data = bytearray(path.read_bytes())
+        at = int(cut * (len(data) - 1))
+        data[at:at + 16] = b"\x00\xff" * 8
+        path.write_bytes(bytes(data))
+    elif fault == "empty":
+        path.write_bytes(b"")
+    elif fault == "folder":  # a path that cannot be read as a file
+        path.unlink()
+        path.mkdir()
+    else:
+        stack.enter_context(read_only(path.parent))
+
+
+@settings(max_examples=max(8, EXAMPLES // 10), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1,
+                       max_size=3),
+       analyse_too=st.booleans())
+def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factory, capsys, faults, analyse_too):
+    from analysis import __main__ as analysis_cli
+    from analysis.load import load
+    exp = tmp_path_factory.mktemp("broken") / "exp"
+    shutil.copytree(small_experiment, exp)
+    files = sorted(p for p in exp.rglob("*") if p.is_file())
+    with contextlib.ExitStack() as stack:
+        for index, fault, cut in faults:
+            target = files[index % len(files)]
+            if target.is_file() and target.parent.exists():
+                _break(target, fault, cut, stack)
+        try:
+            loaded = load(exp)
+        except AnalysisError as exc:
+            assert "\n" not in str(exc)
+        else:
+            assert loaded.runs and all(len(r.best) == loaded.horizon for r in loaded.runs)
+        if analyse_too:
+            capsys.readouterr()
+            code = analysis_cli.main([str(exp)])
+            err = capsys.readouterr().err.strip().splitlines()
+            assert code in (0, 2) and "Traceback" not in "\n".join(err)
+            if code == 2:
+                assert len(err) == 1 and err[0].startswith("error: ")
