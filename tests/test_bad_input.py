@@ -239,7 +239,7 @@ def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factor
     shutil.copytree(small_experiment, exp)
     files = sorted(p for p in exp.rglob("*") if p.is_file())
     with contextlib.ExitStack() as stack:
-        for index, fault, cut in faults:
+        for index, fault, cut in sorted(faults, key=lambda f: f[1] == "read-only"):  # read-only last
             target = files[index % len(files)]
             if target.is_file() and target.parent.exists():
                 _break(target, fault, cut, stack)
