@@ -125,7 +125,23 @@ def algorithm_specs(draw):
     return name + ":" + ",".join(f"{k}={draw(_option_text(opts[k]))}" for k in keys)
 
 
-@SETTINGS
+ODD_TEXTS = ("abc", "nan", "inf", "-inf", "1e400", "maybe", "none", "-1", "0", "1", "1.5", "5.0", "True", "x y")
+
+
+def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one_line():
+    for name, key in ALGORITHM_OPTIONS + BENCHMARK_OPTIONS:
+        check = algorithms.check if (name, key) in ALGORITHM_OPTIONS else registry.check
+        for text in ODD_TEXTS:
+            try:
+                canonical = check(f"{name}:{key}={text}")
+            except SpecError as exc:
+                assert "\n" not in str(exc) and key in str(exc) and "must be" in str(exc), (name, key, text)
+            else:
+                assert check(canonical) == canonical
+
+
+@settings(max_examples=max(30, EXAMPLES // 3), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(algorithm_specs())
 def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
