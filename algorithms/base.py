@@ -9,18 +9,29 @@ options that default to the paper's values, and two methods:
 Optionally ``ask_batch(n) -> list[Arch]`` proposes several architectures for parallel
 evaluation. A new algorithm is one module in this package that calls :func:`register`;
 named variants (``lanas-plus``) are registered spec strings, not new classes.
+
+Options are typed from the constructor's signature (annotation, else the default's type; see
+:mod:`benchmarks.spec`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
+declares the allowed values where the type is not enough. :func:`check` validates a spec before
+any run starts and returns its canonical name: options equal to their default are dropped, keys
+are sorted, and a configuration that a registered variant covers is named by that variant
+(``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=local,split=svm`` is ``lanas-plus``).
 """
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import SpecError, format_spec, parse_spec
+from benchmarks.spec import (Limit, Option, SpecError, above, at_least, between, format_spec, one_of, split_spec,
+                             typed_options, without_defaults)
+from benchmarks.spec import options_of as _typed
+
+__all__ = ["Algorithm", "SpecError", "above", "at_least", "between", "check", "make", "names", "one_of",
+           "options", "options_of", "register", "register_variant", "resolve", "unavailable"]
 
 
 class Algorithm(Protocol):
@@ -32,17 +43,21 @@ class Algorithm(Protocol):
 _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
 _NEEDS: dict[str, Callable[[], str | None]] = {}
+_LIMITS: dict[str, Mapping[str, Limit]] = {}
 _LOADED = False
 #: modules of this package that hold the harness, not algorithms
 _INFRASTRUCTURE = ("base", "runner", "experiment", "results", "presets", "commands", "executors")
 
 
-def register(name: str, *, needs: Callable[[], str | None] | None = None) -> Callable[[type], type]:
-    """Class decorator: ``@register("random")``. ``needs()`` returns a reason when unusable here."""
+def register(name: str, *, needs: Callable[[], str | None] | None = None,
+             limits: Mapping[str, Limit] | None = None) -> Callable[[type], type]:
+    """Class decorator: ``@register("random")``. ``needs()`` returns a reason when unusable here;
+    ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
     def deco(cls: type) -> type:
         _REGISTRY[name] = cls
         if needs is not None:
             _NEEDS[name] = needs
+        _LIMITS[name] = dict(limits or {})
         return cls
     return deco
 
@@ -75,43 +90,75 @@ def unavailable(name: str) -> str | None:
     return needs() if needs else None
 
 
+def options(name: str) -> dict[str, Option]:
+    """The typed keyword-only options of a registered algorithm (not a variant)."""
+    _load_all()
+    return _typed(_REGISTRY[name], _LIMITS.get(name), keyword_only=True)
+
+
 def options_of(name: str) -> dict[str, Any]:
     """The keyword-only options of an algorithm with their defaults."""
+    return {k: o.default for k, o in options(name).items()}
+
+
+def _expand(spec: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(registered class name, the variant's typed options, the spec's own typed options)."""
     _load_all()
-    params = inspect.signature(_REGISTRY[name]).parameters
-    return {k: p.default for k, p in params.items() if p.kind is p.KEYWORD_ONLY}
+    name, raw = split_spec(spec)
+    fixed: dict[str, Any] = {}
+    if name in _VARIANTS:
+        base, base_raw = split_spec(_VARIANTS[name])
+        fixed = typed_options("algorithm", base, base_raw, options(base))
+        shown, name = name, base
+    else:
+        shown = name
+    if name not in _REGISTRY:
+        raise SpecError(f"unknown algorithm {name!r}; known: {', '.join(names())}")
+    return name, fixed, typed_options("algorithm", shown, raw, options(name))
 
 
 def resolve(spec: str) -> tuple[str, dict[str, Any]]:
-    """Check a spec string and expand variants; returns the class name and full options."""
-    _load_all()
-    name, options = parse_spec(spec)
-    if name in _VARIANTS:
-        base, base_options = parse_spec(_VARIANTS[name])
-        name, options = base, {**base_options, **options}
-    if name not in _REGISTRY:
-        raise SpecError(f"unknown algorithm {name!r}; known: {', '.join(names())}")
-    allowed = options_of(name)
-    for key in options:
-        if key not in allowed:
-            raise SpecError(f"algorithm {name!r} has no option {key!r} (options: {', '.join(allowed) or 'none'})")
-    return name, options
+    """Check a spec string and expand variants; returns the class name and typed options."""
+    name, fixed, given = _expand(spec)
+    return name, {**fixed, **given}
 
 
 def check(spec: str) -> str:
-    """Validate a spec; returns its canonical form (options sorted, variant name kept)."""
-    resolve(spec)
-    name, options = parse_spec(spec)
-    return format_spec(name, options)
+    """Validate a spec (names, types, limits); returns its canonical name (see the module doc)."""
+    name, fixed, given = _expand(spec)
+    config = without_defaults({**fixed, **given}, options_of(name))
+    best, covered = name, {}
+    for variant in sorted(_VARIANTS):
+        base, own = resolve(variant)
+        own = without_defaults(own, options_of(base))
+        if base == name and own and len(own) > len(covered) and all(
+                k in config and config[k] == v for k, v in own.items()):
+            best, covered = variant, own
+    return format_spec(best, {k: v for k, v in config.items() if k not in covered})
+
+
+def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
+    """Canonical names of ``specs`` without repeats, and a note for each spec renamed or merged."""
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        out.setdefault(check(spec), []).append(spec.strip())
+    notes = []
+    for name, given in out.items():
+        given = list(dict.fromkeys(given))
+        if len(given) > 1:
+            notes.append(f"{', '.join(given)} are one configuration: run and stored once as {name}")
+        elif given != [name]:
+            notes.append(f"{given[0]} is stored as {name} (options at their defaults are dropped, keys sorted)")
+    return list(out), notes
 
 
 def make(spec: str, benchmark: Benchmark, rng: np.random.Generator) -> Algorithm:
     """Build the algorithm named by ``spec`` for ``benchmark`` with the run's ``rng``."""
-    name, options = resolve(spec)
+    name, opts = resolve(spec)
     reason = unavailable(name)
     if reason:
         raise SpecError(f"algorithm {name!r} is not available here: {reason}")
     try:
-        return _REGISTRY[name](benchmark, rng, **options)
+        return _REGISTRY[name](benchmark, rng, **opts)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"algorithm spec {spec!r}: {exc}") from None

@@ -12,8 +12,8 @@ from benchmarks.base import BenchmarkError
 from benchmarks.spec import SpecError
 
 from . import base as algorithms
-from .results import clean_temporaries
-from .experiment import ExperimentError, Progress, grid, pending, run_local, write_manifest
+from .results import check_writable, clean_temporaries
+from .experiment import ExperimentError, Progress, grid, pending, run_local, task_path, write_manifest
 from .presets import PRESETS, SLOW, estimate_s
 from .simulate import sim_tasks
 
@@ -70,8 +70,8 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         return _fail(f"unknown preset {args.preset!r}; known: {', '.join(PRESETS)}")
     preset = PRESETS[args.preset or "default"]
     try:
-        bench_specs = [benchmarks.check(b) for b in (args.benchmarks or preset.benchmarks)]
-        algo_specs = [algorithms.check(a) for a in (args.algorithms or preset.algorithms or _available_algorithms())]
+        bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (args.benchmarks or preset.benchmarks)))
+        algo_specs, notes = algorithms.canonical(list(args.algorithms or preset.algorithms or _available_algorithms()))
         for spec in algo_specs:
             reason = algorithms.unavailable(algorithms.resolve(spec)[0])
             if reason:
@@ -91,15 +91,18 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
                                                               else "custom"))
         if args.parallel < 1:
             return _fail(f"bad --parallel {args.parallel}: it must be at least 1")
-        tasks = grid(bench_specs, list(dict.fromkeys(algo_specs)), seeds, budget, args.parallel,
+        tasks = grid(bench_specs, algo_specs, seeds, budget, args.parallel,
                      remote_eval=args.executor == "dask" and args.parallel > 1)
         simulated = sim_tasks(tasks, args.sim_workers, args.time_budget)  # checked before anything is written
         write_manifest(out, tasks, command)
         tasks += simulated
+        todo = pending(out, tasks)
+        check_writable(task_path(out, t) for t in todo)
     except (SpecError, BenchmarkError, ExperimentError, OSError) as exc:
         return _fail(str(exc).splitlines()[0])
 
-    todo = pending(out, tasks)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     print(f"{out}: {len(tasks)} runs ({len(bench_specs)} benchmarks x {len(algo_specs)} algorithms x "
           f"{len(seeds)} seeds, budget {budget}); {len(tasks) - len(todo)} already on disk", file=sys.stderr)
     start = time.perf_counter()
@@ -116,9 +119,9 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         print(f"\ninterrupted: {progress.done} runs finished in this session, {len(tasks) - left} of {len(tasks)} "
               f"on disk; run the same command again to finish the other {left}", file=sys.stderr)
         return 130
-    except ExperimentError as exc:
+    except (ExperimentError, OSError) as exc:  # OSError: results could not be written (one line, see results.py)
         progress.close()
-        return _fail(str(exc))
+        return _fail(str(exc).splitlines()[0])
     progress.close()
     clean_temporaries(out)  # a worker killed while writing leaves its temporary behind
     print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -127,20 +130,26 @@ def run_grid(args: argparse.Namespace, parse_seeds: Callable[[list[str]], list[i
         print(f"FAILED {t.benchmark} {t.spec} seed {t.seed}: {summary['error']}", file=sys.stderr)
     if len(progress.failed) > 10:
         print(f"... and {len(progress.failed) - 10} more failed runs", file=sys.stderr)
-    if not args.no_analysis:
-        _analyse(out)
-    return 1 if progress.failed else 0
+    analysed = args.no_analysis or _analyse(out)
+    return 1 if progress.failed or not analysed else 0
 
 
-def _analyse(out: Path) -> None:
+def _analyse(out: Path) -> bool:
+    """Run the analysis; False (after one line on stderr) when it failed. ``analysis.analyse``
+    removes the previous report.md first, so a failed analysis leaves no stale report behind."""
     try:
-        from analysis import analyse
+        from analysis import AnalysisError, analyse
     except ImportError as exc:
         print(f"analysis not available ({exc}); results are in {out}", file=sys.stderr)
-        return
+        return False
     try:
         report = analyse(out)
-        print(f"report: {report}", file=sys.stderr)
+    except AnalysisError as exc:
+        print(f"analysis failed: {exc}; results are in {out}", file=sys.stderr)
+        return False
     except Exception as exc:  # the runs are safe on disk; say what broke in one line
-        print(f"analysis failed ({type(exc).__name__}: {exc}); results are in {out}; "
+        print(f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0] + f"; results are in {out}; "
               f"retry with: python -m analysis {out}", file=sys.stderr)
+        return False
+    print(f"report: {report}", file=sys.stderr)
+    return True

@@ -8,10 +8,10 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from .base import register
+from .base import at_least, register
 
 
-@register("evolution")
+@register("evolution", limits={"population": at_least(1), "sample": at_least(1), "retries": at_least(0)})
 class RegularizedEvolution:
     """Regularized evolution (Real et al. 2019, Algorithm 1).
 

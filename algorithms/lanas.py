@@ -19,12 +19,20 @@ from ._inleaf import InLeaf
 from ._lanas_tree import Leaf, Tree
 from ._region import sample_in_region
 from ._regressors import REGRESSORS, make_regressor
-from .base import register
+from .base import above, at_least, between, one_of, register
 
 N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 
 
-@register("lanas")
+#: allowed option values, checked before any run starts (types come from the signature)
+LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "rebuild_every": at_least(1),
+          "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
+          "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
+          "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
+          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm")}
+
+
+@register("lanas", limits=LIMITS)
 class LaNAS:
     """LaNAS (TPAMI, Sec. 3; released NAS-Bench-101 code by default).
 

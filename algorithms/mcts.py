@@ -11,7 +11,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
 
-from .base import register
+from .base import at_least, register
 
 #: a subtree of at most this many encodings is enumerated when random roll-outs fail
 _ENUMERATE = 1 << 16
@@ -30,7 +30,7 @@ class _Node:
     done: bool = False  # every architecture below has been evaluated
 
 
-@register("mcts")
+@register("mcts", limits={"cp": at_least(0)})
 class MCTS:
     """UCT over a tree whose level ``i`` chooses decision ``i`` (a fixed, hand-designed order).
 

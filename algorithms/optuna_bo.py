@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
+from benchmarks.registry import torch_missing
 
-from .base import register
+from .base import at_least, register
 
 
 def _missing(*modules: str) -> str | None:
@@ -114,7 +115,8 @@ class _OptunaSearch:
         return arch if self.benchmark.is_valid(arch) else None
 
 
-@register("optuna-tpe", needs=lambda: _missing("optuna"))
+@register("optuna-tpe", needs=lambda: _missing("optuna"),
+          limits={"n_startup": at_least(0), "n_ei_candidates": at_least(1)})
 class OptunaTPE(_OptunaSearch):
     """Optuna's TPE sampler, multivariate by default (Falkner et al. 2018; Optuna docs
     recommend it for dependent parameters). ``n_startup`` random trials (Optuna's default
@@ -133,7 +135,8 @@ class OptunaTPE(_OptunaSearch):
                                           n_ei_candidates=self.n_ei_candidates, constant_liar=True)
 
 
-@register("optuna-gp", needs=lambda: _missing("optuna", "torch", "scipy"))
+@register("optuna-gp", needs=lambda: _missing("optuna", "scipy") or torch_missing(),
+          limits={"n_startup": at_least(0)})
 class OptunaGP(_OptunaSearch):
     """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``
     random trials is Optuna's default 10; ``deterministic=True`` tells the GP the objective

@@ -2,15 +2,17 @@
 
 One Parquet file per (benchmark, spec, seed), written under a temporary name and renamed, so a
 file that exists is complete; a file that does not read back (truncated, corrupt, another
-budget) is treated as missing and the run is redone.
+budget) is treated as missing and the run is redone; so is a run whose partition side file
+(``seed-<k>.partition.parquet``) does not read back.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -46,24 +48,37 @@ def _write_atomic(path: Path, table: pa.Table) -> None:
             tmp.unlink()
 
 
+def partition_path(path: Path) -> Path:
+    """The side file holding the learned partition of the run stored at ``path``."""
+    return path.with_name(path.stem + ".partition.parquet")
+
+
 def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None,
               partition_values: np.ndarray | None = None) -> None:
+    """Write the run (and its partition); an OSError says in one line which folder failed."""
     meta = {"benchmark": result.benchmark, "spec": result.spec, "seed": result.seed, "budget": result.budget,
             "status": result.status, "error": result.error, "wall_s": result.wall_s, "samples": result.samples,
             **result.meta}
-    schema = _SCHEMA.with_metadata({META_KEY: json.dumps(meta).encode()})
-    if partition is not None and partition_values is not None:
-        part = pa.table({"leaf": pa.array(partition, pa.int32()), "valid": pa.array(partition_values, pa.float64())})
-        _write_atomic(path.with_name(path.stem + ".partition.parquet"),
-                      part.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}))
-    table = pa.Table.from_pydict(result.rows, schema=schema)
-    for column in (c for c in result.rows if c not in _SCHEMA.names):  # e.g. the simulated clock
-        table = table.append_column(column, pa.array(result.rows[column]))
-    _write_atomic(path, table)
+    has_partition = partition is not None and partition_values is not None
+    try:
+        if has_partition:
+            part = pa.table({"leaf": pa.array(partition, pa.int32()),
+                             "valid": pa.array(partition_values, pa.float64())})
+            _write_atomic(partition_path(path), part.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}))
+        meta["partition"] = has_partition
+        schema = _SCHEMA.with_metadata({META_KEY: json.dumps(meta).encode()})
+        table = pa.Table.from_pydict({c: result.rows[c] for c in _SCHEMA.names}, schema=schema)
+        for column in (c for c in result.rows if c not in _SCHEMA.names):  # e.g. the simulated clock
+            table = table.append_column(column, pa.array(result.rows[column]))
+        _write_atomic(path, table)
+    except OSError as exc:
+        raise OSError(f"cannot write results in {path.parent}: {exc.strerror or exc}; runs already on disk are kept; "
+                      "make the folder writable and run the same command again") from None
 
 
 def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:
-    """The run's metadata if ``path`` holds a complete, readable run (of ``budget``), else None."""
+    """The run's metadata if ``path`` holds a complete, readable run (of ``budget``) whose partition
+    file, when it has one, reads back too; else None."""
     try:
         table = pq.read_table(path)
         meta = json.loads(table.schema.metadata[META_KEY])
@@ -71,15 +86,40 @@ def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:
             return None
         if table.num_rows and int(table.column("step")[-1].as_py()) != meta["samples"]:
             return None
+        side = partition_path(path)
+        if meta.get("partition") or side.exists():
+            pq.read_table(side, columns=["leaf", "valid"])
         return meta
     except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
         return None
+
+
+def check_writable(paths: Iterable[Path]) -> None:
+    """Raise a one-line OSError unless a file can be created beside each of ``paths`` (the run
+    files about to be written): their folder, or the nearest one that exists."""
+    folders = set()
+    for path in paths:
+        folder = Path(path).parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        folders.add(folder)
+    for folder in sorted(folders):
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise OSError(f"cannot write results in {folder}: {exc.strerror or exc}; "
+                          "make it writable or choose another --out") from None
 
 
 def clean_temporaries(exp_dir: Path) -> int:
     """Remove temporaries left by an interrupted experiment; returns how many."""
     n = 0
     for tmp in Path(exp_dir).glob("runs/**/.*.tmp"):
-        tmp.unlink(missing_ok=True)
-        n += 1
+        try:
+            tmp.unlink(missing_ok=True)
+            n += 1
+        except OSError:  # a read-only folder: check_writable says so before any run starts
+            pass
     return n

@@ -2,16 +2,39 @@
 writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func:`analyse`."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from .errors import AnalysisError, check_folder
 
 __all__ = ["AnalysisError", "analyse"]
+OUTPUTS = ("tables", "figures")
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`AnalysisError` unless files can be created in ``path`` and its output folders."""
+    for folder in (path, *(path / d for d in OUTPUTS if (path / d).exists())):
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise AnalysisError(f"cannot write the analysis in {folder}: {exc.strerror or exc}; "
+                                "make it writable (the runs are not touched)") from None
 
 
 def analyse(exp_dir: Path | str) -> Path:
     """Write ``figures/*.png``, ``tables/*.csv`` and ``report.md`` under ``exp_dir``; return the
-    report's path. Raises :class:`AnalysisError` (one line) when the folder is not usable."""
-    check_folder(Path(exp_dir))
+    report's path. Raises :class:`AnalysisError` (one line) when the folder is not usable or the
+    output cannot be written. The previous ``report.md`` is removed first, so a report on disk
+    is always that of the last analysis that finished."""
+    path = check_folder(Path(exp_dir))
+    check_writable(path)
+    (path / "report.md").unlink(missing_ok=True)
     from .report import analyse as _analyse  # matplotlib, scipy, pandas: only once needed
-    return _analyse(exp_dir)
+    try:
+        return _analyse(path)
+    except OSError as exc:  # a file of tables/ or figures/ that cannot be replaced, a full disk
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        raise AnalysisError(f"cannot write the analysis:{where} {exc.strerror or exc}") from None

@@ -47,6 +47,12 @@ def normalised_regret(exp: Experiment, bench: str) -> dict[str, np.ndarray]:
     return {s: np.array([(optimum - r.best) / scale for r in exp.runs_of(bench, s)]) for s in exp.specs(bench)}
 
 
+def _at(curves: np.ndarray, n: int) -> np.ndarray:
+    """Column ``n`` (1-based) of per-sample curves; a curve keeps its last value after it ends
+    (curves stop at the longest run, which may be shorter than the budget)."""
+    return curves[:, min(n, curves.shape[1]) - 1]
+
+
 def common_specs(exp: Experiment) -> list[str]:
     """Specs run on every benchmark of the folder, in manifest order."""
     return [s for s in exp.specs() if all(exp.runs_of(b, s) for b in exp.benchmarks())]
@@ -58,7 +64,7 @@ def rank_table(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budge
     for frac in FRACTIONS:
         n = max(1, int(round(frac * budget)))
         for bench, per_spec in regret.items():
-            means = np.array([np.nanmean(per_spec[s][:, n - 1]) for s in specs])
+            means = np.array([np.nanmean(_at(per_spec[s], n)) for s in specs])
             ranks = stats.rankdata(np.round(means, 12))
             rows += [{"fraction": frac, "samples": n, "benchmark": bench, "spec": s, "mean_regret": m, "rank": r}
                      for s, m, r in zip(specs, means, ranks)]
@@ -111,7 +117,7 @@ def ecdf_area(regret: np.ndarray, budget: int) -> float:
 def ecdf_curve(regret: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Fraction of (seed, target) pairs reached within each budget of ``grid``."""
     best = np.fmin.accumulate(np.nan_to_num(regret, nan=np.inf), axis=1)
-    hits = np.stack([(best[:, g - 1, None] <= np.array(TARGETS) + _TOL) for g in grid])
+    hits = np.stack([(_at(best, g)[:, None] <= np.array(TARGETS) + _TOL) for g in grid])
     return hits.reshape(len(grid), -1).mean(axis=1)
 
 

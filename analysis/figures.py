@@ -94,7 +94,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     has_test = any(x.incumbent_test is not None for r in runs.values() for x in r)
     fig, axes = plt.subplots(1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False,
                              gridspec_kw={"wspace": 0.35})
-    n = np.arange(1, exp.budget + 1)
+    n = np.arange(1, exp.horizon + 1)  # curves end at the longest run, not at the budget
     ax = axes[0][0]
     for s, r in regrets.items():
         lo, med, hi = _quartiles(np.maximum(r, floor))
@@ -111,7 +111,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     ax.set_ylabel(f"regret = {ref_label} − best valid so far\n(log scale, {exp.info(bench).get('objective', 'valid')})")
     ax.set_title("best-so-far regret: median, band = inter-quartile range")
     if has_test:
-        _test_panel(axes[0][1], runs, look, exp.budget)
+        _test_panel(axes[0][1], runs, look, exp.horizon)
     fig.suptitle(f"{bench}: search progress over {len(next(iter(runs.values())))} seeds", y=1.02)
     _legend(fig, axes)
     return save(fig, out / f"regret_{safe(bench)}.png")

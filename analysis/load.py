@@ -2,11 +2,15 @@
 
 Analysis reads only what the experiment module wrote (DESIGN.md, "Results"): ``manifest.json``
 and one Parquet file per (benchmark, spec, seed) whose key-value metadata ``lanas`` describes the
-run. Paths are never parsed; everything comes from the metadata and the manifest.
+run. Paths are never parsed; everything comes from the metadata and the manifest. A file that
+does not read back (truncated, corrupt, unreadable) is left out with a warning and listed in
+the report. Curves are as long as the longest run (at most the budget), so memory and time
+grow with the samples taken, not with the budget.
 """
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .errors import AnalysisError, check_folder
+
+log = logging.getLogger(__name__)
 
 #: columns analysis needs from a run's table
 _COLUMNS = ("step", "valid", "test", "best_valid", "algo_s")
@@ -28,7 +34,8 @@ class Run:
 
     ``best[i]`` / ``incumbent_test[i]`` are the best validation value and the test value of the
     incumbent (chosen by validation) after ``i + 1`` distinct samples; a run that ended early
-    keeps its last value up to the budget (``samples`` says where it really ended).
+    keeps its last value up to the experiment's :attr:`Experiment.horizon` (``samples`` says
+    where it really ended).
     """
 
     benchmark: str
@@ -56,6 +63,11 @@ class Experiment:
     def budget(self) -> int:
         return int(self.manifest.get("budget") or max(r.budget for r in self.runs))
 
+    @property
+    def horizon(self) -> int:
+        """Length of every run's curves: the most samples any run took (at most the budget)."""
+        return len(self.runs[0].best) if self.runs else 0
+
     def benchmarks(self) -> list[str]:
         return sorted({r.benchmark for r in self.runs})
 
@@ -76,10 +88,10 @@ class Experiment:
         return self.info(benchmark).get("targets") or None
 
 
-def _curves(table: pd.DataFrame, budget: int) -> tuple[np.ndarray, np.ndarray | None, int]:
-    """Per-sample best-so-far validation value and incumbent test value, padded to ``budget``."""
+def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """Per-sample best-so-far validation value and incumbent test value, padded to ``horizon``."""
     if table.empty:
-        return np.full(budget, np.nan), None, 0
+        return np.full(horizon, np.nan), None, 0
     step = table["step"].to_numpy(dtype=np.int64)
     best = table["best_valid"].to_numpy(dtype=float)
     # the incumbent changes on the first row where best_valid improves (validation selects)
@@ -88,7 +100,7 @@ def _curves(table: pd.DataFrame, budget: int) -> tuple[np.ndarray, np.ndarray | 
     test = pd.to_numeric(table["test"], errors="coerce").to_numpy(dtype=float) if "test" in table else None
     has_test = test is not None and np.isfinite(test).any()
     samples = int(step.max())
-    n = np.arange(1, budget + 1)
+    n = np.arange(1, horizon + 1)
     # the last row with step <= n is the state after n distinct samples
     last = np.searchsorted(step, np.minimum(n, samples), side="right") - 1
     out_best = best[last]
@@ -104,12 +116,14 @@ def _meta(path: Path) -> dict[str, Any]:
     return json.loads(raw)
 
 
-def load_run(path: Path, budget: int | None = None) -> Run:
+def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
     meta = _meta(path)
-    budget = int(budget or meta.get("budget") or 0)
     names = set(pq.read_schema(path).names)
-    table = pq.read_table(path, columns=[c for c in _COLUMNS if c in names]).to_pandas()
-    best, test, samples = _curves(table, max(budget, 1))
+    return meta, pq.read_table(path, columns=[c for c in _COLUMNS if c in names]).to_pandas()
+
+
+def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, horizon: int) -> Run:
+    best, test, samples = _curves(table, horizon)
     partition = path.with_name(path.name[: -len(".parquet")] + _PARTITION)
     return Run(
         benchmark=str(meta["benchmark"]), spec=str(meta["spec"]), seed=int(meta["seed"]),
@@ -120,26 +134,61 @@ def load_run(path: Path, budget: int | None = None) -> Run:
         partition=partition if partition.exists() else None)
 
 
+def load_run(path: Path, budget: int | None = None) -> Run:
+    meta, table = _read(path)
+    budget = int(budget or meta.get("budget") or 0)
+    steps = int(table["step"].max()) if len(table) else 0
+    return _run(path, meta, table, budget, max(1, min(budget, steps) if budget else steps))
+
+
+def _readable_partition(run: Run, exp: Experiment) -> None:
+    """Drop (with a warning) a partition side file that does not read back."""
+    if run.partition is None:
+        return
+    try:
+        load_partition(run.partition)
+    except Exception as exc:  # truncated or corrupt: the figure is left out, the run is kept
+        exp.unreadable.append(f"{run.partition.relative_to(exp.path)}: {type(exc).__name__}: {exc}".splitlines()[0])
+        log.warning("left out unreadable file %s", exp.unreadable[-1])
+        run.partition = None
+
+
 def load(exp_dir: Path | str) -> Experiment:
-    """Load ``results/<exp>``; raises :class:`AnalysisError` with one line when it is not usable."""
+    """Load ``results/<exp>``; raises :class:`AnalysisError` with one line when it is not usable.
+    Unreadable run and partition files are left out with a warning (``Experiment.unreadable``)."""
     path = check_folder(Path(exp_dir))
     manifest_path = path / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text())
     except (OSError, ValueError) as exc:
         raise AnalysisError(f"{manifest_path} is unreadable: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise AnalysisError(f"{manifest_path} is not a manifest (a JSON object expected)")
     files = sorted(p for p in (path / "runs").rglob("*.parquet") if not p.name.endswith(_PARTITION))
     if not files:
         raise AnalysisError(f"{path} holds no runs yet (no Parquet files under {path / 'runs'})")
     exp = Experiment(path, manifest)
-    budget = manifest.get("budget")
+    read = []
     for f in files:
         try:
-            exp.runs.append(load_run(f, budget))
+            meta, table = _read(f)
+            read.append((f, meta, table, int(manifest.get("budget") or meta.get("budget") or 0)))
         except Exception as exc:  # one bad file must not hide the rest; the report lists it
             exp.unreadable.append(f"{f.relative_to(path)}: {type(exc).__name__}: {exc}".splitlines()[0])
+            log.warning("left out unreadable file %s", exp.unreadable[-1])
+    steps = max((int(t["step"].max()) for _, _, t, _ in read if len(t)), default=0)
+    horizon = max(1, min(max((b for *_, b in read), default=0) or steps, steps))
+    for f, meta, table, budget in read:
+        try:
+            exp.runs.append(_run(f, meta, table, budget, horizon))
+        except Exception as exc:  # metadata without the fields a run needs
+            exp.unreadable.append(f"{f.relative_to(path)}: {type(exc).__name__}: {exc}".splitlines()[0])
+            log.warning("left out unreadable file %s", exp.unreadable[-1])
     if not exp.runs:
-        raise AnalysisError(f"no readable run in {path / 'runs'} ({len(files)} unreadable files, e.g. {exp.unreadable[0]})")
+        raise AnalysisError(f"no readable run in {path / 'runs'} ({len(files)} unreadable files, "
+                            f"e.g. {exp.unreadable[0]})")
+    for run in exp.runs:
+        _readable_partition(run, exp)
     return exp
 
 

@@ -1,19 +1,20 @@
 """Benchmarks register a factory under a name; everything else (CLI, tests) iterates over it.
 
 Every module of the ``benchmarks`` package is imported on first use, so a new benchmark is
-one file that calls :func:`register`.
+one file that calls :func:`register`. Options are the factory's parameters, typed from its
+signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.spec`).
 """
 from __future__ import annotations
 
 import importlib
-import inspect
+import importlib.util
 import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from .base import Benchmark, BenchmarkError
-from .spec import SpecError, format_spec, parse_spec
+from .spec import Limit, Option, SpecError, format_spec, options_of, split_spec, typed_options, without_defaults
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,27 @@ class Entry:
     #: returns None when the benchmark can be built here, else a one-line reason (missing file)
     available: Callable[[], str | None] = lambda: None
     embedded: bool = True
+    limits: Mapping[str, Limit] | None = None
+
+    def options(self) -> dict[str, Option]:
+        return options_of(self.factory, self.limits)
 
 
 _REGISTRY: dict[str, Entry] = {}
+#: PyTorch is an optional extra (requirements-torch.txt); this line says how to add it
+TORCH_HINT = ("needs PyTorch, an optional extra: for the CPU build, pip install torch==2.13.0 --index-url "
+              "https://download.pytorch.org/whl/cpu ; for the CUDA build, pip install -r requirements-torch.txt")
+
+
+def torch_missing() -> str | None:
+    """:data:`TORCH_HINT` when torch is not installed, else None (for ``available=``/``needs=``)."""
+    return TORCH_HINT if importlib.util.find_spec("torch") is None else None
 _LOADED = False
 
 
 def register(name: str, factory: Callable[..., Benchmark], *, available: Callable[[], str | None] | None = None,
-             embedded: bool = True) -> None:
-    _REGISTRY[name] = Entry(name, factory, name.split("/")[0], available or (lambda: None), embedded)
+             embedded: bool = True, limits: Mapping[str, Limit] | None = None) -> None:
+    _REGISTRY[name] = Entry(name, factory, name.split("/")[0], available or (lambda: None), embedded, limits)
 
 
 def _load_all() -> None:
@@ -55,33 +68,36 @@ def names(embedded_only: bool = False) -> list[str]:
     return [n for n, e in entries().items() if e.embedded or not embedded_only]
 
 
-def check(spec: str) -> str:
-    """Validate a benchmark spec without loading data; returns its canonical form."""
-    name, options = parse_spec(spec)
+def _typed(spec: str) -> tuple[str, dict[str, Any]]:
+    name, raw = split_spec(spec)
     entry = entries().get(name)
     if entry is None:
         known = ", ".join(sorted(entries()))
         raise SpecError(f"unknown benchmark {name!r}; known: {known}")
-    params = inspect.signature(entry.factory).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        for key in options:
-            if key not in params:
-                allowed = ", ".join(k for k in params) or "none"
-                raise SpecError(f"benchmark {name!r} has no option {key!r} (options: {allowed})")
-    return format_spec(name, options)
+    return name, typed_options("benchmark", name, raw, entry.options())
+
+
+def check(spec: str) -> str:
+    """Validate a benchmark spec without loading data; returns its canonical form (options
+    sorted, those equal to their default dropped)."""
+    name, options = _typed(spec)
+    defaults = {k: o.default for k, o in entries()[name].options().items()}
+    return format_spec(name, without_defaults(options, defaults))
 
 
 @lru_cache(maxsize=None)
 def _make(spec: str) -> Benchmark:
-    name, options = parse_spec(spec)
+    name, options = _typed(spec)
     entry = _REGISTRY[name]
     reason = entry.available()
     if reason:
         raise BenchmarkError(f"{name}: {reason}")
     try:
         bench = entry.factory(**options)
-    except TypeError as exc:
-        raise SpecError(f"benchmark {spec!r}: {exc}") from None
+    except (TypeError, ValueError) as exc:  # an option value its factory refuses
+        raise SpecError(f"benchmark {spec!r}: {exc}".splitlines()[0]) from None
+    except ModuleNotFoundError as exc:  # e.g. the official NAS-Bench-201 file is read with torch
+        raise BenchmarkError(f"{name}: {TORCH_HINT if exc.name == 'torch' else exc}") from None
     bench.name = spec
     return bench
 

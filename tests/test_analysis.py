@@ -102,8 +102,8 @@ def test_samples_to_target_extraction_from_a_run_file(tmp_path):
     path = write_run(tmp_path, "toy/table", "lanas", 3, [0.1, 0.5, 0.4, 0.9], budget=6, repeats=(2, 3))
     run = load_run(path)
     assert (run.spec, run.seed, run.samples, run.status) == ("lanas", 3, 4, "budget")
-    assert run.best.tolist() == [0.1, 0.5, 0.5, 0.9, 0.9, 0.9]  # padded to the budget
-    assert run.incumbent_test == pytest.approx([0.09, 0.49, 0.49, 0.89, 0.89, 0.89])
+    assert run.best.tolist() == [0.1, 0.5, 0.5, 0.9]  # to its last sample; load() pads to the longest run
+    assert run.incumbent_test == pytest.approx([0.09, 0.49, 0.49, 0.89])
     assert stats.hitting_time(run.best, 0.5) == 2 and stats.hitting_time(run.best, 0.9) == 4
     assert run.algo_s == pytest.approx(0.006)
     no_test = load_run(write_run(tmp_path / "b", "toy/table", "random", 0, [0.2], budget=2, test_offset=None))

@@ -4,7 +4,9 @@ Set ``HYPOTHESIS_EXAMPLES`` to try more inputs (the suite uses a modest number).
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -13,9 +15,11 @@ from hypothesis import strategies as st
 
 import run_all
 from algorithms import base as algorithms
+from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
 from benchmarks.spec import SpecError
+from readonly import read_only
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,3 +91,184 @@ def test_cli_bad_arguments_write_nothing(tmp_path_factory, argv):
         code = 2
     if code == 2:
         assert not (out / "exp" / "runs").exists()
+
+
+# ----- every option of every registered algorithm and benchmark, typed from its signature -------
+def _option_text(option) -> st.SearchStrategy[str]:
+    """Texts for one option: values of its type (in and out of its limits), other types, garbage."""
+    typed = []
+    for kind in option.kinds:
+        if kind is bool:
+            typed.append(st.sampled_from(["true", "false", "yes", "no", "on", "off", "1", "0", "True", "maybe", "2"]))
+        elif kind is int:
+            typed.append(st.integers(-3, 40).map(str))
+        elif kind is float:
+            typed.append(st.one_of(st.floats(-2, 3, allow_nan=False).map(repr),
+                                   st.sampled_from(["nan", "inf", "-inf", "1e-5", "0", "1"])))
+        elif kind is str:
+            typed.append(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=8))
+    if isinstance(option.limit, tuple):
+        typed.append(st.sampled_from([str(v) for v in option.limit]))
+    garbage = st.sampled_from(["abc", "none", "-1", "0", "1.5", "1e400", "True", "x y", "5.0"])
+    return st.one_of(*typed, garbage)
+
+
+ALGORITHM_OPTIONS = [(name, key) for name in algorithms.names() if name in algorithms._REGISTRY
+                     for key in algorithms.options(name)]
+
+
+@st.composite
+def algorithm_specs(draw):
+    name = draw(st.sampled_from(sorted({n for n, _ in ALGORITHM_OPTIONS})))
+    opts = algorithms.options(name)
+    keys = draw(st.lists(st.sampled_from(sorted(opts)), min_size=1, max_size=3, unique=True))
+    return name + ":" + ",".join(f"{k}={draw(_option_text(opts[k]))}" for k in keys)
+
+
+ODD_TEXTS = ("abc", "nan", "inf", "-inf", "1e400", "maybe", "none", "-1", "0", "1", "1.5", "5.0", "True", "x y")
+
+
+def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one_line():
+    for name, key in ALGORITHM_OPTIONS + BENCHMARK_OPTIONS:
+        check = algorithms.check if (name, key) in ALGORITHM_OPTIONS else registry.check
+        for text in ODD_TEXTS:
+            try:
+                canonical = check(f"{name}:{key}={text}")
+            except SpecError as exc:
+                assert "\n" not in str(exc) and key in str(exc) and "must be" in str(exc), (name, key, text)
+            else:
+                assert check(canonical) == canonical
+
+
+@settings(max_examples=max(30, EXAMPLES // 3), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(algorithm_specs())
+def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
+    """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
+    from algorithms.runner import run
+    try:
+        canonical = algorithms.check(spec)
+    except SpecError as exc:
+        assert "\n" not in str(exc) and "must be" in str(exc) or "has no option" in str(exc)
+        return
+    assert algorithms.check(canonical) == canonical
+    if algorithms.unavailable(algorithms.resolve(spec)[0]):
+        return
+    result = run(synthetic, spec, seed=0, budget=12)
+    assert result.status != "failed", (spec, result.error)
+
+
+BENCHMARK_OPTIONS = [(name, key) for name, entry in registry.entries().items() for key in entry.options()]
+
+
+@SETTINGS
+@given(st.sampled_from(BENCHMARK_OPTIONS).flatmap(
+    lambda nk: _option_text(registry.entries()[nk[0]].options()[nk[1]]).map(lambda v: f"{nk[0]}:{nk[1]}={v}")))
+def test_every_benchmark_option_is_checked(spec):
+    try:
+        canonical = registry.check(spec)
+    except SpecError as exc:
+        assert "\n" not in str(exc) and "must be" in str(exc)
+        return
+    assert registry.check(canonical) == canonical
+    if registry.entries()[canonical.split(":")[0]].available() is None:
+        try:
+            registry.make(canonical)
+        except (SpecError, BenchmarkError) as exc:  # e.g. hp=12 needs the official file
+            assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("argv, names", [
+    (["--algorithms", "lanas:height=abc"], ("height", "integer")),
+    (["--algorithms", "lanas:height=0"], ("height", ">= 1")),
+    (["--algorithms", "lanas:height=-1"], ("height", ">= 1")),
+    (["--algorithms", "lanas:cp=nan"], ("cp", "finite number")),
+    (["--algorithms", "lanas:regressor=lsq"], ("regressor", "lstsq, ridge, adam")),
+    (["--benchmarks", "nb201/cifar10-valid:noisy=maybe"], ("noisy", "true or false")),
+])
+def test_bad_option_values_stop_before_any_run(tmp_path, capsys, argv, names):
+    out = tmp_path / "exp"
+    base = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "1", "--budget", "5",
+            "--workers", "1", "--out", str(out)]
+    assert run_all.main([*base, *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and all(n in err for n in names), err
+    assert not out.exists()
+
+
+def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
+    """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration (issue 15, point 5)."""
+    out = tmp_path / "exp"
+    code = run_all.main(["--benchmarks", "synthetic/linear", "synthetic/linear:noisy=no", "--algorithms", "lanas",
+                         "lanas:height=5", "lanas:cp=0.1", "random", "lanas:split=svm,inleaf=local,height=5",
+                         "--seeds", "1", "--budget", "12", "--workers", "1", "--no-analysis", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "1 benchmarks x 3 algorithms x 1 seeds" in err
+    assert "note: lanas, lanas:height=5, lanas:cp=0.1 are one configuration: run and stored once as lanas" in err
+    assert "note: lanas:split=svm,inleaf=local,height=5 is stored as lanas-plus" in err
+    assert sorted(p.name for p in (out / "runs" / "synthetic+linear").iterdir()) == ["lanas", "lanas-plus", "random"]
+    assert algorithms.check("lanas:rebuild_every=20,n_init=11") == "lanas:n_init=11"
+    assert algorithms.check("lanas:cp=1.0") == algorithms.check("lanas:cp=1") == "lanas:cp=1"
+    assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=local"
+    assert registry.check("synthetic/linear:noisy=on") == "synthetic/linear:noisy=True"
+
+
+# ----- the analysis' inputs: truncated, corrupt, unreadable and read-only files ------------------
+@pytest.fixture(scope="module")
+def small_experiment(tmp_path_factory):
+    out = tmp_path_factory.mktemp("analysis-input") / "exp"
+    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", "lanas", "random", "--seeds", "2",
+                         "--budget", "25", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    return out
+
+
+FAULTS = ("truncate", "garbage", "empty", "folder", "read-only")
+
+
+def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
+    if fault == "truncate":
+        path.write_bytes(path.read_bytes()[: int(cut * path.stat().st_size)])
+    elif fault == "garbage":
+        data = bytearray(path.read_bytes())
+        at = int(cut * (len(data) - 1))
+        data[at:at + 16] = b"\x00\xff" * 8
+        path.write_bytes(bytes(data))
+    elif fault == "empty":
+        path.write_bytes(b"")
+    elif fault == "folder":  # a path that cannot be read as a file
+        path.unlink()
+        path.mkdir()
+    else:
+        stack.enter_context(read_only(path.parent))
+
+
+@settings(max_examples=max(8, EXAMPLES // 10), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1,
+                       max_size=3),
+       analyse_too=st.booleans())
+def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factory, capsys, faults, analyse_too):
+    from analysis import __main__ as analysis_cli
+    from analysis.load import load
+    exp = tmp_path_factory.mktemp("broken") / "exp"
+    shutil.copytree(small_experiment, exp)
+    files = sorted(p for p in exp.rglob("*") if p.is_file())
+    with contextlib.ExitStack() as stack:
+        for index, fault, cut in sorted(faults, key=lambda f: f[1] == "read-only"):  # read-only last
+            target = files[index % len(files)]
+            if target.is_file() and target.parent.exists():
+                _break(target, fault, cut, stack)
+        try:
+            loaded = load(exp)
+        except AnalysisError as exc:
+            assert "\n" not in str(exc)
+        else:
+            assert loaded.runs and all(len(r.best) == loaded.horizon for r in loaded.runs)
+        if analyse_too:
+            capsys.readouterr()
+            code = analysis_cli.main([str(exp)])
+            err = capsys.readouterr().err.strip().splitlines()
+            assert code in (0, 2) and "Traceback" not in "\n".join(err)
+            if code == 2:
+                assert len(err) == 1 and err[0].startswith("error: ")

@@ -6,12 +6,15 @@ import tarfile
 
 import numpy as np
 import pytest
-import torch
 
-from benchmarks import registry
-from benchmarks.base import BenchmarkError
-from benchmarks.trained import TrainedBenchmark, data, train
-from benchmarks.trained.model import Network, param_count
+from benchmarks.registry import TORCH_HINT
+
+torch = pytest.importorskip("torch", reason=TORCH_HINT)
+
+from benchmarks import registry  # noqa: E402
+from benchmarks.base import BenchmarkError  # noqa: E402
+from benchmarks.trained import TrainedBenchmark, data, train  # noqa: E402
+from benchmarks.trained.model import Network, param_count  # noqa: E402
 
 TINY = dict(epochs=1, width=2, cells=1, batch=64, train_size=128, valid_size=64, test_size=64, device="cpu")
 

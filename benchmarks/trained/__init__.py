@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..base import Arch, Benchmark, BenchmarkError, Result
-from ..registry import register
+from ..registry import register, torch_missing
 from .data import VALID_SIZE, missing
 from .store import Store, arch_key
 
@@ -177,6 +177,8 @@ def _factory(dataset: str) -> partial:
     return partial(TrainedBenchmark, dataset=dataset)
 
 
-register("trained/nb201-cifar10", _factory("cifar10"), available=lambda: missing("cifar10"), embedded=False)
-register("trained/nb201-fashion-mnist", _factory("fashion-mnist"), available=lambda: missing("fashion-mnist"),
+register("trained/nb201-cifar10", _factory("cifar10"), available=lambda: torch_missing() or missing("cifar10"),
+         embedded=False)
+register("trained/nb201-fashion-mnist", _factory("fashion-mnist"),
+         available=lambda: torch_missing() or missing("fashion-mnist"),
          embedded=False)

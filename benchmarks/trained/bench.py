@@ -11,19 +11,28 @@ FLOPs per image) against the GPU's peak dense bf16 FLOP/s. ``--quick`` runs on t
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import sys
 import time
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset
 
-from .data import Splits, load
-from .model import Network, forward_flops
-from .train import DeviceData, Net, Schedule, make_plan
+from ..base import BenchmarkError
+from ..registry import TORCH_HINT
+
+if __name__ == "__main__" and importlib.util.find_spec("torch") is None:
+    print(f"python -m benchmarks.trained.bench: error: {TORCH_HINT}", file=sys.stderr)
+    sys.exit(2)
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch.utils.data import DataLoader, Dataset  # noqa: E402
+
+from .data import Splits, load  # noqa: E402
+from .model import Network, forward_flops  # noqa: E402
+from .train import DeviceData, Net, Schedule, make_plan  # noqa: E402
 
 #: peak dense bf16 tensor-core FLOP/s by device-name fragment (vendor data sheets)
 PEAKS = {"H200": 989e12, "H100 PCIe": 756e12, "H100": 989e12, "A100": 312e12, "L40S": 362e12, "A10": 125e12}
@@ -154,7 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         y = g.integers(0, 10, n)
         splits = Splits("random", x, y, x[:1000], y[:1000], x[:1000], y[:1000])
     else:
-        splits = load(args.data, train_size=n_train, valid_size=1000, test_size=1000)
+        try:
+            splits = load(args.data, train_size=n_train, valid_size=1000, test_size=1000)
+        except BenchmarkError as exc:  # the data set is not there: say what to install or set
+            print(f"{ap.prog}: error: {exc}", file=sys.stderr)
+            return 2
     precision = "bf16" if device.type == "cuda" else "fp32"
     sched = Schedule(epochs=args.epochs, batch=batch, width=width, cells=cells, precision=precision)
     n_img = args.epochs * (len(splits.train_y) // batch) * batch
