@@ -110,9 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     return commands.run_grid(args, parse_seeds, [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
 
 
-if __name__ == "__main__":
+def cli(argv: list[str] | None = None) -> int:
+    """``main`` with a usage error printed as one line, exit status 2."""
     try:
-        sys.exit(main())
+        return main(argv)
     except UsageError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -50,8 +50,4 @@ class Gated:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(run_all.main(sys.argv[1:]))
-    except run_all.UsageError as exc:
-        print(f"run_all.py: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(run_all.cli(sys.argv[1:]))

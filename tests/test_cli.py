@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -11,7 +12,7 @@ import pytest
 
 import run_all
 from algorithms.results import read_meta, run_path
-from procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
+from procs import CLI, HANG_GUARD_S, cli, run, started, wait_for, waiting_pids
 
 
 def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> list[str]:
@@ -37,12 +38,20 @@ def test_parse_seeds():
     (["--preset", "nope"], "unknown preset"),
     (["--budget", "ten"], "invalid int value"),
 ])
-def test_bad_input_is_one_line(args, message, tmp_path):
-    p = cli(*args, "--out", str(tmp_path / "x"))
-    assert p.returncode == 2
-    assert message in p.stderr
-    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+def test_bad_input_is_one_line(args, message, tmp_path, capsys):
+    assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("run_all.py: error: ")
+    assert len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "x" / "runs").exists()
+
+
+def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
+    p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
+    assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"
+    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
+    assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
+    assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()
 
 
 def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
@@ -75,12 +84,9 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     assert "5 already on disk" in p.stderr
     assert pq.read_table(victim).drop(["algo_s"]).to_pydict() == good
 
-
-def test_another_budget_in_same_folder_is_refused(tmp_path):
-    out = tmp_path / "exp"
-    assert cli(*grid_args(out, "0-1")).returncode == 0
-    p = cli(*grid_args(out, "0-1", "60"))
-    assert p.returncode == 2 and "budget 50" in p.stderr
+    # one folder holds one budget
+    p = cli(*grid_args(out, "0-5", "60"))
+    assert p.returncode == 2 and "budget 50" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):

@@ -7,7 +7,7 @@ import run_all
 from algorithms import commands
 
 DEFAULT_ALGOS = ["random", "evolution", "mcts", "lanas", "lanas-plus"]  # the default run: these and optuna-tpe
-MORE = ["lanas:height=2", "lanas:height=3", "lanas:cp=0.5"]
+MORE = ["lanas:height=2", "lanas:height=3", "lanas:cp=0.5", "lanas:n_init=5"]  # 9 specs
 
 
 def grid(*more: str) -> list[str]:
