@@ -82,6 +82,17 @@ def test_sigint_works_when_the_shell_ignored_it(tmp_path):
     assert not list(out.rglob("*.tmp"))
 
 
+def test_analysis_command_restores_sigint(tmp_path):
+    """``python -m analysis`` restores the default SIGINT handler too (it may run for minutes)."""
+    from analysis.__main__ import main
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert main([str(tmp_path / "missing")]) != 0
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
     out = tmp_path / "exp"
     p = cli("--benchmarks", "synthetic/linear", "--algorithms", "test-crash-sometimes", "random",
