@@ -15,8 +15,9 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
-import time
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -95,7 +96,15 @@ def build_parser() -> Parser:
     return p
 
 
+def restore_sigint() -> None:
+    """Ctrl-C and ``kill -INT`` stop the grid (status 130), even when this process was started in
+    the background by a script, which starts it with SIGINT ignored."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
+    restore_sigint()
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     for flag, var in PATH_FLAGS.items():
@@ -111,9 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     return commands.run_grid(args, parse_seeds, [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
 
 
-if __name__ == "__main__":
+def cli(argv: list[str] | None = None) -> int:
+    """``main`` with a usage error printed as one line, exit status 2."""
     try:
-        sys.exit(main())
+        return main(argv)
     except UsageError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -47,9 +47,12 @@ class Task:
 
 def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int,
          parallel: int = 1, remote_eval: bool = False) -> list[Task]:
+    """Every (benchmark, algorithm, seed), seed by seed: each stretch of the queue holds the same mix
+    of algorithms, so the progress bar's ETA is steady (slow algorithms do not come together).
+    The order only decides when a run starts; a run's result depends on its task alone."""
     seeds = list(seeds)
     return [Task(b, a, s, budget, save_partition=(s == seeds[0]), parallel=parallel, remote_eval=remote_eval)
-            for b in bench_specs for a in algo_specs for s in seeds]
+            for s in seeds for b in bench_specs for a in algo_specs]
 
 
 def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
@@ -221,19 +224,49 @@ def run_local(tasks: list[Task], exp_dir: Path, workers: int,
             raise
 
 
-class Progress:
-    """A progress line over runs with an ETA (tqdm when installed)."""
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+        f"{seconds // 60:02d}:{seconds % 60:02d}"
 
-    def __init__(self, total: int, initial: int = 0) -> None:
-        self.start = time.perf_counter()
+
+class Progress:
+    """Runs done with an ETA: the mean time per run finished in this session times the runs left
+    (steady, as ``grid`` mixes the algorithms evenly along the queue).
+
+    On a terminal: a tqdm bar when installed. Otherwise (a log file): one line at every tenth of
+    the grid and at least every ``every_s`` seconds, each state printed once.
+    """
+
+    def __init__(self, total: int, initial: int = 0, stream: Any = None, every_s: float = 60.0,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
+        self.total, self.initial, self.every_s, self.clock = total, initial, every_s, clock
+        self.stream = stream if stream is not None else sys.stderr
+        self.start = self.last_t = clock()
         self.failed: list[dict[str, Any]] = []
         self.done = 0
-        try:
-            from tqdm import tqdm
-            self.bar = tqdm(total=total, initial=initial, unit="run", dynamic_ncols=True, file=sys.stderr,
-                            mininterval=0.5 if sys.stderr.isatty() else 10)
-        except ImportError:
-            self.bar = None
+        self.last_line: int | None = None  # runs done at the last line printed (no terminal)
+        self.bar = None
+        if getattr(self.stream, "isatty", lambda: False)():
+            try:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, initial=initial, unit="run", dynamic_ncols=True, file=self.stream,
+                                mininterval=0.5, smoothing=0)
+            except ImportError:
+                pass
+
+    def eta_s(self) -> float | None:
+        """Seconds left, from the mean time per run so far in this session."""
+        if not self.done:
+            return None
+        return (self.clock() - self.start) / self.done * (self.total - self.initial - self.done)
+
+    def line(self) -> str:
+        n = self.initial + self.done
+        eta = self.eta_s()
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (f"{n}/{self.total} runs ({100 * n / max(1, self.total):.0f}%){failed}, "
+                f"{_clock(self.clock() - self.start)} elapsed, ETA {'?' if eta is None else _clock(eta)}")
 
     def __call__(self, summary: dict[str, Any]) -> None:
         self.done += 1
@@ -243,7 +276,19 @@ class Progress:
             self.bar.update(1)
             if self.failed:
                 self.bar.set_postfix(failed=len(self.failed))
+            return
+        n, now = self.initial + self.done, self.clock()
+        tenth = lambda k: 10 * k // max(1, self.total)  # noqa: E731
+        if tenth(n) > tenth(n - 1) or now - self.last_t >= self.every_s:
+            self._print()
+
+    def _print(self) -> None:
+        print(self.line(), file=self.stream, flush=True)
+        self.last_line, self.last_t = self.done, self.clock()
 
     def close(self) -> None:
+        """End the bar; without a terminal, print the last state unless it is already printed."""
         if self.bar is not None:
             self.bar.close()
+        elif self.last_line != self.done and self.done:
+            self._print()

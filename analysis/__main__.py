@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import AnalysisError, analyse
 
 
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():  # kill -INT works from a script's `&` too
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(prog="python -m analysis",
                                      description="Write figures/, tables/ and report.md for an experiment folder.")
     parser.add_argument("experiment", type=Path, help="results/<experiment> written by run_all.py")

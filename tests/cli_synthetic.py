@@ -1,5 +1,7 @@
 """``run_all.py`` with the synthetic test table registered: ``python tests/cli_synthetic.py ARGS``."""
+import os
 import sys
+import time
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
@@ -24,9 +26,28 @@ class CrashSometimes:
     def tell(self, arch, result):
         pass
 
+
+@base.register("test-gated")
+class Gated:
+    """Random search that, when ``$LANAS_TEST_GATE`` names a folder, first writes
+    ``<folder>/waiting-<pid>`` and then waits until ``<folder>/open`` exists: a test can stop
+    or kill a process at a known point (a run in progress) instead of racing a clock."""
+
+    def __init__(self, benchmark, rng):
+        self.benchmark, self.rng, self.waited = benchmark, rng, False
+
+    def ask(self):
+        gate = os.environ.get("LANAS_TEST_GATE")
+        if gate and not self.waited:
+            self.waited = True
+            (Path(gate) / f"waiting-{os.getpid()}").touch()
+            while not (Path(gate) / "open").exists():
+                time.sleep(0.01)
+        return self.benchmark.sample(self.rng)
+
+    def tell(self, arch, result):
+        pass
+
+
 if __name__ == "__main__":
-    try:
-        sys.exit(run_all.main(sys.argv[1:]))
-    except run_all.UsageError as exc:
-        print(f"run_all.py: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(run_all.cli(sys.argv[1:]))

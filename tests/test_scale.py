@@ -1,22 +1,23 @@
-"""Scale-out and faults, done for real: Dask LocalCluster, kill -9 of workers, failing runs."""
+"""Scale-out and faults, done for real: Dask LocalCluster, kill -9 of workers, SIGINT, failing runs.
+
+Faults are injected at a known point, never after a guessed delay: ``test-gated`` runs (see
+cli_synthetic.py) wait at a gate folder, so a test kills or interrupts a process while a run is
+in progress, whatever the machine's load.
+"""
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import psutil
 import pyarrow.parquet as pq
 import pytest
 
 from algorithms.results import read_meta
 from benchmarks import registry
+from procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, str(ROOT / "tests" / "cli_synthetic.py")]
 needs_nb201 = pytest.mark.skipif("nb201/cifar10-valid" not in registry.entries(), reason="nb201 not registered")
 
 
@@ -27,84 +28,75 @@ def values(out: Path) -> dict[str, dict]:
 
 
 def grid(out: Path, *more: str) -> list[str]:
-    return ["--benchmarks", "nb201/cifar10-valid", "--algorithms", "random", "evolution", "--seeds", "0-5",
-            "--budget", "600", "--out", str(out), "--no-analysis", *more]
+    return ["--benchmarks", "synthetic/linear", "--algorithms", "random", "evolution", "test-gated",
+            "--seeds", "0-2", "--budget", "60", "--out", str(out), "--no-analysis", *more]
 
 
-def kill_a_worker_when_runs_appear(proc: subprocess.Popen, out: Path, marker: str) -> bool:
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if list((out / "runs").rglob("seed-*.parquet")):
-            for child in psutil.Process(proc.pid).children(recursive=True):
-                try:
-                    if marker in " ".join(child.cmdline()):
-                        child.send_signal(signal.SIGKILL)
-                        return True
-                except psutil.Error:
-                    continue
-        time.sleep(0.02)
-    return False
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, dict]:
+    """The grid run in one process, no gate."""
+    out = tmp_path_factory.mktemp("ref")
+    env = {k: v for k, v in os.environ.items() if k != "LANAS_TEST_GATE"}
+    p = cli(*grid(out, "--workers", "1"), env=env)
+    assert p.returncode == 0, p.stderr
+    return values(out)
 
 
-@needs_nb201
 @pytest.mark.parametrize("executor", ["local", "dask"])
-def test_killed_worker_loses_nothing(executor, tmp_path):
-    ref = tmp_path / "ref"
-    assert subprocess.run([*CLI, *grid(ref, "--workers", "1")], cwd=ROOT, capture_output=True).returncode == 0
-    out = tmp_path / executor
-    # dask workers run under a nanny in spawned processes; local pool workers are forks of the CLI
-    marker = "spawn_main" if executor == "dask" else "cli_synthetic"
-    proc = subprocess.Popen([*CLI, *grid(out, "--workers", "2", "--executor", executor)], cwd=ROOT,
-                            stderr=subprocess.PIPE, text=True)
-    killed = kill_a_worker_when_runs_appear(proc, out, marker) if executor == "dask" else _kill_pool_worker(proc, out)
-    _, err = proc.communicate(timeout=180)
-    assert killed, "no worker was found to kill"
+def test_killed_worker_loses_nothing_and_matches_one_process(executor, reference, tmp_path):
+    """kill -9 of a worker in the middle of a run: the run is redone, the grid completes, and every
+    value equals the one-process run (so Dask and the local pool also match each other)."""
+    out, gate = tmp_path / executor, tmp_path / "gate"
+    gate.mkdir()
+    env = {**os.environ, "LANAS_TEST_GATE": str(gate)}
+    with started([*CLI, *grid(out, "--workers", "2", "--executor", executor)], env=env,
+                 stderr=subprocess.PIPE, text=True) as proc:
+        assert wait_for(lambda: waiting_pids(gate), proc), proc.communicate()[1]
+        victim = waiting_pids(gate)[0]  # a pool or Dask worker process inside a gated run
+        os.kill(victim, signal.SIGKILL)
+        (gate / "open").touch()
+        _, err = proc.communicate(timeout=HANG_GUARD_S)
     assert proc.returncode == 0, err
-    assert values(out) == values(ref)
+    assert len(reference) == 9 and values(out) == reference
     assert not list(out.rglob("*.tmp"))
 
 
-def _kill_pool_worker(proc: subprocess.Popen, out: Path) -> bool:
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if list((out / "runs").rglob("seed-*.parquet")):
-            children = psutil.Process(proc.pid).children()
-            if children:
-                children[0].send_signal(signal.SIGKILL)
-                return True
-        time.sleep(0.02)
-    return False
+def test_sigint_works_when_the_shell_ignored_it(tmp_path):
+    """A command started in the background by a script inherits SIGINT as ignored; run_all.py
+    restores the default handler, so ``kill -INT`` stops it (status 130) and keeps finished runs."""
+    out, gate = tmp_path / "exp", tmp_path / "gate"
+    gate.mkdir()
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", "0-3",
+            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
+    env = {**os.environ, "LANAS_TEST_GATE": str(gate)}
+    ignore = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731  (as `cmd &` in a script)
+    with started([*CLI, *args], env=env, stderr=subprocess.PIPE, text=True, preexec_fn=ignore) as proc:
+        assert wait_for(lambda: len(waiting_pids(gate)) == 2, proc), proc.communicate()[1]
+        finished = sorted((out / "runs").rglob("seed-*.parquet"))
+        proc.send_signal(signal.SIGINT)  # kill -INT PID: the main process only
+        _, err = proc.communicate(timeout=HANG_GUARD_S)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert finished and sorted((out / "runs").rglob("seed-*.parquet")) == finished
+    assert all(read_meta(f, 50)["status"] == "budget" for f in finished)
+    assert not list(out.rglob("*.tmp"))
 
 
-@needs_nb201
-def test_dask_local_cluster_matches_local_executor(tmp_path):
-    a, b = tmp_path / "local", tmp_path / "dask"
-    for out, ex in ((a, "local"), (b, "dask")):
-        p = subprocess.run([*CLI, *grid(out, "--workers", "2", "--executor", ex)], cwd=ROOT, capture_output=True,
-                           text=True, timeout=180)
-        assert p.returncode == 0, p.stderr
-    assert len(values(a)) == 12 and values(a) == values(b)
-
-
-def test_sigint_stops_within_seconds(tmp_path):
-    out = tmp_path / "exp"
-    proc = subprocess.Popen([*CLI, "--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "0-999",
-                             "--budget", "768", "--out", str(out), "--no-analysis", "--workers", "2"],
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    while not list((out / "runs").rglob("seed-*.parquet")):
-        time.sleep(0.02)
-    t0 = time.time()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert time.time() - t0 < 5
-    assert proc.returncode == 130 and "interrupted" in err
+def test_analysis_command_restores_sigint(tmp_path):
+    """``python -m analysis`` restores the default SIGINT handler too (it may run for minutes)."""
+    from analysis.__main__ import main
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert main([str(tmp_path / "missing")]) != 0
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
     out = tmp_path / "exp"
-    p = subprocess.run([*CLI, "--benchmarks", "synthetic/linear", "--algorithms", "test-crash-sometimes", "random",
-                        "--seeds", "0-9", "--budget", "20", "--out", str(out), "--no-analysis", "--workers", "2"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "test-crash-sometimes", "random",
+            "--seeds", "0-9", "--budget", "20", "--out", str(out), "--no-analysis", "--workers", "2")
     assert p.returncode == 1
     metas = [read_meta(f) for f in (out / "runs").rglob("seed-*.parquet")]
     assert len(metas) == 20
@@ -112,7 +104,7 @@ def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
     assert failed and all(m["spec"] == "test-crash-sometimes" for m in failed)
     assert all(m["error"] == "RuntimeError: deliberate failure" for m in failed)
     assert sum(m["status"] == "budget" for m in metas) == 20 - len(failed)
-    assert f"FAILED synthetic/linear test-crash-sometimes seed" in p.stderr
+    assert "FAILED synthetic/linear test-crash-sometimes seed" in p.stderr
     assert "Traceback" not in p.stderr
 
 
@@ -123,7 +115,6 @@ def test_parallel_evaluations_on_dask_match_local(tmp_path):
             "--seeds", "0-1", "--budget", "60", "--parallel", "4", "--workers", "2", "--no-analysis"]
     a, b = tmp_path / "local", tmp_path / "dask"
     for out, ex in ((a, "local"), (b, "dask")):
-        p = subprocess.run([*CLI, *args, "--out", str(out), "--executor", ex], cwd=ROOT, capture_output=True,
-                           text=True, timeout=180)
+        p = cli(*args, "--out", str(out), "--executor", ex)
         assert p.returncode == 0, p.stderr
     assert len(values(a)) == 4 and values(a) == values(b)
