@@ -13,19 +13,18 @@ from collections import deque
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.table import arch_codes
-
 from ._inleaf import InLeaf
+from ._lanas_pool import PoolSampling
 from ._lanas_tree import Leaf, Tree
 from ._region import sample_in_region
 from ._regressors import REGRESSORS, make_regressor
-from .base import register
+from .base import register, register_variant
 
 N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 
 
 @register("lanas")
-class LaNAS:
+class LaNAS(PoolSampling):
     """LaNAS (TPAMI, Sec. 3; released NAS-Bench-101 code by default).
 
     A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
@@ -93,7 +92,8 @@ class LaNAS:
                  cp: float = 0.1, n_init: int = 10, rebuild_every: int = 20, regressor: str = "lstsq",
                  route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
                  ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
-                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor") -> None:
+                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
+                 fallback: str = "uniform", empty: str = "good") -> None:
         for name, value, low in (("height", height, 1), ("n_init", n_init, 0), ("rebuild_every", rebuild_every, 1),
                                  ("batch", batch, 1), ("max_tries", max_tries, 1)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
@@ -108,6 +108,8 @@ class LaNAS:
             raise ValueError(f"sampler must be 'auto', 'pool' or 'reject', got {sampler!r}")
         if inleaf not in ("uniform", "local", "bo", "localbo") or split not in ("regressor", "svm"):
             raise ValueError(f"need inleaf uniform|local|bo|localbo, split regressor|svm: {inleaf!r}, {split!r}")
+        if fallback not in ("bfs", "uniform") or empty not in ("good", "zero"):
+            raise ValueError(f"need fallback bfs|uniform and empty good|zero, got {fallback!r}, {empty!r}")
         if not (ridge_alpha >= 0 and adam_lr > 0 and adam_epochs >= 0 and adam_refit_epochs >= 0):
             raise ValueError("need ridge_alpha >= 0, adam_lr > 0 and adam epochs >= 0")
         lo, hi = benchmark.value_range
@@ -139,6 +141,8 @@ class LaNAS:
         self._proposals = self._since_rebuild = self._generation = 0
         self._codes: tuple[np.ndarray, np.ndarray] | None = None
         self.inleaf, self.split, self.inleaf_fallbacks = inleaf, split, 0
+        self.fallback, self.empty, self.empty_leaf_fallbacks = fallback, empty, 0
+        self._leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every table row at the last rebuild
         self._inleaf = None if inleaf == "uniform" else InLeaf(self, inleaf)
 
     # ----- ask / tell --------------------------------------------------------------------
@@ -205,12 +209,9 @@ class LaNAS:
                 return self._accept(*found)
         if self._pool_mode:
             row = self._draw(leaf)
-            if row is None:  # empty leaf: first non-empty leaf in breadth-first order (release)
-                for leaf in range(self.tree.n_leaves):
-                    row = self._draw(leaf)
-                    if row is not None:
-                        break
-                else:
+            if row is None:  # no candidate left in the leaf: see ``fallback``
+                leaf, row = self._fallback_row()
+                if row is None:
                     return None
             return self._accept(tuple(self._archs[row].tolist()), leaf, row)
         arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self._seen,
@@ -230,22 +231,6 @@ class LaNAS:
         self._pending[arch] = (leaf, self._generation, row)
         self._seen.add(arch)
         return arch
-
-    def _draw(self, leaf: int) -> int | None:
-        """A uniform draw without replacement from a leaf's bucket (swap-remove; rows made
-        unavailable since the rebuild are dropped as they come up)."""
-        bucket, size = self._buckets[leaf], int(self._sizes[leaf])
-        while size > 0:
-            j = int(self.rng.integers(size))
-            row = int(bucket[j])
-            bucket[j] = bucket[size - 1]
-            size -= 1
-            if self._available[row]:
-                self._sizes[leaf] = size
-                self._available[row] = False
-                return row
-        self._sizes[leaf] = 0
-        return None
 
     def _parents(self, leaf: int) -> list[Arch]:
         """The best samples routed to ``leaf`` at the last rebuild (else the best overall)."""
@@ -282,30 +267,13 @@ class LaNAS:
             if self.split == "svm":
                 from ._svm_split import SvmSplit
                 self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route)
+        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route, self.empty)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:
             self._inleaf.refresh()
         if self._pool_mode:
-            pool = np.flatnonzero(self._available)
-            # routing every row beats gathering the pool's rows first (the pool is most of them)
-            leaves = self.tree.route(self._encodings())[pool]
-            order = np.argsort(leaves, kind="stable")
-            self._sizes = np.bincount(leaves, minlength=self.tree.n_leaves).astype(np.int64)
-            self._buckets = np.split(pool[order], np.cumsum(self._sizes)[:-1])
-
-    def _row(self, arch: Arch) -> int:
-        if self._codes is None:
-            codes = arch_codes(self._archs, self.benchmark.choices)
-            order = np.argsort(codes, kind="stable")
-            self._codes = (codes[order], order)
-        codes, order = self._codes
-        code = int(arch_codes(np.asarray([arch]), self.benchmark.choices)[0])
-        i = int(np.searchsorted(codes, code))
-        if i >= len(codes) or codes[i] != code:
-            raise ValueError(f"{arch} is not an architecture of {self.benchmark.name}")
-        return int(order[i])
+            self._fill_buckets()
 
     # ----- inspection --------------------------------------------------------------------
     @property
@@ -330,3 +298,7 @@ class LaNAS:
         if self.tree is None:
             return np.zeros(len(self._archs), dtype=np.int64)
         return self.tree.route(self._encodings())
+
+
+#: the authors' released NAS-Bench-101 code in every detail (README, "LaNAS")
+register_variant("lanas-release", "lanas:regressor=adam,fallback=bfs,empty=zero")
