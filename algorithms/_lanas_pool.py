@@ -1,4 +1,5 @@
-"""Sampling LaNAS's leaves on an enumerable space: the pool of unevaluated table rows.
+"""Drawing LaNAS's proposals: the initial random ones, and on an enumerable space the pool of
+unevaluated table rows.
 
 At every rebuild the unevaluated rows are routed through the tree once (vectorised) into one
 bucket per leaf; a leaf's architecture is a uniform draw without replacement from its bucket.
@@ -15,8 +16,30 @@ from benchmarks.table import arch_codes
 
 
 class PoolSampling:
-    """Mixed into :class:`algorithms.lanas.LaNAS` (uses its ``tree``, ``rng``, ``_archs``,
-    ``_available``, ``_buckets``, ``_sizes``, ``_codes`` and ``fallback``)."""
+    """Mixed into :class:`algorithms.lanas.LaNAS` (uses its ``tree``, ``rng``, ``benchmark``,
+    ``_archs``, ``_available``, ``_buckets``, ``_sizes``, ``_codes`` and ``fallback``)."""
+
+    def _propose_random(self) -> Arch | None:
+        """One of the ``n_init`` uniform proposals (without replacement)."""
+        if self._archs is not None:
+            if not self._buckets:
+                self._buckets = [np.flatnonzero(self._available)]
+                self._sizes = np.array([len(self._buckets[0])])
+            row = self._draw(0)
+            return None if row is None else self._accept(tuple(self._archs[row].tolist()), None, row)
+        for _ in range(self.max_tries):
+            arch = self.benchmark.sample(self.rng)
+            if arch not in self._seen:
+                return self._accept(arch, None, None)
+        return None
+
+    def _encode(self, archs) -> np.ndarray:
+        return np.asarray(self.benchmark.encode(archs), dtype=float)
+
+    def _encodings(self) -> np.ndarray:
+        if self._E is None:
+            self._E = self._encode(self._archs)
+        return self._E
 
     def _fill_buckets(self) -> None:
         pool = np.flatnonzero(self._available)

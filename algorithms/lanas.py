@@ -1,9 +1,10 @@
 """LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
-arXiv 1906.06832), following the authors' released NAS-Bench-101 code (LaMCTS/LaNAS) by default.
+arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS). ``lanas`` is
+the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
+released code in every detail (README, "LaNAS", for both and their measured difference).
 
-The tree, its regressors and its statistics live in :mod:`algorithms._lanas_tree`; sampling in
-a region of a non-enumerable space in :mod:`algorithms._region`; the regressors in
-:mod:`algorithms._regressors`.
+The tree lives in :mod:`algorithms._lanas_tree`, the regressors in :mod:`algorithms._regressors`,
+the pool of a table in :mod:`algorithms._lanas_pool`, region sampling in :mod:`algorithms._region`.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-e
 
 @register("lanas")
 class LaNAS(PoolSampling):
-    """LaNAS (TPAMI, Sec. 3; released NAS-Bench-101 code by default).
+    """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
 
     A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
     Every internal node fits a linear regressor to the encodings (``benchmark.encode``) and
@@ -41,22 +42,29 @@ class LaNAS(PoolSampling):
 
     Sampling. Enumerable spaces (``benchmark.all_archs()`` not None): the pool of unevaluated
     architectures is routed through the tree once per rebuild (vectorised), and a leaf's
-    architecture is drawn uniformly without replacement. An empty leaf falls back, as in the
-    release, to the first non-empty leaf in breadth-first order (leaf 0 first), and the value
-    is back-propagated along that leaf's path. Other spaces: rejection sampling of candidates
+    architecture is drawn uniformly without replacement; a leaf without candidates left falls
+    back as ``fallback`` says. Other spaces: rejection sampling of candidates
     (``benchmark.sample`` and ``benchmark.mutate`` of the region's best samples) against *all*
     the path's constraints, at most ``max_tries`` candidates, falling back to the candidate
     lying deepest along the path (see :func:`algorithms._region.sample_in_region`); its value
     is back-propagated along the leaf it lies in.
 
-    Options (defaults = the release; the rest are departures, off by default):
+    Options (defaults = the release but ``regressor`` and ``fallback``; other departures are off):
 
     - ``cp``: for values in [0, 1] as in the release (0.1); values are scaled to [0, 1] by
       ``benchmark.value_range`` throughout, so tables in percent need no other Cp.
-    - ``regressor``: ``"lstsq"`` (closed form, the fast equivalent of the release's
-      Adam-trained linear model), ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the
-      release's optimiser: ``adam_lr``, ``adam_epochs`` first fit, ``adam_refit_epochs`` after,
-      warm-started; the paper's ablation of regressors, research question 3).
+    - ``regressor``: ``"lstsq"`` (default, a departure: the exact least-squares fit, which the
+      release's Adam reaches only when converged; halves the samples on NAS-Bench-201),
+      ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the release: ``adam_lr``,
+      ``adam_epochs`` first fit, ``adam_refit_epochs`` after, warm-started).
+    - ``fallback`` (enumerable spaces) when the selected leaf has no unevaluated candidate:
+      ``"uniform"`` (default, a departure): any unevaluated architecture, credited to the leaf
+      it was routed to; ``"bfs"`` (the release): the first leaf in breadth-first order with one.
+      A leaf without samples keeps an infinite UCB until the next rebuild, so with ``bfs`` every
+      walk that reaches it proposes from the same leaf; that is the cause of the stuck seeds
+      (README, "Findings"). Counted in :attr:`empty_leaf_fallbacks`.
+    - ``empty``: how a node without samples routes candidates: ``"good"`` (default) all to its
+      good child; ``"zero"`` (the release) by the sign of its current model's prediction.
     - ``route="predicted"``: samples too are split by their predicted value, so each leaf's
       samples lie inside its region (the learned partition of Sec. 3 applied to everything);
       the release splits evaluated samples by their actual value.
@@ -80,10 +88,9 @@ class LaNAS(PoolSampling):
       on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
       :mod:`algorithms._svm_split`).
 
-    Differences kept on purpose: a node without samples keeps its model and sends every
-    candidate to its good child (the release compares its untrained model with 0); the
-    release skips x̄ updates for values <= 0 (its marker of failed training), here every
-    value counts; a non-finite value counts as the bottom of ``value_range``.
+    Differences kept on purpose: the release skips x̄ updates for values <= 0 (its marker of
+    failed training), here every value counts; a non-finite value counts as the bottom of
+    ``value_range``.
 
     After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
     """
@@ -188,19 +195,6 @@ class LaNAS(PoolSampling):
             self.tree.backup(leaf, y)
 
     # ----- proposals ---------------------------------------------------------------------
-    def _propose_random(self) -> Arch | None:
-        if self._archs is not None:
-            if not self._buckets:
-                self._buckets = [np.flatnonzero(self._available)]
-                self._sizes = np.array([len(self._buckets[0])])
-            row = self._draw(0)
-            return None if row is None else self._accept(tuple(self._archs[row].tolist()), None, row)
-        for _ in range(self.max_tries):
-            arch = self.benchmark.sample(self.rng)
-            if arch not in self._seen:
-                return self._accept(arch, None, None)
-        return None
-
     def _propose(self) -> Arch | None:
         leaf = self.tree.select(self.cp, self.rng)
         if self._inleaf is not None:
@@ -242,14 +236,6 @@ class LaNAS(PoolSampling):
         return [self._sample_archs[i] for i in best]
 
     # ----- the tree ----------------------------------------------------------------------
-    def _encode(self, archs) -> np.ndarray:
-        return np.asarray(self.benchmark.encode(archs), dtype=float)
-
-    def _encodings(self) -> np.ndarray:
-        if self._E is None:
-            self._E = self._encode(self._archs)
-        return self._E
-
     def _samples_X(self) -> np.ndarray:
         if self._X is None:
             self._X = self._encode(np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
