@@ -170,11 +170,25 @@ class Tree:
         parent = self.n[(node - 1) // 2]
         return self.mean(node) + 2.0 * cp * math.sqrt(2.0 * math.log(parent) / n)
 
-    def select(self, cp: float, rng: np.random.Generator) -> int:
-        """Descend from the root taking the child of larger UCB (ties at random); a leaf index."""
+    def select(self, cp: float, rng: np.random.Generator, open_leaves: np.ndarray | None = None) -> int | None:
+        """Descend from the root taking the child of larger UCB (ties at random); a leaf index.
+
+        With ``open_leaves`` (a bool per leaf), a child whose subtree holds no open leaf is
+        never taken (``lanas:fallback=skip``); None when no leaf is open."""
+        ok = None
+        if open_leaves is not None:
+            ok = np.zeros(self.n_nodes, dtype=bool)
+            ok[self.n_internal:] = open_leaves
+            for j in range(self.n_internal - 1, -1, -1):
+                ok[j] = ok[2 * j + 1] or ok[2 * j + 2]
+            if not ok[0]:
+                return None
         node = 0
         while node < self.n_internal:
             good, bad = 2 * node + 1, 2 * node + 2
+            if ok is not None and not (ok[good] and ok[bad]):
+                node = good if ok[good] else bad
+                continue
             u_good, u_bad = self.ucb(good, cp), self.ucb(bad, cp)
             if u_good == u_bad:
                 node = good if rng.integers(2) == 0 else bad

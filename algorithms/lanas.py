@@ -115,8 +115,8 @@ class LaNAS(PoolSampling):
             raise ValueError(f"sampler must be 'auto', 'pool' or 'reject', got {sampler!r}")
         if inleaf not in ("uniform", "local", "bo", "localbo") or split not in ("regressor", "svm"):
             raise ValueError(f"need inleaf uniform|local|bo|localbo, split regressor|svm: {inleaf!r}, {split!r}")
-        if fallback not in ("bfs", "uniform") or empty not in ("good", "zero"):
-            raise ValueError(f"need fallback bfs|uniform and empty good|zero, got {fallback!r}, {empty!r}")
+        if fallback not in ("bfs", "uniform", "skip") or empty not in ("good", "zero"):
+            raise ValueError(f"need fallback bfs|uniform|skip and empty good|zero, got {fallback!r}, {empty!r}")
         if not (ridge_alpha >= 0 and adam_lr > 0 and adam_epochs >= 0 and adam_refit_epochs >= 0):
             raise ValueError("need ridge_alpha >= 0, adam_lr > 0 and adam epochs >= 0")
         lo, hi = benchmark.value_range
@@ -196,13 +196,21 @@ class LaNAS(PoolSampling):
 
     # ----- proposals ---------------------------------------------------------------------
     def _propose(self) -> Arch | None:
-        leaf = self.tree.select(self.cp, self.rng)
+        skip = self.fallback == "skip" and self._pool_mode and self._inleaf is None
+        leaf = self.tree.select(self.cp, self.rng, self._sizes > 0 if skip else None)
+        if leaf is None:
+            return None
         if self._inleaf is not None:
             found = self._inleaf.propose_from(leaf)  # counts inleaf_fallbacks
             if found is not None:
                 return self._accept(*found)
         if self._pool_mode:
             row = self._draw(leaf)
+            while row is None and skip:  # the bucket held only rows evaluated since the rebuild
+                leaf = self.tree.select(self.cp, self.rng, self._sizes > 0)
+                if leaf is None:
+                    return None
+                row = self._draw(leaf)
             if row is None:  # no candidate left in the leaf: see ``fallback``
                 leaf, row = self._fallback_row()
                 if row is None:

@@ -146,3 +146,31 @@ def test_lanas_release_is_the_release():
     assert algorithms.resolve("lanas-release")[1] == {"regressor": "adam", "fallback": "bfs", "empty": "zero"}
     algo = LaNAS(linear_table(), np.random.default_rng(0))
     assert (algo.regressor, algo.fallback, algo.empty) == ("lstsq", "uniform", "good")
+
+
+def test_skip_never_selects_a_leaf_without_candidates():
+    """``fallback=skip``: the walk avoids subtrees without candidates, so every proposal comes from
+    the selected leaf, which has candidates; an unmasked walk from the same state would often
+    have reached an empty leaf (so the test exercises the rule)."""
+    bench = linear_table()
+    would_hit_empty = 0
+    for seed in range(3):
+        algo = LaNAS(bench, np.random.default_rng(seed), fallback="skip", n_init=4, rebuild_every=40)
+        picks = []
+        for _ in range(400):
+            if algo.tree is not None and "select" not in vars(algo.tree):
+                def select(cp, rng, open_leaves=None, _tree=algo.tree, _select=algo.tree.select):
+                    free = _select(cp, np.random.default_rng(0))
+                    picks.append((_select(cp, rng, open_leaves), open_leaves.copy(), free))
+                    return picks[-1][0]
+                algo.tree.select = select
+            arch = algo.ask()
+            algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
+            if picks and algo._pending == {}:
+                leaf, open_leaves, free = picks[-1]
+                assert open_leaves[leaf]  # the selected leaf had candidates ...
+                row = algo._row(arch)
+                assert algo._leaf_of[row] == leaf  # ... and the proposal came from it
+                would_hit_empty += not open_leaves[free]
+        assert algo.empty_leaf_fallbacks == 0
+    assert would_hit_empty > 10
