@@ -68,16 +68,17 @@ class Tree:
         self._b = np.zeros(self.n_internal)
 
     # ----- building ----------------------------------------------------------------------
-    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual", empty: str = "good") -> None:
+    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual", empty: str = "zero") -> None:
         """Refit every internal node on the samples routed to it, level by level, and reset n and x̄.
 
         A node's threshold is the mean of its model's predictions on its own samples (for least
         squares, the mean value). Samples go to the good child when their value (``route=
         "actual"``, the release) or their prediction (``"predicted"``) is >= the threshold.
-        A node without samples is not refitted; it sends every candidate to its good child
-        (``empty="good"``), or, as in the release (``"zero"``), those its current model
-        predicts >= 0 (an untrained Adam model splits at random, a fitted one sends nearly all
-        to the good child). The nodes of one level train together (:func:`fit_many`).
+        A node without samples is not refitted; as in the release (``empty="zero"``) it sends
+        a candidate to its good child when its current model predicts >= 0 (an untrained Adam
+        model splits at random; a least-squares model, zero until fitted, sends all of them
+        there), or every candidate there (``"good"``). The nodes of one level train together
+        (:func:`fit_many`).
         """
         members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
         members[0] = np.arange(len(y))

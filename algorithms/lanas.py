@@ -59,12 +59,13 @@ class LaNAS(PoolSampling):
       ``adam_epochs`` first fit, ``adam_refit_epochs`` after, warm-started).
     - ``fallback`` (enumerable spaces) when the selected leaf has no unevaluated candidate:
       ``"uniform"`` (default, a departure): any unevaluated architecture, credited to the leaf
-      it was routed to; ``"bfs"`` (the release): the first leaf in breadth-first order with one.
-      A leaf without samples keeps an infinite UCB until the next rebuild, so with ``bfs`` every
-      walk that reaches it proposes from the same leaf; that is the cause of the stuck seeds
-      (README, "Findings"). Counted in :attr:`empty_leaf_fallbacks`.
-    - ``empty``: how a node without samples routes candidates: ``"good"`` (default) all to its
-      good child; ``"zero"`` (the release) by the sign of its current model's prediction.
+      it was routed to; ``"bfs"`` (the release): the first leaf in breadth-first order with one,
+      credited to that leaf, so the selected leaf's statistics never change and every later
+      walk comes back to it (a loop that leaves seeds stuck); ``"skip"``: the walk never enters
+      a subtree without candidates. Counted in :attr:`empty_leaf_fallbacks` (not for skip).
+      Measured effect: README, "Findings".
+    - ``empty``: how a node without samples routes candidates: ``"zero"`` (the release) by the
+      sign of its current model's prediction; ``"good"`` all to its good child.
     - ``route="predicted"``: samples too are split by their predicted value, so each leaf's
       samples lie inside its region (the learned partition of Sec. 3 applied to everything);
       the release splits evaluated samples by their actual value.
@@ -100,7 +101,7 @@ class LaNAS(PoolSampling):
                  route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
                  ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
                  adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
-                 fallback: str = "uniform", empty: str = "good") -> None:
+                 fallback: str = "uniform", empty: str = "zero") -> None:
         for name, value, low in (("height", height, 1), ("n_init", n_init, 0), ("rebuild_every", rebuild_every, 1),
                                  ("batch", batch, 1), ("max_tries", max_tries, 1)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
@@ -197,7 +198,7 @@ class LaNAS(PoolSampling):
     # ----- proposals ---------------------------------------------------------------------
     def _propose(self) -> Arch | None:
         skip = self.fallback == "skip" and self._pool_mode and self._inleaf is None
-        leaf = self.tree.select(self.cp, self.rng, self._sizes > 0 if skip else None)
+        leaf = self.tree.select(self.cp, self.rng, self._sizes > 0) if skip else self.tree.select(self.cp, self.rng)
         if leaf is None:
             return None
         if self._inleaf is not None:

@@ -116,8 +116,8 @@ def selections(cp: float, seeds: range, budget: int = 200) -> np.ndarray:
         algo = LaNAS(bench, np.random.default_rng(seed), cp=cp)
         for _ in range(budget):
             if algo.tree is not None and "select" not in vars(algo.tree):
-                def select(cp, rng, _select=algo.tree.select):
-                    chosen.append(_select(cp, rng))
+                def select(cp, rng, open_leaves=None, _select=algo.tree.select):
+                    chosen.append(_select(cp, rng, open_leaves))
                     return chosen[-1]
                 algo.tree.select = select
             arch = algo.ask()

@@ -145,7 +145,7 @@ def test_bfs_fallback_is_the_release_rule():
 def test_lanas_release_is_the_release():
     assert algorithms.resolve("lanas-release")[1] == {"regressor": "adam", "fallback": "bfs", "empty": "zero"}
     algo = LaNAS(linear_table(), np.random.default_rng(0))
-    assert (algo.regressor, algo.fallback, algo.empty) == ("lstsq", "uniform", "good")
+    assert (algo.regressor, algo.fallback, algo.empty) == ("lstsq", "uniform", "zero")
 
 
 def test_skip_never_selects_a_leaf_without_candidates():
