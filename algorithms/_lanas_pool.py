@@ -5,7 +5,8 @@ At every rebuild the unevaluated rows are routed through the tree once (vectoris
 bucket per leaf; a leaf's architecture is a uniform draw without replacement from its bucket.
 When the selected leaf's bucket is empty, ``fallback`` decides (see :class:`algorithms.lanas.
 LaNAS`): ``"bfs"``, the release's rule (``MCTS.search``), draws from the first non-empty leaf
-in breadth-first order; ``"uniform"`` draws uniformly from every unevaluated row.
+in breadth-first order and credits it; ``"uniform"`` draws uniformly from every unevaluated row
+and credits the selected leaf.
 """
 from __future__ import annotations
 
@@ -50,18 +51,18 @@ class PoolSampling:
         self._sizes = np.bincount(leaves, minlength=self.tree.n_leaves).astype(np.int64)
         self._buckets = np.split(pool[order], np.cumsum(self._sizes)[:-1])
 
-    def _fallback_row(self) -> tuple[int, int | None]:
-        """(leaf credited, row) when the selected leaf has no candidate; row None when the
-        pool is exhausted. ``bfs``: the first leaf in breadth-first order that has one (the
-        release); ``uniform``: any unevaluated row, credited to the leaf it was routed to."""
+    def _fallback_row(self, selected: int) -> tuple[int, int | None]:
+        """(leaf credited, row) when the ``selected`` leaf has no candidate; row None when the
+        pool is exhausted. ``bfs``: the first leaf in breadth-first order that has one, credited
+        (the release); ``uniform``: any unevaluated row, credited to the selected leaf."""
         self.empty_leaf_fallbacks += 1
         if self.fallback == "uniform":
             rows = np.flatnonzero(self._available)
             if len(rows) == 0:
-                return 0, None
+                return selected, None
             row = int(rows[int(self.rng.integers(len(rows)))])
             self._available[row] = False
-            return int(self._leaf_of[row]), row
+            return selected, row
         for leaf in range(self.tree.n_leaves):
             row = self._draw(leaf)
             if row is not None:

@@ -58,11 +58,11 @@ class LaNAS(PoolSampling):
       ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the release: ``adam_lr``,
       ``adam_epochs`` first fit, ``adam_refit_epochs`` after, warm-started).
     - ``fallback`` (enumerable spaces) when the selected leaf has no unevaluated candidate:
-      ``"uniform"`` (default, a departure): any unevaluated architecture, credited to the leaf
-      it was routed to; ``"bfs"`` (the release): the first leaf in breadth-first order with one,
-      credited to that leaf, so the selected leaf's statistics never change and every later
-      walk comes back to it (a loop that leaves seeds stuck); ``"skip"``: the walk never enters
-      a subtree without candidates. Counted in :attr:`empty_leaf_fallbacks` (not for skip).
+      ``"uniform"`` (default, a departure): any unevaluated architecture, its value credited to
+      the selected leaf (so the walk moves on); ``"bfs"`` (the release): the first leaf in
+      breadth-first order with one, credited to that leaf, so the selected leaf's statistics
+      never change and every later walk comes back to it (a loop that leaves seeds stuck);
+      ``"skip"``: the walk never enters a subtree without candidates. Counted in :attr:`empty_leaf_fallbacks` (not for skip).
       Measured effect: README, "Findings".
     - ``empty``: how a node without samples routes candidates: ``"zero"`` (the release) by the
       sign of its current model's prediction; ``"good"`` all to its good child.
@@ -213,7 +213,7 @@ class LaNAS(PoolSampling):
                     return None
                 row = self._draw(leaf)
             if row is None:  # no candidate left in the leaf: see ``fallback``
-                leaf, row = self._fallback_row()
+                leaf, row = self._fallback_row(leaf)
                 if row is None:
                     return None
             return self._accept(tuple(self._archs[row].tolist()), leaf, row)

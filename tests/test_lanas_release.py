@@ -107,39 +107,42 @@ def test_empty_node_routing():
         assert np.array_equal(leaves, expect)
 
 
-def run_and_check_credit(fallback: str, seed: int):
-    """Run on the synthetic table; every proposal made by the fallback must be credited to a leaf
-    that held it at the last rebuild (uniform) or to the first non-empty leaf (bfs)."""
+def fallback_calls(fallback: str, seed: int) -> list[tuple]:
+    """Every fallback of a run on the synthetic table: (selected leaf, leaf credited, the row's
+    leaf at the last rebuild, bucket sizes before the call)."""
     bench = linear_table()
     algo = LaNAS(bench, np.random.default_rng(seed), fallback=fallback, n_init=4, rebuild_every=40)
-    credited = []
+    calls = []
     original = algo._fallback_row
 
-    def spy():
+    def spy(selected):
         sizes = algo._sizes.copy()
-        leaf, row = original()
-        credited.append((leaf, row, int(algo._leaf_of[row]), sizes))
+        leaf, row = original(selected)
+        calls.append((selected, leaf, int(algo._leaf_of[row]), sizes))
         return leaf, row
 
     algo._fallback_row = spy
     for _ in range(400):
         arch = algo.ask()
         algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
-    return credited
+    return calls
 
 
-def test_uniform_fallback_proposes_only_from_leaves_with_candidates():
-    credited = [c for seed in range(3) for c in run_and_check_credit("uniform", seed)]
-    assert len(credited) > 20  # the fallback was exercised
-    assert all(leaf == routed for leaf, _, routed, _ in credited)
-    assert len({leaf for leaf, *_ in credited}) > 3  # spread over the pool, not one leaf
+def test_uniform_fallback_draws_from_leaves_with_candidates_and_credits_the_selected_one():
+    calls = [c for seed in range(3) for c in fallback_calls("uniform", seed)]
+    assert len(calls) > 20  # the fallback was exercised
+    for selected, credited, routed, sizes in calls:
+        assert sizes[selected] == 0 and sizes[routed] > 0  # drawn from a leaf that had candidates
+        assert credited == selected  # the selected leaf pays, so the walk moves on
+    assert len({routed for _, _, routed, _ in calls}) > 3  # spread over the pool, not one leaf
 
 
 def test_bfs_fallback_is_the_release_rule():
-    credited = [c for seed in range(3) for c in run_and_check_credit("bfs", seed)]
-    assert len(credited) > 20
-    for leaf, _, routed, sizes in credited:
-        assert leaf == routed and leaf == int(np.flatnonzero(sizes > 0)[0])
+    calls = [c for seed in range(3) for c in fallback_calls("bfs", seed)]
+    assert len(calls) > 20
+    for selected, credited, routed, sizes in calls:
+        assert sizes[selected] == 0
+        assert credited == routed == int(np.flatnonzero(sizes > 0)[0])
 
 
 def test_lanas_release_is_the_release():
