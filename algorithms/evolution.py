@@ -8,7 +8,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from .base import at_least, register
+from .registry import at_least, register
 
 
 @register("evolution", limits={"population": at_least(1), "sample": at_least(1), "retries": at_least(0)})

@@ -19,7 +19,7 @@ from ._inleaf import InLeaf
 from ._lanas_tree import Leaf, Tree
 from ._region import sample_in_region
 from ._regressors import REGRESSORS, make_regressor
-from .base import above, at_least, between, one_of, register
+from .registry import above, at_least, between, one_of, register
 
 N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 

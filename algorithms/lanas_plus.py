@@ -7,7 +7,7 @@ paper's tree and UCB walk, searching inside the selected leaf with ``inleaf`` (s
 """
 from __future__ import annotations
 
-from .base import register_variant
+from .registry import register_variant
 
 LANAS_PLUS = "lanas:inleaf=local,split=svm"
 

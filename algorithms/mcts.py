@@ -11,7 +11,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
 
-from .base import at_least, register
+from .registry import at_least, register
 
 #: a subtree of at most this many encodings is enumerated when random roll-outs fail
 _ENUMERATE = 1 << 16

@@ -19,7 +19,7 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
 from benchmarks.registry import torch_missing
 
-from .base import at_least, register
+from .registry import at_least, register
 
 
 def _missing(*modules: str) -> str | None:

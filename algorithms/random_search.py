@@ -5,7 +5,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from .base import register
+from .registry import register
 
 
 @register("random")

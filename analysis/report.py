@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ablation, crossbench, extra_figures, figures, simtime, stats, style, tables
+from . import ablation, crossbench_report, extra_figures, figures, simtime, stats, style, tables
 from .load import Experiment, load
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
@@ -178,7 +178,7 @@ def analyse(exp_dir: Path | str) -> Path:
     lines += _health(health, exp.unreadable)
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
-    lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
+    lines += crossbench_report.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
     lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
               "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`.", ""]
     report = exp.path / "report.md"

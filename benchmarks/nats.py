@@ -135,4 +135,4 @@ def _factory(space: str, dataset: str):
 for _space in SPACES:
     for _dataset in DATASETS:
         register(f"nats-{_space}/{_dataset}", _factory(_space, _dataset),
-                 available=lambda s=_space: available(s), embedded=False)
+                 available=lambda s=_space: available(s))

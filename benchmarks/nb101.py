@@ -210,4 +210,4 @@ def nb101(repeat: str = "mean", objective: str = "valid") -> NB101:
     return NB101(load_nb101(os.environ[ENV].strip()), repeat=repeat, objective=objective)
 
 
-register("nb101/cifar10", nb101, available=available, embedded=False)
+register("nb101/cifar10", nb101, available=available)

@@ -161,13 +161,3 @@ def load_official_nb201(path: str | Path, dataset: str, hp: str = "200") -> dict
         raise BenchmarkError(f"{path.name} has no {hp}-epoch results for {dataset} "
                              f"(NAS-Bench-201-v1_1-096897.pth has them for every dataset)")
     return kwargs
-
-
-def official_nb201_table(dataset: str, *, hp: str | int = "200", noisy: bool = False) -> TableBenchmark | None:
-    """The hook for ``benchmarks/nb201.py``: the table from the official file when ``NB201_PATH``
-    is set, else None (use the embedded table)."""
-    source = official_source()
-    if source is None:
-        return None
-    return TableBenchmark(choices=(len(OPS),) * 6, noisy=noisy, value_range=(0.0, 100.0),
-                          **load_official_nb201(source, dataset, str(hp)))

@@ -222,7 +222,7 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     (``valid_mean``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
     a run reaches the optimum exactly when it first evaluates the optimal architecture."""
     import pyarrow.parquet as pq
-    from algorithms import experiment
+    from harness import experiment
     from synthetic import OPTIMUM
     from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it

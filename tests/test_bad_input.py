@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import run_all
-from algorithms import base as algorithms
+from algorithms import registry as algorithms
 from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
@@ -145,7 +145,7 @@ def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one
 @given(algorithm_specs())
 def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
-    from algorithms.runner import run
+    from harness.runner import run
     try:
         canonical = algorithms.check(spec)
     except SpecError as exc:

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from algorithms import base as algorithms
+from algorithms import registry as algorithms
 from algorithms.evolution import RegularizedEvolution
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
 from synthetic import OPTIMUM

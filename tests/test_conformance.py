@@ -11,8 +11,8 @@ import random
 import numpy as np
 import pytest
 
-from algorithms import base as algorithms
-from algorithms.runner import run
+from algorithms import registry as algorithms
+from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
 from synthetic import linear_table

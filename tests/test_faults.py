@@ -8,13 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 import run_all
-from algorithms import results
-from algorithms.experiment import grid, pending
+from harness import results
+from harness.experiment import grid, pending
 from analysis import __main__ as analysis_cli
-from analysis import analyse
+from analysis import analyse, runfiles
 from analysis.load import load
 from readonly import read_only
 
@@ -136,10 +137,10 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
     src = next((exp / "runs").rglob("random/seed-1.parquet"))
     old = src.parent.parent / "lanas@height=5" / "seed-1.parquet"
     old.parent.mkdir()
-    table = results.pq.read_table(src)
-    meta = results.json.loads(table.schema.metadata[results.META_KEY])
+    table = pq.read_table(src)
+    meta = runfiles.read_meta(table.schema)
     meta["spec"] = "lanas:height=5"
-    results.pq.write_table(table.replace_schema_metadata({results.META_KEY: results.json.dumps(meta).encode()}), old)
+    pq.write_table(table.replace_schema_metadata(runfiles.meta_bytes(meta)), old)
     loaded = load(exp)
     assert "lanas:height=5" in loaded.specs() and "lanas" in loaded.specs() and not loaded.unreadable
     assert analyse(exp).is_file()

@@ -10,7 +10,7 @@ import pytest
 from algorithms._lanas_tree import Tree
 from algorithms._regressors import AdamRegressor, make_regressor
 from algorithms.lanas import LaNAS
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks.base import Benchmark
 from synthetic import linear_table
 

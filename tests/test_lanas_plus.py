@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from algorithms import base as algorithms
+from algorithms import registry as algorithms
 from algorithms._inleaf import neighbours
 from algorithms._surrogate import PairwiseThompson
 from algorithms._svm_split import SvmSplit
 from algorithms.lanas import LaNAS
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.table import TableBenchmark
 from synthetic import linear_table

@@ -83,7 +83,6 @@ def test_missing_and_corrupt(nats_root, monkeypatch, tmp_path):
     monkeypatch.delenv(nats.ENV)
     reason = registry.entries()["nats-sss/cifar100"].available()
     assert "NATS_PATH" in reason and "NATS-sss-v1_0-50262" in reason and "\n" not in reason
-    assert not registry.entries()["nats-sss/cifar100"].embedded
     monkeypatch.setenv(nats.ENV, str(tmp_path / "elsewhere"))
     assert "does not exist" in registry.entries()["nats-tss/cifar100"].available()
     bad = nats_root / "NATS-sss-v1_0-50262.pickle.pbz2"

@@ -150,7 +150,6 @@ def test_missing_path_message(monkeypatch, tmp_path):
     entry = registry.entries()["nb101/cifar10"]
     reason = entry.available()
     assert "nasbench_only108.tfrecord" in reason and "--nb101-path" in reason and "NB101_PATH" in reason
-    assert not entry.embedded
     monkeypatch.setenv(nb101.ENV, str(tmp_path / "missing.tfrecord"))
     assert "does not exist" in entry.available()
     with pytest.raises(BenchmarkError, match="does not exist"):

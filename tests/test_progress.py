@@ -7,8 +7,8 @@ import itertools
 
 import pyarrow.parquet as pq
 
-from algorithms.experiment import Progress, grid, run_local
-from algorithms.presets import PRESETS, SLOW, estimate_s
+from harness.experiment import Progress, grid, run_local
+from harness.presets import PRESETS, SLOW, estimate_s
 
 ALGOS = [a for a in ("random", "evolution", "optuna-tpe", "mcts", "lanas", "lanas-plus") if a not in SLOW]
 

@@ -17,9 +17,9 @@ import pytest
 
 import run_all
 from analysis.__main__ import main as analysis_main
-from algorithms import base as algorithms
-from algorithms.results import read_meta, run_path
-from algorithms.runner import run
+from algorithms import registry as algorithms
+from harness.results import read_meta, run_path
+from harness.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -35,7 +35,7 @@ NEEDS = {
 
 def test_readme_example_algorithm_registers_and_runs(synthetic):
     code = re.search(r"```python\n(# algorithms/greedy_mutation.py.*?)```", README, re.S).group(1)
-    exec(compile(code.replace("from .base import", "from algorithms.base import"), "README", "exec"), {})
+    exec(compile(code.replace("from .registry import", "from algorithms.registry import"), "README", "exec"), {})
     try:
         first = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)
         again = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)

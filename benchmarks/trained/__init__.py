@@ -178,7 +178,7 @@ def _factory(dataset: str) -> partial:
 
 
 register("trained/nb201-cifar10", _factory("cifar10"), available=lambda: torch_missing() or missing("cifar10"),
-         embedded=False)
+         gpu=True)
 register("trained/nb201-fashion-mnist", _factory("fashion-mnist"),
          available=lambda: torch_missing() or missing("fashion-mnist"),
-         embedded=False)
+         gpu=True)

@@ -7,7 +7,8 @@ options that default to the paper's values, and two methods:
 - ``tell(arch, result)``: the answer to an earlier ``ask``.
 
 Optionally ``ask_batch(n) -> list[Arch]`` proposes several architectures for parallel
-evaluation. A new algorithm is one module in this package that calls :func:`register`;
+evaluation. A new algorithm is one module in this package that calls :func:`register`
+(every module whose name does not start with ``_`` is imported; ``_`` modules are private);
 named variants (``lanas-plus``) are registered spec strings, not new classes.
 
 Options are typed from the constructor's signature (annotation, else the default's type; see
@@ -45,8 +46,6 @@ _VARIANTS: dict[str, str] = {}
 _NEEDS: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _LOADED = False
-#: modules of this package that hold the harness, not algorithms
-_INFRASTRUCTURE = ("base", "runner", "experiment", "results", "presets", "commands", "executors")
 
 
 def register(name: str, *, needs: Callable[[], str | None] | None = None,
@@ -73,8 +72,8 @@ def _load_all() -> None:
         return
     _LOADED = True
     package = importlib.import_module("algorithms")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
+    for info in pkgutil.iter_modules(package.__path__):  # ``_`` modules are private helpers
+        if not info.name.startswith("_"):
             importlib.import_module(f"algorithms.{info.name}")
 
 

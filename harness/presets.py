@@ -5,7 +5,7 @@ from per-algorithm costs measured with ``run_all.py`` (see README, "Presets").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EMBEDDED_MAIN = ("nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora")
 ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120", "anb201/baseline",
@@ -20,7 +20,6 @@ class Preset:
     algorithms: tuple[str, ...] | None  # None: every registered, available algorithm but SLOW ones
     seeds: range
     budget: int
-    extra_algorithms: tuple[str, ...] = field(default=())
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
