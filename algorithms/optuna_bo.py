@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
-from benchmarks.registry import torch_missing
+from benchmarks.registry import torch_unavailable
 
 from .registry import at_least, register
 
@@ -115,7 +115,7 @@ class _OptunaSearch:
         return arch if self.benchmark.is_valid(arch) else None
 
 
-@register("optuna-tpe", needs=lambda: _missing("optuna"),
+@register("optuna-tpe", unavailable=lambda: _missing("optuna"),
           limits={"n_startup": at_least(0), "n_ei_candidates": at_least(1)})
 class OptunaTPE(_OptunaSearch):
     """Optuna's TPE sampler, multivariate by default (Falkner et al. 2018; Optuna docs
@@ -135,7 +135,7 @@ class OptunaTPE(_OptunaSearch):
                                           n_ei_candidates=self.n_ei_candidates, constant_liar=True)
 
 
-@register("optuna-gp", needs=lambda: _missing("optuna", "scipy") or torch_missing(),
+@register("optuna-gp", unavailable=lambda: _missing("optuna", "scipy") or torch_unavailable(),
           limits={"n_startup": at_least(0)})
 class OptunaGP(_OptunaSearch):
     """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``

@@ -43,19 +43,19 @@ class Algorithm(Protocol):
 
 _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
-_NEEDS: dict[str, Callable[[], str | None]] = {}
+_UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _LOADED = False
 
 
-def register(name: str, *, needs: Callable[[], str | None] | None = None,
+def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
              limits: Mapping[str, Limit] | None = None) -> Callable[[type], type]:
-    """Class decorator: ``@register("random")``. ``needs()`` returns a reason when unusable here;
+    """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
     def deco(cls: type) -> type:
         _REGISTRY[name] = cls
-        if needs is not None:
-            _NEEDS[name] = needs
+        if unavailable is not None:
+            _UNAVAILABLE[name] = unavailable
         _LIMITS[name] = dict(limits or {})
         return cls
     return deco
@@ -84,9 +84,10 @@ def names() -> list[str]:
 
 
 def unavailable(name: str) -> str | None:
+    """Why the registered algorithm ``name`` cannot run here, or None."""
     _load_all()
-    needs = _NEEDS.get(name)
-    return needs() if needs else None
+    reason = _UNAVAILABLE.get(name)
+    return reason() if reason else None
 
 
 def options(name: str) -> dict[str, Option]:

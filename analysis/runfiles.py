@@ -28,6 +28,11 @@ SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.
 PARTITION_SUFFIX = ".partition.parquet"
 
 
+def arch_key(arch: tuple[int, ...]) -> str:
+    """The ``arch`` column's form of an encoding: ``(1, 2, 3)`` -> ``"1-2-3"``."""
+    return "-".join(map(str, arch))
+
+
 def escape(part: str) -> str:
     """A benchmark or spec name as a folder name: ``/`` -> ``+``, ``:`` -> ``@``, other unsafe -> ``_``."""
     return re.sub(r"[^A-Za-z0-9_.,=\-]", lambda m: {"/": "+", ":": "@"}.get(m.group(), "_"), part)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import ablation, stats
+from . import families, stats
 from .load import Experiment
 
 REFERENCE = "random"
@@ -58,7 +58,7 @@ def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float,
     return ((size + 1) / (k + 1), k) if k else None
 
 
-def pooled(series: ablation.Series, times: dict[str, dict[str, np.ndarray]],
+def pooled(series: families.Series, times: dict[str, dict[str, np.ndarray]],
            target: str) -> tuple[np.ndarray, np.ndarray]:
     """(option value, samples to ``target``) for every seed of every point of a numeric series."""
     xs = [np.full(len(times[s][target]), float(v)) for v, s in series.points]
@@ -79,15 +79,15 @@ def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.nda
 
 
 def main_specs(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]] | None = None) -> list[str]:
-    """:func:`ablation.main_specs` scored by the restricted mean samples to the optimum."""
+    """:func:`families.main_specs` scored by the restricted mean samples to the optimum."""
     times = times if times is not None else hitting_times(exp, bench)
     score = {s: stats.restricted_mean(t["optimum"], exp.budget) for s, t in times.items() if "optimum" in t}
-    return ablation.main_specs(exp.specs(bench), score)
+    return families.main_specs(exp.specs(bench), score)
 
 
 def best_peer(times: dict[str, np.ndarray], budget: float) -> str | None:
     """The non-LaNAS spec with the smallest restricted mean (ties: more successes)."""
-    peers = [s for s in times if not ablation.is_family(s, LANAS)]
+    peers = [s for s in times if not families.is_family(s, LANAS)]
     if not peers:
         return None
     return min(peers, key=lambda s: (stats.restricted_mean(times[s], budget), -np.isfinite(times[s]).sum()))
@@ -114,7 +114,7 @@ def target_table(exp: Experiment) -> pd.DataFrame:
                                speedup_censored=bool(np.isinf(np.r_[t, per[REFERENCE]]).any()))
                 if LANAS in per and spec != LANAS:
                     row["p_vs_lanas"] = stats.mann_whitney(t, per[LANAS], budget)
-                if peer and ablation.is_family(spec, LANAS):
+                if peer and families.is_family(spec, LANAS):
                     row["best_peer"] = peer
                     row["p_vs_best_peer"] = stats.mann_whitney(t, per[peer], budget)
                 rows.append(row)

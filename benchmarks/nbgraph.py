@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from .base import Arch, BenchmarkError
-from ._data import PICKLE_ERRORS, corrupt, load_pickle, missing, package_file
+from ._data import PICKLE_ERRORS, corrupt, load_pickle, package_unavailable, package_file
 from .registry import register
 from .table import TableBenchmark
 
@@ -131,4 +131,4 @@ def _factory(dataset: str):
 
 for _dataset in DATASETS:
     register(f"nbgraph/{_dataset}", _factory(_dataset),
-             available=lambda d=_dataset: missing(PACKAGE, _relpath(d), PIP))
+             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))

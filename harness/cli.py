@@ -31,7 +31,7 @@ def list_all(workers: int) -> int:
     for name, entry in benchmarks.entries().items():
         if not entry.listed:
             continue
-        reason = entry.available()
+        reason = entry.unavailable()
         if reason:
             size = f"not available: {reason}"
         else:
@@ -92,7 +92,7 @@ def _check_available(algo_specs: list[str], bench_specs: list[str]) -> None:
         if reason:
             raise ExperimentError(f"algorithm {spec!r} is not available here: {reason}")
     for spec in bench_specs:
-        reason = benchmarks.entries()[spec.split(":")[0]].available()
+        reason = benchmarks.entries()[spec.split(":")[0]].unavailable()
         if reason:
             raise ExperimentError(f"benchmark {spec!r} is not available: {reason}")
 

@@ -16,7 +16,7 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 
 from algorithms import registry as base
-from analysis.runfiles import COLUMNS
+from analysis.runfiles import COLUMNS, arch_key
 
 from .evaluation import query_here
 
@@ -38,10 +38,6 @@ class RunResult:
     @property
     def samples(self) -> int:
         return self.rows["step"][-1] if self.rows["step"] else 0
-
-
-def arch_str(arch: Arch) -> str:
-    return "-".join(map(str, arch))
 
 
 def _propose(algo: Any, k: int) -> list[Arch]:
@@ -81,7 +77,7 @@ def _record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, c
     """One row of the history (see :data:`analysis.runfiles.COLUMNS`)."""
     rows["step"].append(step)
     rows["proposal"].append(len(rows["proposal"]) + 1)
-    rows["arch"].append(arch_str(arch))
+    rows["arch"].append(arch_key(arch))
     rows["valid"].append(result.valid)
     rows["test"].append(result.test)
     rows["cost_s"].append(0.0 if cached else result.cost_s)

@@ -31,7 +31,9 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 
 from algorithms import registry as base
-from .runner import RunResult, arch_str
+from analysis.runfiles import arch_key
+
+from .runner import RunResult
 
 TIME_COLUMNS = ("worker", "sim_start_s", "sim_finish_s")
 #: tables whose answers carry no time -> the table whose training time stands in for it
@@ -92,7 +94,7 @@ class _Run:
         self.algo_s += time.perf_counter() - t0
         if not cached:
             self.best = max(self.best, result.valid)
-        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_str(arch), "valid": result.valid,
+        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_key(arch), "valid": result.valid,
                   "test": result.test, "cost_s": 0.0 if cached else finish - start, "cached": cached,
                   "best_valid": self.best, "algo_s": self.algo_s, "valid_mean": result.extra.get("valid_mean"),
                   "worker": worker, "sim_start_s": start, "sim_finish_s": finish}

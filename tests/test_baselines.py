@@ -218,7 +218,7 @@ class _DeafEvolution(RegularizedEvolution):
 
 def _table(name):
     entry = registry.entries().get(name)
-    if entry is None or entry.available():
+    if entry is None or entry.unavailable():
         pytest.skip(f"{name} is not available here")
     return registry.make(name)
 

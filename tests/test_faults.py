@@ -148,7 +148,7 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
 
 def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
     env = {**os.environ, "FASHION_MNIST_PATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.bench", "--quick", "--device", "cpu"],
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.speedtest", "--quick", "--device", "cpu"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     err = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(err) == 1, proc.stderr
@@ -158,8 +158,8 @@ def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
 def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_path, capsys, monkeypatch):
     from algorithms import optuna_bo
     from benchmarks import registry, trained
-    monkeypatch.setattr(optuna_bo, "torch_missing", lambda: registry.TORCH_HINT)
-    monkeypatch.setattr(trained, "torch_missing", lambda: registry.TORCH_HINT)
+    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: registry.TORCH_HINT)
+    monkeypatch.setattr(trained, "torch_unavailable", lambda: registry.TORCH_HINT)
     for args in (["--algorithms", "optuna-gp"], ["--benchmarks", "trained/nb201-fashion-mnist"]):
         capsys.readouterr()
         assert run_all.main([*SMALL, "--algorithms", "random", "--seeds", "1", "--budget", "5",

@@ -1,4 +1,4 @@
-"""``python -m benchmarks.trained.bench``: speed of the trainer against a plain PyTorch loop.
+"""``python -m benchmarks.trained.speedtest``: speed of the trainer against a plain PyTorch loop.
 
 Measures, on one device and the same data, images per second and seconds per architecture for
 the schedule (12 epochs by default, extrapolated from timed steps after a warm-up) for
@@ -23,7 +23,7 @@ from ..base import BenchmarkError
 from ..registry import TORCH_HINT
 
 if __name__ == "__main__" and importlib.util.find_spec("torch") is None:
-    print(f"python -m benchmarks.trained.bench: error: {TORCH_HINT}", file=sys.stderr)
+    print(f"python -m benchmarks.trained.speedtest: error: {TORCH_HINT}", file=sys.stderr)
     sys.exit(2)
 
 import torch  # noqa: E402
@@ -139,7 +139,7 @@ def time_plain(arch, splits: Splits, sched: Schedule, device: torch.device, *, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.bench", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.speedtest", description=__doc__.splitlines()[0])
     ap.add_argument("--data", choices=["fashion-mnist", "random", "cifar10"], default="fashion-mnist",
                     help="fashion-mnist (padded to 32x32x3), random uint8 tensors of CIFAR-10's shape, or cifar10")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
