@@ -1,4 +1,4 @@
-"""``lanas-plus``: the recommended LaNAS configuration beyond the paper (issue 11).
+"""``lanas-plus``: the recommended LaNAS configuration beyond the paper.
 
 Chosen once from a short study on ``nb201/cifar10-valid`` and ``anb201/baseline`` only (median
 distinct samples to the table's optimum) and run unchanged on every other benchmark: the

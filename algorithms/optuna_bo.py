@@ -5,7 +5,7 @@ Next-generation Hyperparameter Optimization Framework", KDD 2019).
 "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011), multivariate as in Falkner,
 Klein, Hutter, "BOHB", ICML 2018 (Optuna's ``multivariate=True``). ``optuna-gp``: Gaussian-
 process BO with log expected improvement, Optuna's ``GPSampler`` (needs PyTorch). The LaNAS
-paper compares against TPE among its Bayesian-optimisation baselines (PAPER.md, Baselines).
+paper compares against TPE among its Bayesian-optimisation baselines.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _optuna() -> Any:
     import optuna
 
     # Optuna logs an INFO line per trial (and GPSampler a WARNING once a study has converged);
-    # an algorithm must not print (STYLE.md, rule 9). Errors still show.
+    # an algorithm must not print. Errors still show.
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     return optuna
 

@@ -108,7 +108,7 @@ SWEPT = ("height", "cp", "n_init", "rebuild_every")
 
 
 def variant_specs(specs: list[str], base: str = "lanas", max_lines: int = 10) -> list[str]:
-    """Every spec of the ``base`` family, named variants (``lanas-plus``) included (issue 11).
+    """Every spec of the ``base`` family, named variants (``lanas-plus``) included.
 
     With more than ``max_lines`` of them, the single-option sweeps of ``SWEPT`` are left out
     (the ablation figures show them), keeping the method variants (sampler, split, named ones).

@@ -1,7 +1,7 @@
 """NAS-Bench-Graph (Qin et al., NeurIPS 2022 Datasets & Benchmarks): GNN architectures on 9 graph
 datasets, as shipped in PyPI ``nas-bench-graph`` (``nas_bench_graph/light/<name>.bench``: a dict
 from the package's ``hash_arch`` to ``valid_perf``, ``perf``, ``latency``, ``para``). A further
-space for the LaNAS comparison beyond the paper's own benchmarks (DESIGN.md, Benchmarks).
+space for the LaNAS comparison beyond the paper's own benchmarks.
 
 An architecture is ``(link, op1, op2, op3, op4)``: ``link`` indexes the package's ``link_list``
 (which earlier node feeds each of the 4 layers) and each op indexes its GNN operation list

@@ -1,5 +1,5 @@
 """The whole analysis on hand-made experiment folders written in the exact result format
-(DESIGN.md, "Results"): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
+(format: analysis/runfiles.py): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""What the report and figures say (issue 15): summary sentences state only what the data decide,
+"""What the report and figures say: summary sentences state only what the data decide,
 random search's expectation from the number of tied optima, the tail in the health table, noisy
 benchmarks judged on mean values, ablation figures placed by value with the default point, and
 figures whose labels and bands stay readable."""

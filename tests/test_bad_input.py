@@ -197,7 +197,7 @@ def test_bad_option_values_stop_before_any_run(tmp_path, capsys, argv, names):
 
 
 def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
-    """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration (issue 15, point 5)."""
+    """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration."""
     out = tmp_path / "exp"
     code = run_all.main(["--benchmarks", "synthetic/linear", "synthetic/linear:noisy=no", "--algorithms", "lanas",
                          "lanas:height=5", "lanas:cp=0.1", "random", "lanas:split=svm,inleaf=local,height=5",

@@ -1,4 +1,4 @@
-"""The baselines of issue 4: regularized evolution, Optuna TPE / GP, plain MCTS."""
+"""The baselines: regularized evolution, Optuna TPE / GP, plain MCTS."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Faults of issue 14: folders that cannot be written, truncated side files, a failed analysis,
+"""Faults: folders that cannot be written, truncated side files, a failed analysis,
 a budget far beyond the space, missing data for the trainer bench, torch absent."""
 from __future__ import annotations
 

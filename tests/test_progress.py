@@ -39,8 +39,8 @@ def simulated_etas(tasks, cost) -> list[tuple[float, float]]:
 
 def test_eta_is_steady_on_the_default_grid():
     """With the presets' cost estimates (optuna-tpe ~70x random), the ETA at every tenth from 10%
-    on is within a factor of 2 of the time really left; seeds in the inner loop (the order before
-    issue 14) put the slow runs together and miss by far more."""
+    on is within a factor of 2 of the time really left; seeds in the inner loop (the
+    earlier order) put the slow runs together and miss by far more."""
     preset = PRESETS["default"]
     cost = lambda t: estimate_s([t.spec], 1, 1, t.budget, 1) - 5.0  # noqa: E731  (without the fixed 5 s)
     tasks = grid(preset.benchmarks, ALGOS, preset.seeds, preset.budget)
