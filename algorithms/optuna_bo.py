@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
+from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.registry import torch_unavailable
 
 from .registry import at_least, register
@@ -83,7 +83,7 @@ class _OptunaSearch:
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             for _ in range(self.max_invalid):
                 trial = self.study.ask(self._distributions)
-                arch = self._valid(tuple(int(trial.params[k]) for k in self._distributions))
+                arch = self.benchmark.valid_canonical(tuple(int(trial.params[k]) for k in self._distributions))
                 if arch is not None:
                     self._pending.setdefault(arch, deque()).append(trial)
                     return arch
@@ -103,16 +103,6 @@ class _OptunaSearch:
         if not trials:
             del self._pending[arch]
         self.study.tell(trial, float(result.valid))
-
-    def _valid(self, encoding: Arch) -> Arch | None:
-        """The valid canonical architecture of a suggested encoding, or None."""
-        if self.benchmark.is_valid(encoding):
-            return self.benchmark.canonical(encoding)
-        try:
-            arch = self.benchmark.canonical(encoding)
-        except BenchmarkError:  # some spaces have no canonical form for an invalid encoding
-            return None
-        return arch if self.benchmark.is_valid(arch) else None
 
 
 @register("optuna-tpe", unavailable=lambda: _missing("optuna"),

@@ -57,6 +57,8 @@ class Experiment:
     manifest: dict[str, Any]
     runs: list[Run] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # "path: why", shown in the report
+    #: results computed once per analysis (e.g. hitting times, see ``tables.hitting_times``)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def budget(self) -> int:

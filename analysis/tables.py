@@ -68,14 +68,17 @@ def pooled(series: families.Series, times: dict[str, dict[str, np.ndarray]],
 def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.ndarray]]:
     """``times[spec][target]``: samples to each target per seed (inf when never reached; a failed
     or stuck run that had not reached the target counts as not reached, so it stays in every
-    denominator)."""
-    targets = exp.targets(benchmark) or {}
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for spec in exp.specs(benchmark):
-        runs = exp.runs_of(benchmark, spec)
-        out[spec] = {t: np.array([stats.hitting_time(r.best, targets[t]) for r in runs])
-                     for t in stats.TARGETS if t in targets}
-    return out
+    denominator). Computed once per experiment (kept in ``exp.memo``); callers do not change it."""
+    key = ("hitting_times", benchmark, len(exp.runs))
+    if key not in exp.memo:
+        targets = exp.targets(benchmark) or {}
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for spec in exp.specs(benchmark):
+            runs = exp.runs_of(benchmark, spec)
+            out[spec] = {t: np.array([stats.hitting_time(r.best, targets[t]) for r in runs])
+                         for t in stats.TARGETS if t in targets}
+        exp.memo[key] = out
+    return exp.memo[key]
 
 
 def main_specs(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]] | None = None) -> list[str]:
@@ -124,15 +127,16 @@ def target_table(exp: Experiment) -> pd.DataFrame:
 def run_table(exp: Experiment) -> pd.DataFrame:
     """One row per run: status, samples, wall time, algorithm overhead and final values."""
     rows = []
+    position = {id(r): i for b in exp.benchmarks() for s in exp.specs(b) for i, r in enumerate(exp.runs_of(b, s))}
     for r in sorted(exp.runs, key=lambda r: (r.benchmark, r.spec, r.seed)):
+        times = hitting_times(exp, r.benchmark)[r.spec]
         final = r.best[min(r.samples, len(r.best)) - 1] if r.samples else np.nan
         test = r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
         targets = exp.targets(r.benchmark) or {}
         rows.append({"benchmark": r.benchmark, "spec": r.spec, "seed": r.seed, "status": r.status,
                      "samples": r.samples, "budget": r.budget, "wall_s": r.wall_s, "algo_s": r.algo_s,
                      "best_valid": final, "incumbent_test": test, "error": r.error,
-                     **{f"samples_to_{t}": stats.hitting_time(r.best, targets[t])
-                        for t in stats.TARGETS if t in targets}})
+                     **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in stats.TARGETS if t in targets}})
     return pd.DataFrame(rows)
 
 

@@ -92,15 +92,10 @@ class NBGraph(TableBenchmark):
                     return rep
         return arch
 
-    def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
+    def move(self, arch: Arch, i: int, v: int) -> Arch | None:
         """Change one decision, then take the stored representative of the result (if any)."""
-        moves = [(i, v) for i, c in enumerate(self.choices) for v in range(c) if v != arch[i]]
-        for k in rng.permutation(len(moves)):
-            i, v = moves[k]
-            child = self.canonical(arch[:i] + (v,) + arch[i + 1:])
-            if child != tuple(arch) and self.is_valid(child):
-                return child
-        return arch
+        child = self.canonical(arch[:i] + (v,) + arch[i + 1:])
+        return child if child != tuple(arch) and self.is_valid(child) else None
 
     def describe(self) -> str:
         return (f"{len(self):,} archs, NAS-Bench-Graph {self.dataset} validation performance; "

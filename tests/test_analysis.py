@@ -182,3 +182,17 @@ def test_a_benchmark_without_targets_and_an_empty_failed_run(tmp_path):
     assert not list((exp / "figures").glob("ecdf_*.png"))  # no targets: no samples-to-target
     runs = pd.read_csv(exp / "tables" / "runs.csv")
     assert runs[runs["seed"] == 2]["samples"].item() == 0
+
+
+def test_hitting_times_are_computed_once_per_analysis(tmp_path, monkeypatch):
+    """Report, summary, tables and the run table share one computation: one ``hitting_time`` call
+    per (run, target), not one per place that needs it."""
+    exp = toy_experiment(tmp_path / "exp")
+    calls = []
+    real = stats.hitting_time
+    monkeypatch.setattr(stats, "hitting_time", lambda best, target: calls.append(target) or real(best, target))
+    analyse(exp)
+    from analysis.load import load
+    loaded = load(exp)
+    expected = sum(len(loaded.targets(r.benchmark) or {}) for r in loaded.runs)
+    assert 0 < len(calls) == expected
