@@ -14,7 +14,7 @@ from benchmarks.spec import SpecError
 from algorithms import registry as algorithms
 from .args import parse_seeds
 from .experiment import ExperimentError, Progress, Task, grid, pending, run_local, task_path, write_manifest
-from .presets import PRESETS, SLOW, estimate_s
+from .presets import PRESETS, SLOW, Preset, estimate_s
 from .results import check_writable, clean_temporaries
 from .simulate import SimulationError, parse_duration, time_source
 
@@ -49,7 +49,7 @@ def list_all(workers: int) -> int:
         print(f"  {name:14s} {opts}{note}")
     print(f"\nPresets (estimated wall time with {workers} workers on a 2-core machine):")
     for name, preset in PRESETS.items():
-        algos = list(preset.algorithms or _available_algorithms())
+        algos = preset_algorithms(preset)
         est = estimate_s(algos, len(preset.benchmarks), len(preset.seeds), preset.budget, workers)
         print(f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
               f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}")
@@ -60,10 +60,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
-def _available_algorithms() -> list[str]:
-    """Every registered algorithm that can run here, except the slow ones (see presets.SLOW)."""
+def preset_algorithms(preset: Preset) -> list[str]:
+    """The algorithms a preset runs: its list, else every registered algorithm that can run here
+    (the SLOW ones only with ``slow=True``)."""
+    if preset.algorithms is not None:
+        return list(preset.algorithms)
     return [n for n in algorithms.names()
-            if n not in SLOW and not algorithms.unavailable(algorithms.resolve(n)[0])]
+            if (preset.slow or n not in SLOW) and not algorithms.unavailable(algorithms.resolve(n)[0])]
 
 
 @dataclass
@@ -104,7 +107,7 @@ def plan(args: argparse.Namespace, command: list[str]) -> Plan:
         raise ExperimentError(f"unknown preset {args.preset!r}; known: {', '.join(PRESETS)}")
     preset = PRESETS[args.preset or "default"]
     bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (args.benchmarks or preset.benchmarks)))
-    algo_specs, notes = algorithms.canonical(list(args.algorithms or preset.algorithms or _available_algorithms()))
+    algo_specs, notes = algorithms.canonical(list(args.algorithms or preset_algorithms(preset)))
     _check_available(algo_specs, bench_specs)
     seeds = parse_seeds(args.seeds) if args.seeds else list(preset.seeds)
     budget = args.budget if args.budget is not None else preset.budget

@@ -87,3 +87,16 @@ def test_results_do_not_depend_on_the_queue_order(tmp_path):
         a, b = pq.read_table(tmp_path / "a" / f), pq.read_table(tmp_path / "b" / f)
         drop = [c for c in ("algo_s",) if c in a.column_names]
         assert a.drop(drop).equals(b.drop(drop)), f
+
+
+def test_presets_name_their_algorithms_or_run_every_registered_one():
+    """``default`` and ``paper`` run every registered algorithm that can run here but the slow
+    ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
+    from algorithms import registry as algorithms
+    from harness.cli import preset_algorithms
+    runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
+    assert preset_algorithms(PRESETS["small-budget"]) == runnable
+    assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
+    assert preset_algorithms(PRESETS["paper"]) == preset_algorithms(PRESETS["default"])
+    assert preset_algorithms(PRESETS["ablation"]) == list(PRESETS["ablation"].algorithms)
+    assert "every registered algorithm" in PRESETS["small-budget"].description
