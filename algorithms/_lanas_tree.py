@@ -14,6 +14,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ._regressors import fit_many
+
 
 @dataclass(frozen=True)
 class Constraint:
@@ -66,36 +68,46 @@ class Tree:
         self._b = np.zeros(self.n_internal)
 
     # ----- building ----------------------------------------------------------------------
-    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual") -> None:
-        """Refit every internal node on the samples routed to it, top-down, and reset n and x̄.
+    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual", empty: str = "zero") -> None:
+        """Refit every internal node on the samples routed to it, level by level, and reset n and x̄.
 
         A node's threshold is the mean of its model's predictions on its own samples (for least
         squares, the mean value). Samples go to the good child when their value (``route=
         "actual"``, the release) or their prediction (``"predicted"``) is >= the threshold.
-        A node without samples keeps its model and sends every candidate to its good child.
+        A node without samples is not refitted; as in the release (``empty="zero"``) it sends
+        a candidate to its good child when its current model predicts >= 0 (an untrained Adam
+        model splits at random; a least-squares model, zero until fitted, sends all of them
+        there), or every candidate there (``"good"``). The nodes of one level train together
+        (:func:`fit_many`).
         """
         members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
         members[0] = np.arange(len(y))
-        for j in range(self.n_internal):
-            idx = members[j]
-            if len(idx) == 0:
-                self.regressors[j].fit(X[idx], y[idx])  # counts a fit (warm-started adam)
-                self.threshold[j] = -np.inf
-                members[2 * j + 1] = members[2 * j + 2] = idx
-                continue
-            split = None if self.splitter is None else self.splitter(X[idx], y[idx])
-            if split is not None:
-                self.models[j], good = split
-                self.threshold[j] = 0.0
+        for level in range(self.height - 1):
+            nodes = range(2 ** level - 1, 2 ** (level + 1) - 1)
+            fit = []
+            for j in nodes:
+                idx = members[j]
+                split = None if self.splitter is None or len(idx) == 0 else self.splitter(X[idx], y[idx])
+                if split is not None:
+                    self.models[j], good = split
+                    self.threshold[j] = 0.0
+                    members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
+                    continue
+                self.models[j] = self.regressors[j]
+                if len(idx) == 0:
+                    self.threshold[j] = -np.inf if empty == "good" else 0.0
+                    members[2 * j + 1] = members[2 * j + 2] = idx
+                else:
+                    fit.append(j)
+            fit_many([self.regressors[j] for j in fit], [X[members[j]] for j in fit], [y[members[j]] for j in fit])
+            for j in fit:
+                idx = members[j]
+                pred = self.regressors[j].predict(X[idx])
+                # exact for a constant model, so constant values all go to the good child
+                thr = float(pred[0]) if pred.max() == pred.min() else float(pred.mean())
+                self.threshold[j] = thr
+                good = (y[idx] if route == "actual" else pred) >= thr
                 members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
-                continue
-            self.models[j] = self.regressors[j]
-            pred = self.regressors[j].fit(X[idx], y[idx]).predict(X[idx])
-            # exact for a constant model, so constant values all go to the good child
-            thr = float(pred[0]) if pred.max() == pred.min() else float(pred.mean())
-            self.threshold[j] = thr
-            good = (y[idx] if route == "actual" else pred) >= thr
-            members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
         self.members = members
         self.n = [len(m) for m in members]
         self.count = list(self.n)
@@ -159,11 +171,25 @@ class Tree:
         parent = self.n[(node - 1) // 2]
         return self.mean(node) + 2.0 * cp * math.sqrt(2.0 * math.log(parent) / n)
 
-    def select(self, cp: float, rng: np.random.Generator) -> int:
-        """Descend from the root taking the child of larger UCB (ties at random); a leaf index."""
+    def select(self, cp: float, rng: np.random.Generator, open_leaves: np.ndarray | None = None) -> int | None:
+        """Descend from the root taking the child of larger UCB (ties at random); a leaf index.
+
+        With ``open_leaves`` (a bool per leaf), a child whose subtree holds no open leaf is
+        never taken (``lanas:fallback=skip``); None when no leaf is open."""
+        ok = None
+        if open_leaves is not None:
+            ok = np.zeros(self.n_nodes, dtype=bool)
+            ok[self.n_internal:] = open_leaves
+            for j in range(self.n_internal - 1, -1, -1):
+                ok[j] = ok[2 * j + 1] or ok[2 * j + 2]
+            if not ok[0]:
+                return None
         node = 0
         while node < self.n_internal:
             good, bad = 2 * node + 1, 2 * node + 2
+            if ok is not None and not (ok[good] and ok[bad]):
+                node = good if ok[good] else bad
+                continue
             u_good, u_bad = self.ucb(good, cp), self.ucb(bad, cp)
             if u_good == u_bad:
                 node = good if rng.integers(2) == 0 else bad

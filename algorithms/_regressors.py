@@ -6,15 +6,19 @@ All of them handle degenerate data without NaNs: with no samples the model stays
 (zero at first), and with one sample or constant values least squares gives ``w = 0, b = mean``.
 
 - ``lstsq`` (LaNAS default here): the closed-form, minimum-norm least-squares solution of the
-  MSE the release minimises; the fast equivalent of the release's Adam-trained ``nn.Linear``
-  once that has converged. Centring removes the intercept, so the collinear one-hot columns
-  (each decision's columns sum to one) are harmless.
+  MSE the release minimises, i.e. the model the release's Adam would reach if trained to
+  convergence. It is *not* the release's model: at the release's settings Adam has not
+  converged for the first few hundred samples, and on NAS-Bench-201 the exact fit needs about
+  half the samples (README, "LaNAS"). Centring removes the intercept, so the collinear one-hot
+  columns (each decision's columns sum to one) are harmless.
 - ``ridge``: closed form with an L2 penalty ``alpha·|w|²`` (an ablation; not in the paper).
-- ``adam``: the released model, gradient-trained: Xavier-uniform weights, PyTorch's default
-  bias init, Adam (lr 1e-5, betas 0.9/0.999, eps 1e-8), gradient norm clipped to 5, 20,000
-  epochs on the first fit and 3,000 on every refit, warm-started (weights and Adam moments
-  persist across rebuilds), full batch, MSE loss; numpy only. Fewer epochs are allowed through
-  options (``adam_epochs``, ``adam_refit_epochs``); the defaults cost minutes per run.
+- ``adam`` (``lanas-release``): the released model, gradient-trained: Xavier-uniform weights,
+  PyTorch's default bias init, Adam (lr 1e-5, betas 0.9/0.999, eps 1e-8), gradient norm clipped
+  to 5, 20,000 epochs on a node's first training and 3,000 on every later one, warm-started
+  (weights and Adam moments persist across rebuilds), full batch, MSE loss. A node without
+  samples is not trained and its training is not counted (the release). Vectorised in numpy
+  (:func:`fit_many`: all nodes of a tree level train together on their Gram matrices); float64
+  where the release uses float32.
 """
 from __future__ import annotations
 
@@ -83,7 +87,7 @@ class AdamRegressor:
         self._m = np.zeros(dim + 1)
         self._v = np.zeros(dim + 1)
         self._t = 0
-        self._fits = 0
+        self._fits = 0  # trainings so far (the release's ``training_counter``)
         self.lr, self.epochs, self.refit_epochs, self.clip = lr, epochs, refit_epochs, clip
 
     @property
@@ -95,30 +99,77 @@ class AdamRegressor:
         return float(self._theta[-1])
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "AdamRegressor":
-        epochs = self.epochs if self._fits == 0 else self.refit_epochs
-        self._fits += 1
-        if len(y) == 0:  # the release skips training a node with no samples
-            return self
-        Xb = np.hstack([X, np.ones((len(y), 1))])
-        scale = 2.0 / len(y)
-        b1, b2, eps = 0.9, 0.999, 1e-8
-        theta, m, v = self._theta, self._m, self._v
-        for _ in range(epochs):
-            grad = scale * (Xb.T @ (Xb @ theta - y))
-            norm = float(np.sqrt(grad @ grad))
-            if norm > self.clip:
-                grad *= self.clip / (norm + 1e-6)
-            self._t += 1
-            m *= b1
-            m += (1 - b1) * grad
-            v *= b2
-            v += (1 - b2) * grad * grad
-            step = self.lr * np.sqrt(1 - b2 ** self._t) / (1 - b1 ** self._t)
-            theta -= step * m / (np.sqrt(v) + eps * np.sqrt(1 - b2 ** self._t))
+        fit_many([self], [X], [y])
         return self
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return X @ self.coef_ + self.intercept_
+
+
+def fit_many(regs: list, Xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
+    """Fit every ``regs[k]`` to ``(Xs[k], ys[k])``; Adam regressors in one vectorised loop.
+
+    Adam models with the same number of epochs due (first fit or refit) and the same settings
+    train together: the full-batch MSE gradient of ``θ = [w, b]`` is ``(2/n)(G θ - c)`` with
+    ``G = Xbᵀ Xb`` and ``c = Xbᵀ y`` (``Xb`` = X with a column of ones), so one epoch of all of
+    them is a few operations on (k, d+1) arrays whatever the sample counts. A node without
+    samples is not trained and its fit is not counted, as in the release (``Classifier.
+    split_data`` returns before ``train()``, which counts ``training_counter``), so its first
+    fit with samples gets ``epochs``, not ``refit_epochs``.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for k, (reg, y) in enumerate(zip(regs, ys)):
+        if not isinstance(reg, AdamRegressor):
+            reg.fit(Xs[k], ys[k])
+        elif len(y):
+            epochs = reg.epochs if reg._fits == 0 else reg.refit_epochs
+            groups.setdefault((epochs, reg.lr, reg.clip), []).append(k)
+    for (epochs, lr, clip), ks in groups.items():
+        _adam_epochs([regs[k] for k in ks], [Xs[k] for k in ks], [ys[k] for k in ks], epochs, lr, clip)
+
+
+def _adam_epochs(regs: list[AdamRegressor], Xs, ys, epochs: int, lr: float, clip: float) -> None:
+    """``epochs`` steps of PyTorch's Adam (betas 0.9/0.999, eps 1e-8) with ``clip_grad_norm_``
+    on every model of ``regs`` at once (each keeps its own step count, as torch's Adam does)."""
+    G, c = [], []
+    for X, y in zip(Xs, ys):
+        Xb = np.hstack([np.asarray(X, dtype=float), np.ones((len(y), 1))])
+        G.append(Xb.T @ Xb * (2.0 / len(y)))
+        c.append(Xb.T @ np.asarray(y, dtype=float) * (2.0 / len(y)))
+    G, c = np.stack(G), np.stack(c)
+    theta = np.stack([r._theta for r in regs])
+    m = np.stack([r._m for r in regs])
+    v = np.stack([r._v for r in regs])
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    # bias corrections of every step ahead: t = each model's count + 1 .. + epochs
+    t = np.array([r._t for r in regs], dtype=float)[None, :] + np.arange(1, epochs + 1)[:, None]
+    step = (lr / (1 - b1 ** t))[:, :, None]
+    root_bc2 = np.sqrt(1 - b2 ** t)[:, :, None]
+    grad, tmp = np.empty_like(theta), np.empty_like(theta)
+    g3, th3 = grad[:, :, None], theta[:, :, None]
+    for e in range(epochs):  # the same operations as torch's Adam, in place
+        np.matmul(G, th3, out=g3)
+        grad -= c
+        norm2 = np.einsum("ki,ki->k", grad, grad)
+        if norm2.max() > (clip - 1e-6) ** 2:  # torch: clip_grad_norm_ (factor clamped at 1)
+            grad *= np.minimum(1.0, clip / (np.sqrt(norm2) + 1e-6))[:, None]
+        np.subtract(grad, m, out=tmp)  # m.lerp_(grad, 1 - b1)
+        tmp *= 1 - b1
+        m += tmp
+        np.multiply(grad, grad, out=tmp)  # v = b2 v + (1 - b2) grad²
+        tmp -= v
+        tmp *= 1 - b2
+        v += tmp
+        np.sqrt(v, out=tmp)  # denominator sqrt(v) / sqrt(1 - b2^t) + eps
+        tmp /= root_bc2[e]
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= step[e]
+        theta -= tmp
+    for k, r in enumerate(regs):
+        r._theta, r._m, r._v = theta[k].copy(), m[k].copy(), v[k].copy()
+        r._t += epochs
+        r._fits += 1
 
 
 REGRESSORS = ("lstsq", "ridge", "adam")

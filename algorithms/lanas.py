@@ -1,9 +1,10 @@
 """LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
-arXiv 1906.06832), following the authors' released NAS-Bench-101 code (LaMCTS/LaNAS) by default.
+arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS). ``lanas`` is
+the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
+released code in every detail (README, "LaNAS", for both and their measured difference).
 
-The tree, its regressors and its statistics live in :mod:`algorithms._lanas_tree`; sampling in
-a region of a non-enumerable space in :mod:`algorithms._region`; the regressors in
-:mod:`algorithms._regressors`.
+The tree lives in :mod:`algorithms._lanas_tree`, the regressors in :mod:`algorithms._regressors`,
+the pool of a table in :mod:`algorithms._lanas_pool`, region sampling in :mod:`algorithms._region`.
 """
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from collections import deque
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.table import arch_codes
-
 from ._inleaf import InLeaf
+from ._lanas_pool import PoolSampling
 from ._lanas_tree import Leaf, Tree
 from ._region import sample_in_region
 from ._regressors import REGRESSORS, make_regressor
-from .registry import above, at_least, between, one_of, register
+from .registry import above, at_least, between, one_of, register, register_variant
 
 N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 
@@ -29,12 +29,13 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
           "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
           "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
           "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
-          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm")}
+          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm"),
+          "fallback": one_of("uniform", "bfs", "skip"), "empty": one_of("zero", "good")}
 
 
 @register("lanas", limits=LIMITS)
-class LaNAS:
-    """LaNAS (TPAMI, Sec. 3; released NAS-Bench-101 code by default).
+class LaNAS(PoolSampling):
+    """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
 
     A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
     Every internal node fits a linear regressor to the encodings (``benchmark.encode``) and
@@ -50,22 +51,30 @@ class LaNAS:
 
     Sampling. Enumerable spaces (``benchmark.all_archs()`` not None): the pool of unevaluated
     architectures is routed through the tree once per rebuild (vectorised), and a leaf's
-    architecture is drawn uniformly without replacement. An empty leaf falls back, as in the
-    release, to the first non-empty leaf in breadth-first order (leaf 0 first), and the value
-    is back-propagated along that leaf's path. Other spaces: rejection sampling of candidates
+    architecture is drawn uniformly without replacement; a leaf without candidates left falls
+    back as ``fallback`` says. Other spaces: rejection sampling of candidates
     (``benchmark.sample`` and ``benchmark.mutate`` of the region's best samples) against *all*
     the path's constraints, at most ``max_tries`` candidates, falling back to the candidate
     lying deepest along the path (see :func:`algorithms._region.sample_in_region`); its value
     is back-propagated along the leaf it lies in.
 
-    Options (defaults = the release; the rest are departures, off by default):
+    Options (defaults = the release but ``regressor`` and ``fallback``; other departures are off):
 
     - ``cp``: for values in [0, 1] as in the release (0.1); values are scaled to [0, 1] by
       ``benchmark.value_range`` throughout, so tables in percent need no other Cp.
-    - ``regressor``: ``"lstsq"`` (closed form, the fast equivalent of the release's
-      Adam-trained linear model), ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the
-      release's optimiser: ``adam_lr``, ``adam_epochs`` first fit, ``adam_refit_epochs`` after,
-      warm-started; the paper's ablation of regressors, research question 3).
+    - ``regressor``: ``"lstsq"`` (default, a departure: the exact least-squares fit, which the
+      release's Adam reaches only when converged; halves the samples on NAS-Bench-201),
+      ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the release: ``adam_lr``,
+      ``adam_epochs`` first fit, ``adam_refit_epochs`` after, warm-started).
+    - ``fallback`` (enumerable spaces) when the selected leaf has no unevaluated candidate:
+      ``"uniform"`` (default, a departure): any unevaluated architecture, its value credited to
+      the selected leaf (so the walk moves on); ``"bfs"`` (the release): the first leaf in
+      breadth-first order with one, credited to that leaf, so the selected leaf's statistics
+      never change and every later walk comes back to it (a loop that leaves seeds stuck);
+      ``"skip"``: the walk never enters a subtree without candidates. Counted in :attr:`empty_leaf_fallbacks` (not for skip).
+      Measured effect: README, "Findings".
+    - ``empty``: how a node without samples routes candidates: ``"zero"`` (the release) by the
+      sign of its current model's prediction; ``"good"`` all to its good child.
     - ``route="predicted"``: samples too are split by their predicted value, so each leaf's
       samples lie inside its region (the learned partition of Sec. 3 applied to everything);
       the release splits evaluated samples by their actual value.
@@ -89,10 +98,9 @@ class LaNAS:
       on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
       :mod:`algorithms._svm_split`).
 
-    Differences kept on purpose: a node without samples keeps its model and sends every
-    candidate to its good child (the release compares its untrained model with 0); the
-    release skips x̄ updates for values <= 0 (its marker of failed training), here every
-    value counts; a non-finite value counts as the bottom of ``value_range``.
+    Differences kept on purpose: the release skips x̄ updates for values <= 0 (its marker of
+    failed training), here every value counts; a non-finite value counts as the bottom of
+    ``value_range``.
 
     After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
     """
@@ -101,23 +109,9 @@ class LaNAS:
                  cp: float = 0.1, n_init: int = 10, rebuild_every: int = 20, regressor: str = "lstsq",
                  route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
                  ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
-                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor") -> None:
-        for name, value, low in (("height", height, 1), ("n_init", n_init, 0), ("rebuild_every", rebuild_every, 1),
-                                 ("batch", batch, 1), ("max_tries", max_tries, 1)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-        if not cp >= 0:
-            raise ValueError(f"cp must be >= 0, got {cp!r}")
-        if regressor not in REGRESSORS:
-            raise ValueError(f"regressor must be one of {', '.join(REGRESSORS)}, got {regressor!r}")
-        if route not in ("actual", "predicted"):
-            raise ValueError(f"route must be 'actual' or 'predicted', got {route!r}")
-        if sampler not in ("auto", "pool", "reject"):
-            raise ValueError(f"sampler must be 'auto', 'pool' or 'reject', got {sampler!r}")
-        if inleaf not in ("uniform", "local", "bo", "localbo") or split not in ("regressor", "svm"):
-            raise ValueError(f"need inleaf uniform|local|bo|localbo, split regressor|svm: {inleaf!r}, {split!r}")
-        if not (ridge_alpha >= 0 and adam_lr > 0 and adam_epochs >= 0 and adam_refit_epochs >= 0):
-            raise ValueError("need ridge_alpha >= 0, adam_lr > 0 and adam epochs >= 0")
+                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
+                 fallback: str = "uniform", empty: str = "zero") -> None:
+        # option values are checked against LIMITS by the registry before a run starts
         lo, hi = benchmark.value_range
         if not hi > lo:
             raise ValueError(f"benchmark value_range {benchmark.value_range} is empty")
@@ -147,6 +141,8 @@ class LaNAS:
         self._proposals = self._since_rebuild = self._generation = 0
         self._codes: tuple[np.ndarray, np.ndarray] | None = None
         self.inleaf, self.split, self.inleaf_fallbacks = inleaf, split, 0
+        self.fallback, self.empty, self.empty_leaf_fallbacks = fallback, empty, 0
+        self._leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every table row at the last rebuild
         self._inleaf = None if inleaf == "uniform" else InLeaf(self, inleaf)
 
     # ----- ask / tell --------------------------------------------------------------------
@@ -192,33 +188,25 @@ class LaNAS:
             self.tree.backup(leaf, y)
 
     # ----- proposals ---------------------------------------------------------------------
-    def _propose_random(self) -> Arch | None:
-        if self._archs is not None:
-            if not self._buckets:
-                self._buckets = [np.flatnonzero(self._available)]
-                self._sizes = np.array([len(self._buckets[0])])
-            row = self._draw(0)
-            return None if row is None else self._accept(tuple(self._archs[row].tolist()), None, row)
-        for _ in range(self.max_tries):
-            arch = self.benchmark.sample(self.rng)
-            if arch not in self._seen:
-                return self._accept(arch, None, None)
-        return None
-
     def _propose(self) -> Arch | None:
-        leaf = self.tree.select(self.cp, self.rng)
+        skip = self.fallback == "skip" and self._pool_mode and self._inleaf is None
+        leaf = self.tree.select(self.cp, self.rng, self._sizes > 0) if skip else self.tree.select(self.cp, self.rng)
+        if leaf is None:
+            return None
         if self._inleaf is not None:
             found = self._inleaf.propose_from(leaf)  # counts inleaf_fallbacks
             if found is not None:
                 return self._accept(*found)
         if self._pool_mode:
             row = self._draw(leaf)
-            if row is None:  # empty leaf: first non-empty leaf in breadth-first order (release)
-                for leaf in range(self.tree.n_leaves):
-                    row = self._draw(leaf)
-                    if row is not None:
-                        break
-                else:
+            while row is None and skip:  # the bucket held only rows evaluated since the rebuild
+                leaf = self.tree.select(self.cp, self.rng, self._sizes > 0)
+                if leaf is None:
+                    return None
+                row = self._draw(leaf)
+            if row is None:  # no candidate left in the leaf: see ``fallback``
+                leaf, row = self._fallback_row(leaf)
+                if row is None:
                     return None
             return self._accept(tuple(self._archs[row].tolist()), leaf, row)
         arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self._seen,
@@ -239,22 +227,6 @@ class LaNAS:
         self._seen.add(arch)
         return arch
 
-    def _draw(self, leaf: int) -> int | None:
-        """A uniform draw without replacement from a leaf's bucket (swap-remove; rows made
-        unavailable since the rebuild are dropped as they come up)."""
-        bucket, size = self._buckets[leaf], int(self._sizes[leaf])
-        while size > 0:
-            j = int(self.rng.integers(size))
-            row = int(bucket[j])
-            bucket[j] = bucket[size - 1]
-            size -= 1
-            if self._available[row]:
-                self._sizes[leaf] = size
-                self._available[row] = False
-                return row
-        self._sizes[leaf] = 0
-        return None
-
     def _parents(self, leaf: int) -> list[Arch]:
         """The best samples routed to ``leaf`` at the last rebuild (else the best overall)."""
         members = self.tree.members[leaf + self.tree.n_internal]
@@ -265,14 +237,6 @@ class LaNAS:
         return [self._sample_archs[i] for i in best]
 
     # ----- the tree ----------------------------------------------------------------------
-    def _encode(self, archs) -> np.ndarray:
-        return np.asarray(self.benchmark.encode(archs), dtype=float)
-
-    def _encodings(self) -> np.ndarray:
-        if self._E is None:
-            self._E = self._encode(self._archs)
-        return self._E
-
     def _samples_X(self) -> np.ndarray:
         if self._X is None:
             self._X = self._encode(np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
@@ -290,30 +254,13 @@ class LaNAS:
             if self.split == "svm":
                 from ._svm_split import SvmSplit
                 self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route)
+        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route, self.empty)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:
             self._inleaf.refresh()
         if self._pool_mode:
-            pool = np.flatnonzero(self._available)
-            # routing every row beats gathering the pool's rows first (the pool is most of them)
-            leaves = self.tree.route(self._encodings())[pool]
-            order = np.argsort(leaves, kind="stable")
-            self._sizes = np.bincount(leaves, minlength=self.tree.n_leaves).astype(np.int64)
-            self._buckets = np.split(pool[order], np.cumsum(self._sizes)[:-1])
-
-    def _row(self, arch: Arch) -> int:
-        if self._codes is None:
-            codes = arch_codes(self._archs, self.benchmark.choices)
-            order = np.argsort(codes, kind="stable")
-            self._codes = (codes[order], order)
-        codes, order = self._codes
-        code = int(arch_codes(np.asarray([arch]), self.benchmark.choices)[0])
-        i = int(np.searchsorted(codes, code))
-        if i >= len(codes) or codes[i] != code:
-            raise ValueError(f"{arch} is not an architecture of {self.benchmark.name}")
-        return int(order[i])
+            self._fill_buckets()
 
     # ----- inspection --------------------------------------------------------------------
     @property
@@ -338,3 +285,7 @@ class LaNAS:
         if self.tree is None:
             return np.zeros(len(self._archs), dtype=np.int64)
         return self.tree.route(self._encodings())
+
+
+#: the authors' released NAS-Bench-101 code in every detail (README, "LaNAS")
+register_variant("lanas-release", "lanas:regressor=adam,fallback=bfs,empty=zero")

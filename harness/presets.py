@@ -39,10 +39,12 @@ PRESETS: dict[str, Preset] = {
     "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
                        "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
                        ("nb201/cifar10-valid",),
-                       tuple([f"lanas:height={h}" for h in range(1, 9)]
-                             + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.1, 0.2, 0.5, 1, 2)]
-                             + [f"lanas:n_init={n}" for n in (2, 10, 50, 200)]
-                             + [f"lanas:rebuild_every={k}" for k in (1, 5, 20, 100)]
+                       tuple(["lanas"]  # the default point of every sweep (height 5, Cp 0.1, n_init 10, rebuild every 20)
+                             + [f"lanas:height={h}" for h in (1, 2, 3, 4, 6, 7, 8)]
+                             + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.2, 0.5, 1, 2)]
+                             + [f"lanas:n_init={n}" for n in (2, 50, 200)]
+                             + [f"lanas:rebuild_every={k}" for k in (1, 5, 100)]
+                             + [f"lanas:fallback={f}" for f in ("bfs", "skip")] + ["lanas-release"]
                              + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
                                 "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas-plus"]
                              + ["random", "evolution", "optuna-tpe"]),
@@ -53,6 +55,7 @@ PRESETS: dict[str, Preset] = {
 #: run_all.py on the 2-core machine on 2026-11-25 (see README), and how the cost per sample grows
 #: with the budget for model-based methods (cost per trial grows with the trials seen).
 COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 5e-3,
+                     "lanas-release": 7.5e-3,
                      "optuna-tpe": 7e-3, "optuna-gp": 45.0}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
 

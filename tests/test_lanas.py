@@ -116,8 +116,8 @@ def selections(cp: float, seeds: range, budget: int = 200) -> np.ndarray:
         algo = LaNAS(bench, np.random.default_rng(seed), cp=cp)
         for _ in range(budget):
             if algo.tree is not None and "select" not in vars(algo.tree):
-                def select(cp, rng, _select=algo.tree.select):
-                    chosen.append(_select(cp, rng))
+                def select(cp, rng, open_leaves=None, _select=algo.tree.select):
+                    chosen.append(_select(cp, rng, open_leaves))
                     return chosen[-1]
                 algo.tree.select = select
             arch = algo.ask()
@@ -128,7 +128,7 @@ def selections(cp: float, seeds: range, budget: int = 200) -> np.ndarray:
 def test_cp_trades_exploitation_for_exploration():
     """The share of selections behind the root's bad child grows with Cp; none with Cp = 0 (the
     good child's samples all beat the bad child's, so its x̄ is higher)."""
-    shares = [np.mean(selections(cp, range(3)) >= 8) for cp in (0.0, 0.3, 1.0, 10.0)]
+    shares = [np.mean(selections(cp, range(3)) >= 8) for cp in (0.0, 1.0, 3.0, 10.0)]
     assert shares[0] == 0.0 < shares[1] < shares[2] < shares[3]
 
 

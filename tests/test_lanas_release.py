@@ -1,0 +1,179 @@
+"""``lanas-release`` (the authors' released code) against ``lanas``: the release's Adam model, its
+empty-node rules, and the fallback for a selected leaf without candidates."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from algorithms import _regressors
+from algorithms import registry as algorithms
+from algorithms._lanas_tree import Tree
+from algorithms._regressors import AdamRegressor, fit_many
+from algorithms.lanas import LaNAS
+from benchmarks.base import Result
+from synthetic import linear_table
+
+
+def torch_adam(theta0: np.ndarray, X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> np.ndarray:
+    """The release's ``Classifier.train`` (nn.Linear, MSELoss, clip_grad_norm_ 5, Adam), float64."""
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(X.shape[1], 1).double()
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor(theta0[:-1])[None, :])
+        model.bias.copy_(torch.tensor(theta0[-1:]))
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-08)
+    Xt, yt = torch.tensor(X), torch.tensor(y)[:, None]
+    for _ in range(epochs):
+        opt.zero_grad()
+        torch.nn.MSELoss()(model(Xt), yt).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5)
+        opt.step()
+    return np.concatenate([model.weight.detach().numpy()[0], model.bias.detach().numpy()])
+
+
+@pytest.mark.parametrize("lr, scale", [(1e-5, 1.0), (1e-3, 1.0), (1e-3, 30.0)])  # 30: clipping active
+def test_adam_matches_torch_at_the_release_settings(lr, scale):
+    rng = np.random.default_rng(3)
+    X = np.eye(31)[rng.integers(31, size=(120, 6))].sum(axis=1)  # six one-hot decisions
+    y = scale * rng.random(120)
+    reg = AdamRegressor(31, rng, lr=lr, epochs=300, refit_epochs=200)
+    theta0 = reg._theta.copy()
+    reg.fit(X, y)
+    ref = torch_adam(theta0, X, y, lr, 300)
+    moved = np.abs(ref - theta0).max()
+    assert moved > 100 * lr  # it did move (Adam steps are about lr each) ...
+    assert np.abs(np.append(reg.coef_, reg.intercept_) - ref).max() < 1e-6 * moved  # ... as torch did
+    # a refit continues the same optimiser: 200 more epochs, moments and step count kept
+    reg.fit(X[:60], y[:60])
+    assert reg._t == 500 and reg._fits == 2
+
+
+def test_adam_models_train_together(monkeypatch):
+    """fit_many trains k models in one loop of ``epochs`` steps (not k loops) with the same result."""
+    rng = np.random.default_rng(4)
+    data = [(np.eye(5)[rng.integers(5, size=n)], rng.random(n)) for n in (3, 40, 9)]
+    alone = [AdamRegressor(5, np.random.default_rng(k), lr=1e-2, epochs=50) for k in range(3)]
+    together = [AdamRegressor(5, np.random.default_rng(k), lr=1e-2, epochs=50) for k in range(3)]
+    for reg, (X, y) in zip(alone, data):
+        reg.fit(X, y)
+
+    calls = []
+
+    class CountingNumpy:
+        def __getattr__(self, name):
+            if name == "matmul":
+                calls.append(name)
+            return getattr(np, name)
+
+    monkeypatch.setattr(_regressors, "np", CountingNumpy())
+    fit_many(together, [d[0] for d in data], [d[1] for d in data])
+    assert len(calls) == 50  # one product per epoch for all three models
+    for a, b in zip(alone, together):
+        assert np.allclose(a._theta, b._theta, rtol=0, atol=1e-12)
+
+
+def test_empty_node_is_not_trained_and_its_first_real_fit_is_long():
+    """The release (Classifier.split_data) returns before train() for a node without samples, so
+    training_counter stays 0 and the node's first training with samples gets the long epochs."""
+    rng = np.random.default_rng(0)
+    regs = [AdamRegressor(2, rng, lr=1e-3, epochs=7, refit_epochs=3) for _ in range(3)]
+    tree = Tree(3, regs)
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    tree.rebuild(X[:1], np.array([10.0]), empty="zero")  # one sample, far above any prediction
+    assert len(tree.members[2]) == 0  # the root's bad child is empty: not trained, not counted
+    assert (regs[0]._t, regs[1]._t, regs[2]._t) == (7, 7, 0) and regs[2]._fits == 0
+    tree.rebuild(X, np.array([10.0, -10.0]), empty="zero")
+    assert len(tree.members[2]) == 1
+    assert (regs[0]._t, regs[2]._t) == (10, 7)  # node 2's first real fit: epochs, not refit_epochs
+    tree.rebuild(X, np.array([10.0, -10.0]), empty="zero")
+    assert regs[2]._t == 10
+
+
+def test_empty_node_routing():
+    """``empty="zero"`` (release): a node without samples sends a candidate to its good child when
+    its current model predicts >= 0; ``"good"`` sends all of them there."""
+    rng = np.random.default_rng(0)
+    X = np.eye(4)
+    for empty in ("zero", "good"):
+        tree = Tree(3, [AdamRegressor(4, rng, epochs=1) for _ in range(3)])
+        # every sample is good at the root: node 2 (the bad child) gets none
+        tree.rebuild(X[:2], np.array([0.5, 0.5]), empty=empty)
+        assert len(tree.members[2]) == 0
+        bad_side = tree.route(X) >= 2
+        pred = X @ tree.regressors[2].coef_ + tree.regressors[2].intercept_
+        at_node2 = np.flatnonzero(bad_side)
+        leaves = tree.route(X)[at_node2]
+        expect = np.where(pred[at_node2] >= 0, 2, 3) if empty == "zero" else np.full(len(at_node2), 2)
+        assert np.array_equal(leaves, expect)
+
+
+def fallback_calls(fallback: str, seed: int) -> list[tuple]:
+    """Every fallback of a run on the synthetic table: (selected leaf, leaf credited, the row's
+    leaf at the last rebuild, bucket sizes before the call)."""
+    bench = linear_table()
+    algo = LaNAS(bench, np.random.default_rng(seed), fallback=fallback, n_init=4, rebuild_every=40)
+    calls = []
+    original = algo._fallback_row
+
+    def spy(selected):
+        sizes = algo._sizes.copy()
+        leaf, row = original(selected)
+        calls.append((selected, leaf, int(algo._leaf_of[row]), sizes))
+        return leaf, row
+
+    algo._fallback_row = spy
+    for _ in range(400):
+        arch = algo.ask()
+        algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
+    return calls
+
+
+def test_uniform_fallback_draws_from_leaves_with_candidates_and_credits_the_selected_one():
+    calls = [c for seed in range(3) for c in fallback_calls("uniform", seed)]
+    assert len(calls) > 20  # the fallback was exercised
+    for selected, credited, routed, sizes in calls:
+        assert sizes[selected] == 0 and sizes[routed] > 0  # drawn from a leaf that had candidates
+        assert credited == selected  # the selected leaf pays, so the walk moves on
+    assert len({routed for _, _, routed, _ in calls}) > 3  # spread over the pool, not one leaf
+
+
+def test_bfs_fallback_is_the_release_rule():
+    calls = [c for seed in range(3) for c in fallback_calls("bfs", seed)]
+    assert len(calls) > 20
+    for selected, credited, routed, sizes in calls:
+        assert sizes[selected] == 0
+        assert credited == routed == int(np.flatnonzero(sizes > 0)[0])
+
+
+def test_lanas_release_is_the_release():
+    assert algorithms.resolve("lanas-release")[1] == {"regressor": "adam", "fallback": "bfs", "empty": "zero"}
+    algo = LaNAS(linear_table(), np.random.default_rng(0))
+    assert (algo.regressor, algo.fallback, algo.empty) == ("lstsq", "uniform", "zero")
+
+
+def test_skip_never_selects_a_leaf_without_candidates():
+    """``fallback=skip``: the walk avoids subtrees without candidates, so every proposal comes from
+    the selected leaf, which has candidates; an unmasked walk from the same state would often
+    have reached an empty leaf (so the test exercises the rule)."""
+    bench = linear_table()
+    would_hit_empty = 0
+    for seed in range(3):
+        algo = LaNAS(bench, np.random.default_rng(seed), fallback="skip", n_init=4, rebuild_every=40)
+        picks = []
+        for _ in range(400):
+            if algo.tree is not None and "select" not in vars(algo.tree):
+                def select(cp, rng, open_leaves=None, _tree=algo.tree, _select=algo.tree.select):
+                    free = _select(cp, np.random.default_rng(0))
+                    picks.append((_select(cp, rng, open_leaves), open_leaves.copy(), free))
+                    return picks[-1][0]
+                algo.tree.select = select
+            arch = algo.ask()
+            algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
+            if picks and algo._pending == {}:
+                leaf, open_leaves, free = picks[-1]
+                assert open_leaves[leaf]  # the selected leaf had candidates ...
+                row = algo._row(arch)
+                assert algo._leaf_of[row] == leaf  # ... and the proposal came from it
+                would_hit_empty += not open_leaves[free]
+        assert algo.empty_leaf_fallbacks == 0
+    assert would_hit_empty > 10
