@@ -22,12 +22,12 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ._cell import OPS
 from .base import BenchmarkError
 from .table import TableBenchmark, cached_arrays
 
 log = logging.getLogger(__name__)
 
-OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 ENV = "NB201_PATH"
 FILES = ("NAS-Bench-201-v1_0-e61699.pth", "NAS-Bench-201-v1_1-096897.pth")
 DOWNLOAD = ("download NAS-Bench-201-v1_1-096897.pth (4.7 GB; or v1_0-e61699.pth, 2.1 GB) from "
