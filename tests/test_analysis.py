@@ -55,7 +55,7 @@ def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[floa
             rows["valid_mean"].append(None if means is None else float(means[k - 1]))
     meta = {"benchmark": bench, "spec": spec, "seed": seed, "budget": budget, "status": status, "error": error,
             "wall_s": 0.5, "samples": len(values)}
-    # paths are deliberately not the experiment module's: analysis must not parse them
+    # paths are deliberately not the harness's: analysis must not parse them
     path = exp / "runs" / bench.replace("/", "+") / spec.replace(":", "@") / f"seed-{seed}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     schema = SCHEMA.with_metadata({b"lanas": json.dumps(meta).encode()})

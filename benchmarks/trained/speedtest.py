@@ -138,7 +138,7 @@ def time_plain(arch, splits: Splits, sched: Schedule, device: torch.device, *, s
     return seen / (time.perf_counter() - t0)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.speedtest", description=__doc__.splitlines()[0])
     ap.add_argument("--data", choices=["fashion-mnist", "random", "cifar10"], default="fashion-mnist",
                     help="fashion-mnist (padded to 32x32x3), random uint8 tensors of CIFAR-10's shape, or cifar10")
@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compile", action="store_true", help="also torch.compile the trainer's network")
     ap.add_argument("--quick", action="store_true", help="tiny data and network: a CPU smoke run")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
     args = ap.parse_args(argv)
     device = torch.device(args.device)
     width, cells, batch, n_train = (4, 1, 64, 512) if args.quick else (16, 5, 256, None)
