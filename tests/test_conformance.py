@@ -92,7 +92,7 @@ TOLD_COUNT = {
     "mcts": lambda a: a.root.n,
     "optuna-tpe": _complete_trials,
     "optuna-gp": _complete_trials,
-    "lanas": lambda a: len(a._values),
+    "lanas": lambda a: len(a.samples.values),
 }
 
 
