@@ -8,7 +8,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from .base import at_least, register
+from .registry import at_least, register
 
 
 @register("evolution", limits={"population": at_least(1), "sample": at_least(1), "retries": at_least(0)})
@@ -57,12 +57,11 @@ class RegularizedEvolution:
         self.told = 0  # values taken into the population
         self._pending: set[Arch] = set()
         self._asked = 0
-        self._order: np.ndarray | None = None  # random order of all_archs() for fresh draws
-        self._next = 0
+        self._fresh = benchmark.unseen(rng, self.seen)  # uniform draws of architectures not seen
 
     def ask(self) -> Arch | None:
         arch = self._child() if self._asked >= self.population and self.members else None
-        arch = self._fresh() if arch is None else arch
+        arch = next(self._fresh) if arch is None else arch
         if arch is not None:
             self._asked += 1
             self.seen.add(arch)
@@ -90,21 +89,3 @@ class RegularizedEvolution:
         picks = self.rng.integers(len(self.members), size=self.sample)
         best = max(picks, key=lambda i: self.members[i][1])  # first of equal values wins
         return self.members[best][0]
-
-    def _fresh(self) -> Arch | None:
-        """A uniformly random architecture not evaluated yet (None when there is none)."""
-        archs = self.benchmark.all_archs()
-        if archs is None:
-            for _ in range(1000):
-                arch = self.benchmark.sample(self.rng)
-                if arch not in self.seen:
-                    return arch
-            return None
-        if self._order is None:
-            self._order = self.rng.permutation(len(archs))
-        while self._next < len(archs):
-            arch = tuple(int(a) for a in archs[self._order[self._next]])
-            self._next += 1
-            if arch not in self.seen:
-                return arch
-        return None

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
+from benchmarks.base import Arch, Benchmark, Result
 
-from .base import at_least, register
+from .registry import at_least, register
 
 #: a subtree of at most this many encodings is enumerated when random roll-outs fail
 _ENUMERATE = 1 << 16
@@ -159,13 +159,5 @@ class MCTS:
 
     def _new(self, encoding: Arch) -> Arch | None:
         """The valid (canonical) architecture of ``encoding`` if not evaluated yet, else None."""
-        if self.benchmark.is_valid(encoding):
-            arch = self.benchmark.canonical(encoding)
-        else:
-            try:
-                arch = self.benchmark.canonical(encoding)
-            except BenchmarkError:  # some spaces have no canonical form for an invalid encoding
-                return None
-            if not self.benchmark.is_valid(arch):
-                return None
-        return None if arch in self.seen else arch
+        arch = self.benchmark.valid_canonical(encoding)
+        return None if arch is None or arch in self.seen else arch

@@ -5,7 +5,7 @@ Next-generation Hyperparameter Optimization Framework", KDD 2019).
 "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011), multivariate as in Falkner,
 Klein, Hutter, "BOHB", ICML 2018 (Optuna's ``multivariate=True``). ``optuna-gp``: Gaussian-
 process BO with log expected improvement, Optuna's ``GPSampler`` (needs PyTorch). The LaNAS
-paper compares against TPE among its Bayesian-optimisation baselines (PAPER.md, Baselines).
+paper compares against TPE among its Bayesian-optimisation baselines.
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, BenchmarkError, Result
-from benchmarks.registry import torch_missing
+from benchmarks.base import Arch, Benchmark, Result
+from benchmarks.registry import torch_unavailable
 
-from .base import at_least, register
+from .registry import at_least, register
 
 
 def _missing(*modules: str) -> str | None:
@@ -31,7 +31,7 @@ def _optuna() -> Any:
     import optuna
 
     # Optuna logs an INFO line per trial (and GPSampler a WARNING once a study has converged);
-    # an algorithm must not print (STYLE.md, rule 9). Errors still show.
+    # an algorithm must not print. Errors still show.
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     return optuna
 
@@ -83,7 +83,7 @@ class _OptunaSearch:
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             for _ in range(self.max_invalid):
                 trial = self.study.ask(self._distributions)
-                arch = self._valid(tuple(int(trial.params[k]) for k in self._distributions))
+                arch = self.benchmark.valid_canonical(tuple(int(trial.params[k]) for k in self._distributions))
                 if arch is not None:
                     self._pending.setdefault(arch, deque()).append(trial)
                     return arch
@@ -104,18 +104,8 @@ class _OptunaSearch:
             del self._pending[arch]
         self.study.tell(trial, float(result.valid))
 
-    def _valid(self, encoding: Arch) -> Arch | None:
-        """The valid canonical architecture of a suggested encoding, or None."""
-        if self.benchmark.is_valid(encoding):
-            return self.benchmark.canonical(encoding)
-        try:
-            arch = self.benchmark.canonical(encoding)
-        except BenchmarkError:  # some spaces have no canonical form for an invalid encoding
-            return None
-        return arch if self.benchmark.is_valid(arch) else None
 
-
-@register("optuna-tpe", needs=lambda: _missing("optuna"),
+@register("optuna-tpe", unavailable=lambda: _missing("optuna"),
           limits={"n_startup": at_least(0), "n_ei_candidates": at_least(1)})
 class OptunaTPE(_OptunaSearch):
     """Optuna's TPE sampler, multivariate by default (Falkner et al. 2018; Optuna docs
@@ -135,7 +125,7 @@ class OptunaTPE(_OptunaSearch):
                                           n_ei_candidates=self.n_ei_candidates, constant_liar=True)
 
 
-@register("optuna-gp", needs=lambda: _missing("optuna", "scipy") or torch_missing(),
+@register("optuna-gp", unavailable=lambda: _missing("optuna", "scipy") or torch_unavailable(),
           limits={"n_startup": at_least(0)})
 class OptunaGP(_OptunaSearch):
     """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``

@@ -1,8 +1,7 @@
 """Read an experiment folder (``results/<exp>/``) into memory.
 
-Analysis reads only what the experiment module wrote (DESIGN.md, "Results"): ``manifest.json``
-and one Parquet file per (benchmark, spec, seed) whose key-value metadata ``lanas`` describes the
-run. Paths are never parsed; everything comes from the metadata and the manifest. A file that
+Analysis reads only what the harness wrote (format: :mod:`analysis.runfiles`): ``manifest.json``
+and one Parquet file per (benchmark, spec, seed) whose key-value metadata describes the run. Paths are never parsed; everything comes from the metadata and the manifest. A file that
 does not read back (truncated, corrupt, unreadable) is left out with a warning and listed in
 the report. Curves are as long as the longest run (at most the budget), so memory and time
 grow with the samples taken, not with the budget.
@@ -19,13 +18,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from . import runfiles
 from .errors import AnalysisError, check_folder
 
 log = logging.getLogger(__name__)
 
 #: columns analysis needs from a run's table
 _COLUMNS = ("step", "valid", "test", "best_valid", "algo_s")
-_PARTITION = ".partition.parquet"
 
 
 @dataclass
@@ -58,6 +57,8 @@ class Experiment:
     manifest: dict[str, Any]
     runs: list[Run] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # "path: why", shown in the report
+    #: results computed once per analysis (e.g. hitting times, see ``tables.hitting_times``)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def budget(self) -> int:
@@ -109,11 +110,11 @@ def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray |
 
 
 def _meta(path: Path) -> dict[str, Any]:
-    meta = pq.read_schema(path).metadata or {}
-    raw = meta.get(b"lanas")
-    if raw is None:
-        raise AnalysisError(f"{path}: no 'lanas' metadata; not a run written by the experiment module")
-    return json.loads(raw)
+    try:
+        return runfiles.read_meta(pq.read_schema(path))
+    except KeyError:
+        raise AnalysisError(f"{path}: no {runfiles.META_KEY.decode()!r} metadata; "
+                            "not a run written by the harness") from None
 
 
 def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -124,7 +125,7 @@ def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
 def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, horizon: int) -> Run:
     best, test, samples = _curves(table, horizon)
-    partition = path.with_name(path.name[: -len(".parquet")] + _PARTITION)
+    partition = runfiles.partition_path(path)
     return Run(
         benchmark=str(meta["benchmark"]), spec=str(meta["spec"]), seed=int(meta["seed"]),
         budget=budget, status=str(meta.get("status", "unknown")), error=str(meta.get("error") or ""),
@@ -164,7 +165,7 @@ def load(exp_dir: Path | str) -> Experiment:
         raise AnalysisError(f"{manifest_path} is unreadable: {exc}") from None
     if not isinstance(manifest, dict):
         raise AnalysisError(f"{manifest_path} is not a manifest (a JSON object expected)")
-    files = sorted(p for p in (path / "runs").rglob("*.parquet") if not p.name.endswith(_PARTITION))
+    files = sorted(p for p in (path / "runs").rglob("*.parquet") if not runfiles.is_partition(p))
     if not files:
         raise AnalysisError(f"{path} holds no runs yet (no Parquet files under {path / 'runs'})")
     exp = Experiment(path, manifest)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ablation, crossbench, extra_figures, figures, simtime, stats, style, tables
+from . import ablation_figures, crossbench_report, families, figures, simtime, stats, style, tables
 from .load import Experiment, load
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
@@ -67,15 +67,15 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
                          "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
                          "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
                          "value): test value of the incumbent chosen by validation."))
-    variants = ablation.variant_specs(specs)
+    variants = families.variant_specs(specs)
     if len(variants) >= 2 and set(variants) - set(main):
-        peers = [s for s in specs if not ablation.is_family(s)]
+        peers = [s for s in specs if not families.is_family(s)]
         lines.append(_figure(rel(figures.ecdf(exp, bench, times, variants + peers, look, fig_dir,
                                               name="ecdf_lanas_variants", what=" (every LaNAS variant)",
                                               which=("optimum", "top0_1"), thick=frozenset(peers))),
                              "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
                              + ("; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
-                                if len(variants) < len(ablation.variant_specs(specs, max_lines=10**6)) else ".")))
+                                if len(variants) < len(families.variant_specs(specs, max_lines=10**6)) else ".")))
     for target in stats.TARGETS:
         sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
         if len(sub) == 0:
@@ -87,7 +87,7 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
                   md_table(header, rows), ""]
     lines += _ablation_lines(exp, bench, times, look, fig_dir)
-    part = extra_figures.partition(exp, bench, look, fig_dir)
+    part = ablation_figures.partition(exp, bench, look, fig_dir)
     if part:
         lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
                                         "table by leaf of the final tree, leaves ordered by mean; below, the "
@@ -107,12 +107,12 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
     """One figure per ablation series, its caption ending with the trend in words."""
     lines = []
     rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
-    for series in ablation.series(exp.specs(bench), exp.manifest.get("defaults")):
+    for series in families.series(exp.specs(bench), exp.manifest.get("defaults")):
         default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
                    if series.reference and series.default is not None else
                    "dashed: the spec with the option at its default (its value unknown to this manifest)"
                    if series.reference else "dashed vertical line: the default value, not run")
-        lines.append(_figure(rel(extra_figures.ablation(exp, bench, series, times, look, fig_dir)),
+        lines.append(_figure(rel(ablation_figures.ablation(exp, bench, series, times, look, fig_dir)),
                              f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
                              f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
                              "dotted: random. Numeric values are placed by value. "
@@ -178,7 +178,7 @@ def analyse(exp_dir: Path | str) -> Path:
     lines += _health(health, exp.unreadable)
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
-    lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
+    lines += crossbench_report.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
     lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
               "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`.", ""]
     report = exp.path / "report.md"

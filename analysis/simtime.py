@@ -9,7 +9,6 @@ any seed is censored. GPU-hours = K x hours (K workers held until the target is 
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from . import runfiles
 from .load import Experiment
 from .summary import md_table
 
@@ -45,10 +45,10 @@ def load_sim(exp: Experiment) -> list[SimRun]:
     """Every readable simulated-time run of the folder (unreadable files are skipped)."""
     out = []
     for path in sorted((exp.path / "sim").glob("workers-*/runs/**/*.parquet")):
-        if path.name.endswith(".partition.parquet"):
+        if runfiles.is_partition(path):
             continue
         try:
-            meta = json.loads(pq.read_schema(path).metadata[b"lanas"])
+            meta = runfiles.read_meta(pq.read_schema(path))
             t = pq.read_table(path, columns=list(_COLUMNS)).to_pandas()
         except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
             continue

@@ -16,6 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
+from .runfiles import file_safe as safe  # noqa: E402,F401  (output file names)
+
 FIXED = {
     "lanas": "#d62728", "random": "#7f7f7f", "evolution": "#2ca02c", "optuna-tpe": "#1f77b4",
     "optuna-gp": "#9467bd", "mcts": "#ff7f0e",
@@ -79,11 +81,6 @@ def save(fig: plt.Figure, path: Path) -> Path:
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
-
-
-def safe(name: str) -> str:
-    """A file-name-safe form of a benchmark or spec name."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
 def fmt(x: float, digits: int = 3) -> str:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import ablation, stats, tables
+from . import families, stats, tables
 from .load import Experiment
 from .style import fmt
 
@@ -122,13 +122,13 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
         second = hits.iloc[1]
         text += "; next, " + _versus(second, best, pval(second["spec"], best["spec"]))
     said = set(hits["spec"].iloc[:2])
-    peers = [s for s in hits["spec"] if not ablation.is_family(s)]
-    if ablation.is_family(best["spec"]) and peers and peers[0] not in said:
+    peers = [s for s in hits["spec"] if not families.is_family(s)]
+    if families.is_family(best["spec"]) and peers and peers[0] not in said:
         r = hits[hits["spec"] == peers[0]].iloc[0]
         text += "; the fastest other algorithm: " + _versus(r, best, pval(peers[0], best["spec"]))
         said.add(peers[0])
     for spec in tables.main_specs(exp, bench):
-        if ablation.is_family(spec) and spec not in said and spec in set(hits["spec"]):
+        if families.is_family(spec) and spec not in said and spec in set(hits["spec"]):
             r = hits[hits["spec"] == spec].iloc[0]
             text += "; " + _versus(r, best, pval(spec, best["spec"]))
     if zero:
@@ -140,7 +140,7 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
 
 def swept_specs(exp: Experiment, bench: str) -> list[str]:
     """Specs that are a non-default point of an ablation series whose default point is present."""
-    out = {s for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))
+    out = {s for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))
            if ser.reference for _, s in ser.points if s != ser.reference}
     return [s for s in exp.specs(bench) if s in out]
 
@@ -148,25 +148,25 @@ def swept_specs(exp: Experiment, bench: str) -> list[str]:
 def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
     """One sentence per benchmark family (``nb201/...`` -> ``nb201``), LaNAS's standing stated
     whether it is good or bad."""
-    families: dict[str, list[str]] = {}
+    by_family: dict[str, list[str]] = {}
     for bench in exp.benchmarks():
-        families.setdefault(bench.split("/")[0], []).append(bench)
+        by_family.setdefault(bench.split("/")[0], []).append(bench)
     out = []
-    for fam, benches in families.items():
+    for fam, benches in by_family.items():
         out.append(f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + ".")
         for bench in benches:
             if exp.targets(bench):
                 times = tables.hitting_times(exp, bench)
                 out += [f"ablation: {trend_sentence(exp, bench, ser, times)}."
-                        for ser in ablation.series(exp.specs(bench), exp.manifest.get("defaults"))]
+                        for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))]
     return out
 
 
-def _point_label(value, spec: str, series: ablation.Series) -> str:
+def _point_label(value, spec: str, series: families.Series) -> str:
     return f"{value}" + (" (default)" if series.is_default(value, spec) else "")
 
 
-def trend_sentence(exp: Experiment, bench: str, series: ablation.Series,
+def trend_sentence(exp: Experiment, bench: str, series: families.Series,
                    times: dict[str, dict[str, np.ndarray]]) -> str:
     """What one ablation series shows, in words: for a numeric option the rank correlation of
     samples-to-target with its value (bootstrap 95% interval; a trend is stated only when the

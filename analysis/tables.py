@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import ablation, stats
+from . import families, stats
 from .load import Experiment
 
 REFERENCE = "random"
@@ -58,7 +58,7 @@ def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float,
     return ((size + 1) / (k + 1), k) if k else None
 
 
-def pooled(series: ablation.Series, times: dict[str, dict[str, np.ndarray]],
+def pooled(series: families.Series, times: dict[str, dict[str, np.ndarray]],
            target: str) -> tuple[np.ndarray, np.ndarray]:
     """(option value, samples to ``target``) for every seed of every point of a numeric series."""
     xs = [np.full(len(times[s][target]), float(v)) for v, s in series.points]
@@ -68,26 +68,29 @@ def pooled(series: ablation.Series, times: dict[str, dict[str, np.ndarray]],
 def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.ndarray]]:
     """``times[spec][target]``: samples to each target per seed (inf when never reached; a failed
     or stuck run that had not reached the target counts as not reached, so it stays in every
-    denominator)."""
-    targets = exp.targets(benchmark) or {}
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for spec in exp.specs(benchmark):
-        runs = exp.runs_of(benchmark, spec)
-        out[spec] = {t: np.array([stats.hitting_time(r.best, targets[t]) for r in runs])
-                     for t in stats.TARGETS if t in targets}
-    return out
+    denominator). Computed once per experiment (kept in ``exp.memo``); callers do not change it."""
+    key = ("hitting_times", benchmark, len(exp.runs))
+    if key not in exp.memo:
+        targets = exp.targets(benchmark) or {}
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for spec in exp.specs(benchmark):
+            runs = exp.runs_of(benchmark, spec)
+            out[spec] = {t: np.array([stats.hitting_time(r.best, targets[t]) for r in runs])
+                         for t in stats.TARGETS if t in targets}
+        exp.memo[key] = out
+    return exp.memo[key]
 
 
 def main_specs(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]] | None = None) -> list[str]:
-    """:func:`ablation.main_specs` scored by the restricted mean samples to the optimum."""
+    """:func:`families.main_specs` scored by the restricted mean samples to the optimum."""
     times = times if times is not None else hitting_times(exp, bench)
     score = {s: stats.restricted_mean(t["optimum"], exp.budget) for s, t in times.items() if "optimum" in t}
-    return ablation.main_specs(exp.specs(bench), score)
+    return families.main_specs(exp.specs(bench), score)
 
 
 def best_peer(times: dict[str, np.ndarray], budget: float) -> str | None:
     """The non-LaNAS spec with the smallest restricted mean (ties: more successes)."""
-    peers = [s for s in times if not ablation.is_family(s, LANAS)]
+    peers = [s for s in times if not families.is_family(s, LANAS)]
     if not peers:
         return None
     return min(peers, key=lambda s: (stats.restricted_mean(times[s], budget), -np.isfinite(times[s]).sum()))
@@ -114,7 +117,7 @@ def target_table(exp: Experiment) -> pd.DataFrame:
                                speedup_censored=bool(np.isinf(np.r_[t, per[REFERENCE]]).any()))
                 if LANAS in per and spec != LANAS:
                     row["p_vs_lanas"] = stats.mann_whitney(t, per[LANAS], budget)
-                if peer and ablation.is_family(spec, LANAS):
+                if peer and families.is_family(spec, LANAS):
                     row["best_peer"] = peer
                     row["p_vs_best_peer"] = stats.mann_whitney(t, per[peer], budget)
                 rows.append(row)
@@ -124,15 +127,16 @@ def target_table(exp: Experiment) -> pd.DataFrame:
 def run_table(exp: Experiment) -> pd.DataFrame:
     """One row per run: status, samples, wall time, algorithm overhead and final values."""
     rows = []
+    position = {id(r): i for b in exp.benchmarks() for s in exp.specs(b) for i, r in enumerate(exp.runs_of(b, s))}
     for r in sorted(exp.runs, key=lambda r: (r.benchmark, r.spec, r.seed)):
+        times = hitting_times(exp, r.benchmark)[r.spec]
         final = r.best[min(r.samples, len(r.best)) - 1] if r.samples else np.nan
         test = r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
         targets = exp.targets(r.benchmark) or {}
         rows.append({"benchmark": r.benchmark, "spec": r.spec, "seed": r.seed, "status": r.status,
                      "samples": r.samples, "budget": r.budget, "wall_s": r.wall_s, "algo_s": r.algo_s,
                      "best_valid": final, "incumbent_test": test, "error": r.error,
-                     **{f"samples_to_{t}": stats.hitting_time(r.best, targets[t])
-                        for t in stats.TARGETS if t in targets}})
+                     **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in stats.TARGETS if t in targets}})
     return pd.DataFrame(rows)
 
 

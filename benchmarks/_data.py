@@ -36,7 +36,7 @@ def package_file(package: str, relpath: str, pip_name: str) -> Path:
     return Path(str(path))
 
 
-def missing(package: str, relpath: str, pip_name: str) -> str | None:
+def package_unavailable(package: str, relpath: str, pip_name: str) -> str | None:
     """The reason ``package_file`` would fail, or None (a cheap check for the registry)."""
     try:
         package_file(package, relpath, pip_name)

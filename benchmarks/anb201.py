@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, missing, package_file
+from ._data import corrupt, load_pickle, package_unavailable, package_file
 from .registry import register
 from .table import cached_arrays
 
@@ -144,4 +144,4 @@ def _factory(objective: str):
 
 
 for _objective in ("baseline", "analog"):
-    register(f"anb201/{_objective}", _factory(_objective), available=lambda: missing(PACKAGE, RELPATH, PIP))
+    register(f"anb201/{_objective}", _factory(_objective), unavailable=lambda: package_unavailable(PACKAGE, RELPATH, PIP))

@@ -4,15 +4,27 @@ An architecture is a hashable tuple of ints (`Arch`), decision ``i`` taking a va
 ``range(benchmark.choices[i])``. Validity and canonical form are the benchmark's business:
 ``is_valid``, ``sample`` and ``all_archs`` only ever return valid, canonical architectures.
 Only ``query`` is charged by the runner; everything else is free (as in the nasbench API).
+
+Space operations that algorithms share live here, once: :meth:`Benchmark.valid_canonical` (the
+valid canonical form of any encoding), :meth:`Benchmark.neighbours` (one decision away),
+:meth:`Benchmark.index` (rows of architectures in ``all_archs()``) and :meth:`Benchmark.unseen`
+(uniform draws without repeats).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Container, Iterator, Mapping, Sequence
 
 import numpy as np
 
 Arch = tuple[int, ...]
+
+
+def arch_codes(archs: np.ndarray, choices: Sequence[int]) -> np.ndarray:
+    """Mixed-radix integer code of each row of ``archs`` (unique per architecture)."""
+    a = np.asarray(archs, dtype=np.int64).reshape(-1, len(choices))
+    radix = np.cumprod([1, *choices[::-1]], dtype=np.int64)[:-1][::-1]
+    return a @ radix
 
 
 class BenchmarkError(Exception):
@@ -83,17 +95,77 @@ class Benchmark:
         """The canonical representative of ``arch`` (identity unless the space has isomorphisms)."""
         return tuple(int(a) for a in arch)
 
+    def move(self, arch: Arch, i: int, v: int) -> Arch | None:
+        """``arch`` with decision ``i`` set to ``v``, as a valid canonical architecture other than
+        ``arch``; None when that is no such architecture. ``mutate`` and ``neighbours`` are built on it."""
+        child = arch[:i] + (v,) + arch[i + 1:]
+        if self.is_valid(child):
+            child = self.canonical(child)
+            if child != arch:
+                return child
+        return None
+
     def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
-        """Change one decision to another value, keeping the result valid (and canonical)."""
+        """Change one decision to another value, keeping the result valid (and canonical): the
+        first :meth:`move` that works, in a random order of all moves; ``arch`` when none does."""
         moves = [(i, v) for i, c in enumerate(self.choices) for v in range(c) if v != arch[i]]
         for k in rng.permutation(len(moves)):
-            i, v = moves[k]
-            child = arch[:i] + (v,) + arch[i + 1:]
-            if self.is_valid(child):
-                child = self.canonical(child)
-                if child != arch:
-                    return child
+            child = self.move(arch, *moves[k])
+            if child is not None:
+                return child
         return arch
+
+    def neighbours(self, arch: Arch) -> list[Arch]:
+        """Every architecture one :meth:`move` away from ``arch`` (what ``mutate`` can return), without
+        repeats, decision by decision and value by value."""
+        moves = (self.move(arch, i, v) for i, c in enumerate(self.choices) for v in range(c) if v != arch[i])
+        return list(dict.fromkeys(child for child in moves if child is not None))
+
+    def valid_canonical(self, encoding: Sequence[int]) -> Arch | None:
+        """The valid canonical architecture of ``encoding`` (any tuple in the decisions' ranges, as a
+        model-based sampler proposes it), or None when it stands for no architecture of the space."""
+        if self.is_valid(encoding):
+            return self.canonical(encoding)
+        try:
+            arch = self.canonical(encoding)
+        except BenchmarkError:  # some spaces have no canonical form for an invalid encoding
+            return None
+        return arch if self.is_valid(arch) else None
+
+    def index(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+        """Row of each architecture in ``all_archs()``, -1 where it is not there; raises
+        BenchmarkError when the space is not enumerable."""
+        archs_all = self.all_archs()
+        if archs_all is None:
+            raise BenchmarkError(f"{self.name}: not enumerable, so architectures have no row")
+        if getattr(self, "_row_index", None) is None:
+            codes = arch_codes(archs_all, self.choices)
+            order = np.argsort(codes, kind="stable")
+            self._row_index = (codes[order], order)
+        codes, order = self._row_index
+        a = np.asarray(archs, dtype=np.int64).reshape(-1, len(self.choices))
+        code = arch_codes(a, self.choices)
+        pos = np.searchsorted(codes, code).clip(0, len(codes) - 1)
+        inside = np.all((a >= 0) & (a < np.asarray(self.choices)), axis=1)
+        return np.where(inside & (codes[pos] == code), order[pos], -1)
+
+    def unseen(self, rng: np.random.Generator, seen: Container[Arch], tries: int = 1000) -> Iterator[Arch | None]:
+        """Uniformly random architectures not in ``seen`` (read at every step), one per ``next()``.
+
+        Enumerable spaces: a random permutation of ``all_archs()`` (drawn at the first ``next()``)
+        walked in order, skipping what is in ``seen``, then None for ever. Otherwise up to
+        ``tries`` draws of :meth:`sample` per ``next()``, None when all were in ``seen``.
+        """
+        archs = self.all_archs()
+        if archs is None:
+            while True:
+                yield next((a for a in (self.sample(rng) for _ in range(tries)) if a not in seen), None)
+        for row in rng.permutation(len(archs)):
+            arch = tuple(int(a) for a in archs[row])
+            if arch not in seen:
+                yield arch
+        while True:
+            yield None
 
     def encode(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
         """One-hot encoding of every decision: an (N, sum(choices)) float32 matrix."""

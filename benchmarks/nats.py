@@ -59,7 +59,7 @@ def find_source(space: str) -> Path | None:
     return root / f"{SPACES[space]['base']}-simple"  # reported as missing
 
 
-def available(space: str) -> str | None:
+def unavailable(space: str) -> str | None:
     source = find_source(space)
     if source is None:
         return f"NATS_PATH is not set; {_download(space)}"
@@ -109,7 +109,7 @@ def load_nats(space: str, dataset: str, hp: str | None = None) -> dict:
     hp = info["default"] if hp is None else str(hp).zfill(2)
     if hp not in info["hps"]:
         raise BenchmarkError(f"nats-{space} has hp in {{{', '.join(info['hps'])}}}, not hp={hp}")
-    reason = available(space)
+    reason = unavailable(space)
     if reason:
         raise BenchmarkError(reason)
     source = find_source(space)
@@ -135,4 +135,4 @@ def _factory(space: str, dataset: str):
 for _space in SPACES:
     for _dataset in DATASETS:
         register(f"nats-{_space}/{_dataset}", _factory(_space, _dataset),
-                 available=lambda s=_space: available(s), embedded=False)
+                 unavailable=lambda s=_space: unavailable(s))

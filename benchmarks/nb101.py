@@ -193,7 +193,7 @@ class NB101(TableBenchmark):
         return Result(result.valid, result.test, result.cost_s, extra)
 
 
-def available() -> str | None:
+def unavailable() -> str | None:
     value = os.environ.get(ENV, "").strip()
     if not value:
         return f"NB101_PATH is not set; {DOWNLOAD}"
@@ -204,10 +204,10 @@ def available() -> str | None:
 
 def nb101(repeat: str = "mean", objective: str = "valid") -> NB101:
     """NAS-Bench-101 on CIFAR-10, 108 epochs; see the module docstring for the options."""
-    reason = available()
+    reason = unavailable()
     if reason:
         raise BenchmarkError(reason)
     return NB101(load_nb101(os.environ[ENV].strip()), repeat=repeat, objective=objective)
 
 
-register("nb101/cifar10", nb101, available=available, embedded=False)
+register("nb101/cifar10", nb101, unavailable=unavailable)

@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy as np
 
 from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, missing, package_file
+from ._data import corrupt, load_pickle, package_unavailable, package_file
 from .base import BenchmarkError
 from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
 from .registry import register
@@ -104,4 +104,4 @@ def _factory(dataset: str):
 
 for _dataset in FILES:
     register(f"nb201/{_dataset}", _factory(_dataset),
-             available=lambda d=_dataset: missing(PACKAGE, _relpath(d), PIP))
+             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))

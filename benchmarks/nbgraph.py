@@ -1,7 +1,7 @@
 """NAS-Bench-Graph (Qin et al., NeurIPS 2022 Datasets & Benchmarks): GNN architectures on 9 graph
 datasets, as shipped in PyPI ``nas-bench-graph`` (``nas_bench_graph/light/<name>.bench``: a dict
 from the package's ``hash_arch`` to ``valid_perf``, ``perf``, ``latency``, ``para``). A further
-space for the LaNAS comparison beyond the paper's own benchmarks (DESIGN.md, Benchmarks).
+space for the LaNAS comparison beyond the paper's own benchmarks.
 
 An architecture is ``(link, op1, op2, op3, op4)``: ``link`` indexes the package's ``link_list``
 (which earlier node feeds each of the 4 layers) and each op indexes its GNN operation list
@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from .base import Arch, BenchmarkError
-from ._data import PICKLE_ERRORS, corrupt, load_pickle, missing, package_file
+from ._data import PICKLE_ERRORS, corrupt, load_pickle, package_unavailable, package_file
 from .registry import register
 from .table import TableBenchmark
 
@@ -92,15 +92,10 @@ class NBGraph(TableBenchmark):
                     return rep
         return arch
 
-    def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
+    def move(self, arch: Arch, i: int, v: int) -> Arch | None:
         """Change one decision, then take the stored representative of the result (if any)."""
-        moves = [(i, v) for i, c in enumerate(self.choices) for v in range(c) if v != arch[i]]
-        for k in rng.permutation(len(moves)):
-            i, v = moves[k]
-            child = self.canonical(arch[:i] + (v,) + arch[i + 1:])
-            if child != tuple(arch) and self.is_valid(child):
-                return child
-        return arch
+        child = self.canonical(arch[:i] + (v,) + arch[i + 1:])
+        return child if child != tuple(arch) and self.is_valid(child) else None
 
     def describe(self) -> str:
         return (f"{len(self):,} archs, NAS-Bench-Graph {self.dataset} validation performance; "
@@ -131,4 +126,4 @@ def _factory(dataset: str):
 
 for _dataset in DATASETS:
     register(f"nbgraph/{_dataset}", _factory(_dataset),
-             available=lambda d=_dataset: missing(PACKAGE, _relpath(d), PIP))
+             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))

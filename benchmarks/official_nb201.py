@@ -22,12 +22,12 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ._cell import OPS
 from .base import BenchmarkError
 from .table import TableBenchmark, cached_arrays
 
 log = logging.getLogger(__name__)
 
-OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 ENV = "NB201_PATH"
 FILES = ("NAS-Bench-201-v1_0-e61699.pth", "NAS-Bench-201-v1_1-096897.pth")
 DOWNLOAD = ("download NAS-Bench-201-v1_1-096897.pth (4.7 GB; or v1_0-e61699.pth, 2.1 GB) from "
@@ -161,13 +161,3 @@ def load_official_nb201(path: str | Path, dataset: str, hp: str = "200") -> dict
         raise BenchmarkError(f"{path.name} has no {hp}-epoch results for {dataset} "
                              f"(NAS-Bench-201-v1_1-096897.pth has them for every dataset)")
     return kwargs
-
-
-def official_nb201_table(dataset: str, *, hp: str | int = "200", noisy: bool = False) -> TableBenchmark | None:
-    """The hook for ``benchmarks/nb201.py``: the table from the official file when ``NB201_PATH``
-    is set, else None (use the embedded table)."""
-    source = official_source()
-    if source is None:
-        return None
-    return TableBenchmark(choices=(len(OPS),) * 6, noisy=noisy, value_range=(0.0, 100.0),
-                          **load_official_nb201(source, dataset, str(hp)))

@@ -23,9 +23,12 @@ class Entry:
     factory: Callable[..., Benchmark]
     family: str
     #: returns None when the benchmark can be built here, else a one-line reason (missing file)
-    available: Callable[[], str | None] = lambda: None
-    embedded: bool = True
+    unavailable: Callable[[], str | None] = lambda: None
     limits: Mapping[str, Limit] | None = None
+    #: each evaluation needs a GPU (a Dask run asks for one ``GPU`` worker resource per evaluation)
+    gpu: bool = False
+    #: shown by ``run_all.py --list``; False for test fixtures
+    listed: bool = True
 
     def options(self) -> dict[str, Option]:
         return options_of(self.factory, self.limits)
@@ -37,15 +40,18 @@ TORCH_HINT = ("needs PyTorch, an optional extra: for the CPU build, pip install 
               "https://download.pytorch.org/whl/cpu ; for the CUDA build, pip install -r requirements-torch.txt")
 
 
-def torch_missing() -> str | None:
-    """:data:`TORCH_HINT` when torch is not installed, else None (for ``available=``/``needs=``)."""
+def torch_unavailable() -> str | None:
+    """:data:`TORCH_HINT` when torch is not installed, else None (for ``unavailable=``)."""
     return TORCH_HINT if importlib.util.find_spec("torch") is None else None
 _LOADED = False
 
 
-def register(name: str, factory: Callable[..., Benchmark], *, available: Callable[[], str | None] | None = None,
-             embedded: bool = True, limits: Mapping[str, Limit] | None = None) -> None:
-    _REGISTRY[name] = Entry(name, factory, name.split("/")[0], available or (lambda: None), embedded, limits)
+def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Callable[[], str | None] | None = None,
+             limits: Mapping[str, Limit] | None = None, gpu: bool = False, listed: bool = True) -> None:
+    """Register ``factory`` under ``name`` (``family/variant``); ``unavailable()`` returns a one-line
+    reason when it cannot be built here, ``gpu`` says that each evaluation needs a GPU, and
+    ``listed=False`` keeps a test fixture out of ``run_all.py --list``."""
+    _REGISTRY[name] = Entry(name, factory, name.split("/")[0], unavailable or (lambda: None), limits, gpu, listed)
 
 
 def _load_all() -> None:
@@ -62,10 +68,6 @@ def _load_all() -> None:
 def entries() -> dict[str, Entry]:
     _load_all()
     return dict(_REGISTRY)
-
-
-def names(embedded_only: bool = False) -> list[str]:
-    return [n for n, e in entries().items() if e.embedded or not embedded_only]
 
 
 def _typed(spec: str) -> tuple[str, dict[str, Any]]:
@@ -89,7 +91,7 @@ def check(spec: str) -> str:
 def _make(spec: str) -> Benchmark:
     name, options = _typed(spec)
     entry = _REGISTRY[name]
-    reason = entry.available()
+    reason = entry.unavailable()
     if reason:
         raise BenchmarkError(f"{name}: {reason}")
     try:

@@ -88,10 +88,6 @@ def format_spec(name: str, options: Mapping[str, Any]) -> str:
     return name + ":" + ",".join(f"{k}={format_value(options[k])}" for k in sorted(options))
 
 
-def canonical_spec(spec: str) -> str:
-    return format_spec(*parse_spec(spec))
-
-
 # ----- typed options -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Range:

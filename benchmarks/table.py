@@ -15,7 +15,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .base import Arch, Benchmark, BenchmarkError, Result, Targets
+from .base import Arch, Benchmark, BenchmarkError, Result, Targets, arch_codes
+
+__all__ = ["TableBenchmark", "arch_codes", "cache_dir", "cached_arrays"]
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +58,6 @@ def cached_arrays(key: str, source: Path, build: Callable[[], dict[str, np.ndarr
     except OSError as exc:  # a read-only home must not stop a run
         log.warning("could not write cache %s: %s", path, exc)
     return arrays
-
-
-def arch_codes(archs: np.ndarray, choices: Sequence[int]) -> np.ndarray:
-    """Mixed-radix integer code of each row of ``archs`` (unique per architecture)."""
-    a = np.asarray(archs, dtype=np.int64).reshape(-1, len(choices))
-    radix = np.cumprod([1, *choices[::-1]], dtype=np.int64)[:-1][::-1]
-    return a @ radix
 
 
 class TableBenchmark(Benchmark):
@@ -106,7 +101,7 @@ class TableBenchmark(Benchmark):
         return len(self._archs)
 
     def index(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
-        """Row of each architecture in the table, -1 where it is not stored."""
+        """Row of each architecture in the table (``all_archs()``), -1 where it is not stored."""
         a = np.asarray(archs, dtype=np.int64).reshape(-1, len(self.choices))
         if np.any(a < 0) or np.any(a >= np.asarray(self.choices)):
             bad = np.any((a < 0) | (a >= np.asarray(self.choices)), axis=1)

@@ -7,7 +7,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
 import conftest  # noqa: E402,F401  (registers synthetic/linear)
 import run_all  # noqa: E402
-from algorithms import base  # noqa: E402
+from algorithms import registry as base  # noqa: E402
 
 
 @base.register("test-crash-sometimes")

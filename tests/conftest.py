@@ -12,7 +12,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from benchmarks import registry  # noqa: E402
 from synthetic import linear_table  # noqa: E402
 
-registry.register("synthetic/linear", lambda noisy=False: _synthetic(noisy))
+registry.register("synthetic/linear", lambda noisy=False: _synthetic(noisy), listed=False)
 
 
 def _synthetic(noisy: bool):

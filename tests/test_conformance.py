@@ -11,16 +11,28 @@ import random
 import numpy as np
 import pytest
 
-from algorithms import base as algorithms
-from algorithms.runner import run
+from algorithms import registry as algorithms
+from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
 from synthetic import linear_table
 
-# one benchmark per family keeps the suite fast; the synthetic table is always there
-FAMILY_REPRESENTATIVES = ("synthetic/linear", "nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora",
-                          "nbgraph/proteins")
-BENCHMARKS = [b for b in FAMILY_REPRESENTATIVES if b in registry.entries()]
+
+
+def family_representatives() -> list[str]:
+    """One benchmark per registered family (the first registered that can be built here), so a new
+    family is covered without edits; families whose evaluations train networks on a GPU
+    (``gpu=True``: tests/test_trained.py covers them) are left out."""
+    out: dict[str, str] = {}
+    for name, entry in registry.entries().items():
+        if entry.family not in out and not entry.gpu and entry.unavailable() is None:
+            out[entry.family] = name
+    return list(out.values())
+
+
+#: one benchmark per family keeps the suite fast; the smallest table (2,021 architectures) too
+BENCHMARKS = family_representatives() + [b for b in ("nbgraph/proteins",) if b in registry.entries()
+                                         and registry.entries()[b].unavailable() is None]
 ALGORITHMS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
 BUDGET = {"synthetic/linear": 60}
 #: Optuna's GP costs seconds per trial once it has a few dozen; its conformance runs stay short
@@ -56,6 +68,13 @@ def test_every_algorithm_is_covered():
     assert set(ALGORITHMS) <= set(algorithms.names())
 
 
+def test_every_family_is_covered(monkeypatch):
+    families = {e.family for e in registry.entries().values() if not e.gpu and e.unavailable() is None}
+    assert {registry.entries()[b].family for b in BENCHMARKS} == families
+    monkeypatch.setitem(registry._REGISTRY, "newfamily/one", registry.Entry("newfamily/one", linear_table, "newfamily"))
+    assert "newfamily/one" in family_representatives()  # a family registered later is picked up
+
+
 # ----- K outstanding proposals (--parallel K): every ask answered once, in any order ---------
 K = 4
 
@@ -73,7 +92,7 @@ TOLD_COUNT = {
     "mcts": lambda a: a.root.n,
     "optuna-tpe": _complete_trials,
     "optuna-gp": _complete_trials,
-    "lanas": lambda a: len(a._values),
+    "lanas": lambda a: len(a.samples.values),
 }
 
 

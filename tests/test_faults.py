@@ -1,4 +1,4 @@
-"""Faults of issue 14: folders that cannot be written, truncated side files, a failed analysis,
+"""Faults: folders that cannot be written, truncated side files, a failed analysis,
 a budget far beyond the space, missing data for the trainer bench, torch absent."""
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 import run_all
-from algorithms import results
-from algorithms.experiment import grid, pending
+from harness import results
+from harness.experiment import grid, pending
 from analysis import __main__ as analysis_cli
-from analysis import analyse
+from analysis import analyse, runfiles
 from analysis.load import load
 from readonly import read_only
 
@@ -136,10 +137,10 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
     src = next((exp / "runs").rglob("random/seed-1.parquet"))
     old = src.parent.parent / "lanas@height=5" / "seed-1.parquet"
     old.parent.mkdir()
-    table = results.pq.read_table(src)
-    meta = results.json.loads(table.schema.metadata[results.META_KEY])
+    table = pq.read_table(src)
+    meta = runfiles.read_meta(table.schema)
     meta["spec"] = "lanas:height=5"
-    results.pq.write_table(table.replace_schema_metadata({results.META_KEY: results.json.dumps(meta).encode()}), old)
+    pq.write_table(table.replace_schema_metadata(runfiles.meta_bytes(meta)), old)
     loaded = load(exp)
     assert "lanas:height=5" in loaded.specs() and "lanas" in loaded.specs() and not loaded.unreadable
     assert analyse(exp).is_file()
@@ -147,7 +148,7 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
 
 def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
     env = {**os.environ, "FASHION_MNIST_PATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.bench", "--quick", "--device", "cpu"],
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.speedtest", "--quick", "--device", "cpu"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     err = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(err) == 1, proc.stderr
@@ -157,8 +158,8 @@ def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
 def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_path, capsys, monkeypatch):
     from algorithms import optuna_bo
     from benchmarks import registry, trained
-    monkeypatch.setattr(optuna_bo, "torch_missing", lambda: registry.TORCH_HINT)
-    monkeypatch.setattr(trained, "torch_missing", lambda: registry.TORCH_HINT)
+    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: registry.TORCH_HINT)
+    monkeypatch.setattr(trained, "torch_unavailable", lambda: registry.TORCH_HINT)
     for args in (["--algorithms", "optuna-gp"], ["--benchmarks", "trained/nb201-fashion-mnist"]):
         capsys.readouterr()
         assert run_all.main([*SMALL, "--algorithms", "random", "--seeds", "1", "--budget", "5",

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from algorithms import base as algorithms
+from algorithms import registry as algorithms
 from algorithms.lanas import LaNAS
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.spec import SpecError
 from synthetic import OPTIMUM, linear_table

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from algorithms._lanas_tree import Tree
-from algorithms._regressors import AdamRegressor, make_regressor
+from algorithms.lanas.tree import Tree
+from algorithms.lanas.regressors import AdamRegressor, make_regressor
 from algorithms.lanas import LaNAS
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks.base import Benchmark
 from synthetic import linear_table
 
@@ -112,6 +112,6 @@ def test_pool_and_reject_samplers_agree_on_the_first_rebuild():
         for _ in range(11):
             arch = algo.ask()
             algo.tell(arch, bench.query(arch))
-    assert a._sample_archs[:10] == b._sample_archs[:10]
+    assert a.samples.archs[:10] == b.samples.archs[:10]
     assert np.array_equal(a.tree.threshold, b.tree.threshold)
     assert np.array_equal(a.partition(), b.partition())

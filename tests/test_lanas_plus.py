@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from algorithms import base as algorithms
-from algorithms._inleaf import neighbours
-from algorithms._surrogate import PairwiseThompson
-from algorithms._svm_split import SvmSplit
+from algorithms import registry as algorithms
+from algorithms.lanas.inleaf import neighbours
+from algorithms.lanas.samples import encode
+from algorithms.lanas.surrogate import PairwiseThompson
+from algorithms.lanas.svm_split import SvmSplit
 from algorithms.lanas import LaNAS
-from algorithms.runner import run
+from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.table import TableBenchmark
 from synthetic import linear_table
@@ -46,7 +47,7 @@ def test_inleaf_stays_in_the_selected_region_and_never_repeats(options):
         arch = algo.ask()
         assert arch is not None and arch not in told, "proposed an evaluated architecture"
         if len(chosen) > n_chosen:
-            leaf = int(algo.tree.route(algo._encode([arch]))[0])
+            leaf = int(algo.tree.route(encode(bench, [arch]))[0])
             assert leaf == algo._pending[arch][0], "proposal outside the region it is credited to"
             if algo.inleaf_fallbacks == before:
                 assert leaf == chosen[-1], "proposal outside the selected leaf's region"
@@ -80,7 +81,7 @@ def test_local_proposes_a_neighbour_of_a_leafs_best():
     for step in range(100):
         arch = algo.ask()
         if step >= algo.n_init:
-            told = np.array(algo._sample_archs)
+            told = np.array(algo.samples.archs)
             assert np.any((told != np.asarray(arch)).sum(axis=1) == 1), "not a neighbour of a sample"
         algo.tell(arch, answer(bench, arch))
 

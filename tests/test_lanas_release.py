@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from algorithms import _regressors
-from algorithms import base as algorithms
-from algorithms._lanas_tree import Tree
-from algorithms._regressors import AdamRegressor, fit_many
+from algorithms.lanas import regressors as _regressors
+from algorithms import registry as algorithms
+from algorithms.lanas.tree import Tree
+from algorithms.lanas.regressors import AdamRegressor, fit_many
 from algorithms.lanas import LaNAS
 from benchmarks.base import Result
 from synthetic import linear_table
@@ -113,15 +113,15 @@ def fallback_calls(fallback: str, seed: int) -> list[tuple]:
     bench = linear_table()
     algo = LaNAS(bench, np.random.default_rng(seed), fallback=fallback, n_init=4, rebuild_every=40)
     calls = []
-    original = algo._fallback_row
+    original = algo.pool.fallback_row
 
-    def spy(selected):
-        sizes = algo._sizes.copy()
-        leaf, row = original(selected)
-        calls.append((selected, leaf, int(algo._leaf_of[row]), sizes))
+    def spy(selected, n_leaves):
+        sizes = algo.pool.sizes.copy()
+        leaf, row = original(selected, n_leaves)
+        calls.append((selected, leaf, int(algo.pool.leaf_of[row]), sizes))
         return leaf, row
 
-    algo._fallback_row = spy
+    algo.pool.fallback_row = spy
     for _ in range(400):
         arch = algo.ask()
         algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
@@ -172,8 +172,8 @@ def test_skip_never_selects_a_leaf_without_candidates():
             if picks and algo._pending == {}:
                 leaf, open_leaves, free = picks[-1]
                 assert open_leaves[leaf]  # the selected leaf had candidates ...
-                row = algo._row(arch)
-                assert algo._leaf_of[row] == leaf  # ... and the proposal came from it
+                row = algo.pool.row(arch)
+                assert algo.pool.leaf_of[row] == leaf  # ... and the proposal came from it
                 would_hit_empty += not open_leaves[free]
         assert algo.empty_leaf_fallbacks == 0
     assert would_hit_empty > 10

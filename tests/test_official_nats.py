@@ -81,11 +81,10 @@ def test_tss_fast_mode_folder(nats_root):
 
 def test_missing_and_corrupt(nats_root, monkeypatch, tmp_path):
     monkeypatch.delenv(nats.ENV)
-    reason = registry.entries()["nats-sss/cifar100"].available()
+    reason = registry.entries()["nats-sss/cifar100"].unavailable()
     assert "NATS_PATH" in reason and "NATS-sss-v1_0-50262" in reason and "\n" not in reason
-    assert not registry.entries()["nats-sss/cifar100"].embedded
     monkeypatch.setenv(nats.ENV, str(tmp_path / "elsewhere"))
-    assert "does not exist" in registry.entries()["nats-tss/cifar100"].available()
+    assert "does not exist" in registry.entries()["nats-tss/cifar100"].unavailable()
     bad = nats_root / "NATS-sss-v1_0-50262.pickle.pbz2"
     bad.write_bytes(bad.read_bytes()[:200])
     monkeypatch.setenv(nats.ENV, str(nats_root))

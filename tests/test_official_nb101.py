@@ -148,11 +148,10 @@ def test_corrupt_file_one_line_and_no_cache(tfrecord, tmp_path, damage):
 def test_missing_path_message(monkeypatch, tmp_path):
     monkeypatch.delenv(nb101.ENV, raising=False)
     entry = registry.entries()["nb101/cifar10"]
-    reason = entry.available()
+    reason = entry.unavailable()
     assert "nasbench_only108.tfrecord" in reason and "--nb101-path" in reason and "NB101_PATH" in reason
-    assert not entry.embedded
     monkeypatch.setenv(nb101.ENV, str(tmp_path / "missing.tfrecord"))
-    assert "does not exist" in entry.available()
+    assert "does not exist" in entry.unavailable()
     with pytest.raises(BenchmarkError, match="does not exist"):
         nb101.load_nb101(tmp_path / "missing.tfrecord")
 

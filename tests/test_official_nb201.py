@@ -114,9 +114,10 @@ def test_full_cifar10_uses_ori_test(nb201_file):
 def test_hook_reads_env(nb201_file, monkeypatch):
     path, _ = nb201_file
     monkeypatch.delenv(off.ENV, raising=False)
-    assert off.official_source() is None and off.official_nb201_table("cifar100") is None
+    assert off.official_source() is None
     monkeypatch.setenv(off.ENV, str(path))
-    bench = off.official_nb201_table("ImageNet16-120", hp=12)
+    bench = TableBenchmark(choices=(len(off.OPS),) * 6, value_range=(0.0, 100.0),
+                           **off.load_official_nb201(off.official_source(), "ImageNet16-120", "12"))
     res = bench.query(tuple(int(c) for c in KEYS[1]))
     assert res.test is not None and res.test < res.valid and len(bench) == len(KEYS)
 

@@ -4,7 +4,7 @@ figure is drawn only when a benchmark has more than 8 specs (the default run has
 from __future__ import annotations
 
 import run_all
-from algorithms import commands
+from harness import cli as commands
 
 DEFAULT_ALGOS = ["random", "evolution", "mcts", "lanas", "lanas-plus"]  # the default run: these and optuna-tpe
 MORE = ["lanas:height=2", "lanas:height=3", "lanas:cp=0.5", "lanas:n_init=5"]  # 9 specs

@@ -7,8 +7,8 @@ import itertools
 
 import pyarrow.parquet as pq
 
-from algorithms.experiment import Progress, grid, run_local
-from algorithms.presets import PRESETS, SLOW, estimate_s
+from harness.experiment import Progress, grid, run_local
+from harness.presets import PRESETS, SLOW, estimate_s
 
 ALGOS = [a for a in ("random", "evolution", "optuna-tpe", "mcts", "lanas", "lanas-plus") if a not in SLOW]
 
@@ -39,8 +39,8 @@ def simulated_etas(tasks, cost) -> list[tuple[float, float]]:
 
 def test_eta_is_steady_on_the_default_grid():
     """With the presets' cost estimates (optuna-tpe ~70x random), the ETA at every tenth from 10%
-    on is within a factor of 2 of the time really left; seeds in the inner loop (the order before
-    issue 14) put the slow runs together and miss by far more."""
+    on is within a factor of 2 of the time really left; seeds in the inner loop (the
+    earlier order) put the slow runs together and miss by far more."""
     preset = PRESETS["default"]
     cost = lambda t: estimate_s([t.spec], 1, 1, t.budget, 1) - 5.0  # noqa: E731  (without the fixed 5 s)
     tasks = grid(preset.benchmarks, ALGOS, preset.seeds, preset.budget)
@@ -87,3 +87,16 @@ def test_results_do_not_depend_on_the_queue_order(tmp_path):
         a, b = pq.read_table(tmp_path / "a" / f), pq.read_table(tmp_path / "b" / f)
         drop = [c for c in ("algo_s",) if c in a.column_names]
         assert a.drop(drop).equals(b.drop(drop)), f
+
+
+def test_presets_name_their_algorithms_or_run_every_registered_one():
+    """``default`` and ``paper`` run every registered algorithm that can run here but the slow
+    ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
+    from algorithms import registry as algorithms
+    from harness.cli import preset_algorithms
+    runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
+    assert preset_algorithms(PRESETS["small-budget"]) == runnable
+    assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
+    assert preset_algorithms(PRESETS["paper"]) == preset_algorithms(PRESETS["default"])
+    assert preset_algorithms(PRESETS["ablation"]) == list(PRESETS["ablation"].algorithms)
+    assert "every registered algorithm" in PRESETS["small-budget"].description

@@ -17,9 +17,9 @@ import pytest
 
 import run_all
 from analysis.__main__ import main as analysis_main
-from algorithms import base as algorithms
-from algorithms.results import read_meta, run_path
-from algorithms.runner import run
+from algorithms import registry as algorithms
+from harness.results import read_meta, run_path
+from harness.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -35,7 +35,7 @@ NEEDS = {
 
 def test_readme_example_algorithm_registers_and_runs(synthetic):
     code = re.search(r"```python\n(# algorithms/greedy_mutation.py.*?)```", README, re.S).group(1)
-    exec(compile(code.replace("from .base import", "from algorithms.base import"), "README", "exec"), {})
+    exec(compile(code.replace("from .registry import", "from algorithms.registry import"), "README", "exec"), {})
     try:
         first = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)
         again = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)
@@ -44,6 +44,31 @@ def test_readme_example_algorithm_registers_and_runs(synthetic):
         assert parallel.status == "budget" and parallel.samples == 50
     finally:
         algorithms._REGISTRY.pop("greedy-mutation")
+
+
+def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite(tmp_path):
+    from benchmarks import registry
+    from test_conformance import family_representatives
+    code = re.search(r"```python\n(# benchmarks/toy.py.*?)```", README, re.S).group(1)
+    code = re.sub(r"from \.(\w+) import", r"from benchmarks.\1 import", code)
+    exec(compile(code, "README", "exec"), {})
+    try:
+        bench = registry.make("toy/sum:size=4")
+        assert len(bench) == 64 and bench.targets().optimum == 1.0
+        assert registry.check("toy/sum:size=3") == "toy/sum"  # the default is dropped
+        assert "toy/sum" in family_representatives()
+        for spec in ("lanas", "random"):
+            first = run(bench, spec, seed=0, budget=30)
+            assert first.status == "budget" and first.rows["arch"] == run(bench, spec, seed=0, budget=30).rows["arch"]
+        out = tmp_path / "toy"
+        assert run_all.main(["--benchmarks", "toy/sum:size=4", "--algorithms", "lanas", "random", "--seeds", "0-1",
+                             "--budget", "20", "--workers", "1", "--out", str(out)]) == 0
+        assert (out / "report.md").is_file()
+        with pytest.raises(Exception, match="size"):
+            registry.check("toy/sum:size=1")
+    finally:
+        registry._REGISTRY.pop("toy/sum")
+        registry._make.cache_clear()
 
 
 def readme_commands(program: str) -> list[list[str]]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from algorithms import base as algorithms
-from algorithms.runner import run
+from algorithms import registry as algorithms
+from harness.runner import run
 from benchmarks.base import Result
-from benchmarks.spec import SpecError, canonical_spec, parse_spec
+from benchmarks.spec import SpecError, format_spec, parse_spec
 
 
 class Repeater:
@@ -105,7 +105,7 @@ def test_bad_specs(spec, message):
 def test_spec_parsing():
     assert parse_spec("lanas:height=8,cp=0.5,regressor=ridge,batch=true") == (
         "lanas", {"height": 8, "cp": 0.5, "regressor": "ridge", "batch": True})
-    assert canonical_spec("x:b=1,a=2") == "x:a=2,b=1"
+    assert format_spec(*parse_spec("x:b=1,a=2")) == "x:a=2,b=1"
 
 
 def test_result_is_frozen():

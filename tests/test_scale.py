@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from algorithms.results import read_meta
+from harness.results import read_meta
 from benchmarks import registry
 from procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from algorithms import base as algorithms
-from algorithms.results import read_meta, write_run
-from algorithms.runner import run
-from algorithms.simulate import SimulationError, parse_duration, simulate, time_source
+from algorithms import registry as algorithms
+from harness.results import read_meta, write_run
+from harness.runner import run
+from harness.simulate import SimulationError, parse_duration, simulate, time_source
 from benchmarks.table import TableBenchmark
 
 COSTS = (5.0, 1.0, 3.0, 2.0, 4.0, 6.0)
@@ -152,7 +152,7 @@ def test_parse_duration_refuses(text):
 def test_anb201_borrows_the_same_cells_nb201_training_time():
     from benchmarks import registry
     for name in ("anb201/baseline", "nb201/cifar10-valid"):
-        if registry.entries()[name].available():
+        if registry.entries()[name].unavailable():
             pytest.skip(f"{name} not installed")
     anb, nb = registry.make("anb201/baseline"), registry.make("nb201/cifar10-valid")
     cost, source = time_source(anb)

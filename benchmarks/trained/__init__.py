@@ -22,8 +22,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..base import Arch, Benchmark, BenchmarkError, Result
-from ..registry import register, torch_missing
-from .data import VALID_SIZE, missing
+from ..registry import register, torch_unavailable
+from .data import VALID_SIZE, dataset_unavailable
 from .store import Store, arch_key
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,8 @@ def _factory(dataset: str) -> partial:
     return partial(TrainedBenchmark, dataset=dataset)
 
 
-register("trained/nb201-cifar10", _factory("cifar10"), available=lambda: torch_missing() or missing("cifar10"),
-         embedded=False)
+register("trained/nb201-cifar10", _factory("cifar10"), unavailable=lambda: torch_unavailable() or dataset_unavailable("cifar10"),
+         gpu=True)
 register("trained/nb201-fashion-mnist", _factory("fashion-mnist"),
-         available=lambda: torch_missing() or missing("fashion-mnist"),
-         embedded=False)
+         unavailable=lambda: torch_unavailable() or dataset_unavailable("fashion-mnist"),
+         gpu=True)

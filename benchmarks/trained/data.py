@@ -58,7 +58,7 @@ def fashion_path() -> str:
     return os.environ.get("FASHION_MNIST_PATH") or FASHION_DIR
 
 
-def missing(dataset: str, path: str | None = None) -> str | None:
+def dataset_unavailable(dataset: str, path: str | None = None) -> str | None:
     """None when ``dataset`` can be loaded, else a one-line reason saying what to get."""
     if dataset == "cifar10":
         p = path or cifar10_path()
@@ -107,7 +107,7 @@ def _cifar_batches(src: Path) -> dict[str, dict]:
 
 
 def load_cifar10(path: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    reason = missing("cifar10", path)
+    reason = dataset_unavailable("cifar10", path)
     if reason:
         raise BenchmarkError(reason)
     batches = _cifar_batches(_cifar_source(Path(path or cifar10_path())))  # type: ignore[arg-type]
@@ -129,7 +129,7 @@ def _idx(path: Path) -> np.ndarray:
 
 
 def load_fashion(path: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    reason = missing("fashion-mnist", path)
+    reason = dataset_unavailable("fashion-mnist", path)
     if reason:
         raise BenchmarkError(reason)
     d = Path(path or fashion_path())

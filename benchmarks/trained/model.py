@@ -14,7 +14,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
-OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+from .._cell import OPS
+
 #: (target node, source node) of each of the 6 decisions of an ``Arch``
 EDGES = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
 

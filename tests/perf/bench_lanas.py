@@ -4,7 +4,7 @@
                                      [--budget 2000] [--spec lanas]
 
 Reports per benchmark the median (and max) over seeds of the run's wall time through
-``algorithms.runner.run`` (table look-ups included), of the time spent inside ask/tell
+``harness.runner.run`` (table look-ups included), of the time spent inside ask/tell
 (``algo_s``), and of the time per tree rebuild (refitting the regressors and routing the pool).
 A benchmark that cannot be loaded here is replaced by a synthetic 5^6 = 15,625-architecture
 table (tests/synthetic.py) and reported as such. Not collected by pytest (no ``test_`` prefix).
@@ -27,8 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import numpy as np  # noqa: E402
 
-from algorithms import base as algorithms  # noqa: E402
-from algorithms.runner import run  # noqa: E402
+from algorithms import registry as algorithms  # noqa: E402
+from harness.runner import run  # noqa: E402
 from benchmarks import registry  # noqa: E402
 
 

@@ -65,7 +65,7 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
     else:
         evaluate = None
         if task.remote_eval:
-            from .executors import dask_evaluate
+            from .evaluation import dask_evaluate
             evaluate = dask_evaluate
         if task.sim_workers:
             from .simulate import simulate
@@ -128,7 +128,7 @@ def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     (which never imports the algorithms) to place an option-less spec in an ablation series."""
     from benchmarks.spec import parse_spec
 
-    from . import base
+    from algorithms import registry as base
     out: dict[str, dict[str, Any]] = {}
     for name in dict.fromkeys(parse_spec(s)[0] for s in specs):
         try:

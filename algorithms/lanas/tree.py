@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._regressors import fit_many
+from .regressors import fit_many
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Tree:
             raise ValueError("one regressor per internal node")
         self.regressors = regressors
         #: optional ``(X, y) -> (boundary, good mask) | None`` replacing a node's regressor split
-        #: (``lanas:split=svm``, :mod:`algorithms._svm_split`); None: the paper's split everywhere
+        #: (``lanas:split=svm``, :mod:`algorithms.lanas.svm_split`); None: the paper's split everywhere
         self.splitter = None
         self.models = list(regressors)  # each node's boundary: its regressor or the splitter's
         self.threshold = np.full(self.n_internal, -np.inf)  # no samples yet: everything is good

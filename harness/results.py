@@ -1,4 +1,4 @@
-"""Writing and checking the result files of an experiment (format: DESIGN.md, "Results").
+"""Writing and checking the result files of an experiment (format: :mod:`analysis.runfiles`).
 
 One Parquet file per (benchmark, spec, seed), written under a temporary name and renamed, so a
 file that exists is complete; a file that does not read back (truncated, corrupt, another
@@ -7,9 +7,7 @@ budget) is treated as missing and the run is redone; so is a run whose partition
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,21 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis import runfiles
+from analysis.runfiles import SCHEMA, partition_path, run_path
+
 from .runner import RunResult
 
-META_KEY = b"lanas"
-_SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
-                     ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
-                     ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
-                     ("valid_mean", pa.float64())])  # null unless the benchmark is noisy
-
-
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.,=\-]", lambda m: {"/": "+", ":": "@"}.get(m.group(), "_"), part)
-
-
-def run_path(exp_dir: Path, benchmark: str, spec: str, seed: int) -> Path:
-    return Path(exp_dir) / "runs" / _safe(benchmark) / _safe(spec) / f"seed-{seed}.parquet"
+__all__ = ["check_writable", "clean_temporaries", "partition_path", "read_meta", "run_path", "write_run"]
 
 
 def _write_atomic(path: Path, table: pa.Table) -> None:
@@ -48,11 +37,6 @@ def _write_atomic(path: Path, table: pa.Table) -> None:
             tmp.unlink()
 
 
-def partition_path(path: Path) -> Path:
-    """The side file holding the learned partition of the run stored at ``path``."""
-    return path.with_name(path.stem + ".partition.parquet")
-
-
 def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None,
               partition_values: np.ndarray | None = None) -> None:
     """Write the run (and its partition); an OSError says in one line which folder failed."""
@@ -64,11 +48,11 @@ def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None
         if has_partition:
             part = pa.table({"leaf": pa.array(partition, pa.int32()),
                              "valid": pa.array(partition_values, pa.float64())})
-            _write_atomic(partition_path(path), part.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}))
+            _write_atomic(partition_path(path), part.replace_schema_metadata(runfiles.meta_bytes(meta)))
         meta["partition"] = has_partition
-        schema = _SCHEMA.with_metadata({META_KEY: json.dumps(meta).encode()})
-        table = pa.Table.from_pydict({c: result.rows[c] for c in _SCHEMA.names}, schema=schema)
-        for column in (c for c in result.rows if c not in _SCHEMA.names):  # e.g. the simulated clock
+        schema = SCHEMA.with_metadata(runfiles.meta_bytes(meta))
+        table = pa.Table.from_pydict({c: result.rows[c] for c in SCHEMA.names}, schema=schema)
+        for column in (c for c in result.rows if c not in SCHEMA.names):  # e.g. the simulated clock
             table = table.append_column(column, pa.array(result.rows[column]))
         _write_atomic(path, table)
     except OSError as exc:
@@ -81,7 +65,7 @@ def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:
     file, when it has one, reads back too; else None."""
     try:
         table = pq.read_table(path)
-        meta = json.loads(table.schema.metadata[META_KEY])
+        meta = runfiles.read_meta(table.schema)
         if budget is not None and meta["budget"] != budget:
             return None
         if table.num_rows and int(table.column("step")[-1].as_py()) != meta["samples"]:

@@ -12,7 +12,7 @@ Each row of the history gets three more columns: ``worker`` (-1 for a repeat, wh
 time), ``sim_start_s`` and ``sim_finish_s``. Rows are in tell order (``step`` grows with it);
 ``proposal`` is the ask order. A repeat of a finished architecture is told at once; a repeat of
 one still in training is told when that training finishes. With K = 1 the history is the one of
-:func:`algorithms.runner.run` (same streams, same order), plus the clock.
+:func:`harness.runner.run` (same streams, same order), plus the clock.
 
 The time of an evaluation is the answer's ``cost_s``. ``anb201/*`` answers carry none; the same
 cell's NAS-Bench-201 CIFAR-10 (cifar10-valid) training time stands in for it (same cell space,
@@ -24,15 +24,16 @@ import heapq
 import math
 import re
 import time
-import traceback
 from typing import Callable
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from . import base
-from .runner import RunResult, arch_str
+from algorithms import registry as base
+from analysis.runfiles import arch_key
+
+from .runner import RunResult
 
 TIME_COLUMNS = ("worker", "sim_start_s", "sim_finish_s")
 #: tables whose answers carry no time -> the table whose training time stands in for it
@@ -93,11 +94,11 @@ class _Run:
         self.algo_s += time.perf_counter() - t0
         if not cached:
             self.best = max(self.best, result.valid)
-        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_str(arch), "valid": result.valid,
+        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_key(arch), "valid": result.valid,
                   "test": result.test, "cost_s": 0.0 if cached else finish - start, "cached": cached,
                   "best_valid": self.best, "algo_s": self.algo_s, "valid_mean": result.extra.get("valid_mean"),
                   "worker": worker, "sim_start_s": start, "sim_finish_s": finish}
-        assert values.keys() == self.rows.keys(), "simulate and runner.COLUMNS disagree"
+        assert values.keys() == self.rows.keys(), "simulate and runfiles.COLUMNS disagree"
         for column, value in values.items():
             self.rows[column].append(value)
 
@@ -145,7 +146,7 @@ def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: i
 
     Status: ``budget`` (the sample budget was reached), ``time`` (the next result would arrive
     after ``time_budget_s``; evaluations still in training then are not recorded),
-    ``exhausted``, ``stuck`` or ``failed`` as in :func:`algorithms.runner.run`.
+    ``exhausted``, ``stuck`` or ``failed`` as in :func:`harness.runner.run`.
     """
     if workers < 1:
         raise SimulationError(f"bad number of simulated workers {workers}: it must be at least 1")
@@ -184,40 +185,5 @@ def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: i
     except Exception as exc:  # recorded, not raised, as in runner.run
         out.status = "failed"
         out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-        out.traceback = traceback.format_exc()
     out.wall_s = time.perf_counter() - start
     return out
-
-
-def sim_tasks(tasks: list, workers: list[int] | None, time_budget: str | None) -> list:
-    """The simulated-time copies of a grid's tasks, one per K in ``workers`` (``run_all.py
-    --sim-workers K [K ...] --time-budget 24h``); benchmarks with no training time are left out
-    with a note. Raises :class:`algorithms.experiment.ExperimentError` on bad settings."""
-    import sys
-    from dataclasses import replace
-
-    from benchmarks import registry
-
-    from .experiment import ExperimentError
-    if not workers:
-        if time_budget:
-            raise ExperimentError("--time-budget needs --sim-workers K (it is a simulated time budget)")
-        return []
-    if min(workers) < 1:
-        raise ExperimentError(f"bad --sim-workers {min(workers)}: it must be at least 1")
-    if tasks and tasks[0].parallel > 1:
-        raise ExperimentError("--sim-workers and --parallel do not combine: simulated workers already "
-                              "keep several proposals outstanding")
-    try:
-        seconds = parse_duration(time_budget) if time_budget else None
-    except ValueError as exc:
-        raise ExperimentError(f"--time-budget: {exc}") from None
-    timed = []
-    for bench in dict.fromkeys(t.benchmark for t in tasks):
-        try:
-            time_source(registry.make(bench))
-            timed.append(bench)
-        except SimulationError as exc:
-            print(f"note: {exc}; its runs are not simulated", file=sys.stderr)
-    return [replace(t, sim_workers=k, time_budget_s=seconds, save_partition=False)
-            for k in dict.fromkeys(workers) for t in tasks if t.benchmark in timed]

@@ -3,8 +3,9 @@ arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS)
 the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
 released code in every detail (README, "LaNAS", for both and their measured difference).
 
-The tree lives in :mod:`algorithms._lanas_tree`, the regressors in :mod:`algorithms._regressors`,
-the pool of a table in :mod:`algorithms._lanas_pool`, region sampling in :mod:`algorithms._region`.
+The tree lives in :mod:`algorithms.lanas.tree`, the regressors in :mod:`algorithms.lanas.regressors`,
+the pool of a table in :mod:`algorithms.lanas.pool`, region sampling in :mod:`algorithms.lanas.regions`,
+the samples in :mod:`algorithms.lanas.samples`, the in-leaf samplers in :mod:`algorithms.lanas.inleaf`.
 """
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from collections import deque
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from ._inleaf import InLeaf
-from ._lanas_pool import PoolSampling
-from ._lanas_tree import Leaf, Tree
-from ._region import sample_in_region
-from ._regressors import REGRESSORS, make_regressor
-from .base import above, at_least, between, one_of, register, register_variant
 
-N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
+from ..registry import above, at_least, between, one_of, register
+from .inleaf import InLeaf
+from .pool import Pool
+from .regions import parents, sample_in_region
+from .regressors import REGRESSORS, make_regressor
+from .samples import Samples, encode
+from .tree import Leaf, Tree
 
 
 #: allowed option values, checked before any run starts (types come from the signature)
@@ -34,7 +35,7 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
 
 
 @register("lanas", limits=LIMITS)
-class LaNAS(PoolSampling):
+class LaNAS:
     """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
 
     A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
@@ -55,7 +56,7 @@ class LaNAS(PoolSampling):
     back as ``fallback`` says. Other spaces: rejection sampling of candidates
     (``benchmark.sample`` and ``benchmark.mutate`` of the region's best samples) against *all*
     the path's constraints, at most ``max_tries`` candidates, falling back to the candidate
-    lying deepest along the path (see :func:`algorithms._region.sample_in_region`); its value
+    lying deepest along the path (see :func:`algorithms.lanas.regions.sample_in_region`); its value
     is back-propagated along the leaf it lies in.
 
     Options (defaults = the release but ``regressor`` and ``fallback``; other departures are off):
@@ -90,13 +91,13 @@ class LaNAS(PoolSampling):
       ``"uniform"`` (the paper), ``"local"`` (one-decision neighbours of the leaf's best
       samples), ``"bo"`` (Thompson sampling of a pairwise Bayesian linear model) or
       ``"localbo"`` (the model picks among those neighbours, a trust region); see
-      :mod:`algorithms._inleaf`. When the selected leaf gives no candidate (an empty region,
+      :mod:`algorithms.lanas.inleaf`. When the selected leaf gives no candidate (an empty region,
       or no in-region neighbour left), the search runs in the first leaf in breadth-first
       order that gives one (the release's empty-leaf rule), else the uniform sampler; such
       proposals are counted in :attr:`inleaf_fallbacks`.
     - ``split`` (beyond the paper): ``"regressor"`` (the paper) or ``"svm"`` (LA-MCTS: 2-means
       on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
-      :mod:`algorithms._svm_split`).
+      :mod:`algorithms.lanas.svm_split`).
 
     Differences kept on purpose: the release skips x̄ updates for values <= 0 (its marker of
     failed training), here every value counts; a non-finite value counts as the bottom of
@@ -122,28 +123,30 @@ class LaNAS(PoolSampling):
                                  adam_refit_epochs=adam_refit_epochs)
         self._lo, self._width = float(lo), float(hi - lo)
         self.tree: Tree | None = None
-        self._archs = benchmark.all_archs()
-        if sampler == "pool" and self._archs is None:
+        archs = benchmark.all_archs()
+        if sampler == "pool" and archs is None:
             raise ValueError("sampler='pool' needs an enumerable space (all_archs() is None here)")
-        self._pool_mode = self._archs is not None and sampler != "reject"
-        self._E: np.ndarray | None = None  # encodings of all_archs, made on first use
-        self._available = None if self._archs is None else np.ones(len(self._archs), dtype=bool)
-        self._buckets: list[np.ndarray] = []
-        self._sizes = np.zeros(0, dtype=np.int64)
-        self._sample_archs: list[Arch] = []
-        self._values: list[float] = []  # benchmark units
-        self._y: list[float] = []  # scaled to [0, 1]
+        #: the table's rows still unevaluated (None when the space is not enumerable)
+        self.pool = None if archs is None else Pool(benchmark, rng, fallback)
+        self._pool_mode = archs is not None and sampler != "reject"
+        self.samples = Samples()
         self._X: np.ndarray | None = None  # encoded samples, one row each
-        self._told: set[Arch] = set()
-        self._seen: set[Arch] = set()  # told or pending
         self._pending: dict[Arch, tuple[int | None, int, int | None]] = {}  # arch -> (leaf, generation, row)
         self._queue: deque[Arch] = deque()
         self._proposals = self._since_rebuild = self._generation = 0
-        self._codes: tuple[np.ndarray, np.ndarray] | None = None
-        self.inleaf, self.split, self.inleaf_fallbacks = inleaf, split, 0
-        self.fallback, self.empty, self.empty_leaf_fallbacks = fallback, empty, 0
-        self._leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every table row at the last rebuild
-        self._inleaf = None if inleaf == "uniform" else InLeaf(self, inleaf)
+        self.inleaf, self.split, self.fallback, self.empty = inleaf, split, fallback, empty
+        self._inleaf = None if inleaf == "uniform" else InLeaf(inleaf, benchmark, rng, self.pool, self._pool_mode,
+                                                                 self.samples.view(), max_tries)
+
+    @property
+    def inleaf_fallbacks(self) -> int:
+        """Proposals the in-leaf sampler took from another leaf than the selected one."""
+        return 0 if self._inleaf is None else self._inleaf.fallbacks
+
+    @property
+    def empty_leaf_fallbacks(self) -> int:
+        """Selected leaves whose bucket was empty (see ``fallback``)."""
+        return 0 if self.pool is None else self.pool.empty_leaf_fallbacks
 
     # ----- ask / tell --------------------------------------------------------------------
     def ask(self) -> Arch | None:
@@ -168,29 +171,26 @@ class LaNAS(PoolSampling):
 
     def tell(self, arch: Arch, result: Result) -> None:
         arch = tuple(int(a) for a in arch)
-        if arch in self._told:
+        if arch in self.samples.told:
             return
         value = float(result.valid)
         if not math.isfinite(value):
             value = self._lo
         y = (value - self._lo) / self._width
-        self._told.add(arch)
-        self._seen.add(arch)
-        self._sample_archs.append(arch)
-        self._values.append(value)
-        self._y.append(y)
+        self.samples.add(arch, value, y)
         if self._inleaf is not None:
             self._inleaf.tell(arch, y)
         leaf, generation, row = self._pending.pop(arch, (None, -1, None))
-        if self._archs is not None:
-            self._available[self._row(arch) if row is None else row] = False
+        if self.pool is not None:
+            self.pool.available[self.pool.row(arch) if row is None else row] = False
         if leaf is not None and generation == self._generation:
             self.tree.backup(leaf, y)
 
     # ----- proposals ---------------------------------------------------------------------
     def _propose(self) -> Arch | None:
         skip = self.fallback == "skip" and self._pool_mode and self._inleaf is None
-        leaf = self.tree.select(self.cp, self.rng, self._sizes > 0) if skip else self.tree.select(self.cp, self.rng)
+        pool = self.pool
+        leaf = self.tree.select(self.cp, self.rng, pool.sizes > 0) if skip else self.tree.select(self.cp, self.rng)
         if leaf is None:
             return None
         if self._inleaf is not None:
@@ -198,51 +198,53 @@ class LaNAS(PoolSampling):
             if found is not None:
                 return self._accept(*found)
         if self._pool_mode:
-            row = self._draw(leaf)
+            row = pool.draw(leaf)
             while row is None and skip:  # the bucket held only rows evaluated since the rebuild
-                leaf = self.tree.select(self.cp, self.rng, self._sizes > 0)
+                leaf = self.tree.select(self.cp, self.rng, pool.sizes > 0)
                 if leaf is None:
                     return None
-                row = self._draw(leaf)
+                row = pool.draw(leaf)
             if row is None:  # no candidate left in the leaf: see ``fallback``
-                leaf, row = self._fallback_row(leaf)
+                leaf, row = pool.fallback_row(leaf, self.tree.n_leaves)
                 if row is None:
                     return None
-            return self._accept(tuple(self._archs[row].tolist()), leaf, row)
-        arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self._seen,
-                                self._parents(leaf), self.max_tries)
+            return self._accept(pool.arch(row), leaf, row)
+        arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
+                                parents(self.tree, self.samples, leaf), self.max_tries)
         if arch is None:
             return None
-        leaf = int(self.tree.route(self._encode([arch]))[0])
+        leaf = int(self.tree.route(encode(self.benchmark, [arch]))[0])
         row = None
-        if self._archs is not None:
-            row = self._row(arch)
-            self._available[row] = False
+        if pool is not None:
+            row = pool.row(arch)
+            pool.available[row] = False
         return self._accept(arch, leaf, row)
 
     def _accept(self, arch: Arch, leaf: int | None, row: int | None) -> Arch:
         if leaf is not None:
             self.tree.visit(leaf)
         self._pending[arch] = (leaf, self._generation, row)
-        self._seen.add(arch)
+        self.samples.seen.add(arch)
         return arch
 
-    def _parents(self, leaf: int) -> list[Arch]:
-        """The best samples routed to ``leaf`` at the last rebuild (else the best overall)."""
-        members = self.tree.members[leaf + self.tree.n_internal]
-        if len(members) == 0:
-            members = np.arange(len(self.tree.members[0]))
-        y = np.asarray(self._y)[members]
-        best = members[np.argsort(-y, kind="stable")[:N_PARENTS]]
-        return [self._sample_archs[i] for i in best]
+    def _propose_random(self) -> Arch | None:
+        """One of the ``n_init`` uniform proposals (without replacement)."""
+        if self.pool is not None:
+            row = self.pool.draw_initial()
+            return None if row is None else self._accept(self.pool.arch(row), None, row)
+        for _ in range(self.max_tries):
+            arch = self.benchmark.sample(self.rng)
+            if arch not in self.samples.seen:
+                return self._accept(arch, None, None)
+        return None
 
     # ----- the tree ----------------------------------------------------------------------
     def _samples_X(self) -> np.ndarray:
         if self._X is None:
-            self._X = self._encode(np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
-        new = self._sample_archs[len(self._X):]
+            self._X = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
+        new = self.samples.archs[len(self._X):]
         if new:
-            self._X = np.concatenate([self._X, self._encode(new)])
+            self._X = np.concatenate([self._X, encode(self.benchmark, new)])
         return self._X
 
     def _rebuild(self) -> None:
@@ -252,15 +254,15 @@ class LaNAS(PoolSampling):
                     for _ in range(2 ** (self.height - 1) - 1)]
             self.tree = Tree(self.height, regs)
             if self.split == "svm":
-                from ._svm_split import SvmSplit
+                from .svm_split import SvmSplit
                 self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, np.asarray(self._y, dtype=float), self.route, self.empty)
+        self.tree.rebuild(X, np.asarray(self.samples.y, dtype=float), self.route, self.empty)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:
-            self._inleaf.refresh()
+            self._inleaf.refresh(self.tree)
         if self._pool_mode:
-            self._fill_buckets()
+            self.pool.fill(self.tree)
 
     # ----- inspection --------------------------------------------------------------------
     @property
@@ -273,19 +275,15 @@ class LaNAS(PoolSampling):
         """Every leaf of the tree as of the last rebuild, in index order (leaf 0: all-good path)."""
         if self.tree is None:
             return []
-        return self.tree.leaves(self._sample_archs, np.asarray(self._values, dtype=float),
+        return self.tree.leaves(self.samples.archs, np.asarray(self.samples.values, dtype=float),
                                 lambda y: self._lo + y * self._width)
 
     def partition(self) -> np.ndarray:
         """Leaf index (0 = all-good path, breadth-first numbering) of every row of
         ``benchmark.all_archs()``, every architecture routed by the regressors' predictions
         (the regions the tree learned at its last rebuild); all 0 before the first rebuild."""
-        if self._archs is None:
+        if self.pool is None:
             raise ValueError(f"{self.benchmark.name} is not enumerable: partition() needs all_archs()")
         if self.tree is None:
-            return np.zeros(len(self._archs), dtype=np.int64)
-        return self.tree.route(self._encodings())
-
-
-#: the authors' released NAS-Bench-101 code in every detail (README, "LaNAS")
-register_variant("lanas-release", "lanas:regressor=adam,fallback=bfs,empty=zero")
+            return np.zeros(len(self.pool.archs), dtype=np.int64)
+        return self.tree.route(self.pool.encodings())

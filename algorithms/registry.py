@@ -7,7 +7,8 @@ options that default to the paper's values, and two methods:
 - ``tell(arch, result)``: the answer to an earlier ``ask``.
 
 Optionally ``ask_batch(n) -> list[Arch]`` proposes several architectures for parallel
-evaluation. A new algorithm is one module in this package that calls :func:`register`;
+evaluation. A new algorithm is one module in this package that calls :func:`register`
+(every module whose name does not start with ``_`` is imported; ``_`` modules are private);
 named variants (``lanas-plus``) are registered spec strings, not new classes.
 
 Options are typed from the constructor's signature (annotation, else the default's type; see
@@ -42,21 +43,19 @@ class Algorithm(Protocol):
 
 _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
-_NEEDS: dict[str, Callable[[], str | None]] = {}
+_UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _LOADED = False
-#: modules of this package that hold the harness, not algorithms
-_INFRASTRUCTURE = ("base", "runner", "experiment", "results", "presets", "commands", "executors")
 
 
-def register(name: str, *, needs: Callable[[], str | None] | None = None,
+def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
              limits: Mapping[str, Limit] | None = None) -> Callable[[type], type]:
-    """Class decorator: ``@register("random")``. ``needs()`` returns a reason when unusable here;
+    """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
     def deco(cls: type) -> type:
         _REGISTRY[name] = cls
-        if needs is not None:
-            _NEEDS[name] = needs
+        if unavailable is not None:
+            _UNAVAILABLE[name] = unavailable
         _LIMITS[name] = dict(limits or {})
         return cls
     return deco
@@ -73,8 +72,8 @@ def _load_all() -> None:
         return
     _LOADED = True
     package = importlib.import_module("algorithms")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
+    for info in pkgutil.iter_modules(package.__path__):  # ``_`` modules are private helpers
+        if not info.name.startswith("_"):
             importlib.import_module(f"algorithms.{info.name}")
 
 
@@ -85,9 +84,10 @@ def names() -> list[str]:
 
 
 def unavailable(name: str) -> str | None:
+    """Why the registered algorithm ``name`` cannot run here, or None."""
     _load_all()
-    needs = _NEEDS.get(name)
-    return needs() if needs else None
+    reason = _UNAVAILABLE.get(name)
+    return reason() if reason else None
 
 
 def options(name: str) -> dict[str, Option]:

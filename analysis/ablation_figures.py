@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 from matplotlib.transforms import ScaledTranslation
 
 from . import stats, tables
-from .ablation import Series
+from .families import Series
 from .load import Experiment, Run, load_partition
 from .style import Look, TARGET_COLOURS, plain_log_ticks, safe, save
 

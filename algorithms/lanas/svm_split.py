@@ -55,10 +55,8 @@ class SvmSplit:
     def __init__(self, rng: np.random.Generator, c: float = 1.0) -> None:
         self.rng, self.c = rng, float(c)
         self.fallbacks = 0  # nodes that kept the regressor split
-        self.fits = 0
 
     def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[Boundary, np.ndarray] | None:
-        self.fits += 1
         if len(y) < 2 or np.ptp(y) == 0:
             self.fallbacks += 1
             return None

@@ -5,7 +5,7 @@ from per-algorithm costs measured with ``run_all.py`` (see README, "Presets").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EMBEDDED_MAIN = ("nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora")
 ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120", "anb201/baseline",
@@ -17,26 +17,25 @@ ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120",
 class Preset:
     description: str
     benchmarks: tuple[str, ...]
-    algorithms: tuple[str, ...] | None  # None: every registered, available algorithm but SLOW ones
+    #: the algorithms it runs; None: every registered algorithm that can run here (see ``slow``)
+    algorithms: tuple[str, ...] | None
     seeds: range
     budget: int
-    extra_algorithms: tuple[str, ...] = field(default=())
+    #: with ``algorithms=None``: run the SLOW algorithms too
+    slow: bool = False
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
 #: trial after a few hundred trials); presets without an explicit list leave them out, and the
-#: ``small-budget`` preset runs them where they are affordable.
+#: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
 SLOW = ("optuna-gp",)
 
 PRESETS: dict[str, Preset] = {
-    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every algorithm but optuna-gp",
+    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but optuna-gp",
                       EMBEDDED_MAIN, None, range(10), 1000),
-    "small-budget": Preset("every algorithm including optuna-gp, at a budget the GP can afford",
-                           ("nb201/cifar10-valid", "anb201/baseline"), ("random", "evolution", "optuna-tpe",
-                                                                       "optuna-gp", "mcts", "lanas", "lanas-plus",
-                                                                       "lanas-release"),
-                           range(5), 100),
-    "paper": Preset("all embedded benchmarks, every algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
+    "small-budget": Preset("every registered algorithm, optuna-gp included, at a budget the GP can afford",
+                           ("nb201/cifar10-valid", "anb201/baseline"), None, range(5), 100, slow=True),
+    "paper": Preset("all embedded benchmarks, every registered algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
     "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
                        "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
                        ("nb201/cifar10-valid",),

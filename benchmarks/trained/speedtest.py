@@ -1,4 +1,4 @@
-"""``python -m benchmarks.trained.bench``: speed of the trainer against a plain PyTorch loop.
+"""``python -m benchmarks.trained.speedtest``: speed of the trainer against a plain PyTorch loop.
 
 Measures, on one device and the same data, images per second and seconds per architecture for
 the schedule (12 epochs by default, extrapolated from timed steps after a warm-up) for
@@ -23,7 +23,7 @@ from ..base import BenchmarkError
 from ..registry import TORCH_HINT
 
 if __name__ == "__main__" and importlib.util.find_spec("torch") is None:
-    print(f"python -m benchmarks.trained.bench: error: {TORCH_HINT}", file=sys.stderr)
+    print(f"python -m benchmarks.trained.speedtest: error: {TORCH_HINT}", file=sys.stderr)
     sys.exit(2)
 
 import torch  # noqa: E402
@@ -138,8 +138,8 @@ def time_plain(arch, splits: Splits, sched: Schedule, device: torch.device, *, s
     return seen / (time.perf_counter() - t0)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.bench", description=__doc__.splitlines()[0])
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.speedtest", description=__doc__.splitlines()[0])
     ap.add_argument("--data", choices=["fashion-mnist", "random", "cifar10"], default="fashion-mnist",
                     help="fashion-mnist (padded to 32x32x3), random uint8 tensors of CIFAR-10's shape, or cifar10")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compile", action="store_true", help="also torch.compile the trainer's network")
     ap.add_argument("--quick", action="store_true", help="tiny data and network: a CPU smoke run")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
     args = ap.parse_args(argv)
     device = torch.device(args.device)
     width, cells, batch, n_train = (4, 1, 64, 512) if args.quick else (16, 5, 256, None)

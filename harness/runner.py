@@ -8,7 +8,6 @@ for control (``algo_s`` only measures).
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -16,10 +15,11 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
-from . import base
+from algorithms import registry as base
+from analysis.runfiles import COLUMNS, arch_key
 
-#: columns of a run's table, in order (see DESIGN.md, "Results")
-COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s", "valid_mean")
+from .evaluation import query_here
+
 
 
 @dataclass
@@ -33,16 +33,11 @@ class RunResult:
     wall_s: float = 0.0
     rows: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
     algorithm: Any = field(default=None, repr=False)  # the algorithm object, for inspection
-    traceback: str = field(default="", repr=False)
     meta: dict[str, Any] = field(default_factory=dict)  # more run metadata (e.g. the simulated clock's)
 
     @property
     def samples(self) -> int:
         return self.rows["step"][-1] if self.rows["step"] else 0
-
-
-def arch_str(arch: Arch) -> str:
-    return "-".join(map(str, arch))
 
 
 def _propose(algo: Any, k: int) -> list[Arch]:
@@ -58,12 +53,38 @@ def _propose(algo: Any, k: int) -> list[Arch]:
     return [tuple(int(a) for a in arch) for arch in archs]
 
 
-def query_here(benchmark: Benchmark, archs: list[Arch], seeds: list[int]) -> list[Result]:
-    """Evaluate a batch in this process (the default ``evaluate`` of a parallel run)."""
-    return [benchmark.query(a, np.random.default_rng(s)) for a, s in zip(archs, seeds)]
-
-
 Evaluate = Callable[[Benchmark, list[Arch], list[int]], list[Result]]
+
+
+def _evaluate_new(benchmark: Benchmark, proposals: list[Arch], cache: dict[Arch, Result],
+                  bench_rng: np.random.Generator, parallel: int, evaluate: Evaluate | None) -> dict[Arch, Result]:
+    """Answers for the proposals not in ``cache`` (each once): in order from the run's benchmark
+    stream, or with K > 1 each with its own seed drawn in order from it, through ``evaluate``."""
+    new = [a for a in dict.fromkeys(proposals) if a not in cache]
+    for arch in new:
+        if not benchmark.is_valid(arch):
+            raise ValueError(f"algorithm proposed an invalid architecture {arch}")
+    if parallel == 1:
+        results = [benchmark.query(a, bench_rng) for a in new]
+    else:
+        seeds = [int(s) for s in bench_rng.integers(2**63 - 1, size=len(new))]
+        results = (evaluate or query_here)(benchmark, new, seeds)
+    return dict(zip(new, results))
+
+
+def _record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, cached: bool, best: float,
+            algo_s: float) -> None:
+    """One row of the history (see :data:`analysis.runfiles.COLUMNS`)."""
+    rows["step"].append(step)
+    rows["proposal"].append(len(rows["proposal"]) + 1)
+    rows["arch"].append(arch_key(arch))
+    rows["valid"].append(result.valid)
+    rows["test"].append(result.test)
+    rows["cost_s"].append(0.0 if cached else result.cost_s)
+    rows["cached"].append(cached)
+    rows["best_valid"].append(best)
+    rows["algo_s"].append(algo_s)
+    rows["valid_mean"].append(result.extra.get("valid_mean"))  # noisy tables: the row's mean
 
 
 def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats: int = 1000,
@@ -83,11 +104,9 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
     out = RunResult(benchmark.name, spec, seed, budget)
     algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)
     bench_rng = np.random.default_rng(bench_ss)
-    rows = out.rows
     cache: dict[Arch, Result] = {}
     size = len(benchmark) if benchmark.all_archs() is not None else None
-    best = -np.inf
-    repeats = 0
+    best, repeats = -np.inf, 0
     start = time.perf_counter()
     try:
         t0 = time.perf_counter()
@@ -103,37 +122,16 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
             if not proposals:
                 out.status = "exhausted"
                 break
-            new = [a for a in dict.fromkeys(proposals) if a not in cache]
-            for arch in new:
-                if not benchmark.is_valid(arch):
-                    raise ValueError(f"algorithm proposed an invalid architecture {arch}")
-            if parallel == 1:
-                results = [benchmark.query(a, bench_rng) for a in new]
-            else:
-                seeds = [int(s) for s in bench_rng.integers(2**63 - 1, size=len(new))]
-                results = (evaluate or query_here)(benchmark, new, seeds)
-            fresh = dict(zip(new, results))
+            fresh = _evaluate_new(benchmark, proposals, cache, bench_rng, parallel, evaluate)
             for arch in proposals:
                 cached = arch not in fresh or arch in cache
                 result = cache.setdefault(arch, fresh.get(arch))
-                if cached:
-                    repeats += 1
-                else:
-                    repeats = 0
-                    best = max(best, result.valid)
+                repeats = repeats + 1 if cached else 0
+                best = best if cached else max(best, result.valid)
                 t0 = time.perf_counter()
                 algo.tell(arch, result)
                 algo_s += time.perf_counter() - t0
-                rows["step"].append(len(cache))
-                rows["proposal"].append(len(rows["proposal"]) + 1)
-                rows["arch"].append(arch_str(arch))
-                rows["valid"].append(result.valid)
-                rows["test"].append(result.test)
-                rows["cost_s"].append(0.0 if cached else result.cost_s)
-                rows["cached"].append(cached)
-                rows["best_valid"].append(best)
-                rows["algo_s"].append(algo_s)
-                rows["valid_mean"].append(result.extra.get("valid_mean"))  # noisy tables: the row's mean
+                _record(out.rows, len(cache), arch, result, cached, best, algo_s)
                 if repeats >= max_repeats:
                     out.status = "stuck"
                     out.error = f"{max_repeats} repeated proposals in a row"
@@ -145,6 +143,5 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
     except Exception as exc:  # recorded, not raised: one bad run must not stop a grid
         out.status = "failed"
         out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-        out.traceback = traceback.format_exc()
     out.wall_s = time.perf_counter() - start
     return out

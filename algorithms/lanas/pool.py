@@ -1,0 +1,101 @@
+"""The pool of an enumerable space: which table rows are still unevaluated, and their buckets.
+
+At every rebuild the unevaluated rows are routed through the tree once (vectorised) into one
+bucket per leaf; a leaf's architecture is a uniform draw without replacement from its bucket.
+When the selected leaf's bucket is empty, ``fallback`` decides (see :class:`algorithms.lanas.
+LaNAS`): ``"bfs"``, the release's rule (``MCTS.search``), draws from the first non-empty leaf
+in breadth-first order and credits it; ``"uniform"`` draws uniformly from every unevaluated row
+and credits the selected leaf.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark
+
+from .samples import encode
+from .tree import Tree
+
+
+class Pool:
+    """The rows of ``benchmark.all_archs()`` and which are still available (not proposed)."""
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, fallback: str) -> None:
+        self.benchmark, self.rng, self.fallback = benchmark, rng, fallback
+        self.archs = benchmark.all_archs()
+        self.available = np.ones(len(self.archs), dtype=bool)
+        self.buckets: list[np.ndarray] = []
+        self.sizes = np.zeros(0, dtype=np.int64)
+        self.leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every row at the last rebuild
+        self.empty_leaf_fallbacks = 0
+        self._E: np.ndarray | None = None  # encodings of every row, made on first use
+
+    def arch(self, row: int) -> Arch:
+        return tuple(self.archs[row].tolist())
+
+    def row(self, arch: Arch) -> int:
+        """The table row of ``arch``; ValueError when it is not in the table."""
+        row = int(self.benchmark.index([arch])[0])
+        if row < 0:
+            raise ValueError(f"{arch} is not an architecture of {self.benchmark.name}")
+        return row
+
+    def rows(self, archs: np.ndarray) -> np.ndarray:
+        """Table row of each architecture, -1 where it is not in the table."""
+        return self.benchmark.index(archs)
+
+    def encodings(self) -> np.ndarray:
+        if self._E is None:
+            self._E = encode(self.benchmark, self.archs)
+        return self._E
+
+    def draw_initial(self) -> int | None:
+        """A uniform draw without replacement from every available row (before the first rebuild)."""
+        if not self.buckets:
+            self.buckets = [np.flatnonzero(self.available)]
+            self.sizes = np.array([len(self.buckets[0])])
+        return self.draw(0)
+
+    def fill(self, tree: Tree) -> None:
+        """Route every row through ``tree`` into one bucket of available rows per leaf."""
+        pool = np.flatnonzero(self.available)
+        # routing every row beats gathering the pool's rows first (the pool is most of them)
+        self.leaf_of = tree.route(self.encodings())
+        leaves = self.leaf_of[pool]
+        order = np.argsort(leaves, kind="stable")
+        self.sizes = np.bincount(leaves, minlength=tree.n_leaves).astype(np.int64)
+        self.buckets = np.split(pool[order], np.cumsum(self.sizes)[:-1])
+
+    def fallback_row(self, selected: int, n_leaves: int) -> tuple[int, int | None]:
+        """(leaf credited, row) when the ``selected`` leaf has no candidate; row None when the
+        pool is exhausted. ``bfs``: the first leaf in breadth-first order that has one, credited
+        (the release); ``uniform``: any unevaluated row, credited to the selected leaf."""
+        self.empty_leaf_fallbacks += 1
+        if self.fallback == "uniform":
+            rows = np.flatnonzero(self.available)
+            if len(rows) == 0:
+                return selected, None
+            row = int(rows[int(self.rng.integers(len(rows)))])
+            self.available[row] = False
+            return selected, row
+        for leaf in range(n_leaves):
+            row = self.draw(leaf)
+            if row is not None:
+                return leaf, row
+        return 0, None
+
+    def draw(self, leaf: int) -> int | None:
+        """A uniform draw without replacement from a leaf's bucket (swap-remove; rows made
+        unavailable since the rebuild are dropped as they come up)."""
+        bucket, size = self.buckets[leaf], int(self.sizes[leaf])
+        while size > 0:
+            j = int(self.rng.integers(size))
+            row = int(bucket[j])
+            bucket[j] = bucket[size - 1]
+            size -= 1
+            if self.available[row]:
+                self.sizes[leaf] = size
+                self.available[row] = False
+                return row
+        self.sizes[leaf] = 0
+        return None

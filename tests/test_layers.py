@@ -1,0 +1,97 @@
+"""The architecture holds: ``run_all.py`` -> ``harness`` -> ``algorithms`` and ``analysis`` (side by
+side, neither importing the other) -> ``benchmarks``, and no module imports itself back through
+others. Imports are read with ``ast`` from every file, those inside functions and under
+``TYPE_CHECKING`` included, so a deferred import cannot hide a loop."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("harness", "algorithms", "analysis", "benchmarks")
+#: package -> the packages of this project it must not import
+FORBIDDEN = {"algorithms": {"analysis", "harness"}, "analysis": {"algorithms", "harness"},
+             "benchmarks": {"algorithms", "analysis", "harness"}}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            out[".".join(parts)] = path
+    return out
+
+
+def _targets(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules that ``name`` (stored at ``path``) imports."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            bases = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            bases = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+        else:
+            continue
+        for target in bases:
+            while target and target not in modules:  # ``import a.b.c`` of a name inside a module
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _targets(name, path, modules) for name, path in modules.items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import loop of ``graph`` (as a path that returns to its start), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_loop():
+    loop = _cycle(_graph())
+    assert loop is None, "import loop: " + " -> ".join(loop)
+
+
+def test_layers():
+    wrong = sorted(f"{name} imports {target}" for name, targets in _graph().items() for target in targets
+                   if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], ()))
+    assert not wrong, "; ".join(wrong)
+
+
+def test_the_checks_see_loops_and_layer_breaks():
+    """The walker finds relative and deferred imports, and the loop finder finds a loop."""
+    graph = _graph()
+    assert "harness.experiment" in graph["harness.executors"]  # from .experiment import ...
+    assert "harness.evaluation" in graph["harness.experiment"]  # deferred, inside a function
+    assert "analysis.runfiles" in graph["harness.results"] and "algorithms.registry" in graph["harness.runner"]
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
