@@ -46,7 +46,7 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
             lk = look[spec]
             ax.step(grid, stats.ecdf(t, grid), where="post", color=lk.colour, ls=lk.linestyle,
                     lw=3.0 if spec in thick else 1.8, alpha=0.8 if spec in thick else 1.0,
-                    label=spec)
+                    label=spec, marker=lk.marker, markevery=0.1, ms=4)
         expect = tables.random_expectation(exp, bench, target)
         if expect and expect[0] <= budget:  # random search's expected samples, when in view
             ax.axvline(expect[0], color="0.35", ls=":", lw=1.2)
@@ -98,7 +98,8 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     ax = axes[0][0]
     for s, r in regrets.items():
         lo, med, hi = _quartiles(np.maximum(r, floor))
-        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
+        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s,
+                marker=look[s].marker, markevery=0.1, ms=4)
         ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
     ax.axhline(floor, color="k", ls=":", lw=1)
     ax.annotate(f"regret 0 (reached) drawn at {floor:.0e}", (1.2, floor), xytext=(0, 4),
@@ -128,7 +129,8 @@ def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
         lo, med, hi = _quartiles(np.vstack(tests))
         lows.append(lo)
         highs.append(hi)
-        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s)
+        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s,
+                marker=look[s].marker, markevery=0.1, ms=4)
         ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
     ax.set_xscale("log")
     plain_log_ticks(ax.xaxis, 1, budget)

@@ -77,10 +77,10 @@ def plain_log_ticks(axis, lo: float | None = None, hi: float | None = None) -> N
 
 
 def save(fig: plt.Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    """Write the figure in every format of ``--figure-format`` (fonts embedded); returns ``path``'s
+    png when png is among them (the report links it), else the first format's file."""
+    from .figformat import save as save_formats
+    return save_formats(fig, path.with_suffix(""))
 
 
 def fmt(x: float, digits: int = 3) -> str:

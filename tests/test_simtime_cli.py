@@ -30,7 +30,8 @@ def test_simulated_grid_report_and_vector_figures(tmp_path):
     assert "CD = " in report and "not distinguishable at the 5% level" in report
     assert "by hours with K = 3" in report
     figs = out / "figures"
-    for stem in ("critical_difference_100", "rank_heatmap", "anytime_ecdf", "sim_time_to_target_synthetic_linear"):
+    for stem in ("critical_difference_100", "rank_heatmap", "anytime_ecdf", "sim_time_to_target_synthetic_linear",
+                 "ecdf_synthetic_linear", "regret_synthetic_linear", "efficiency_synthetic_linear"):
         assert (figs / f"{stem}.png").stat().st_size > 0
         pdf = (figs / f"{stem}.pdf").read_bytes()
         assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType fonts embedded, no Type 3
