@@ -2,11 +2,10 @@
 writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func:`analyse`."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .errors import AnalysisError, check_folder
+from .runfiles import cannot_write
 
 __all__ = ["AnalysisError", "analyse"]
 OUTPUTS = ("tables", "figures")
@@ -15,13 +14,10 @@ OUTPUTS = ("tables", "figures")
 def check_writable(path: Path) -> None:
     """Raise :class:`AnalysisError` unless files can be created in ``path`` and its output folders."""
     for folder in (path, *(path / d for d in OUTPUTS if (path / d).exists())):
-        try:
-            fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=folder)
-            os.close(fd)
-            os.unlink(probe)
-        except OSError as exc:
-            raise AnalysisError(f"cannot write the analysis in {folder}: {exc.strerror or exc}; "
-                                "make it writable (the runs are not touched)") from None
+        reason = cannot_write(folder)
+        if reason:
+            raise AnalysisError(f"cannot write the analysis in {folder}: {reason}; "
+                                "make it writable (the runs are not touched)")
 
 
 def analyse(exp_dir: Path | str) -> Path:

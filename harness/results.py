@@ -8,7 +8,6 @@ budget) is treated as missing and the run is redone; so is a run whose partition
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -88,13 +87,9 @@ def check_writable(paths: Iterable[Path]) -> None:
             folder = folder.parent
         folders.add(folder)
     for folder in sorted(folders):
-        try:
-            fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=folder)
-            os.close(fd)
-            os.unlink(probe)
-        except OSError as exc:
-            raise OSError(f"cannot write results in {folder}: {exc.strerror or exc}; "
-                          "make it writable or choose another --out") from None
+        reason = runfiles.cannot_write(folder)
+        if reason:
+            raise OSError(f"cannot write results in {folder}: {reason}; make it writable or choose another --out")
 
 
 def clean_temporaries(exp_dir: Path) -> int:
