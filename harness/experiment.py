@@ -220,7 +220,10 @@ def run_local(tasks: list[Task], exp_dir: Path, workers: int,
         except BaseException:
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()  # a worker mid-run loses only that run; its file is never half-written
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the pool's manager thread to see the terminated workers and close its pipe:
+            # left running, it races the interpreter's exit hook, which then writes to a closed
+            # pipe and prints a traceback after the "interrupted" line (seen once in 5 loaded runs)
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
