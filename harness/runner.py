@@ -72,15 +72,16 @@ def _evaluate_new(benchmark: Benchmark, proposals: list[Arch], cache: dict[Arch,
     return dict(zip(new, results))
 
 
-def _record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, cached: bool, best: float,
-            algo_s: float) -> None:
-    """One row of the history (see :data:`analysis.runfiles.COLUMNS`)."""
+def record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, cached: bool, best: float,
+           algo_s: float, *, proposal: int | None = None, cost_s: float | None = None) -> None:
+    """One row of the history (see :data:`analysis.runfiles.COLUMNS`); ``proposal`` defaults to the
+    row's number and ``cost_s`` to the answer's (the simulated clock passes its own)."""
     rows["step"].append(step)
-    rows["proposal"].append(len(rows["proposal"]) + 1)
+    rows["proposal"].append(len(rows["proposal"]) + 1 if proposal is None else proposal)
     rows["arch"].append(arch_key(arch))
     rows["valid"].append(result.valid)
     rows["test"].append(result.test)
-    rows["cost_s"].append(0.0 if cached else result.cost_s)
+    rows["cost_s"].append(0.0 if cached else result.cost_s if cost_s is None else cost_s)
     rows["cached"].append(cached)
     rows["best_valid"].append(best)
     rows["algo_s"].append(algo_s)
@@ -131,7 +132,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
                 t0 = time.perf_counter()
                 algo.tell(arch, result)
                 algo_s += time.perf_counter() - t0
-                _record(out.rows, len(cache), arch, result, cached, best, algo_s)
+                record(out.rows, len(cache), arch, result, cached, best, algo_s)
                 if repeats >= max_repeats:
                     out.status = "stuck"
                     out.error = f"{max_repeats} repeated proposals in a row"

@@ -31,9 +31,8 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 
 from algorithms import registry as base
-from analysis.runfiles import arch_key
 
-from .runner import RunResult
+from .runner import RunResult, record
 
 TIME_COLUMNS = ("worker", "sim_start_s", "sim_finish_s")
 #: tables whose answers carry no time -> the table whose training time stands in for it
@@ -94,12 +93,9 @@ class _Run:
         self.algo_s += time.perf_counter() - t0
         if not cached:
             self.best = max(self.best, result.valid)
-        values = {"step": len(self.cache), "proposal": proposal, "arch": arch_key(arch), "valid": result.valid,
-                  "test": result.test, "cost_s": 0.0 if cached else finish - start, "cached": cached,
-                  "best_valid": self.best, "algo_s": self.algo_s, "valid_mean": result.extra.get("valid_mean"),
-                  "worker": worker, "sim_start_s": start, "sim_finish_s": finish}
-        assert values.keys() == self.rows.keys(), "simulate and runfiles.COLUMNS disagree"
-        for column, value in values.items():
+        record(self.rows, len(self.cache), arch, result, cached, self.best, self.algo_s,
+               proposal=proposal, cost_s=finish - start)
+        for column, value in zip(TIME_COLUMNS, (worker, start, finish)):
             self.rows[column].append(value)
 
     def repeat(self, max_repeats: int) -> bool:
