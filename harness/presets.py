@@ -46,7 +46,8 @@ PRESETS: dict[str, Preset] = {
                              + [f"lanas:rebuild_every={k}" for k in (1, 5, 100)]
                              + [f"lanas:fallback={f}" for f in ("bfs", "skip")] + ["lanas-release"]
                              + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
-                                "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas-plus"]
+                                "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas:inleaf=local,split=svm",
+                                "lanas-plus", "lanas-plus:widen=50", "lanas-plus:inleaf_fallback=near"]
                              + ["random", "evolution", "optuna-tpe"]),
                        range(20), 2000),
 }

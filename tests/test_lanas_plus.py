@@ -142,3 +142,50 @@ def test_svm_split_falls_back_on_constant_values():
 def test_lanas_plus_is_registered_and_not_the_default():
     name, options = algorithms.resolve("lanas-plus")
     assert name == "lanas" and options.get("inleaf", "uniform") != "uniform"
+
+
+@pytest.mark.parametrize("fallback", ["bfs", "near"])
+def test_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(fallback):
+    """``parents=1``: a proposal from the selected leaf is one decision away from the best of
+    the leaf's samples that still has an unevaluated neighbour in the leaf's region; with
+    ``inleaf_fallback=near``, when no sample has one, from the best that has one anywhere."""
+    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
+    algo = LaNAS(bench, np.random.default_rng(1), inleaf="localbo", parents=1, inleaf_fallback=fallback)
+    chosen: list[int] = []
+    checked = {False: 0, True: 0}
+    for _ in range(200):
+        if algo.tree is not None and "select" not in vars(algo.tree):
+            def select(cp, rng, _select=algo.tree.select):
+                chosen.append(_select(cp, rng))
+                return chosen[-1]
+            algo.tree.select = select
+        before, n_chosen = algo.inleaf_fallbacks, len(chosen)
+        arch = algo.ask()
+        fell_back = algo.inleaf_fallbacks > before
+        if len(chosen) > n_chosen and (not fell_back or fallback == "near") and algo._pending[arch][0] == chosen[-1]:
+            leaf, pool = chosen[-1], algo.pool
+            order = algo._inleaf.leaf_samples(leaf)  # best first
+            near = [i for i in order if sum(a != b for a, b in zip(arch, algo.samples.archs[i])) == 1]
+            if near or not fell_back:  # (a fallback without any neighbour left is a uniform draw)
+                assert near, "not a neighbour of any of the leaf's samples"
+                for i in order[:list(order).index(near[0])]:
+                    kids, _ = neighbours(np.array([algo.samples.archs[i]]), bench.choices)
+                    rows = pool.rows(kids)
+                    free = rows[rows >= 0][pool.available[rows[rows >= 0]]]
+                    inside = algo.tree.route(pool.encodings()[free]) == leaf
+                    assert not (inside.any() if not fell_back else len(free)), "a better sample had candidates"
+                checked[fell_back] += 1
+        algo.tell(arch, answer(bench, arch))
+    assert checked[False] >= 1 and (fallback == "bfs" or checked[True] > 50), checked
+
+
+def test_widen_doubles_the_parents_when_stalled_and_a_new_best_resets_them():
+    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
+    inleaf = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", parents=3, widen=4)._inleaf
+    archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
+    seen = []
+    for y in [0.5] + [0.1] * 4 + [0.2] * 4 + [0.3] * 3 + [0.6] + [0.4] * 3:
+        inleaf.tell(next(archs), y)
+        seen.append(inleaf.parents)
+    assert seen == [3] + [3, 3, 3, 6] + [6, 6, 6, 12] + [12, 12, 12] + [3] + [3, 3, 3]
+    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", parents=3)._inleaf.widen == 0  # off by default

@@ -35,7 +35,7 @@ from .samples import SampleView, encode
 from .surrogate import PairwiseThompson
 from .tree import Tree
 
-N_LOCAL_PARENTS = 20  # best samples of the leaf whose neighbours are tried (vectorised at once)
+SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
 
@@ -44,9 +44,13 @@ class InLeaf:
     candidates come from the pool's buckets (else from the rejection sampler)."""
 
     def __init__(self, kind: str, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
-                 pool_mode: bool, samples: SampleView, max_tries: int) -> None:
+                 pool_mode: bool, samples: SampleView, max_tries: int, parents: int = 20, widen: int = 0,
+                 fallback: str = "bfs") -> None:
         self.kind, self.benchmark, self.rng, self.pool, self.pool_mode = kind, benchmark, rng, pool, pool_mode
         self.samples, self.max_tries = samples, max_tries
+        self.base_parents = self.parents = parents  # the leaf's best samples whose neighbours are candidates
+        self.widen, self._stall, self._best = widen, 0, -np.inf
+        self.fallback = fallback  # when the selected leaf gives no candidate: "bfs", "uniform" or "near"
         self.tree: Tree | None = None
         self.model = PairwiseThompson(benchmark.choices) if kind in ("bo", "localbo") else None
         self.local = kind in ("local", "localbo")
@@ -56,6 +60,12 @@ class InLeaf:
     def tell(self, arch: Arch, y: float) -> None:
         if self.model is not None:
             self.model.add(arch, y)
+        if y > self._best:  # a new best: back to the narrow neighbourhood
+            self._best, self._stall, self.parents = y, 0, self.base_parents
+        elif self.widen:
+            self._stall += 1
+            if self._stall >= self.widen:  # stalled: widen (twice the parents)
+                self._stall, self.parents = 0, 2 * self.parents
 
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
@@ -65,12 +75,19 @@ class InLeaf:
 
     # ----- proposals ------------------------------------------------------------------------
     def propose_from(self, leaf: int) -> tuple[Arch, int, int | None] | None:
-        """(architecture, leaf credited, table row) from the selected ``leaf``; when it has no
-        candidate, from the first leaf in breadth-first order that has one (the release's rule
-        for an empty leaf), counted in :attr:`fallbacks`; None when no leaf has one."""
+        """(architecture, leaf credited, table row) from the selected ``leaf``. When it has no
+        candidate (counted in :attr:`fallbacks`), as :attr:`fallback` says: ``"bfs"`` from the
+        first leaf in breadth-first order that has one (the release's rule for an empty leaf),
+        credited to that leaf; ``"near"`` the search's pick among the neighbours of the leaf's
+        best samples wherever they lie, credited to the selected leaf; None (the caller draws
+        uniformly from the selected leaf, the paper's sampler) for ``"uniform"``, for
+        ``"near"`` without such a neighbour, and for ``"bfs"`` when no leaf has a candidate."""
         found = self.propose(leaf)
         if found is None:
             self.fallbacks += 1
+            if self.fallback != "bfs":
+                found = self.propose(leaf, in_region=False) if self.fallback == "near" and self.local else None
+                return None if found is None else (found[0], leaf, found[1])
             for other in range(self.tree.n_leaves):
                 found = self.propose(other) if other != leaf else None
                 if found is not None:
@@ -80,17 +97,18 @@ class InLeaf:
                 return None
         return found[0], leaf, found[1]
 
-    def propose(self, leaf: int) -> tuple[Arch, int | None] | None:
-        """An unevaluated architecture inside ``leaf``'s region and its table row (None when
-        not enumerable), or None when this search has no candidate (the caller falls back)."""
+    def propose(self, leaf: int, in_region: bool = True) -> tuple[Arch, int | None] | None:
+        """An unevaluated architecture inside ``leaf``'s region (anywhere, for the local
+        searches with ``in_region=False``) and its table row (None when not enumerable), or None
+        when this search has no candidate (the caller falls back)."""
         pool = self.pool
         if self.pool_mode:
-            rows = self._pool_local(leaf) if self.local else self._pool_bo(leaf)
+            rows = self._pool_local(leaf, in_region) if self.local else self._pool_bo(leaf)
             if rows is None:
                 return None
             pool.available[rows] = False
             return tuple(int(v) for v in pool.archs[rows]), int(rows)
-        arch = self._region_local(leaf) if self.local else self._region_bo(leaf)
+        arch = self._region_local(leaf, in_region) if self.local else self._region_bo(leaf)
         if arch is None:
             return None
         row = None
@@ -111,9 +129,9 @@ class InLeaf:
         y = np.asarray(self.samples.y)[members]
         return members[np.argsort(-y, kind="stable")]
 
-    def _pool_local(self, leaf: int) -> int | None:
+    def _pool_local(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
-        best = self.leaf_samples(leaf)[:N_LOCAL_PARENTS]
+        best = self.leaf_samples(leaf)[:max(self.parents, SCAN)]
         if len(best) == 0:
             return None
         parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
@@ -124,10 +142,12 @@ class InLeaf:
         if not ok.any():
             return None
         cand = np.flatnonzero(ok)
-        cand = cand[self.tree.route(pool.encodings()[rows[cand]]) == leaf]
+        if in_region:
+            cand = cand[self.tree.route(pool.encodings()[rows[cand]]) == leaf]
         if len(cand) == 0:
             return None
-        if self.model is not None:  # localbo: the model picks among all of them
+        if self.model is not None:  # localbo: the model picks among those of the best ``parents``
+            cand = cand[np.isin(owner[cand], np.unique(owner[cand])[:self.parents])]
             w = self.model.draw(self.rng)
             return int(rows[cand[int(np.argmax(self.model.score(w, neigh[cand])))]])
         cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
@@ -143,11 +163,14 @@ class InLeaf:
         return int(bucket[int(np.argmax(self.model.score(w, pool.archs[bucket])))])
 
     # ----- non-enumerable spaces ------------------------------------------------------------
-    def _region_local(self, leaf: int) -> Arch | None:
+    def _region_local(self, leaf: int, in_region: bool = True) -> Arch | None:
         bench, seen = self.benchmark, self.samples.seen
         target = self.tree.height - 1
         pool: list[Arch] = []
-        for i in self.leaf_samples(leaf)[:N_LOCAL_PARENTS]:
+        used = 0  # parents that gave candidates
+        for i in self.leaf_samples(leaf)[:max(self.parents, SCAN)]:
+            if used == self.parents:
+                break
             parent = self.samples.archs[i]
             cands = []
             for child in neighbours(np.asarray([parent]), bench.choices)[0]:
@@ -157,10 +180,14 @@ class InLeaf:
                     if child not in seen and child not in cands:
                         cands.append(child)
             if cands:
-                depth = self.tree.in_region(encode(bench, cands), leaf)
-                inside = [c for c, k in zip(cands, depth) if k == target]
+                if in_region:
+                    depth = self.tree.in_region(encode(bench, cands), leaf)
+                    inside = [c for c, k in zip(cands, depth) if k == target]
+                else:
+                    inside = cands
                 if inside and self.model is None:
                     return inside[int(self.rng.integers(len(inside)))]
+                used += bool(inside)
                 pool.extend(c for c in inside if c not in pool)
         if not pool:
             return None

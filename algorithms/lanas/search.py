@@ -31,7 +31,8 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
           "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
           "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
           "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm"),
-          "fallback": one_of("uniform", "bfs", "skip"), "empty": one_of("zero", "good")}
+          "fallback": one_of("uniform", "bfs", "skip"), "empty": one_of("zero", "good"),
+          "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near")}
 
 
 @register("lanas", limits=LIMITS)
@@ -111,7 +112,8 @@ class LaNAS:
                  route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
                  ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
                  adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
-                 fallback: str = "uniform", empty: str = "zero") -> None:
+                 fallback: str = "uniform", empty: str = "zero", parents: int = 20, widen: int = 0,
+                 inleaf_fallback: str = "bfs") -> None:
         # option values are checked against LIMITS by the registry before a run starts
         lo, hi = benchmark.value_range
         if not hi > lo:
@@ -136,7 +138,8 @@ class LaNAS:
         self._proposals = self._since_rebuild = self._generation = 0
         self.inleaf, self.split, self.fallback, self.empty = inleaf, split, fallback, empty
         self._inleaf = None if inleaf == "uniform" else InLeaf(inleaf, benchmark, rng, self.pool, self._pool_mode,
-                                                                 self.samples.view(), max_tries)
+                                                                 self.samples.view(), max_tries, parents, widen,
+                                                                 inleaf_fallback)
 
     @property
     def inleaf_fallbacks(self) -> int:

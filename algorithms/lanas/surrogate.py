@@ -55,8 +55,9 @@ class PairwiseThompson:
         self._pair_off = np.array(pair_off, dtype=np.int64)
         self.dim, self.alpha = dim, float(alpha)
         self._Ainv = np.eye(dim) / self.alpha
-        self._rows: list[np.ndarray] = []
+        self._rows = np.zeros((64, len(self.choices) + len(self._pairs)), dtype=np.int64)  # grows by doubling
         self._y: list[float] = []
+        self._cache: tuple[int, tuple] | None = None  # (n, _targets()) for the last n samples
         self.sigma = 1.0
 
     def active(self, archs: np.ndarray) -> np.ndarray:
@@ -73,14 +74,22 @@ class PairwiseThompson:
         idx = self.active(np.asarray(arch))[0]
         u = self._Ainv[:, idx].sum(axis=1)
         self._Ainv -= np.outer(u, u) / (1.0 + u[idx].sum())
-        self._rows.append(idx)
+        n = len(self._y)
+        if n == len(self._rows):
+            self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
+        self._rows[n] = idx
         self._y.append(float(y))
 
     def _targets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Active features (n, k), normal scores z of the values' ranks, and Φᵀz."""
-        rows = np.stack(self._rows)
-        z = norm.ppf((rankdata(self._y) - 0.5) / len(self._y))
-        return rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]), minlength=self.dim)
+        """Active features (n, k), normal scores z of the values' ranks, and Φᵀz (cached until the
+        next :meth:`add`)."""
+        n = len(self._y)
+        if self._cache is None or self._cache[0] != n:
+            rows = self._rows[:n]
+            z = norm.ppf((rankdata(self._y) - 0.5) / n)
+            self._cache = n, (rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]),
+                                                   minlength=self.dim))
+        return self._cache[1]
 
     def refresh(self) -> None:
         """Re-estimate σ from the leave-one-out residuals of the posterior mean."""
