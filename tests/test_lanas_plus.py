@@ -189,3 +189,27 @@ def test_widen_doubles_the_parents_when_stalled_and_a_new_best_resets_them():
         seen.append(inleaf.parents)
     assert seen == [3] + [3, 3, 3, 6] + [6, 6, 6, 12] + [12, 12, 12] + [3] + [3, 3, 3]
     assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", parents=3)._inleaf.widen == 0  # off by default
+
+
+def test_thompson_model_keeps_the_exact_posterior_and_its_fast_draw_is_the_same_draw():
+    """The pending low-rank updates give A⁻¹ = (ΦᵀΦ + αI)⁻¹ at any point, and
+    ``sample_scores`` equals ``score(draw(rng))`` for the same random numbers."""
+    rng = np.random.default_rng(5)
+    choices = (4, 3, 5, 2)
+    model = PairwiseThompson(choices, alpha=0.7)
+    archs = np.array(list(itertools.product(*[range(c) for c in choices])))
+    phi = np.zeros((0, model.dim))
+    for n, i in enumerate(rng.permutation(len(archs))[:75]):  # 75: past two folds of 32 pending updates
+        model.add(archs[i], float(rng.normal()))
+        row = np.zeros(model.dim)
+        row[model.active(archs[i])[0]] = 1.0
+        phi = np.vstack([phi, row])
+        if n in (0, 31, 32, 50, 74):
+            exact = np.linalg.inv(phi.T @ phi + 0.7 * np.eye(model.dim))
+            some = np.array([0, 3, 17, model.dim - 1])
+            assert np.allclose(model._rows_of_Ainv(some), exact[some], atol=1e-10)
+    model.refresh()
+    assert np.allclose(model._Ainv, np.linalg.inv(phi.T @ phi + 0.7 * np.eye(model.dim)), atol=1e-10)
+    fast = model.sample_scores(np.random.default_rng(9), archs[:40])
+    slow = model.score(model.draw(np.random.default_rng(9)), archs[:40])
+    assert np.allclose(fast, slow, atol=1e-10) and np.ptp(fast) > 0

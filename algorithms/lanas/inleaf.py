@@ -148,8 +148,7 @@ class InLeaf:
             return None
         if self.model is not None:  # localbo: the model picks among those of the best ``parents``
             cand = cand[np.isin(owner[cand], np.unique(owner[cand])[:self.parents])]
-            w = self.model.draw(self.rng)
-            return int(rows[cand[int(np.argmax(self.model.score(w, neigh[cand])))]])
+            return int(rows[cand[int(np.argmax(self.model.sample_scores(self.rng, neigh[cand])))]])
         cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
         return int(rows[cand[int(self.rng.integers(len(cand)))]])
 
@@ -159,8 +158,7 @@ class InLeaf:
         bucket = bucket[pool.available[bucket]]
         if len(bucket) == 0:
             return None
-        w = self.model.draw(self.rng)
-        return int(bucket[int(np.argmax(self.model.score(w, pool.archs[bucket])))])
+        return int(bucket[int(np.argmax(self.model.sample_scores(self.rng, pool.archs[bucket])))])
 
     # ----- non-enumerable spaces ------------------------------------------------------------
     def _region_local(self, leaf: int, in_region: bool = True) -> Arch | None:
@@ -191,16 +189,14 @@ class InLeaf:
                 pool.extend(c for c in inside if c not in pool)
         if not pool:
             return None
-        w = self.model.draw(self.rng)
-        return pool[int(np.argmax(self.model.score(w, np.asarray(pool))))]
+        return pool[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(pool))))]
 
     def _region_bo(self, leaf: int) -> Arch | None:
         cands = region_candidates(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
                                   parents(self.tree, self.samples, leaf), self.max_tries, N_BO_CANDIDATES)
         if not cands:
             return None
-        w = self.model.draw(self.rng)
-        return cands[int(np.argmax(self.model.score(w, np.asarray(cands))))]
+        return cands[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(cands))))]
 
 
 def neighbours(parents: np.ndarray, choices) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,9 @@ features is the explicit form of a second-order kernel; its posterior is exact a
   random samples the Spearman correlation of the posterior mean with the table rises from
   0.57 on raw values to 0.84, and the table's optimum enters the model's top 20);
 - prior ``w ~ N(0, σ²/α I)``, likelihood ``z = φ·w + N(0, σ²)``; the inverse precision
-  ``A⁻¹ = (ΦᵀΦ + αI)⁻¹`` is kept by Sherman-Morrison rank-one updates (O(D²) per sample);
+  ``A⁻¹ = (ΦᵀΦ + αI)⁻¹`` is kept by Sherman-Morrison rank-one updates, held as pending
+  low-rank terms ``A⁻¹ = B - Σ uᵢuᵢᵀ/cᵢ`` (O(D·(k+m)) per sample) and folded into ``B`` by one
+  matrix product every :data:`MAX_PENDING` samples or at :meth:`refresh`;
 - σ² is the mean squared leave-one-out residual of the posterior mean (closed form for ridge),
   refreshed by :meth:`refresh` (LaNAS calls it at each tree rebuild);
 - Thompson sampling: ``w̃ = A⁻¹(Φᵀ(z + σε) + σ√α ξ)`` with ε, ξ standard normal is an exact
@@ -33,6 +35,7 @@ import numpy as np
 from scipy.stats import norm, rankdata
 
 MAX_PAIRWISE_DIM = 2000
+MAX_PENDING = 32  # rank-one updates held before they are folded into A⁻¹
 
 
 class PairwiseThompson:
@@ -54,7 +57,10 @@ class PairwiseThompson:
         self._pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
         self._pair_off = np.array(pair_off, dtype=np.int64)
         self.dim, self.alpha = dim, float(alpha)
-        self._Ainv = np.eye(dim) / self.alpha
+        self._base = np.eye(dim) / self.alpha  # A⁻¹ but for the pending updates
+        self._U = np.zeros((dim, MAX_PENDING))  # pending Sherman-Morrison vectors uᵢ ...
+        self._c = np.ones(MAX_PENDING)  # ... and their denominators cᵢ
+        self._m = 0
         self._rows = np.zeros((64, len(self.choices) + len(self._pairs)), dtype=np.int64)  # grows by doubling
         self._y: list[float] = []
         self._cache: tuple[int, tuple] | None = None  # (n, _targets()) for the last n samples
@@ -69,11 +75,29 @@ class PairwiseThompson:
             parts.append(self._pair_off + a[:, i] * np.asarray(self.choices)[j] + a[:, j])
         return np.concatenate(parts, axis=1)
 
+    @property
+    def _Ainv(self) -> np.ndarray:
+        """A⁻¹ with every pending update folded in."""
+        if self._m:
+            U = self._U[:, :self._m]
+            self._base -= (U / self._c[:self._m]) @ U.T
+            self._m = 0
+        return self._base
+
+    def _rows_of_Ainv(self, idx: np.ndarray) -> np.ndarray:
+        """Rows ``idx`` of A⁻¹ (pending updates applied to them only)."""
+        m = self._m
+        rows = self._base[idx]
+        return rows - (self._U[idx, :m] / self._c[:m]) @ self._U[:, :m].T if m else rows
+
     def add(self, arch: Sequence[int], y: float) -> None:
-        """One observation: a rank-one update of A⁻¹ (Sherman-Morrison)."""
+        """One observation: a rank-one update of A⁻¹ (Sherman-Morrison), held pending."""
         idx = self.active(np.asarray(arch))[0]
-        u = self._Ainv[:, idx].sum(axis=1)
-        self._Ainv -= np.outer(u, u) / (1.0 + u[idx].sum())
+        if self._m == MAX_PENDING:
+            self._Ainv  # noqa: B018 - folds the pending updates in
+        u = self._rows_of_Ainv(idx).sum(axis=0)  # A⁻¹ is symmetric: A⁻¹φ from its rows
+        self._U[:, self._m], self._c[self._m] = u, 1.0 + u[idx].sum()
+        self._m += 1
         n = len(self._y)
         if n == len(self._rows):
             self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
@@ -102,15 +126,28 @@ class PairwiseThompson:
         loo = resid / np.maximum(1.0 - lev, 1e-6)
         self.sigma = float(max(np.sqrt(np.mean(loo ** 2)), 1e-6))
 
-    def draw(self, rng: np.random.Generator) -> np.ndarray:
-        """A Thompson draw of the weights (a length-``dim`` vector)."""
+    def _draw_rhs(self, rng: np.random.Generator) -> np.ndarray:
+        """``Φᵀ(z + σε) + σ√α ξ``: a Thompson draw of the weights is A⁻¹ times it."""
         v = np.zeros(self.dim)
         if self._y:
             rows, _, v = self._targets()
             eps = self.sigma * rng.standard_normal(len(rows))
             v = v + np.bincount(rows.ravel(), weights=np.repeat(eps, rows.shape[1]), minlength=self.dim)
-        v = v + self.sigma * np.sqrt(self.alpha) * rng.standard_normal(self.dim)
-        return self._Ainv @ v
+        return v + self.sigma * np.sqrt(self.alpha) * rng.standard_normal(self.dim)
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        """A Thompson draw of the weights (a length-``dim`` vector)."""
+        return self._Ainv @ self._draw_rhs(rng)
+
+    def sample_scores(self, rng: np.random.Generator, archs: np.ndarray) -> np.ndarray:
+        """``φ(a)·w̃`` for every row of ``archs`` under one Thompson draw ``w̃`` (the same draw,
+        from the same random numbers, as ``score(draw(rng), archs)``), computing only the
+        weights of the features that ``archs`` use."""
+        v = self._draw_rhs(rng)
+        act = self.active(archs)
+        used, inverse = np.unique(act, return_inverse=True)
+        w = self._rows_of_Ainv(used) @ v
+        return w[inverse.reshape(act.shape)].sum(axis=1)
 
     def score(self, w: np.ndarray, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w`` for every row of ``archs``."""

@@ -1,0 +1,87 @@
+"""The 14-table study behind README "LaNAS beyond the paper": ``lanas-plus`` against every peer
+at budgets 100 and 1,000, one markdown table per target.
+
+    python tests/perf/study_plus.py B100_FOLDER B1000_FOLDER > study.md
+
+Each folder is a ``run_all.py --no-analysis`` experiment (see the README for the commands).
+Per table and spec: success rate, median (Kaplan-Meier; its order-statistic 95% interval),
+restricted mean (runs that miss count as the budget) with its bootstrap 95% interval, and the
+rank of the restricted mean among the specs on that table (1 = fewest samples). A verdict line
+per table says whether ``lanas-plus`` needs no more samples than the best peer on both the
+median and the restricted mean; the optimum is judged only where at least half the seeds of
+some spec reach it within the budget.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import rankdata
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from analysis import stats  # noqa: E402
+from analysis.load import load  # noqa: E402
+from analysis.tables import hitting_times  # noqa: E402
+
+PLUS = "lanas-plus"
+PEERS = ("evolution", "optuna-tpe", "optuna-gp")
+TUNING = ("nb201/cifar10-valid", "anb201/baseline")
+
+
+def fmt(x: float, censored: bool = False) -> str:
+    if not np.isfinite(x):
+        return "—"
+    return ("≥" if censored else "") + (f"{x:.0f}" if x >= 100 else f"{x:.1f}")
+
+
+def table(folder: str, target: str) -> tuple[list[str], dict[str, dict]]:
+    exp = load(folder)
+    budget = exp.budget
+    lines, verdicts = [], {}
+    benches = sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b))
+    for bench in benches:
+        times = hitting_times(exp, bench)
+        specs = [s for s in (PLUS, *PEERS, "lanas:inleaf=local,split=svm") if s in times]
+        rows = {s: stats.summarise(times[s][target], budget) for s in specs}
+        ranks = dict(zip(specs, rankdata([rows[s]["mean"] for s in specs])))
+        for s in specs:
+            r = rows[s]
+            med = fmt(r["median"]) + (f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]" if np.isfinite(r["median_lo"]) else "")
+            mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
+            name = "first lanas-plus" if s.startswith("lanas:") else s
+            lines.append(f"| {bench} | {name} | {r['reached']}/{r['runs']} | {med} | {mean} | {ranks[s]:g} |")
+        peers = [s for s in PEERS if s in rows]
+        judged = target != "optimum" or max(rows[s]["success"] for s in specs) >= 0.5
+        if PLUS in rows and peers and judged:
+            best_med = min(rows[s]["median"] for s in peers)
+            best_mean = min(rows[s]["mean"] for s in peers)
+            p = rows[PLUS]
+            verdicts[bench] = dict(median=p["median"] / best_med if np.isfinite(best_med) else 0.0,
+                                   mean=p["mean"] / best_mean,
+                                   best_mean=min(peers, key=lambda s: rows[s]["mean"]),
+                                   best_median=min(peers, key=lambda s: rows[s]["median"]))
+    return lines, verdicts
+
+
+def main(argv: list[str]) -> None:
+    for folder in argv:
+        budget = load(folder).budget
+        for target in ("top0_1", "optimum"):
+            lines, verdicts = table(folder, target)
+            print(f"\n### Budget {budget:,}: distinct samples to the {stats.TARGET_LABELS[target]}\n")
+            print("| table | spec | reached | median [95%] | restricted mean [95%] | rank |")
+            print("| --- | --- | --- | --- | --- | --- |")
+            print("\n".join(lines))
+            wins = [b for b, v in verdicts.items() if v["median"] <= 1 and v["mean"] <= 1]
+            print(f"\n`lanas-plus` needs no more samples than the best peer on both the median and the "
+                  f"restricted mean on {len(wins)} of the {len(verdicts)} tables judged.")
+            for b, v in verdicts.items():
+                if b not in wins:
+                    print(f"- {b}: median {v['median']:.2f}x of the best peer's ({v['best_median']}), "
+                          f"restricted mean {v['mean']:.2f}x ({v['best_mean']})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
