@@ -92,10 +92,31 @@ def check_writable(paths: Iterable[Path]) -> None:
             raise OSError(f"cannot write results in {folder}: {reason}; make it writable or choose another --out")
 
 
+def _writer_alive(tmp: Path) -> bool:
+    """Whether the process named in the temporary's name (``.<file>.<pid>.tmp``), other than this
+    one, is still running here: another command writing to the same experiment folder."""
+    try:
+        pid = int(tmp.name.rsplit(".", 2)[-2])
+    except (ValueError, IndexError):
+        return False
+    if pid == os.getpid():
+        return False  # this process writes one file at a time, never while cleaning
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by another user
+        return True
+    return True
+
+
 def clean_temporaries(exp_dir: Path) -> int:
-    """Remove temporaries left by an interrupted experiment; returns how many."""
+    """Remove temporaries left by an interrupted experiment (those whose writer is no longer
+    running, so that two commands can share a folder); returns how many."""
     n = 0
     for tmp in Path(exp_dir).glob("runs/**/.*.tmp"):
+        if _writer_alive(tmp):
+            continue
         try:
             tmp.unlink(missing_ok=True)
             n += 1

@@ -168,3 +168,23 @@ def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_pat
         assert len(err) == 1 and "pip install torch==2.13.0 --index-url" in err[0]
         assert "requirements-torch.txt" in err[0]
     assert not (tmp_path / "exp").exists()
+
+
+def test_a_command_keeps_the_temporaries_another_running_command_is_writing(tmp_path):
+    """Two commands may share an experiment folder: the one that ends (or starts) removes only
+    temporaries whose writer is gone, not the file another live process is writing."""
+    from procs import started
+
+    out = tmp_path / "exp"
+    folder = out / "runs" / "synthetic+linear" / "random"
+    folder.mkdir(parents=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = folder / f".seed-1.parquet.{int(gone.stdout)}.tmp"
+    dead.write_bytes(b"left by a killed worker")
+    with started([sys.executable, "-c", "import time; time.sleep(3600)"]) as writer:
+        live = folder / f".seed-0.parquet.{writer.pid}.tmp"
+        live.write_bytes(b"being written")
+        assert _run(out, "--algorithms", "random", "--seeds", "0-1", "--budget", "5", "--no-analysis") == 0
+        assert live.exists() and not dead.exists()
+        assert results.clean_temporaries(out) == 0 and live.exists()
+    assert results.clean_temporaries(out) == 1 and not live.exists()  # its writer was killed
