@@ -76,9 +76,29 @@ def table(folder: str, target: str) -> tuple[list[str], dict[str, dict]]:
     return lines, verdicts
 
 
+def stuck_lines(folder: str) -> list[str]:
+    """Per table: does every seed of ``lanas-plus`` reach the top-1% within 5x the median?"""
+    exp = load(folder)
+    out = []
+    for bench in sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b)):
+        times = hitting_times(exp, bench)
+        if PLUS not in times:
+            continue
+        t = times[PLUS]["top1"]
+        med = stats.km_median(t, exp.budget)
+        worst = np.max(t)
+        ok = np.isfinite(worst) and worst <= 5 * med
+        out.append(f"| {bench} | {fmt(med)} | {fmt(worst)} | {worst / med:.2f} | {'yes' if ok else '**no**'} |")
+    return out
+
+
 def main(argv: list[str]) -> None:
     for folder in argv:
         budget = load(folder).budget
+        print(f"\n### Budget {budget:,}: stuck seeds (`lanas-plus`, distinct samples to the top-1%)\n")
+        print("| table | median | slowest seed | slowest / median | every seed within 5x the median |")
+        print("| --- | --- | --- | --- | --- |")
+        print("\n".join(stuck_lines(folder)))
         for target in ("top0_1", "optimum"):
             lines, verdicts = table(folder, target)
             print(f"\n### Budget {budget:,}: distinct samples to the {stats.TARGET_LABELS[target]}\n")
