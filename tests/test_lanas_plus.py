@@ -24,6 +24,15 @@ def answer(bench, arch) -> Result:
     return Result(float(bench.valid[bench.index([arch])[0]]))
 
 
+def record_selections(algo: LaNAS, chosen: list[int]) -> None:
+    """Append every leaf the UCB walk selects to ``chosen`` (once the tree exists)."""
+    if algo.tree is not None and "select" not in vars(algo.tree):
+        def select(cp, rng, _select=algo.tree.select):
+            chosen.append(_select(cp, rng))
+            return chosen[-1]
+        algo.tree.select = select
+
+
 @pytest.mark.parametrize("options", [dict(inleaf="local"), dict(inleaf="bo"), dict(inleaf="localbo"),
                                      dict(inleaf="bo", split="svm"),
                                      dict(inleaf="local", sampler="reject", max_tries=100),
@@ -38,11 +47,7 @@ def test_inleaf_stays_in_the_selected_region_and_never_repeats(options):
     own = moved = 0
     steps = 120 if options.get("sampler") == "reject" else 250  # rejection sampling is slow
     for step in range(steps):
-        if algo.tree is not None and "select" not in vars(algo.tree):
-            def select(cp, rng, _select=algo.tree.select):
-                chosen.append(_select(cp, rng))
-                return chosen[-1]
-            algo.tree.select = select
+        record_selections(algo, chosen)
         before, n_chosen = algo.inleaf_fallbacks, len(chosen)
         arch = algo.ask()
         assert arch is not None and arch not in told, "proposed an evaluated architecture"
@@ -154,11 +159,7 @@ def test_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(fallback)
     chosen: list[int] = []
     checked = {False: 0, True: 0}
     for _ in range(200):
-        if algo.tree is not None and "select" not in vars(algo.tree):
-            def select(cp, rng, _select=algo.tree.select):
-                chosen.append(_select(cp, rng))
-                return chosen[-1]
-            algo.tree.select = select
+        record_selections(algo, chosen)
         before, n_chosen = algo.inleaf_fallbacks, len(chosen)
         arch = algo.ask()
         fell_back = algo.inleaf_fallbacks > before
