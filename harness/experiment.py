@@ -182,8 +182,20 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
     return todo
 
 
-def _ignore_sigint() -> None:
+#: environment variables that cap the thread pools of numerical libraries loaded later (torch)
+ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def _worker_init() -> None:
+    """A pool worker: Ctrl-C is the parent's to handle, and one BLAS/OpenMP thread, as the pool
+    already has one process per core. Left at their default (a thread per core in every worker),
+    2 workers on 2 cores spent 2.5x the CPU time per sample of `lanas-plus` (README, "Findings")."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.update(ONE_THREAD)
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+    threadpool_limits(1)  # the libraries already loaded (numpy's BLAS, inherited from the parent)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
 
 def run_local(tasks: list[Task], exp_dir: Path, workers: int,
@@ -203,7 +215,7 @@ def run_local(tasks: list[Task], exp_dir: Path, workers: int,
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     left = list(tasks)
     for attempt in range(max_restarts + 1):
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
         try:
             futures = {pool.submit(execute_task, t, str(exp_dir)): t for t in left}
             for fut in as_completed(futures):

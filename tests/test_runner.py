@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -7,6 +10,8 @@ from algorithms import registry as algorithms
 from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.spec import SpecError, format_spec, parse_spec
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class Repeater:
@@ -123,3 +128,17 @@ def test_parallel_batches_keep_budget_and_count_repeats(synthetic):
     assert steps == sorted(steps) and steps[-1] == 37
     again = run(synthetic, "evolution:population=8,sample=3", seed=4, budget=37, parallel=5)
     assert again.rows["arch"] == out.rows["arch"]
+
+
+def test_pool_workers_use_one_blas_thread():
+    """Pool workers cap numpy's BLAS (already loaded, inherited) and later libraries at one
+    thread: the pool has a process per core already."""
+    import subprocess
+    import sys
+    code = ("import numpy, threadpoolctl, os; from harness.experiment import _worker_init; _worker_init(); "
+            "info = threadpoolctl.threadpool_info(); "
+            "print(len(info), max(i['num_threads'] for i in info), os.environ['OMP_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    pools, threads, omp = out.stdout.split()
+    assert int(pools) >= 1 and threads == "1" and omp == "1"
