@@ -20,15 +20,13 @@ are sorted, and a configuration that a registered variant covers is named by tha
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import (Limit, Option, SpecError, above, at_least, between, format_spec, one_of, split_spec,
-                             typed_options, without_defaults)
+from benchmarks.spec import (Limit, Option, SpecError, above, at_least, between, format_spec, import_registrations,
+                             one_of, split_spec, typed_options, without_defaults)
 from benchmarks.spec import options_of as _typed
 
 __all__ = ["Algorithm", "SpecError", "above", "at_least", "between", "check", "make", "names", "one_of",
@@ -45,7 +43,6 @@ _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
 _UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
-_LOADED = False
 
 
 def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
@@ -67,14 +64,7 @@ def register_variant(name: str, spec: str) -> None:
 
 
 def _load_all() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    package = importlib.import_module("algorithms")
-    for info in pkgutil.iter_modules(package.__path__):  # ``_`` modules are private helpers
-        if not info.name.startswith("_"):
-            importlib.import_module(f"algorithms.{info.name}")
+    import_registrations("algorithms")  # ``_`` modules are private helpers
 
 
 def names() -> list[str]:

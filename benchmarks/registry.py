@@ -6,15 +6,14 @@ signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.sp
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from .base import Benchmark, BenchmarkError
-from .spec import Limit, Option, SpecError, format_spec, options_of, split_spec, typed_options, without_defaults
+from .spec import (Limit, Option, SpecError, format_spec, import_registrations, options_of, split_spec,
+                   typed_options, without_defaults)
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,6 @@ TORCH_HINT = ("needs PyTorch, an optional extra: for the CPU build, pip install 
 def torch_unavailable() -> str | None:
     """:data:`TORCH_HINT` when torch is not installed, else None (for ``unavailable=``)."""
     return TORCH_HINT if importlib.util.find_spec("torch") is None else None
-_LOADED = False
 
 
 def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Callable[[], str | None] | None = None,
@@ -55,14 +53,7 @@ def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Calla
 
 
 def _load_all() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    package = importlib.import_module("benchmarks")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base", "registry", "spec") and not info.name.startswith("_"):
-            importlib.import_module(f"benchmarks.{info.name}")
+    import_registrations("benchmarks", skip=("base", "registry", "spec"))
 
 
 def entries() -> dict[str, Entry]:

@@ -11,13 +11,29 @@ one-line message names the option and what it accepts.
 """
 from __future__ import annotations
 
+import importlib
 import inspect
 import math
+import pkgutil
 import re
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
+
+_IMPORTED: set[str] = set()
+
+
+def import_registrations(package: str, skip: tuple[str, ...] = ()) -> None:
+    """Import, once, every module of ``package`` whose name does not start with ``_`` and is not
+    in ``skip``, so that their ``register`` calls run (both registries load their package so)."""
+    if package in _IMPORTED:
+        return
+    _IMPORTED.add(package)  # first: a module that looks the registry up while loading must not recurse
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if info.name not in skip and not info.name.startswith("_"):
+            importlib.import_module(f"{package}.{info.name}")
+
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
