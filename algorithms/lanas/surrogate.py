@@ -75,13 +75,17 @@ class PairwiseThompson:
             parts.append(self._pair_off + a[:, i] * np.asarray(self.choices)[j] + a[:, j])
         return np.concatenate(parts, axis=1)
 
-    @property
-    def _Ainv(self) -> np.ndarray:
-        """A⁻¹ with every pending update folded in."""
+    def _fold(self) -> None:
+        """Fold the pending updates into ``_base``, which then is A⁻¹."""
         if self._m:
             U = self._U[:, :self._m]
             self._base -= (U / self._c[:self._m]) @ U.T
             self._m = 0
+
+    @property
+    def _Ainv(self) -> np.ndarray:
+        """A⁻¹ (pending updates folded in first)."""
+        self._fold()
         return self._base
 
     def _rows_of_Ainv(self, idx: np.ndarray) -> np.ndarray:
@@ -94,7 +98,7 @@ class PairwiseThompson:
         """One observation: a rank-one update of A⁻¹ (Sherman-Morrison), held pending."""
         idx = self.active(np.asarray(arch))[0]
         if self._m == MAX_PENDING:
-            self._Ainv  # noqa: B018 - folds the pending updates in
+            self._fold()
         u = self._rows_of_Ainv(idx).sum(axis=0)  # A⁻¹ is symmetric: A⁻¹φ from its rows
         self._U[:, self._m], self._c[self._m] = u, 1.0 + u[idx].sum()
         self._m += 1
