@@ -4,6 +4,7 @@
     python run_all.py                      # the default experiment on the embedded tables
     python run_all.py --list               # benchmarks, algorithms and presets
     python run_all.py --preset ablation    # LaNAS ablations
+    python run_all.py --plugin my_search.py --algorithms my-search random   # your own algorithm
     python run_all.py --benchmarks nb201/cifar10-valid --algorithms lanas random \\
         --seeds 0-49 --budget 3000 --out results/mine
 
@@ -42,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None:
             os.environ[var] = str(value.expanduser())
     from harness import cli as commands  # deferred so that --help is instant
+    if args.plugin:  # before --list and before any spec is checked
+        from harness.plugins import PluginError, load_plugins
+        try:
+            load_plugins(args.plugin)
+        except PluginError as exc:
+            return commands._fail(str(exc))
     if args.figure_format:
         from analysis import figformat
         figformat.set_formats(args.figure_format)

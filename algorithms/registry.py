@@ -20,17 +20,20 @@ are sorted, and a configuration that a registered variant covers is named by tha
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Protocol
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import (Limit, Option, SpecError, above, at_least, between, format_spec, import_registrations,
-                             one_of, split_spec, typed_options, without_defaults)
+from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above, at_least, between, format_spec,
+                             import_registrations, one_of, same_definition, split_spec, typed_options,
+                             without_defaults)
 from benchmarks.spec import options_of as _typed
 
-__all__ = ["Algorithm", "SpecError", "above", "at_least", "between", "check", "make", "names", "one_of",
-           "options", "options_of", "register", "register_variant", "resolve", "unavailable"]
+__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "check", "make", "name_of",
+           "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
+           "unregister"]
 
 
 class Algorithm(Protocol):
@@ -50,6 +53,11 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
     """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
     def deco(cls: type) -> type:
+        _check_new(name, cls)
+        missing = [m for m in ("ask", "tell") if not callable(getattr(cls, m, None))]
+        if not isinstance(cls, type) or missing:
+            raise RegistrationError(f"algorithm {name!r}: {getattr(cls, '__name__', cls)!r} is not an algorithm class "
+                                    f"(it needs ask() and tell(arch, result); missing: {', '.join(missing) or 'a class'})")
         _REGISTRY[name] = cls
         if unavailable is not None:
             _UNAVAILABLE[name] = unavailable
@@ -60,7 +68,45 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
 
 def register_variant(name: str, spec: str) -> None:
     """A named configuration of a registered algorithm, e.g. ``register_variant("x", "lanas:cp=0.5")``."""
+    if _VARIANTS.get(name, spec) != spec or name in _REGISTRY:
+        raise RegistrationError(f"algorithm name {name!r} is already registered; choose another name")
     _VARIANTS[name] = spec
+
+
+def _check_new(name: str, cls: Any) -> None:
+    """Refuse a name taken by another algorithm or variant (a module imported again, defining the
+    same class, replaces its own registration)."""
+    split_spec(name)  # a name a spec can say
+    if ":" in name:
+        raise RegistrationError(f"bad algorithm name {name!r}: a name has no options")
+    taken = _REGISTRY.get(name)
+    if name in _VARIANTS or (taken is not None and not same_definition(taken, cls)):
+        where = _VARIANTS.get(name) or f"{taken.__module__}.{taken.__qualname__}"
+        raise RegistrationError(f"algorithm name {name!r} is already registered ({where}); choose another name")
+
+
+def name_of(cls: type) -> str | None:
+    """The name ``cls`` is registered under, or None."""
+    return next((n for n, c in _REGISTRY.items() if c is cls), None)
+
+
+def unregister(name: str) -> None:
+    """Remove an algorithm or variant registered under ``name`` (no error when there is none)."""
+    for table in (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS):
+        table.pop(name, None)
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Registrations made inside ``with scope():`` are undone on leaving it (tests, notebooks)."""
+    _load_all()
+    saved = [dict(t) for t in (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS)]
+    try:
+        yield
+    finally:
+        for table, old in zip((_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS), saved):
+            table.clear()
+            table.update(old)
 
 
 def _load_all() -> None:

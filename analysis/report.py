@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ablation_figures, crossbench_report, families, figures, simtime, stats, style, tables
+from . import ablation_figures, crossbench_report, families, figures, frames, simtime, stats, style, tables
 from .load import Experiment, load
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
@@ -159,7 +159,7 @@ def analyse(exp_dir: Path | str) -> Path:
     look = style.looks(exp.specs())
     runs = tables.run_table(exp)
     health = tables.health_table(runs)
-    table = tables.target_table(exp)
+    table = frames.statistics(exp)  # the frame a notebook gets: the report prints what it holds
     runs.to_csv(table_dir / "runs.csv", index=False)
     health.to_csv(table_dir / "health.csv", index=False)
     table.to_csv(table_dir / "samples_to_target.csv", index=False)

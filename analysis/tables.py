@@ -22,7 +22,14 @@ def judge_on_means(exp: Experiment) -> list[str]:
     targets are thresholds on the table's *mean* values, so a run reaches a target when it has
     evaluated an architecture whose mean value reaches it, whatever single draw the search saw.
     Replaces those runs' best-so-far curves by the best mean evaluated so far (column
-    ``valid_mean`` of the run file); returns the benchmarks so judged."""
+    ``valid_mean`` of the run file); returns the benchmarks so judged. Done once per experiment
+    (kept in ``exp.memo``), so the report and :func:`analysis.frames.statistics` may both ask."""
+    if "judged_on_means" not in exp.memo:
+        exp.memo["judged_on_means"] = _judge_on_means(exp)
+    return exp.memo["judged_on_means"]
+
+
+def _judge_on_means(exp: Experiment) -> list[str]:
     runs = {(r.benchmark, r.spec, r.seed): r for r in exp.runs}
     judged: set[str] = set()
     for path in sorted((exp.path / "runs").rglob("*.parquet")):

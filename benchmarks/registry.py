@@ -7,13 +7,14 @@ signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.sp
 from __future__ import annotations
 
 import importlib.util
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .base import Benchmark, BenchmarkError
-from .spec import (Limit, Option, SpecError, format_spec, import_registrations, options_of, split_spec,
-                   typed_options, without_defaults)
+from .spec import (Limit, Option, RegistrationError, SpecError, format_spec, import_registrations, options_of,
+                   same_definition, split_spec, typed_options, without_defaults)
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,38 @@ def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Calla
              limits: Mapping[str, Limit] | None = None, gpu: bool = False, listed: bool = True) -> None:
     """Register ``factory`` under ``name`` (``family/variant``); ``unavailable()`` returns a one-line
     reason when it cannot be built here, ``gpu`` says that each evaluation needs a GPU, and
-    ``listed=False`` keeps a test fixture out of ``run_all.py --list``."""
+    ``listed=False`` keeps a test fixture out of ``run_all.py --list``. A name taken by another
+    factory is refused (:class:`RegistrationError`); the same module imported again replaces its own."""
+    split_spec(name)
+    if ":" in name or not callable(factory):
+        raise RegistrationError(f"bad benchmark registration {name!r}: a name without options and a callable factory")
+    taken = _REGISTRY.get(name)
+    if taken is not None and not same_definition(taken.factory, factory):
+        raise RegistrationError(f"benchmark name {name!r} is already registered "
+                                f"({taken.factory.__module__}.{taken.factory.__qualname__}); choose another name")
+    if taken is not None:
+        _make.cache_clear()  # a replaced factory must not answer from the old one's cache
     _REGISTRY[name] = Entry(name, factory, name.split("/")[0], unavailable or (lambda: None), limits, gpu, listed)
+
+
+def unregister(name: str) -> None:
+    """Remove the benchmark registered under ``name`` and every instance built from it."""
+    if _REGISTRY.pop(name, None) is not None:
+        _make.cache_clear()
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Registrations made inside ``with scope():`` are undone on leaving it (tests, notebooks)."""
+    _load_all()
+    saved = dict(_REGISTRY)
+    try:
+        yield
+    finally:
+        if _REGISTRY != saved:
+            _REGISTRY.clear()
+            _REGISTRY.update(saved)
+            _make.cache_clear()
 
 
 def _load_all() -> None:

@@ -45,6 +45,16 @@ class SpecError(ValueError):
     """A malformed spec string or option; the message is one line meant for the user."""
 
 
+class RegistrationError(SpecError):
+    """A registration the registry refuses (a taken name, not an algorithm class); one line."""
+
+
+def same_definition(old: Any, new: Any) -> bool:
+    """Whether ``new`` is ``old`` or its definition again (the same module imported twice)."""
+    return old is new or (getattr(old, "__module__", None) == getattr(new, "__module__", 0)
+                          and getattr(old, "__qualname__", None) == getattr(new, "__qualname__", 0))
+
+
 # ----- spec strings --------------------------------------------------------------------------
 def split_spec(spec: str) -> tuple[str, dict[str, str]]:
     """``"lanas:height=8,cp=0.5"`` -> ``("lanas", {"height": "8", "cp": "0.5"})`` (values as typed)."""

@@ -7,4 +7,20 @@
 - :mod:`harness.experiment`: the grid, resumable, with its manifest, on local processes;
   :mod:`harness.executors`: on a Dask cluster; :mod:`harness.presets`: the named grids.
 - :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runfiles`).
+- :mod:`harness.api`: :func:`run`, the grid from Python (the CLI calls it); :mod:`harness.folder`: the
+  :class:`ExperimentFolder` it returns (tidy pandas frames); :mod:`harness.plugins`: the user's own
+  algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid.
 """
+from importlib import import_module
+from typing import Any
+
+#: the Python API, imported on first use (``run_all.py --help`` stays instant)
+_API = {"run": "api", "Interrupted": "api", "ExperimentError": "experiment", "ExperimentFolder": "folder",
+        "PluginError": "plugins", "load_plugin": "plugins"}
+__all__ = list(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")

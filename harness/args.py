@@ -72,6 +72,9 @@ def build_parser(description: str = "") -> Parser:
     p.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
                    help="png, pdf and/or svg for the cross-benchmark and simulated-time figures (default png)")
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
+    p.add_argument("--plugin", action="append", default=[], metavar="MODULE|FILE.py",
+                   help="import the user's module (mypkg.searchers) or file (path/to/my_search.py) first: its "
+                        "algorithms and benchmarks join the registries (repeatable; see docs/python.md)")
     p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
     p.add_argument("-v", "--verbose", action="store_true")
     for flag, var in PATH_FLAGS.items():

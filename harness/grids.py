@@ -1,0 +1,63 @@
+"""Checks behind a grid (:func:`harness.api.plan`): the algorithms a preset runs, what can run
+here, and the simulated-time copies of a grid's tasks."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import IO
+
+from benchmarks import registry as benchmarks
+
+from algorithms import registry as algorithms
+from .experiment import ExperimentError, Task
+from .presets import SLOW, Preset
+from .simulate import SimulationError, parse_duration, time_source
+
+
+def preset_algorithms(preset: Preset) -> list[str]:
+    """The algorithms a preset runs: its list, else every registered algorithm that can run here
+    (the SLOW ones only with ``slow=True``)."""
+    if preset.algorithms is not None:
+        return list(preset.algorithms)
+    return [n for n in algorithms.names()
+            if (preset.slow or n not in SLOW) and not algorithms.unavailable(algorithms.resolve(n)[0])]
+
+
+def check_available(algo_specs: list[str], bench_specs: list[str]) -> None:
+    for spec in algo_specs:
+        reason = algorithms.unavailable(algorithms.resolve(spec)[0])
+        if reason:
+            raise ExperimentError(f"algorithm {spec!r} is not available here: {reason}")
+    for spec in bench_specs:
+        reason = benchmarks.entries()[spec.split(":")[0]].unavailable()
+        if reason:
+            raise ExperimentError(f"benchmark {spec!r} is not available: {reason}")
+
+
+def sim_tasks(tasks: list[Task], workers: list[int] | None, time_budget: str | None,
+              stream: IO[str] | None = None) -> list[Task]:
+    """The simulated-time copies of a grid's tasks, one per K in ``workers`` (``run_all.py
+    --sim-workers K [K ...] --time-budget 24h``); benchmarks with no training time are left out
+    with a note. Raises :class:`harness.experiment.ExperimentError` on bad settings."""
+    if not workers:
+        if time_budget:
+            raise ExperimentError("--time-budget needs --sim-workers K (it is a simulated time budget)")
+        return []
+    if min(workers) < 1:
+        raise ExperimentError(f"bad --sim-workers {min(workers)}: it must be at least 1")
+    if tasks and tasks[0].parallel > 1:
+        raise ExperimentError("--sim-workers and --parallel do not combine: simulated workers already "
+                              "keep several proposals outstanding")
+    try:
+        seconds = parse_duration(time_budget) if time_budget else None
+    except ValueError as exc:
+        raise ExperimentError(f"--time-budget: {exc}") from None
+    timed = []
+    for bench in dict.fromkeys(t.benchmark for t in tasks):
+        try:
+            time_source(benchmarks.make(bench))
+            timed.append(bench)
+        except SimulationError as exc:
+            print(f"note: {exc}; its runs are not simulated", file=stream or sys.stderr)
+    return [replace(t, sim_workers=k, time_budget_s=seconds, save_partition=False)
+            for k in dict.fromkeys(workers) for t in tasks if t.benchmark in timed]
