@@ -21,6 +21,26 @@ def _synthetic(noisy: bool):
     return bench
 
 
+#: where the conformance suite (and every test) also takes plugins from: ``os.pathsep``-separated
+PLUGINS_ENV = "LANAS_PLUGINS"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--plugin", action="append", default=[], metavar="MODULE|FILE.py",
+                     help="import the user's algorithms and benchmarks first, so that the conformance suite "
+                          f"(tests/test_conformance.py) checks them too (or ${PLUGINS_ENV})")
+
+
+def pytest_configure(config):
+    """Load the plugins before the test modules are collected (they parametrize over the registries)."""
+    from harness.plugins import PluginError, load_plugins
+    refs = config.getoption("--plugin", default=[]) + [r for r in os.environ.get(PLUGINS_ENV, "").split(os.pathsep) if r]
+    try:
+        load_plugins(refs)
+    except PluginError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 @pytest.fixture
 def synthetic():
     return registry.make("synthetic/linear")
