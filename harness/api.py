@@ -37,7 +37,7 @@ from .results import check_writable, clean_temporaries
 __all__ = ["ExperimentError", "ExperimentFolder", "Interrupted", "default_out", "run"]
 ROOT = Path(__file__).resolve().parents[1]
 #: what the user's call may get wrong: each becomes one ExperimentError line
-_USER_ERRORS = (SpecError, BenchmarkError, ExperimentError, UsageError, OSError)
+_USER_ERRORS = (SpecError, BenchmarkError, UsageError, OSError)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -149,6 +149,8 @@ def run(benchmarks: Iterable[Any] | None = None, algorithms: Iterable[Any] | Non
         p = plan(preset=preset, benchmarks_=bench_list, algorithms_=algo_list, seeds=seeds, budget=budget,
                  out=None if out is None else Path(out), workers=workers, executor=executor, parallel=parallel,
                  sim_workers=sim_workers, time_budget=time_budget, command=command, stream=stream)
+    except ExperimentError:  # already one line (a PluginError stays one)
+        raise
     except _USER_ERRORS as exc:
         raise ExperimentError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     for note in p.notes:
