@@ -32,20 +32,22 @@ NEEDS = {
     "--nb101-path": "needs the user's NAS-Bench-101 file (its reader is tested on small files)",
     "trained/": "trains networks on a dataset the user installs (tested in test_trained.py)",
     "--scheduler": "needs a Dask scheduler on the user's cluster (Dask is tested in test_scale.py)",
+    "--plugin": "needs the plugin file the Python page saves first (run by test_python_page_runs)",
 }
+#: the notebook-style walk-through whose Python blocks run in order (test_python_page_runs)
+PYTHON_PAGE = ROOT / "docs" / "python.md"
 
 
 def test_readme_example_algorithm_registers_and_runs(synthetic):
     code = re.search(r"```python\n(# algorithms/greedy_mutation.py.*?)```", README, re.S).group(1)
-    exec(compile(code.replace("from .registry import", "from algorithms.registry import"), "README", "exec"), {})
-    try:
+    with algorithms.scope():
+        exec(compile(code.replace("from .registry import", "from algorithms.registry import"), "README", "exec"), {})
         first = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)
         again = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50)
         assert first.status == "budget" and first.rows["arch"] == again.rows["arch"]
         parallel = run(synthetic, "greedy-mutation:n_init=5", seed=0, budget=50, parallel=4)
         assert parallel.status == "budget" and parallel.samples == 50
-    finally:
-        algorithms._REGISTRY.pop("greedy-mutation")
+    assert "greedy-mutation" not in algorithms.names()
 
 
 def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite(tmp_path):
@@ -53,8 +55,8 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
     from test_conformance import family_representatives
     code = re.search(r"```python\n(# benchmarks/toy.py.*?)```", README, re.S).group(1)
     code = re.sub(r"from \.(\w+) import", r"from benchmarks.\1 import", code)
-    exec(compile(code, "README", "exec"), {})
-    try:
+    with registry.scope():
+        exec(compile(code, "README", "exec"), {})
         bench = registry.make("toy/sum:size=4")
         assert len(bench) == 64 and bench.targets().optimum == 1.0
         assert registry.check("toy/sum:size=3") == "toy/sum"  # the default is dropped
@@ -68,9 +70,7 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
         assert (out / "report.md").is_file()
         with pytest.raises(Exception, match="size"):
             registry.check("toy/sum:size=1")
-    finally:
-        registry._REGISTRY.pop("toy/sum")
-        registry._make.cache_clear()
+    assert "toy/sum" not in registry.entries()
 
 
 def readme_commands(program: str) -> list[list[str]]:
@@ -134,3 +134,28 @@ def check_runs(out: Path) -> None:
             for seed in (0, 1):
                 meta = read_meta(run_path(out, bench, spec, seed), budget=10)
                 assert meta is not None and meta["status"] == "budget", (bench, spec, seed, meta)
+
+
+def test_python_page_runs(tmp_path, monkeypatch, capsys):
+    """docs/python.md: its Python blocks in order, in an empty folder (the ``# my_search.py`` block
+    saved as that file), then its ``run_all.py --plugin`` command, small, on the saved file."""
+    from harness.plugins import scope
+    monkeypatch.chdir(tmp_path)
+    page = PYTHON_PAGE.read_text()
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    namespace: dict = {}
+    with scope():
+        for block in blocks:
+            if block.startswith("# my_search.py"):
+                (tmp_path / "my_search.py").write_text(block)
+            else:
+                exec(compile(block, str(PYTHON_PAGE), "exec"), namespace)
+        out = capsys.readouterr().out
+        plugin_commands = [a for a in readme_commands("run_all.py") if "--plugin" in a]
+        assert plugin_commands and all(run_all.main(small(a, tmp_path)) == 0 for a in plugin_commands)
+    assert "error: algorithm 'lanas' has no option 'hieght'" in out
+    table = namespace["exp"].statistics()
+    assert {"random", "evolution", "lanas", "mutate-best"} <= set(table.spec)
+    assert (tmp_path / "results" / "notebook" / "report.md").is_file()
+    assert (tmp_path / "results" / "notebook" / "best_so_far.png").stat().st_size > 10_000
+    assert "mutate-best" not in algorithms.names()
