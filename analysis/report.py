@@ -180,7 +180,9 @@ def analyse(exp_dir: Path | str) -> Path:
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench_report.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
     lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
-              "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`.", ""]
+              "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`; from Python, "
+              "`harness.ExperimentFolder(path).proposals()` (a row per proposal) and `.statistics()` (the numbers "
+              "above), see docs/python.md.", ""]
     report = exp.path / "report.md"
     report.write_text("\n".join(lines))
     return report

@@ -14,6 +14,7 @@ after the runs finished so far are safely on disk. Progress goes to ``stream`` (
 """
 from __future__ import annotations
 
+import numbers
 import os
 import sys
 import time
@@ -74,9 +75,9 @@ def _seeds(seeds: Any) -> list[int]:
         return parse_seeds(seeds)
     if not seeds:
         raise UsageError("no seeds given")
-    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds):
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in seeds):
         raise UsageError(f"bad seeds {seeds[:5]!r}: seeds are integers >= 0 (or the command line's '0-9')")
-    return list(dict.fromkeys(seeds))
+    return list(dict.fromkeys(int(s) for s in seeds))
 
 
 def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, algorithms_: list[str] | None = None,
@@ -116,7 +117,7 @@ def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, alg
 
 def _call(**given: Any) -> list[str]:
     """The manifest's ``command`` for a call from Python (shown at the top of the report)."""
-    shown = ", ".join(f"{k}={v!r}" for k, v in given.items() if v not in (None, (), []))
+    shown = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
     return [f"harness.run({shown})"]
 
 
@@ -140,6 +141,7 @@ def run(benchmarks: Iterable[Any] | None = None, algorithms: Iterable[Any] | Non
     """
     stream = stream if stream is not None else sys.stderr
     workers = workers if workers is not None else os.cpu_count() or 1
+    sim_workers = [sim_workers] if isinstance(sim_workers, int) else sim_workers
     try:
         load_plugins(list(plugins))
         bench_list = None if benchmarks is None else [benchmark_spec(b) for b in _listed(benchmarks)]
