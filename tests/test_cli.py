@@ -98,11 +98,9 @@ def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
 
     def broken():
         raise BenchmarkError("table file is corrupt")
-    registry.register("test/broken", broken)
-    try:
+    with registry.scope():
+        registry.register("test/broken", broken)
         summary = execute_task(Task("test/broken", "random", 0, 5), str(out))
-    finally:
-        registry._REGISTRY.pop("test/broken")
     assert summary["status"] == "failed"
     meta = read_meta(run_path(out, "test/broken", "random", 0))
     assert meta["status"] == "failed" and meta["error"] == "BenchmarkError: table file is corrupt"

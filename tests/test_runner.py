@@ -43,11 +43,10 @@ class Crasher:
 
 @pytest.fixture(autouse=True)
 def test_algorithms():
-    algorithms.register("test-repeater")(Repeater)
-    algorithms.register("test-crasher")(Crasher)
-    yield
-    algorithms._REGISTRY.pop("test-repeater")
-    algorithms._REGISTRY.pop("test-crasher")
+    with algorithms.scope():
+        algorithms.register("test-repeater")(Repeater)
+        algorithms.register("test-crasher")(Crasher)
+        yield
 
 
 def test_repeats_cost_no_sample_and_stuck_status(synthetic):

@@ -44,9 +44,9 @@ class Scripted:
 
 @pytest.fixture(autouse=True)
 def scripted():
-    algorithms.register("test-scripted")(Scripted)
-    yield
-    algorithms._REGISTRY.pop("test-scripted")
+    with algorithms.scope():
+        algorithms.register("test-scripted")(Scripted)
+        yield
 
 
 def test_clock_and_event_order_exactly():
