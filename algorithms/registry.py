@@ -20,6 +20,7 @@ are sorted, and a configuration that a registered variant covers is named by tha
 """
 from __future__ import annotations
 
+import inspect
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
@@ -54,10 +55,7 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
     def deco(cls: type) -> type:
         _check_new(name, cls)
-        missing = [m for m in ("ask", "tell") if not callable(getattr(cls, m, None))]
-        if not isinstance(cls, type) or missing:
-            raise RegistrationError(f"algorithm {name!r}: {getattr(cls, '__name__', cls)!r} is not an algorithm class "
-                                    f"(it needs ask() and tell(arch, result); missing: {', '.join(missing) or 'a class'})")
+        _check_class(name, cls)
         _REGISTRY[name] = cls
         if unavailable is not None:
             _UNAVAILABLE[name] = unavailable
@@ -83,6 +81,23 @@ def _check_new(name: str, cls: Any) -> None:
     if name in _VARIANTS or (taken is not None and not same_definition(taken, cls)):
         where = _VARIANTS.get(name) or f"{taken.__module__}.{taken.__qualname__}"
         raise RegistrationError(f"algorithm name {name!r} is already registered ({where}); choose another name")
+
+
+def _check_class(name: str, cls: Any) -> None:
+    """The contract a registration can check: a class with ask() and tell(), built as
+    ``cls(benchmark, rng, *, option=default, ...)``."""
+    missing = [m for m in ("ask", "tell") if not callable(getattr(cls, m, None))]
+    if not isinstance(cls, type) or missing:
+        raise RegistrationError(f"algorithm {name!r}: {getattr(cls, '__name__', cls)!r} is not an algorithm class "
+                                f"(it needs ask() and tell(arch, result); missing: {', '.join(missing) or 'a class'})")
+    params = list(inspect.signature(cls).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    takes_two = len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
+    bare = [p.name for p in params if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if not takes_two or positional[2:] or bare:
+        raise RegistrationError(f"algorithm {name!r}: its constructor must be {cls.__name__}(benchmark, rng, *, "
+                                f"option=default, ...), options keyword-only with defaults; it is "
+                                f"{cls.__name__}{inspect.signature(cls)}")
 
 
 def name_of(cls: type) -> str | None:

@@ -7,6 +7,7 @@ signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.sp
 from __future__ import annotations
 
 import importlib.util
+import inspect
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,11 @@ def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Calla
     split_spec(name)
     if ":" in name or not callable(factory):
         raise RegistrationError(f"bad benchmark registration {name!r}: a name without options and a callable factory")
+    bare = [p.name for p in inspect.signature(factory).parameters.values()
+            if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if bare:
+        raise RegistrationError(f"benchmark {name!r}: every parameter of its factory is an option with a default "
+                                f"(the spec {name!r} calls it with none); {', '.join(bare)} has none")
     taken = _REGISTRY.get(name)
     if taken is not None and not same_definition(taken.factory, factory):
         raise RegistrationError(f"benchmark name {name!r} is already registered "

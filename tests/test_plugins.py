@@ -97,6 +97,10 @@ BAD = {
     "not an algorithm": ("from algorithms.registry import register\n\n@register('half')\nclass Half:\n"
                          "    def ask(self):\n        return None\n", "missing: tell"),
     "registers nothing": ("X = 1\n", "registered no algorithm or benchmark"),
+    "positional option": (GOOD.format(name="mutate-best").replace("rng, *, n_init", "rng, n_init"),
+                          "its constructor must be MutateBest(benchmark, rng, *, option=default, ...)"),
+    "factory without defaults": ("from benchmarks.registry import register\n\nregister('mine/x', lambda path: None)\n",
+                                 "benchmark 'mine/x': every parameter of its factory is an option with a default"),
 }
 
 
@@ -141,13 +145,18 @@ def test_the_conformance_suite_checks_a_plugin(tmp_path):
     assert p.returncode == 4 and f"plugin {str(tmp_path / 'nope.py')!r}: no such file" in p.stderr
 
 
+def algorithm_class(name: str) -> type:
+    methods = {"__init__": lambda self, benchmark, rng: None, "ask": lambda self: None, "tell": lambda self, a, r: None}
+    return type(name, (), methods)
+
+
 def test_registrations_are_scoped():
     with algorithms.scope(), benchmarks.scope():
-        algorithms.register("scoped-one")(type("One", (), {"ask": lambda s: None, "tell": lambda s, a, r: None}))
+        algorithms.register("scoped-one")(algorithm_class("One"))
         benchmarks.register("scoped/one", lambda: benchmarks.make("synthetic/linear"))
         assert "scoped-one" in algorithms.names() and "scoped/one" in benchmarks.entries()
         with pytest.raises(algorithms.RegistrationError, match="already registered"):
-            algorithms.register("scoped-one")(type("Two", (), {"ask": lambda s: None, "tell": lambda s, a, r: None}))
+            algorithms.register("scoped-one")(algorithm_class("Two"))
         benchmarks.unregister("scoped/one")
         assert "scoped/one" not in benchmarks.entries()
     assert "scoped-one" not in algorithms.names()
