@@ -121,9 +121,9 @@ def plan(args: argparse.Namespace, command: list[str]) -> Plan:
     tasks = grid(bench_specs, algo_specs, seeds, budget, args.parallel,
                  remote_eval=args.executor == "dask" and args.parallel > 1)
     simulated = sim_tasks(tasks, args.sim_workers, args.time_budget)  # checked before anything is written
+    todo = pending(out, tasks + simulated)  # before the manifest: a folder of another --parallel stops here
     write_manifest(out, tasks, command)
     tasks += simulated
-    todo = pending(out, tasks)
     check_writable(task_path(out, t) for t in todo)
     return Plan(out, bench_specs, algo_specs, seeds, budget, tasks, todo, notes)
 
