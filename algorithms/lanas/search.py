@@ -35,7 +35,15 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
           "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near")}
 
 
-@register("lanas", limits=LIMITS)
+#: options that take effect only when other options have these values (others are rejected, see
+#: algorithms.registry.check); those that depend on the benchmark (sampler, fallback, max_tries:
+#: enumerable or not) are not listed
+APPLIES = {**{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
+           "ridge_alpha": {"regressor": ("ridge",)}, "parents": {"inleaf": ("local", "localbo")},
+           "widen": {"inleaf": ("local", "localbo")}, "inleaf_fallback": {"inleaf": ("local", "bo", "localbo")}}
+
+
+@register("lanas", limits=LIMITS, applies=APPLIES)
 class LaNAS:
     """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
 
