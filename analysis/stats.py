@@ -83,12 +83,6 @@ def _resample(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.n
     return v[rng.integers(0, len(v), size=(n_boot, len(v)))]
 
 
-def _row_km_median(samples: np.ndarray) -> np.ndarray:
-    # every censored run is censored at the same budget, above all observed times, so the
-    # Kaplan-Meier median is the ordinary median with inf for censored runs
-    return np.median(samples, axis=1)
-
-
 def bootstrap_ci(values: np.ndarray, stat: Callable[[np.ndarray], np.ndarray], *,
                  n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
     """Percentile bootstrap interval of ``stat`` (applied row-wise to an (n_boot, n) array)."""
