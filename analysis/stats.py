@@ -143,6 +143,19 @@ def mann_whitney(times: np.ndarray, other: np.ndarray, budget: float) -> float:
     return float(sps.mannwhitneyu(a, b, alternative="two-sided").pvalue)
 
 
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (NaN ones are not in the family): the
+    i-th smallest is multiplied by (m - i), made monotone, capped at 1. A difference is decided
+    when its adjusted p is below the level, which bounds the family-wise error at that level."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = len(order)
+    out[order] = np.minimum(1.0, np.maximum.accumulate(p[order] * (m - np.arange(m))))
+    return out
+
+
 def summarise(times: np.ndarray, budget: float) -> dict[str, float]:
     """One table cell group: success rate, restricted mean and KM median with 95% intervals."""
     t = np.asarray(times, dtype=float)
