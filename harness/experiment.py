@@ -302,7 +302,8 @@ class Progress:
         n = self.initial + self.done
         eta = self.eta_s()
         failed = f", {len(self.failed)} failed" if self.failed else ""
-        return (f"{n}/{self.total} runs ({100 * n / max(1, self.total):.0f}%){failed}, "
+        # floored, as the tenths are, so a line just before a tenth never shows that tenth's percentage
+        return (f"{n}/{self.total} runs ({100 * n // max(1, self.total)}%){failed}, "
                 f"{_clock(self.clock() - self.start)} elapsed, ETA {'?' if eta is None else _clock(eta)}")
 
     def __call__(self, summary: dict[str, Any]) -> None:

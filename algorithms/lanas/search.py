@@ -1,7 +1,8 @@
 """LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
 arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS). ``lanas`` is
 the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
-released code in every detail (README, "LaNAS", for both and their measured difference).
+released code in every detail but the features, precision and skipped values listed in docs/lanas-release.md
+(README, "LaNAS", for both and their measured difference).
 
 The tree lives in :mod:`algorithms.lanas.tree`, the regressors in :mod:`algorithms.lanas.regressors`,
 the pool of a table in :mod:`algorithms.lanas.pool`, region sampling in :mod:`algorithms.lanas.regions`,
