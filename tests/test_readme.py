@@ -134,3 +134,15 @@ def check_runs(out: Path) -> None:
             for seed in (0, 1):
                 meta = read_meta(run_path(out, bench, spec, seed), budget=10)
                 assert meta is not None and meta["status"] == "budget", (bench, spec, seed, meta)
+
+
+def test_readme_counts_of_the_default_run_are_the_presets():
+    """Every "N algorithms" / "the default run's N" the README says of the default run is the
+    number of algorithms the default preset runs here (it said 6 beside 7)."""
+    from harness.cli import preset_algorithms
+    from harness.presets import PRESETS
+    text = (ROOT / "README.md").read_text()
+    n = len(preset_algorithms(PRESETS["default"]))
+    said = [int(m) for m in re.findall(r"default run's (\d+)", text)]
+    said += [int(m) for m in re.findall(r"for the \d+ runs \((\d+) algorithms", text)]
+    assert said and all(k == n for k in said), (said, n)
