@@ -79,19 +79,19 @@ def test_tree_follows_the_papers_rules_on_a_hand_built_tree():
     x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)."""
     from algorithms.lanas.regressors import LstsqRegressor
     from algorithms.lanas.tree import Tree
-    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0.1, 0.5, 0.2, 0.9])
+    X, y = np.array([[0.0], [1.0], [2.0], [6.0]]), np.array([0.1, 0.5, 0.2, 0.9])  # mean of pred > median
     pred = np.polyval(np.polyfit(X[:, 0], y, 1), X[:, 0])
-    for route, good in (("actual", [1, 3]), ("predicted", [2, 3])):
+    for route, good in (("actual", [1, 3]), ("predicted", [3])):
         tree = Tree(2, [LstsqRegressor(1)])
         tree.rebuild(X, y, route)
         assert tree.threshold[0] == pytest.approx(pred.mean())
-        assert list(tree.members[1]) == good and tree.n == [4, 2, 2]
-    for _ in range(30):  # 30 more values of 0.7 in the good leaf: n = 34 / 32 / 2
+        assert list(tree.members[1]) == good and tree.n == [4, len(good), 4 - len(good)]
+    for _ in range(30):  # 30 more values of 0.7 in the good leaf: n = 34 / 31 / 3
         tree.visit(0)
         tree.backup(0, 0.7)
     ucb = lambda mean, n, cp: mean + 2 * cp * np.sqrt(2 * np.log(34) / n)  # noqa: E731
-    assert tree.ucb(1, 1.0) == pytest.approx(ucb((0.2 + 0.9 + 21) / 32, 32, 1.0))
-    assert tree.ucb(2, 1.0) == pytest.approx(ucb((0.1 + 0.5) / 2, 2, 1.0))
+    assert tree.ucb(1, 1.0) == pytest.approx(ucb((0.9 + 21) / 31, 31, 1.0))
+    assert tree.ucb(2, 1.0) == pytest.approx(ucb((0.1 + 0.5 + 0.2) / 3, 3, 1.0))
     rng = np.random.default_rng(0)
     assert tree.select(0.1, rng) == 0 and tree.select(1.0, rng) == 1  # exploitation, then exploration
 
