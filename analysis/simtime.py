@@ -39,7 +39,7 @@ class SimRun:
     workers: int
     status: str
     source: str
-    horizon_h: float  # where a run that did not reach a target is censored
+    horizon_h: float  # the simulated time this run covers (its time budget, else its last result)
     finish_h: np.ndarray  # per told row
     best: np.ndarray
     step: np.ndarray  # distinct samples after each told row
