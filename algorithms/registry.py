@@ -17,6 +17,14 @@ declares the allowed values where the type is not enough. :func:`check` validate
 any run starts and returns its canonical name: options equal to their default are dropped, keys
 are sorted, and a configuration that a registered variant covers is named by that variant
 (``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=localbo,parents=3,split=svm`` is ``lanas-plus``).
+
+An option that takes effect only in some configurations declares it once at registration:
+``register(name, applies={"parents": {"inleaf": ("local", "localbo")}})``. :func:`check` derives
+from the whole configuration (defaults included) which of its non-default options take effect:
+one given in the spec that does not is rejected with one line naming what it needs (a separate
+name for an identical history would otherwise be run and reported as its own algorithm); one
+set by a variant that the spec's own options switch off is dropped, with a note
+(``lanas-plus:inleaf=uniform`` is ``lanas:split=svm``).
 """
 from __future__ import annotations
 
@@ -32,8 +40,8 @@ from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above,
                              without_defaults)
 from benchmarks.spec import options_of as _typed
 
-__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "check", "make", "name_of",
-           "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
+__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "check", "idle_options",
+           "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
            "unregister"]
 
 
@@ -47,12 +55,17 @@ _REGISTRY: dict[str, type] = {}
 _VARIANTS: dict[str, str] = {}
 _UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
+_APPLIES: dict[str, Mapping[str, Mapping[str, tuple]]] = {}
+#: every table keyed by an algorithm's name (what unregister and scope undo)
+_TABLES = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES)
 
 
 def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
-             limits: Mapping[str, Limit] | None = None) -> Callable[[type], type]:
+             limits: Mapping[str, Limit] | None = None,
+             applies: Mapping[str, Mapping[str, tuple]] | None = None) -> Callable[[type], type]:
     """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
-    ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``)."""
+    ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``);
+    ``applies`` maps an option to the values other options must have for it to take effect."""
     def deco(cls: type) -> type:
         _check_new(name, cls)
         _check_class(name, cls)
@@ -60,6 +73,7 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
         if unavailable is not None:
             _UNAVAILABLE[name] = unavailable
         _LIMITS[name] = dict(limits or {})
+        _APPLIES[name] = {k: dict(v) for k, v in (applies or {}).items()}
         return cls
     return deco
 
@@ -107,7 +121,7 @@ def name_of(cls: type) -> str | None:
 
 def unregister(name: str) -> None:
     """Remove an algorithm or variant registered under ``name`` (no error when there is none)."""
-    for table in (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS):
+    for table in _TABLES:
         table.pop(name, None)
 
 
@@ -115,11 +129,11 @@ def unregister(name: str) -> None:
 def scope() -> Iterator[None]:
     """Registrations made inside ``with scope():`` are undone on leaving it (tests, notebooks)."""
     _load_all()
-    saved = [dict(t) for t in (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS)]
+    saved = [dict(t) for t in _TABLES]
     try:
         yield
     finally:
-        for table, old in zip((_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS), saved):
+        for table, old in zip(_TABLES, saved):
             table.clear()
             table.update(old)
 
@@ -174,10 +188,27 @@ def resolve(spec: str) -> tuple[str, dict[str, Any]]:
     return name, {**fixed, **given}
 
 
+def idle_options(name: str, config: Mapping[str, Any]) -> dict[str, str]:
+    """The options of ``config`` (a registered algorithm's typed options) that take no effect in it,
+    each with what it needs, e.g. ``{"parents": "inleaf=local|localbo"}``."""
+    _load_all()
+    full = {**options_of(name), **config}
+    out = {}
+    for option, needs in _APPLIES.get(name, {}).items():
+        if option in config and any(full.get(k) not in allowed for k, allowed in needs.items()):
+            out[option] = " and ".join(f"{k}={'|'.join(map(str, allowed))}" for k, allowed in needs.items())
+    return out
+
+
 def check(spec: str) -> str:
-    """Validate a spec (names, types, limits); returns its canonical name (see the module doc)."""
+    """Validate a spec (names, types, limits, options without effect); returns its canonical name
+    (see the module doc)."""
     name, fixed, given = _expand(spec)
     config = without_defaults({**fixed, **given}, options_of(name))
+    for option, needs in idle_options(name, config).items():
+        if option in given and given[option] == config[option]:
+            raise SpecError(f"algorithm spec {spec.strip()!r}: {option} applies only with {needs}")
+        del config[option]  # set by the variant, switched off by the spec's own options
     best, covered = name, {}
     for variant in sorted(_VARIANTS):
         base, own = resolve(variant)
@@ -199,7 +230,7 @@ def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
         if len(given) > 1:
             notes.append(f"{', '.join(given)} are one configuration: run and stored once as {name}")
         elif given != [name]:
-            notes.append(f"{given[0]} is stored as {name} (options at their defaults are dropped, keys sorted)")
+            notes.append(f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)")
     return list(out), notes
 
 

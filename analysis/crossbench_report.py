@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import crossbench_figures as figs
-from .crossbench import summary
+from .crossbench import EXACT_BELOW, summary
 from .load import Experiment
 from .summary import md_table
 
@@ -14,7 +14,8 @@ def _sentence(test: dict, n: int) -> str:
     avg = test["avg"]
     ranks = ", ".join(f"`{s}` {avg[s]:.2f}" for s in sorted(avg, key=avg.get))
     chi = ("Friedman: not defined (fewer than 3 algorithms or all ranks equal)" if test["p"] != test["p"]
-           else f"Friedman χ²({len(avg) - 1}) = {test['chi2']:.2f}, p = {test['p']:.3g}")
+           else f"Friedman χ²({len(avg) - 1}) = {test['chi2']:.2f}, p = {test['p']:.3g} "
+           + (f"(permutation, N < {EXACT_BELOW})" if n < EXACT_BELOW else "(chi-square approximation)"))
     groups_text = "; ".join("{" + ", ".join(f"`{s}`" for s in g) + "}" for g in test["groups"])
     verdict = (f"not distinguishable at the 5% level (Nemenyi): {groups_text}" if groups_text
                else "every pair differs by at least the critical difference (Nemenyi, 5% level)")

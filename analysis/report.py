@@ -25,8 +25,12 @@ CENSORING = (
     "restricted mean of `random` / restricted mean of the algorithm (> 1: fewer samples than random), "
     "with both groups resampled; when either side has censored seeds it is marked ~ (both means are "
     "lower bounds), as are the ratios in the summary. p = two-sided Mann-Whitney U on samples-to-target, "
-    "censored seeds tied above every observed value; the summary calls a difference decided only when "
-    "p < 0.05 and never ranks specs that reached a target in no seed.")
+    "censored seeds tied above every observed value, Holm-adjusted over the family it belongs to: every "
+    "comparison of one table (\"p vs lanas\" and \"p vs best peer\" together, as the best peer is chosen "
+    "on the same data), and every comparison of one summary sentence with its fastest algorithm (also "
+    "chosen on the data); raw values are in the CSV (`*_raw`). The summary calls a difference decided only "
+    "when the adjusted p < 0.05 and never ranks specs that reached a target in no seed. The Friedman test "
+    "across benchmarks gives a permutation p below 10 benchmarks, the chi-square approximation from 10 on.")
 NOISY = (
     "**Noisy benchmark.** Each query of {benches} answers one training seed's value, drawn from the run's "
     "random stream, and the searches see only that draw; the targets are thresholds on the table's mean "

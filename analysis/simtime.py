@@ -3,9 +3,14 @@ target in simulated hours with K workers, the GPU-hours that holds, and how the 
 algorithms changes from samples to time.
 
 Time to a target is the simulated finish time of the first evaluation that reaches it. A run
-that does not reach it within its horizon (the time budget, or its last result when it ran to
-the sample budget) is censored at that horizon: the mean is the restricted mean, marked ≥ when
-any seed is censored. GPU-hours = K x hours (K workers held until the target is reached).
+covers simulated time up to its horizon: the time budget when it was stopped by it, else its last
+result (a run stopped by the sample budget covers less time when it proposed cheaper cells). Every
+statistic of one benchmark and K is taken on the common horizon ``H``, the smallest horizon of
+those runs: a target reached after ``H`` counts as not reached, the mean is the restricted mean
+(a seed that did not reach the target by ``H`` counts as ``H``), marked ≥ when some seed did not
+reach it. So every algorithm of a comparison is cut off at the same time and two lower bounds with
+different cut-offs are never ranked. GPU-hours = K x hours (K workers held until the target is
+reached).
 """
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ class SimRun:
     workers: int
     status: str
     source: str
-    horizon_h: float  # where a run that did not reach a target is censored
+    horizon_h: float  # the simulated time this run covers (its time budget, else its last result)
     finish_h: np.ndarray  # per told row
     best: np.ndarray
     step: np.ndarray  # distinct samples after each told row
@@ -67,19 +72,28 @@ def hours_to(run: SimRun, target: float) -> float:
     return float(run.finish_h[hit[0]]) if hit.size else math.inf
 
 
+def common_horizon(runs: list[SimRun]) -> float:
+    """The simulated hours every one of ``runs`` covers (failed runs are left out)."""
+    return min((r.horizon_h for r in runs if r.status != "failed"), default=0.0)
+
+
 def time_table(exp: Experiment, runs: list[SimRun]) -> pd.DataFrame:
-    """One row per (benchmark, spec, K): restricted mean hours to the target, reached/runs."""
+    """One row per (benchmark, spec, K): restricted mean hours to the target on the common horizon
+    of that benchmark and K (``horizon_h``), reached/runs."""
     rows = []
+    horizons = {(b, k): common_horizon([r for r in runs if (r.benchmark, r.workers) == (b, k)])
+                for b, k in {(r.benchmark, r.workers) for r in runs}}
     for (bench, spec, k), group in _group(runs).items():
         target = (exp.targets(bench) or {}).get(TARGET)
         if target is None:
             continue
+        horizon = horizons[bench, k]
         hours = np.array([hours_to(r, target) for r in group])
-        horizon = np.array([r.horizon_h for r in group])
+        reached = hours <= horizon
         ok = [r for r in group if r.status != "failed"]
         rows.append({"benchmark": bench, "spec": spec, "workers": k, "runs": len(group), "failed": len(group) - len(ok),
-                     "reached": int(np.isfinite(hours).sum()), "mean_hours": float(np.mean(np.minimum(hours, horizon))),
-                     "censored": bool(np.isinf(hours).any()),
+                     "horizon_h": horizon, "reached": int(reached.sum()),
+                     "mean_hours": float(np.mean(np.minimum(hours, horizon))), "censored": bool((~reached).any()),
                      "train_h_per_eval": float(np.mean(np.concatenate([r.train_h for r in group]))) if ok else math.nan,
                      "source": group[0].source})
     df = pd.DataFrame(rows)
@@ -130,7 +144,7 @@ def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.
         text, by_hours = _chain({r.spec: (round(r.mean_hours, 9), -r.reached) for r in rows.itertuples()})
         moved = [f"`{s}` {by_samples[s] - by_hours[s]:+d}" for s in by_hours
                  if s in by_samples and by_samples[s] != by_hours[s]]
-        parts.append(f"by hours with K = {k}: {text}"
+        parts.append(f"by hours with K = {k} (all cut off at {rows['horizon_h'].iloc[0]:.1f} h): {text}"
                      + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)"))
     return f"**{bench}**, mean to the {TARGET_LABEL} (best first): " + "; ".join(parts) + "."
 
@@ -152,8 +166,10 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     lines = ["## Simulated time", "", f"Each search also ran with K = {', '.join(map(str, ks))} simulated workers "
              "(`--sim-workers`): a worker that frees up asks for a proposal, whose result arrives when its "
              "training would finish; nothing sleeps. Time to the " + TARGET_LABEL + ": restricted mean over seeds "
-             "in simulated hours (≥: some seeds did not reach it and count at their horizon), reached/seeds, and "
-             "GPU-hours = K × hours.", ""]
+             "in simulated hours on the common horizon of each K (the time every run of that benchmark and K "
+             "covers, given in the column head: a run stopped by its sample budget covers less time when its cells "
+             "train faster; a target reached later counts as not reached, ≥: some seeds did not reach it and count "
+             "at the horizon), reached/seeds, and GPU-hours = K × hours.", ""]
     timed = sorted({r.benchmark for r in runs})
     untimed = [b for b in exp.benchmarks() if b not in timed]
     for bench in timed:
@@ -162,7 +178,9 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             continue
         failed = sub[sub["failed"] > 0]
         lines += [f"### {bench}", "", f"Training time: {sub['source'].iloc[0]}.", ""]
-        header = ["algorithm", "train h / evaluation"] + [f"K = {k}" for k in ks]
+        cut = {r.workers: r.horizon_h for r in sub.itertuples()}
+        header = ["algorithm", "train h / evaluation"] + [f"K = {k}" + (f" (to {cut[k]:.1f} h)" if k in cut else "")
+                                                           for k in ks]
         rows = []
         for spec in dict.fromkeys(sub["spec"]):
             per = {r.workers: r for r in sub[sub["spec"] == spec].itertuples()}

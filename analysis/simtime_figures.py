@@ -39,10 +39,10 @@ def _regret_vs_time(exp, bench: str, runs: list, look: dict, stem: Path) -> Path
     optimum = (exp.targets(bench) or {}).get("optimum")
     mine = [r for r in runs if r.benchmark == bench and r.status != "failed"]
     ks = sorted({r.workers for r in mine})
-    horizon = max(r.horizon_h for r in mine)
-    grid = np.geomspace(max(horizon / 1000, 1e-3), horizon, 120)
     fig, axes = plt.subplots(1, len(ks), figsize=(3.4 * len(ks), 3.1), squeeze=False, sharey=True)
     for ax, k in zip(axes[0], ks):
+        horizon = min(r.horizon_h for r in mine if r.workers == k)  # the time every run of this K covers
+        grid = np.geomspace(max(horizon / 1000, 1e-3), horizon, 120)
         for spec in dict.fromkeys(r.spec for r in mine):
             curves = []
             for r in (r for r in mine if r.workers == k and r.spec == spec):

@@ -83,12 +83,6 @@ def _resample(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.n
     return v[rng.integers(0, len(v), size=(n_boot, len(v)))]
 
 
-def _row_km_median(samples: np.ndarray) -> np.ndarray:
-    # every censored run is censored at the same budget, above all observed times, so the
-    # Kaplan-Meier median is the ordinary median with inf for censored runs
-    return np.median(samples, axis=1)
-
-
 def bootstrap_ci(values: np.ndarray, stat: Callable[[np.ndarray], np.ndarray], *,
                  n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
     """Percentile bootstrap interval of ``stat`` (applied row-wise to an (n_boot, n) array)."""
@@ -147,6 +141,19 @@ def mann_whitney(times: np.ndarray, other: np.ndarray, budget: float) -> float:
     if np.ptp(np.r_[a, b]) == 0:
         return 1.0  # identical samples: no evidence of a difference
     return float(sps.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (NaN ones are not in the family): the
+    i-th smallest is multiplied by (m - i), made monotone, capped at 1. A difference is decided
+    when its adjusted p is below the level, which bounds the family-wise error at that level."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = len(order)
+    out[order] = np.minimum(1.0, np.maximum.accumulate(p[order] * (m - np.arange(m))))
+    return out
 
 
 def summarise(times: np.ndarray, budget: float) -> dict[str, float]:

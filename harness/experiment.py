@@ -153,6 +153,10 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None
         if old.get("budget") not in (None, budget):
             raise ExperimentError(f"{exp_dir} holds runs with budget {old['budget']}, not {budget}: "
                                   "use another --out or the same --budget")
+        parallel = tasks[0].parallel if tasks else 1
+        if old.get("budget") is not None and old.get("parallel", 1) != parallel:
+            raise ExperimentError(f"{exp_dir} holds runs made with --parallel {old.get('parallel', 1)}, not "
+                                  f"{parallel}: use another --out or the same --parallel")
     bench_specs = list(dict.fromkeys(t.benchmark for t in tasks))
     info = dict(old.get("benchmarks", {}))
     info.update({b: benchmark_info(b) for b in bench_specs})
@@ -171,12 +175,30 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None
     os.replace(tmp, path)
 
 
+def _recorded_parallel(exp_dir: Path) -> int:
+    """K of the runs written before run files recorded it: the manifest's, else 1."""
+    try:
+        return int(json.loads((exp_dir / "manifest.json").read_text()).get("parallel", 1))
+    except (OSError, ValueError, TypeError):
+        return 1
+
+
 def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
-    """Tasks without a complete result on disk (failed runs are retried)."""
+    """Tasks without a complete result on disk (failed runs are retried). A run on disk made with
+    another ``--parallel K`` (recorded in its metadata) is another history under the same file
+    name: raises :class:`ExperimentError` rather than count it as done or overwrite it."""
     clean_temporaries(exp_dir)
+    legacy = None
     todo = []
     for t in tasks:
-        meta = read_meta(task_path(exp_dir, t), t.budget)
+        path = task_path(exp_dir, t)
+        meta = read_meta(path, t.budget)
+        if meta is not None and "parallel" not in meta:
+            legacy = _recorded_parallel(exp_dir) if legacy is None else legacy
+        k = None if meta is None else int(meta.get("parallel", legacy))
+        if k is not None and k != t.parallel and meta["status"] != "failed":
+            raise ExperimentError(f"{exp_dir} holds runs made with --parallel {k} (e.g. {path.relative_to(exp_dir)}), "
+                                  f"not {t.parallel}: use another --out or the same --parallel")
         if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
     return todo
@@ -280,7 +302,8 @@ class Progress:
         n = self.initial + self.done
         eta = self.eta_s()
         failed = f", {len(self.failed)} failed" if self.failed else ""
-        return (f"{n}/{self.total} runs ({100 * n / max(1, self.total):.0f}%){failed}, "
+        # floored, as the tenths are, so a line just before a tenth never shows that tenth's percentage
+        return (f"{n}/{self.total} runs ({100 * n // max(1, self.total)}%){failed}, "
                 f"{_clock(self.clock() - self.start)} elapsed, ETA {'?' if eta is None else _clock(eta)}")
 
     def __call__(self, summary: dict[str, Any]) -> None:

@@ -102,7 +102,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
     run's benchmark stream, and then told in proposal order; so the history depends on K but
     not on where or in which order the evaluations ran.
     """
-    out = RunResult(benchmark.name, spec, seed, budget)
+    out = RunResult(benchmark.name, spec, seed, budget, meta={"parallel": parallel})
     algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)
     bench_rng = np.random.default_rng(bench_ss)
     cache: dict[Arch, Result] = {}

@@ -151,7 +151,7 @@ def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: i
     start = time.perf_counter()
     try:
         cost, source = time_source(benchmark)
-        out.meta = {"sim_workers": workers, "time_budget_s": None if math.isinf(time_budget_s) else time_budget_s,
+        out.meta = {"parallel": 1, "sim_workers": workers, "time_budget_s": None if math.isinf(time_budget_s) else time_budget_s,
                     "time_source": source}
         algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)  # as runner.run: K = 1 is its history
         bench_rng = np.random.default_rng(bench_ss)

@@ -72,10 +72,28 @@ def test_same_seed_same_history(synthetic, spec):
     assert run(synthetic, spec, seed=5, budget=120).rows["arch"] != first.rows["arch"]
 
 
-def test_default_history_is_the_papers(synthetic):
-    """The new options default to the paper: spelling them out changes nothing."""
-    a = run(synthetic, "lanas", seed=2, budget=200).rows["arch"]
-    assert run(synthetic, "lanas:inleaf=uniform,split=regressor", seed=2, budget=200).rows["arch"] == a
+def test_tree_follows_the_papers_rules_on_a_hand_built_tree():
+    """Sec. 3 and the release on a tree of one split: the threshold is the mean of the model's
+    predictions on the node's samples, evaluated samples go to the good child by their actual
+    value (``route=actual``) or by prediction, and the walk takes the child of larger
+    x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)."""
+    from algorithms.lanas.regressors import LstsqRegressor
+    from algorithms.lanas.tree import Tree
+    X, y = np.array([[0.0], [1.0], [2.0], [6.0]]), np.array([0.1, 0.5, 0.2, 0.9])  # mean of pred > median
+    pred = np.polyval(np.polyfit(X[:, 0], y, 1), X[:, 0])
+    for route, good in (("actual", [1, 3]), ("predicted", [3])):
+        tree = Tree(2, [LstsqRegressor(1)])
+        tree.rebuild(X, y, route)
+        assert tree.threshold[0] == pytest.approx(pred.mean())
+        assert list(tree.members[1]) == good and tree.n == [4, len(good), 4 - len(good)]
+    for _ in range(30):  # 30 more values of 0.7 in the good leaf: n = 34 / 31 / 3
+        tree.visit(0)
+        tree.backup(0, 0.7)
+    ucb = lambda mean, n, cp: mean + 2 * cp * np.sqrt(2 * np.log(34) / n)  # noqa: E731
+    assert tree.ucb(1, 1.0) == pytest.approx(ucb((0.9 + 21) / 31, 31, 1.0))
+    assert tree.ucb(2, 1.0) == pytest.approx(ucb((0.1 + 0.5 + 0.2) / 3, 3, 1.0))
+    rng = np.random.default_rng(0)
+    assert tree.select(0.1, rng) == 0 and tree.select(1.0, rng) == 1  # exploitation, then exploration
 
 
 def test_local_proposes_a_neighbour_of_a_leafs_best():
@@ -142,11 +160,6 @@ def test_svm_split_falls_back_on_constant_values():
     assert split(X, np.full(6, 0.5)) is None and split.fallbacks == 1
     out = split(X, np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0]))
     assert out is not None and list(out[1]) == [True, True, False, False, True, True]
-
-
-def test_lanas_plus_is_registered_and_not_the_default():
-    name, options = algorithms.resolve("lanas-plus")
-    assert name == "lanas" and options.get("inleaf", "uniform") != "uniform"
 
 
 @pytest.mark.parametrize("fallback", ["bfs", "near"])

@@ -145,10 +145,47 @@ def test_bfs_fallback_is_the_release_rule():
         assert credited == routed == int(np.flatnonzero(sizes > 0)[0])
 
 
-def test_lanas_release_is_the_release():
-    assert algorithms.resolve("lanas-release")[1] == {"regressor": "adam", "fallback": "bfs", "empty": "zero"}
-    algo = LaNAS(linear_table(), np.random.default_rng(0))
-    assert (algo.regressor, algo.fallback, algo.empty) == ("lstsq", "uniform", "zero")
+def _built(spec: str, bench, told: int = 10):
+    """``spec`` on ``bench`` after ``told`` answered proposals and the first rebuild."""
+    algo = algorithms.make(spec, bench, np.random.default_rng(0))
+    for _ in range(told):
+        arch = algo.ask()
+        algo.tell(arch, bench.query(arch))
+    algo.ask()  # the first proposal after the warm-up rebuilds the tree
+    return algo
+
+
+def test_lanas_release_trains_the_releases_adam_schedule():
+    """The release's models: Adam at lr 1e-5, 20,000 epochs on a node's first training, 3,000 on
+    each later one, warm-started (the same model keeps training); ``lanas`` fits exactly."""
+    bench = linear_table()
+    algo = _built("lanas-release", bench)
+    root = algo.regressors[0]
+    assert isinstance(root, AdamRegressor) and root.lr == 1e-5 and root._t == 20_000
+    for _ in range(20):  # rebuild_every = 20: the next rebuild refits the same models
+        arch = algo.ask()
+        algo.tell(arch, bench.query(arch))
+    algo.ask()
+    assert algo.regressors[0] is root and root._t == 23_000
+    assert type(_built("lanas", bench).regressors[0]).__name__ == "LstsqRegressor"
+
+
+@pytest.mark.parametrize("spec, credited", [("lanas-release", "first"), ("lanas", "selected")])
+def test_empty_leaf_fallback_on_a_built_tree(spec, credited):
+    """A selected leaf without candidates: the release draws from the first leaf in breadth-first
+    order that has one and credits that leaf; ``lanas`` draws any unevaluated row for the
+    selected leaf."""
+    algo = _built(spec, linear_table())
+    pool = algo.pool
+    selected = int(np.flatnonzero(pool.sizes)[0])
+    first_other = int(np.flatnonzero(pool.sizes)[1])
+    pool.sizes[:first_other] = 0  # the selected leaf (and every leaf before the next one) is empty
+    bucket = set(pool.buckets[first_other][:pool.sizes[first_other]].tolist())
+    leaf, row = pool.fallback_row(selected, algo.tree.n_leaves)
+    if credited == "first":
+        assert (leaf, row in bucket) == (first_other, True)
+    else:
+        assert leaf == selected and pool.available[row] == False  # noqa: E712 - drawn, so no longer available
 
 
 def test_skip_never_selects_a_leaf_without_candidates():

@@ -159,3 +159,15 @@ def test_python_page_runs(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "results" / "notebook" / "report.md").is_file()
     assert (tmp_path / "results" / "notebook" / "best_so_far.png").stat().st_size > 10_000
     assert "mutate-best" not in algorithms.names()
+
+
+def test_readme_counts_of_the_default_run_are_the_presets():
+    """Every "N algorithms" / "the default run's N" the README says of the default run is the
+    number of algorithms the default preset runs here (it said 6 beside 7)."""
+    from harness.grids import preset_algorithms
+    from harness.presets import PRESETS
+    text = (ROOT / "README.md").read_text()
+    n = len(preset_algorithms(PRESETS["default"]))
+    said = [int(m) for m in re.findall(r"default run's (\d+)", text)]
+    said += [int(m) for m in re.findall(r"for the \d+ runs \((\d+) algorithms", text)]
+    assert said and all(k == n for k in said), (said, n)

@@ -1,7 +1,8 @@
 """LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
 arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS). ``lanas`` is
 the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
-released code in every detail (README, "LaNAS", for both and their measured difference).
+released code in every detail but the features, precision and skipped values listed in docs/lanas-release.md
+(README, "LaNAS", for both and their measured difference).
 
 The tree lives in :mod:`algorithms.lanas.tree`, the regressors in :mod:`algorithms.lanas.regressors`,
 the pool of a table in :mod:`algorithms.lanas.pool`, region sampling in :mod:`algorithms.lanas.regions`,
@@ -35,7 +36,15 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
           "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near")}
 
 
-@register("lanas", limits=LIMITS)
+#: options that take effect only when other options have these values (others are rejected, see
+#: algorithms.registry.check); those that depend on the benchmark (sampler, fallback, max_tries:
+#: enumerable or not) are not listed
+APPLIES = {**{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
+           "ridge_alpha": {"regressor": ("ridge",)}, "parents": {"inleaf": ("local", "localbo")},
+           "widen": {"inleaf": ("local", "localbo")}, "inleaf_fallback": {"inleaf": ("local", "bo", "localbo")}}
+
+
+@register("lanas", limits=LIMITS, applies=APPLIES)
 class LaNAS:
     """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
 

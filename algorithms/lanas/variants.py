@@ -1,6 +1,7 @@
 """Named LaNAS configurations.
 
-``lanas-release``: the authors' released NAS-Bench-101 code in every detail (README, "LaNAS").
+``lanas-release``: the authors' released NAS-Bench-101 code in every detail but three (docs/lanas-release.md:
+the NB101 feature vector, float32, values <= 0 skipped in x̄; README, "LaNAS").
 
 ``lanas-plus``: the recommended LaNAS configuration beyond the paper, chosen on
 ``nb201/cifar10-valid`` and ``anb201/baseline`` only (20 seeds, budget 1,000: distinct samples to
