@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from scipy.stats import norm, rankdata
+from scipy.special import ndtri  # norm.ppf's own kernel, without importing scipy.stats
 
 MAX_PAIRWISE_DIM = 2000
 MAX_PENDING = 32  # rank-one updates held before they are folded into A⁻¹
@@ -114,7 +114,7 @@ class PairwiseThompson:
         n = len(self._y)
         if self._cache is None or self._cache[0] != n:
             rows = self._rows[:n]
-            z = norm.ppf((rankdata(self._y) - 0.5) / n)
+            z = ndtri((average_ranks(self._y) - 0.5) / n)
             self._cache = n, (rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]),
                                                    minlength=self.dim))
         return self._cache[1]
@@ -150,9 +150,26 @@ class PairwiseThompson:
         v = self._draw_rhs(rng)
         act = self.active(archs)
         used, inverse = np.unique(act, return_inverse=True)
-        w = self._rows_of_Ainv(used) @ v
+        w = self._base[used] @ v
+        m = self._m
+        if m:  # the pending updates as products with v: (|used|, m) and (D, m), not (|used|, D)
+            U = self._U[:, :m]
+            w -= (U[used] / self._c[:m]) @ (U.T @ v)
         return w[inverse.reshape(act.shape)].sum(axis=1)
 
     def score(self, w: np.ndarray, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w`` for every row of ``archs``."""
         return w[self.active(archs)].sum(axis=1)
+
+
+def average_ranks(values: Sequence[float]) -> np.ndarray:
+    """Ranks 1..n of ``values``, ties sharing their mean rank (``scipy.stats.rankdata``'s default,
+    the same numbers: ranks are whole or half numbers)."""
+    y = np.asarray(values, dtype=float)
+    order = np.argsort(y, kind="mergesort")
+    ys = y[order]
+    first = np.concatenate([[True], ys[1:] != ys[:-1]])  # where each run of equal values starts
+    dense = np.empty(len(y), dtype=np.int64)
+    dense[order] = np.cumsum(first)
+    count = np.concatenate([np.flatnonzero(first), [len(y)]])
+    return 0.5 * (count[dense] + count[dense - 1] + 1)

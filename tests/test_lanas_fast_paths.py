@@ -1,0 +1,104 @@
+"""LaNAS's fast paths give the same numbers as the plain computations they replace (issue 28:
+speed with histories unchanged): the SVM split's direct liblinear call, the 2-means, the ranks
+of the Thompson model, the pool's row look-up and the in-leaf samplers' cached routing."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from algorithms.lanas import LaNAS
+from algorithms.lanas.pool import Pool
+from algorithms.lanas.samples import encode
+from algorithms.lanas.surrogate import average_ranks
+from algorithms.lanas.svm_split import linear_svc, two_means
+from benchmarks.base import Result
+from benchmarks.table import TableBenchmark
+from synthetic import linear_table
+
+
+@pytest.mark.parametrize("n", [3, 12, 29, 30, 31, 200])  # both sides of dual="auto" (30 features)
+def test_linear_svc_is_sklearns_linear_svc(n):
+    from sklearn.svm import LinearSVC
+    rng = np.random.default_rng(n)
+    X = np.eye(5)[rng.integers(5, size=(n, 6))].reshape(n, 30)
+    target = (X[:, :3].sum(axis=1) + 0.5 * rng.random(n) > 0.8).astype(int)
+    target[:2] = (0, 1)  # both classes
+    for seed in (0, 12345):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = LinearSVC(C=1.0, random_state=seed, max_iter=2000).fit(X, target)
+        coef, intercept = linear_svc(X, target, 1.0, seed)
+        assert np.array_equal(coef, ref.coef_[0]) and intercept == ref.intercept_[0]
+
+
+def reference_two_means(Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The 2-means as first written (distances of an (n, 2, d) array, argmin)."""
+    first = Z[int(rng.integers(len(Z)))]
+    d2 = ((Z - first) ** 2).sum(axis=1)
+    if d2.sum() <= 0:
+        return np.zeros(len(Z), dtype=np.int64)
+    centres = np.stack([first, Z[int(rng.choice(len(Z), p=d2 / d2.sum()))]])
+    labels = np.zeros(len(Z), dtype=np.int64)
+    for it in range(20):
+        new = np.argmin(((Z[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        if it and np.array_equal(new, labels):
+            break
+        labels = new
+        for k in (0, 1):
+            if np.any(labels == k):
+                centres[k] = Z[labels == k].mean(axis=0)
+    return labels
+
+
+def test_two_means_is_the_reference_two_means():
+    rng = np.random.default_rng(0)
+    for trial in range(40):
+        n = int(rng.integers(2, 300))
+        Z = np.column_stack([np.eye(5)[rng.integers(5, size=(n, 6))].reshape(n, 30), rng.random(n)])
+        if trial % 4 == 0:
+            Z[: n // 2] = Z[0]  # ties between the two centres
+        assert np.array_equal(two_means(Z, np.random.default_rng(trial)),
+                              reference_two_means(Z, np.random.default_rng(trial)))
+
+
+def test_average_ranks_are_scipys():
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 7, 500):
+        for values in (rng.random(n), rng.integers(0, 4, n).astype(float)):
+            assert np.array_equal(average_ranks(list(values)), stats.rankdata(values))
+
+
+def test_pool_rows_are_the_benchmarks_rows():
+    full = linear_table(choices=(5, 4, 3, 3), optimum=(4, 3, 2, 1))
+    bench = TableBenchmark(choices=full.choices, archs=full.all_archs()[::3], valid=full.valid[::3],
+                           value_range=(0.0, 1.0))  # a third of the space: most look-ups miss
+    pool = Pool(bench, np.random.default_rng(0), "bfs")
+    grid = np.stack(np.meshgrid(*[np.arange(c) for c in bench.choices], indexing="ij"), -1).reshape(-1, 4)
+    rows = pool.rows(grid)
+    assert np.array_equal(rows, bench.index(grid)) and (rows < 0).sum() == len(grid) - len(bench)
+
+
+def test_leaf_samples_route_the_samples_told_since_the_rebuild():
+    """The in-leaf sampler's cached leaves of the samples told since the last rebuild are those a
+    fresh routing gives, at every step (so the candidates, hence the history, are unchanged)."""
+    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
+    algo = LaNAS(bench, np.random.default_rng(2), inleaf="localbo", parents=3, split="svm")
+    checked = 0
+    for _ in range(150):
+        arch = algo.ask()
+        algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
+        sampler, tree = algo._inleaf, algo.tree
+        if tree is None:
+            continue
+        built = len(tree.members[0])
+        routed = tree.route(encode(bench, algo.samples.archs)) if len(algo.samples.archs) else None
+        for leaf in range(tree.n_leaves):
+            got = set(sampler.leaf_samples(leaf).tolist())
+            want = set(tree.members[leaf + tree.n_internal].tolist())
+            want |= {i for i in range(built, len(algo.samples.archs)) if routed[i] == leaf}
+            assert got == want
+            checked += len(got) > 0
+    assert checked > 100
