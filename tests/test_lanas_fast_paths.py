@@ -102,3 +102,58 @@ def test_leaf_samples_route_the_samples_told_since_the_rebuild():
             assert got == want
             checked += len(got) > 0
     assert checked > 100
+
+
+def reference_adam_epochs(regs, Xs, ys, epochs: int, lr: float, clip: float) -> int:
+    """Adam as first written (one numpy call per operation of torch's step); the epochs clipped."""
+    G = np.stack([np.hstack([X, np.ones((len(y), 1))]).T @ np.hstack([X, np.ones((len(y), 1))]) * (2.0 / len(y))
+                  for X, y in zip(Xs, ys)])
+    c = np.stack([np.hstack([X, np.ones((len(y), 1))]).T @ y * (2.0 / len(y)) for X, y in zip(Xs, ys)])
+    theta, m, v = (np.stack([getattr(r, name) for r in regs]) for name in ("_theta", "_m", "_v"))
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    t = np.array([r._t for r in regs], dtype=float)[None, :] + np.arange(1, epochs + 1)[:, None]
+    step, root_bc2 = (lr / (1 - b1 ** t))[:, :, None], np.sqrt(1 - b2 ** t)[:, :, None]
+    grad, tmp = np.empty_like(theta), np.empty_like(theta)
+    clipped = 0
+    for e in range(epochs):
+        np.matmul(G, theta[:, :, None], out=grad[:, :, None])
+        grad -= c
+        norm2 = np.einsum("ki,ki->k", grad, grad)
+        if norm2.max() > (clip - 1e-6) ** 2:
+            grad *= np.minimum(1.0, clip / (np.sqrt(norm2) + 1e-6))[:, None]
+            clipped += 1
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1 - b1
+        m += tmp
+        np.multiply(grad, grad, out=tmp)
+        tmp -= v
+        tmp *= 1 - b2
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp /= root_bc2[e]
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= step[e]
+        theta -= tmp
+    for k, r in enumerate(regs):
+        r._theta, r._m, r._v = theta[k].copy(), m[k].copy(), v[k].copy()
+    return clipped
+
+
+@pytest.mark.parametrize("scale, clipped", [(1.0, False), (6.0, True), (30.0, True)])
+def test_adam_is_the_reference_adam_bit_for_bit(scale, clipped):
+    from algorithms.lanas.regressors import AdamRegressor, fit_many
+    rng = np.random.default_rng(5)
+    data = [(np.eye(5)[rng.integers(5, size=(n, 6))].reshape(n, 30), scale * rng.random(n)) for n in (4, 60, 17)]
+    Xs, ys = [d[0] for d in data], [d[1] for d in data]
+    fast, slow = ([AdamRegressor(30, np.random.default_rng(k), lr=1e-3, epochs=400, refit_epochs=300)
+                   for k in range(3)] for _ in range(2))
+    clips = []
+    for epochs in (400, 300):  # a first fit, then a refit continuing the optimiser
+        fit_many(fast, Xs, ys)
+        clips.append(reference_adam_epochs(slow, Xs, ys, epochs, 1e-3, 5.0))
+        for r in slow:
+            r._t += epochs
+    assert (sum(clips) > 0) == clipped
+    for a, b in zip(fast, slow):
+        assert np.array_equal(a._theta, b._theta) and np.array_equal(a._m, b._m) and np.array_equal(a._v, b._v)
