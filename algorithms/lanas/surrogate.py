@@ -145,17 +145,15 @@ class PairwiseThompson:
 
     def sample_scores(self, rng: np.random.Generator, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w̃`` for every row of ``archs`` under one Thompson draw ``w̃`` (the same draw,
-        from the same random numbers, as ``score(draw(rng), archs)``), computing only the
-        weights of the features that ``archs`` use."""
+        from the same random numbers, as ``score(draw(rng), archs)``), without folding the
+        pending updates: ``w̃ = B v - U diag(1/c) (Uᵀ v)``, matrix-vector products only."""
         v = self._draw_rhs(rng)
-        act = self.active(archs)
-        used, inverse = np.unique(act, return_inverse=True)
-        w = self._base[used] @ v
+        w = self._base @ v
         m = self._m
-        if m:  # the pending updates as products with v: (|used|, m) and (D, m), not (|used|, D)
+        if m:
             U = self._U[:, :m]
-            w -= (U[used] / self._c[:m]) @ (U.T @ v)
-        return w[inverse.reshape(act.shape)].sum(axis=1)
+            w -= (U / self._c[:m]) @ (U.T @ v)
+        return w[self.active(archs)].sum(axis=1)
 
     def score(self, w: np.ndarray, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w`` for every row of ``archs``."""
@@ -164,12 +162,7 @@ class PairwiseThompson:
 
 def average_ranks(values: Sequence[float]) -> np.ndarray:
     """Ranks 1..n of ``values``, ties sharing their mean rank (``scipy.stats.rankdata``'s default,
-    the same numbers: ranks are whole or half numbers)."""
+    the same numbers: ranks are whole or half numbers): (values below + values not above + 1) / 2."""
     y = np.asarray(values, dtype=float)
-    order = np.argsort(y, kind="mergesort")
-    ys = y[order]
-    first = np.concatenate([[True], ys[1:] != ys[:-1]])  # where each run of equal values starts
-    dense = np.empty(len(y), dtype=np.int64)
-    dense[order] = np.cumsum(first)
-    count = np.concatenate([np.flatnonzero(first), [len(y)]])
-    return 0.5 * (count[dense] + count[dense - 1] + 1)
+    ys = np.sort(y)
+    return 0.5 * (np.searchsorted(ys, y, "left") + np.searchsorted(ys, y, "right") + 1)
