@@ -121,7 +121,8 @@ def plan(args: argparse.Namespace, command: list[str]) -> Plan:
     tasks = grid(bench_specs, algo_specs, seeds, budget, args.parallel,
                  remote_eval=args.executor == "dask" and args.parallel > 1)
     simulated = sim_tasks(tasks, args.sim_workers, args.time_budget)  # checked before anything is written
-    write_manifest(out, tasks, command)
+    as_preset = not (args.benchmarks or args.algorithms or args.seeds or args.budget is not None)
+    write_manifest(out, tasks, command, preset.leaves_out if as_preset else None)
     tasks += simulated
     todo = pending(out, tasks)
     check_writable(task_path(out, t) for t in todo)
