@@ -31,6 +31,12 @@ class Boundary:
         return X @ self.coef_ + self.intercept_
 
 
+def nearest(Z: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index (0/1) of the nearer of two centres for each row of ``Z``, ties to centre 0: the
+    argmin of the squared distances, each summed over a row as numpy sums an (n, 2, d) array's."""
+    return (((Z - centres[1]) ** 2).sum(axis=1) < ((Z - centres[0]) ** 2).sum(axis=1)).astype(np.int64)
+
+
 def two_means(Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Labels (0/1) of 2-means on the rows of ``Z``: k-means++ seeding, Lloyd iterations."""
     first = Z[int(rng.integers(len(Z)))]
@@ -41,8 +47,7 @@ def two_means(Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     centres = np.stack([first, second])
     labels = np.zeros(len(Z), dtype=np.int64)
     for _ in range(N_LLOYD):
-        # the nearer centre, ties to centre 0 (argmin's rule); row sums as in a (n, 2, d) sum
-        new = (((Z - centres[1]) ** 2).sum(axis=1) < ((Z - centres[0]) ** 2).sum(axis=1)).astype(np.int64)
+        new = nearest(Z, centres)
         if _ and np.array_equal(new, labels):
             break
         labels = new
