@@ -58,11 +58,14 @@ PRESETS: dict[str, Preset] = {
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
-#: run_all.py on the 2-core machine on 2026-11-25 (see README), and how the cost per sample grows
-#: with the budget for model-based methods (cost per trial grows with the trials seen).
-COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.6e-3,
-                     "lanas-release": 7.5e-3,
-                     "optuna-tpe": 7e-3, "optuna-gp": 45.0}
+#: run_all.py on the 2-core machine on 2026-11-25 (see README); lanas-release, lanas-plus and
+#: optuna-tpe re-measured on 2026-12-02 as CPU seconds per run (docs/speed.md: at a load average
+#: of 11-18 on 2 cores, where the old code's costs matched the idle wall times of the slower
+#: machines of this kind); and how the cost per sample grows with the budget for model-based
+#: methods (cost per trial grows with the trials seen).
+COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.7e-3,
+                     "lanas-release": 9.5e-3,
+                     "optuna-tpe": 9.5e-3, "optuna-gp": 45.0}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
 
 
