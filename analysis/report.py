@@ -173,7 +173,8 @@ def analyse(exp_dir: Path | str) -> Path:
              f"- command: `{' '.join(map(str, m.get('command', [])))}`",
              f"- created {m.get('created', '?')}, code revision `{str(m.get('revision', '?'))[:12]}`",
              f"- budget {exp.budget:,} distinct samples per run; {len(seeds)} seeds; {len(exp.runs)} runs on disk",
-             f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}", "",
+             f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}",
+             *([f"- {m['note']}"] if m.get("note") else []), "",
              "## Summary", ""]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]

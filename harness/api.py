@@ -109,7 +109,7 @@ def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, alg
                  remote_eval=executor == "dask" and parallel > 1)
     simulated = sim_tasks(tasks, sim_workers, time_budget, stream)  # checked before anything is written
     todo = pending(out, tasks + simulated)  # before the manifest: a folder of another --parallel stops here
-    write_manifest(out, tasks, command or ["harness.run"])
+    write_manifest(out, tasks, command or ["harness.run"], None if custom else chosen.leaves_out)
     tasks += simulated
     check_writable(task_path(out, t) for t in todo)
     return Plan(out, bench_specs, algo_specs, seed_list, budget, tasks, todo, notes)

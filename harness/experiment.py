@@ -140,8 +140,9 @@ def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None:
-    """Create or extend ``manifest.json``; one experiment folder holds one budget."""
+def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: str | None = None) -> None:
+    """Create or extend ``manifest.json``; one experiment folder holds one budget. ``note``: what the
+    grid leaves out and how to run it (a preset's ``leaves_out``; the report quotes it)."""
     path = exp_dir / "manifest.json"
     budget = tasks[0].budget if tasks else 0
     old: dict[str, Any] = {}
@@ -169,6 +170,8 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str]) -> None
         "benchmarks": info, "versions": _versions(), "revision": _revision(),
     }
     manifest["defaults"] = algorithm_options(manifest["algorithms"])
+    if note:
+        manifest["note"] = note
     exp_dir.mkdir(parents=True, exist_ok=True)
     tmp = exp_dir / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2))

@@ -23,6 +23,8 @@ class Preset:
     budget: int
     #: with ``algorithms=None``: run the SLOW algorithms too
     slow: bool = False
+    #: what the grid leaves out and the command that runs it (quoted in the report)
+    leaves_out: str = ""
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
@@ -32,7 +34,10 @@ SLOW = ("optuna-gp",)
 
 PRESETS: dict[str, Preset] = {
     "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but optuna-gp",
-                      EMBEDDED_MAIN, None, range(10), 1000),
+                      EMBEDDED_MAIN, None, range(6), 1000,
+                      leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
+                                 "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` (`--preset "
+                                 "small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)"),
     "small-budget": Preset("every registered algorithm, optuna-gp included, at a budget the GP can afford",
                            ("nb201/cifar10-valid", "anb201/baseline"), None, range(5), 100, slow=True),
     "paper": Preset("all embedded benchmarks, every registered algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
@@ -53,11 +58,14 @@ PRESETS: dict[str, Preset] = {
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
-#: run_all.py on the 2-core machine on 2026-11-25 (see README), and how the cost per sample grows
-#: with the budget for model-based methods (cost per trial grows with the trials seen).
-COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.6e-3,
-                     "lanas-release": 7.5e-3,
-                     "optuna-tpe": 7e-3, "optuna-gp": 45.0}
+#: run_all.py on the 2-core machine on 2026-11-25 (see README); lanas-release, lanas-plus and
+#: optuna-tpe re-measured on 2026-12-02 as CPU seconds per run (docs/speed.md: at a load average
+#: of 11-18 on 2 cores, where the old code's costs matched the idle wall times of the slower
+#: machines of this kind); and how the cost per sample grows with the budget for model-based
+#: methods (cost per trial grows with the trials seen).
+COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.7e-3,
+                     "lanas-release": 9.5e-3,
+                     "optuna-tpe": 9.5e-3, "optuna-gp": 45.0}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
 
 

@@ -29,6 +29,9 @@ def _values(rng: np.random.Generator, at: int | None, top: float = 0.98) -> np.n
     return values
 
 
+NOTE = "left out: seeds 6-9 (`python run_all.py --preset default --seeds 0-9`)"
+
+
 @pytest.fixture(scope="module")
 def exp(tmp_path_factory):
     exp = tmp_path_factory.mktemp("report") / "exp"
@@ -39,7 +42,7 @@ def exp(tmp_path_factory):
              "at_target": {"optimum": 2, "top0_1": 4, "top1": 30}}
     write_manifest(exp, BUDGET, range(SEEDS), specs, {"toy/ties": bench, "toy/noisy": dict(bench, at_target=None)})
     manifest = json.loads((exp / "manifest.json").read_text())
-    (exp / "manifest.json").write_text(json.dumps(dict(manifest, defaults=DEFAULTS)))
+    (exp / "manifest.json").write_text(json.dumps(dict(manifest, defaults=DEFAULTS, note=NOTE)))
     rng = np.random.default_rng(3)
     for seed in range(SEEDS):
         for spec, at in HEIGHT_AT.items():
@@ -59,6 +62,11 @@ def exp(tmp_path_factory):
             write_run(exp, "toy/noisy", spec, seed, draws, BUDGET, means=means if spec == "lanas" else means * 0.9)
     analyse(exp)
     return exp
+
+
+def test_report_quotes_what_the_grid_leaves_out(exp):
+    head = (exp / "report.md").read_text().split("## Summary")[0]
+    assert f"- {NOTE}\n" in head
 
 
 def _summary(exp) -> str:

@@ -25,6 +25,8 @@ and a read-only view of the samples; it never sees the LaNAS object.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark
@@ -52,6 +54,7 @@ class InLeaf:
         self.widen, self._stall, self._best = widen, 0, -np.inf
         self.fallback = fallback  # when the selected leaf gives no candidate: "bfs", "uniform" or "near"
         self.tree: Tree | None = None
+        self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
         self.model = PairwiseThompson(benchmark.choices) if kind in ("bo", "localbo") else None
         self.local = kind in ("local", "localbo")
         self.fallbacks = 0  # proposals from another leaf than the selected one
@@ -70,6 +73,7 @@ class InLeaf:
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
         self.tree = tree
+        self._new_leaves = []
         if self.model is not None:
             self.model.refresh()
 
@@ -123,9 +127,11 @@ class InLeaf:
         members = tree.members[leaf + tree.n_internal]
         built = len(tree.members[0])
         if len(archs) > built:  # told since the rebuild: by their predicted leaf
-            new = np.arange(built, len(archs))
-            inside = tree.route(encode(self.benchmark, [archs[i] for i in new])) == leaf
-            members = np.concatenate([members, new[inside]])
+            routed = len(self._new_leaves)
+            if built + routed < len(archs):  # each routed once per rebuild, not once per proposal
+                self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed:])).tolist())
+            inside = np.flatnonzero(np.asarray(self._new_leaves) == leaf)
+            members = np.concatenate([members, built + inside])
         y = np.asarray(self.samples.y)[members]
         return members[np.argsort(-y, kind="stable")]
 
@@ -142,12 +148,14 @@ class InLeaf:
         if not ok.any():
             return None
         cand = np.flatnonzero(ok)
-        if in_region:
-            cand = cand[self.tree.route(pool.encodings()[rows[cand]]) == leaf]
+        if in_region:  # the pool was routed through this tree at the rebuild
+            cand = cand[pool.leaf_of[rows[cand]] == leaf]
         if len(cand) == 0:
             return None
         if self.model is not None:  # localbo: the model picks among those of the best ``parents``
-            cand = cand[np.isin(owner[cand], np.unique(owner[cand])[:self.parents])]
+            own = owner[cand]  # ascending: neighbours come parent by parent
+            firsts = own[np.concatenate([[True], own[1:] != own[:-1]])]
+            cand = cand[own <= firsts[min(self.parents, len(firsts)) - 1]]
             return int(rows[cand[int(np.argmax(self.model.sample_scores(self.rng, neigh[cand])))]])
         cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
         return int(rows[cand[int(self.rng.integers(len(cand)))]])
@@ -204,11 +212,17 @@ def neighbours(parents: np.ndarray, choices) -> tuple[np.ndarray, np.ndarray]:
     parent), neither validated nor canonicalised (the vectorised form of ``Benchmark.neighbours``
     for table look-ups)."""
     parents = np.asarray(parents, dtype=np.int64)
-    moves = [(i, v) for i, c in enumerate(choices) for v in range(c)]
-    pos = np.array([m[0] for m in moves])
-    val = np.array([m[1] for m in moves])
-    kids = np.repeat(parents[:, None, :], len(moves), axis=1)
-    kids[:, np.arange(len(moves)), pos] = val
+    pos, val = _moves(tuple(int(c) for c in choices))
+    kids = np.repeat(parents[:, None, :], len(pos), axis=1)
+    kids[:, np.arange(len(pos)), pos] = val
     keep = parents[:, pos] != val  # drop the no-op "changes"
-    owner = np.repeat(np.arange(len(parents)), len(moves)).reshape(len(parents), -1)
+    owner = np.repeat(np.arange(len(parents)), len(pos)).reshape(len(parents), -1)
     return kids[keep], owner[keep]
+
+
+@lru_cache(maxsize=16)
+def _moves(choices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(decision, value) of every one-decision assignment of a space, as two arrays."""
+    pos = np.array([i for i, c in enumerate(choices) for _ in range(c)], dtype=np.int64)
+    val = np.array([v for c in choices for v in range(c)], dtype=np.int64)
+    return pos, val

@@ -16,6 +16,8 @@ from benchmarks.base import Arch, Benchmark
 from .samples import encode
 from .tree import Tree
 
+MAX_LOOKUP = 2_000_000  # largest product space given a dense row look-up (16 MB)
+
 
 class Pool:
     """The rows of ``benchmark.all_archs()`` and which are still available (not proposed)."""
@@ -29,6 +31,8 @@ class Pool:
         self.leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every row at the last rebuild
         self.empty_leaf_fallbacks = 0
         self._E: np.ndarray | None = None  # encodings of every row, made on first use
+        self._lookup: np.ndarray | None = None  # see :func:`_row_lookup`, made on first use
+        self._radix: np.ndarray | None = None
 
     def arch(self, row: int) -> Arch:
         return tuple(self.archs[row].tolist())
@@ -41,8 +45,12 @@ class Pool:
         return row
 
     def rows(self, archs: np.ndarray) -> np.ndarray:
-        """Table row of each architecture, -1 where it is not in the table."""
-        return self.benchmark.index(archs)
+        """Table row of each architecture (values in range), -1 where it is not in the table."""
+        if self._lookup is None:
+            self._lookup, self._radix = _row_lookup(self.benchmark)
+        if self._radix is None:
+            return self.benchmark.index(archs)
+        return self._lookup[np.asarray(archs, dtype=np.int64) @ self._radix]
 
     def encodings(self) -> np.ndarray:
         if self._E is None:
@@ -99,3 +107,15 @@ class Pool:
                 return row
         self.sizes[leaf] = 0
         return None
+
+
+def _row_lookup(benchmark: Benchmark) -> tuple[np.ndarray, np.ndarray | None]:
+    """The benchmark's row (-1: none) of every point of a small product space, indexed by the
+    mixed-radix code ``arch @ radix``, and that radix: a look-up per candidate instead of a search
+    (the in-leaf samplers ask for hundreds per proposal). Radix None: the space is too large."""
+    choices = tuple(int(c) for c in benchmark.choices)
+    if float(np.prod(choices, dtype=np.float64)) > MAX_LOOKUP:
+        return np.zeros(0, dtype=np.int64), None
+    grid = np.stack(np.meshgrid(*[np.arange(c) for c in choices], indexing="ij"), -1).reshape(-1, len(choices))
+    radix = np.cumprod([1, *choices[::-1]], dtype=np.int64)[:-1][::-1]
+    return np.asarray(benchmark.index(grid), dtype=np.int64), radix

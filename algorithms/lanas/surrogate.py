@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from scipy.stats import norm, rankdata
+from scipy.special import ndtri  # norm.ppf's own kernel, without importing scipy.stats
 
 MAX_PAIRWISE_DIM = 2000
 MAX_PENDING = 32  # rank-one updates held before they are folded into A⁻¹
@@ -114,7 +114,7 @@ class PairwiseThompson:
         n = len(self._y)
         if self._cache is None or self._cache[0] != n:
             rows = self._rows[:n]
-            z = norm.ppf((rankdata(self._y) - 0.5) / n)
+            z = ndtri((average_ranks(self._y) - 0.5) / n)
             self._cache = n, (rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]),
                                                    minlength=self.dim))
         return self._cache[1]
@@ -145,14 +145,24 @@ class PairwiseThompson:
 
     def sample_scores(self, rng: np.random.Generator, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w̃`` for every row of ``archs`` under one Thompson draw ``w̃`` (the same draw,
-        from the same random numbers, as ``score(draw(rng), archs)``), computing only the
-        weights of the features that ``archs`` use."""
+        from the same random numbers, as ``score(draw(rng), archs)``), without folding the
+        pending updates: ``w̃ = B v - U diag(1/c) (Uᵀ v)``, matrix-vector products only."""
         v = self._draw_rhs(rng)
-        act = self.active(archs)
-        used, inverse = np.unique(act, return_inverse=True)
-        w = self._rows_of_Ainv(used) @ v
-        return w[inverse.reshape(act.shape)].sum(axis=1)
+        w = self._base @ v
+        m = self._m
+        if m:
+            U = self._U[:, :m]
+            w -= (U / self._c[:m]) @ (U.T @ v)
+        return w[self.active(archs)].sum(axis=1)
 
     def score(self, w: np.ndarray, archs: np.ndarray) -> np.ndarray:
         """``φ(a)·w`` for every row of ``archs``."""
         return w[self.active(archs)].sum(axis=1)
+
+
+def average_ranks(values: Sequence[float]) -> np.ndarray:
+    """Ranks 1..n of ``values``, ties sharing their mean rank (``scipy.stats.rankdata``'s default,
+    the same numbers: ranks are whole or half numbers): (values below + values not above + 1) / 2."""
+    y = np.asarray(values, dtype=float)
+    ys = np.sort(y)
+    return 0.5 * (np.searchsorted(ys, y, "left") + np.searchsorted(ys, y, "right") + 1)
