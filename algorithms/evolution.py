@@ -42,6 +42,8 @@ class RegularizedEvolution:
     one proposal at a time nothing is pending and the algorithm is the sequential one above.
     """
 
+    rank_invariant = True  # values are only compared (the tournament)
+
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *,
                  population: int = 50, sample: int = 10, retries: int = 100) -> None:
         if population < 1 or sample < 1 or retries < 0:

@@ -8,7 +8,9 @@ the top-0.1% and to the optimum, median and restricted mean) and run unchanged o
 benchmark: the paper's tree and UCB walk, the LA-MCTS SVM split (:mod:`algorithms.lanas.svm_split`),
 and inside the selected leaf a Thompson draw of the pairwise Bayesian linear model
 (:mod:`algorithms.lanas.surrogate`) picking among the unevaluated in-region neighbours of the
-leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`). The first ``lanas-plus``
+leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`), every model fitted on
+the values' ranks (``scale=rank``, :mod:`algorithms.lanas.scale`: the history is the same under any
+strictly increasing transform of the values; added 2026-12-02, issue 27). The first ``lanas-plus``
 (until 2026-11-26) was ``lanas:inleaf=local,split=svm``; README, "LaNAS beyond the paper", has
 both on all 14 embedded tables.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 from ..registry import register_variant
 
 LANAS_RELEASE = "lanas:regressor=adam,fallback=bfs,empty=zero"
-LANAS_PLUS = "lanas:inleaf=localbo,parents=3,split=svm"
+LANAS_PLUS = "lanas:inleaf=localbo,parents=3,scale=rank,split=svm"
 
 register_variant("lanas-release", LANAS_RELEASE)
 register_variant("lanas-plus", LANAS_PLUS)
