@@ -26,9 +26,10 @@ class Preset:
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
-#: trial after a few hundred trials); presets without an explicit list leave them out, and the
+#: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, minutes
+#: per run at 1,000, docs/findings-i27.md); presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
-SLOW = ("optuna-gp",)
+SLOW = ("optuna-gp", "bananas")
 
 PRESETS: dict[str, Preset] = {
     "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but optuna-gp",
