@@ -16,7 +16,7 @@ Options are typed from the constructor's signature (annotation, else the default
 declares the allowed values where the type is not enough. :func:`check` validates a spec before
 any run starts and returns its canonical name: options equal to their default are dropped, keys
 are sorted, and a configuration that a registered variant covers is named by that variant
-(``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=localbo,parents=3,split=svm`` is ``lanas-plus``).
+(``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=localbo,parents=3,scale=rank,split=svm`` is ``lanas-plus``).
 """
 from __future__ import annotations
 
