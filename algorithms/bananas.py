@@ -16,6 +16,7 @@ from .registry import at_least, register
 CELL_PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))
 CELL_OPS = 4  # operations other than "none" (value 0), which cuts a path
 CELL_FAMILIES = ("nb201", "anb201", "nats-tss", "trained")
+PATIENCE = 5  # the release's patience_factor: parents are taken from the 5 x ``parents`` best
 
 
 def is_cell_space(benchmark: Benchmark) -> bool:
@@ -111,7 +112,7 @@ class Bananas:
     absolute error, Adam ``lr=0.01``, ``epochs=200``, ``batch_size=32``), trained from scratch on
     every told architecture, scores ``candidates=100`` candidates made by mutating the
     ``parents=10`` best architectures so far (``candidates // parents`` mutations each,
-    ``benchmark.mutate``), and the ``k`` candidates with the largest independent Thompson
+    ``benchmark.mutate``; further down the ranking when these give too few new ones), and the ``k`` candidates with the largest independent Thompson
     samples (ITS: one draw per candidate from N(ensemble mean, ensemble standard deviation))
     are proposed. Features: the path encoding (:func:`path_encoding`) on the NAS-Bench-201
     cell, the benchmark's one-hot encoding elsewhere (the paper uses the path encoding on
@@ -144,6 +145,7 @@ class Bananas:
         self.values: list[float] = []
         self.seen: set[Arch] = set()  # told or pending
         self.rounds = 0  # model-based rounds made
+        self.filled = 0  # proposals of those rounds drawn at random for want of candidates
         self._pending: set[Arch] = set()
         self._queue: deque[Arch] = deque()
         self._asked = 0
@@ -197,14 +199,19 @@ class Bananas:
                 break
             if arch not in out:
                 out.append(arch)
+                self.filled += 1
         return out
 
     def _candidates(self, y: np.ndarray) -> list[Arch]:
-        """Mutations of the ``parents`` best told architectures, neither seen nor repeated."""
-        best = np.argsort(-y, kind="stable")[:self.parents]
-        per = max(1, self.candidates // len(best))
+        """Up to ``candidates`` mutations, neither seen nor repeated, of the best told architectures:
+        ``candidates // parents`` each, going down the ranking (at most ``PATIENCE x parents`` deep,
+        as the release) until there are enough; so the neighbourhoods of the very best, used up
+        late in a run, do not leave the round without candidates."""
+        per = max(1, self.candidates // self.parents)
         found: dict[Arch, None] = {}
-        for i in best:
+        for i in np.argsort(-y, kind="stable")[:PATIENCE * self.parents]:
+            if len(found) >= self.candidates:
+                break
             for _ in range(per):
                 child = self.benchmark.mutate(self.archs[i], self.rng)
                 if child not in self.seen:

@@ -111,3 +111,12 @@ def test_rank_scale_is_the_mid_rank_quantile():
     assert ValueScale("value", (0.0, 100.0)).add(25.0) == 0.25
     with pytest.raises(ValueError, match="scale"):
         ValueScale("log", (0.0, 1.0))
+
+
+def test_bananas_rounds_keep_finding_candidates_late_in_a_run():
+    """The best architectures' neighbourhoods get used up; the candidates then come from further
+    down the ranking (as the release's patience factor), not from random fills."""
+    bench = registry.make("nb201/cifar10-valid")
+    r = run(bench, "bananas:epochs=2,members=2,layers=2", seed=0, budget=400)
+    assert r.status == "budget" and r.algorithm.rounds == 39
+    assert r.algorithm.filled == 0
