@@ -8,8 +8,10 @@
   each tell; a new sample's quantile at its tell is what the UCB walk back-propagates. Every
   quantity then depends on the order of the values only, so any strictly increasing transform
   of a table's values leaves the history identical (tests/test_rank_invariance.py). The
-  in-leaf model (:mod:`.surrogate`) already fits the normal scores of ranks; in this mode it is
-  given the value itself (its order is all it uses).
+  in-leaf searches only order samples (and the in-leaf model, :mod:`.surrogate`, already fits the
+  normal scores of ranks), so in this mode they are given the value itself, which orders samples
+  as their current quantiles do; the quantiles of all samples are computed only when the tree is
+  rebuilt (:meth:`ValueScale.fitted`), so the layer costs O(n) per tell and O(n log n) per rebuild.
 """
 from __future__ import annotations
 
@@ -53,9 +55,12 @@ class ValueScale:
         equal = bisect.bisect_right(self._sorted, value) - below
         return (below + equal / 2) / len(self._sorted)  # mid-rank quantile, as :meth:`all`
 
-    def all(self, values: list[float]) -> list[float]:
-        """Rank mode: the quantile of every told value (in tell order), as of now."""
-        return list((rankdata(values) - 0.5) / len(values))
+    def fitted(self, values: list[float], scaled: list[float]) -> np.ndarray:
+        """What the tree fits for every told sample (in tell order): the values' quantiles as of
+        now (rank mode), else ``scaled``, the numbers :meth:`add` gave."""
+        if not self.by_rank:
+            return np.asarray(scaled, dtype=float)
+        return (rankdata(values) - 0.5) / len(values)
 
     def unscale(self, y: float) -> float:
         """A fitted number back in benchmark units (rank mode: the quantile itself)."""

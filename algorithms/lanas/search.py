@@ -185,12 +185,12 @@ class LaNAS:
         if arch in self.samples.told:
             return
         value = self._scale.clean(result.valid)
-        y = self._scale.add(value)
-        self.samples.add(arch, value, y)
-        if self._scale.by_rank:  # every sample's quantile moves with each new value
-            self.samples.y[:] = self._scale.all(self.samples.values)
-        if self._inleaf is not None:  # it uses the order of what it is told only
-            self._inleaf.tell(arch, value if self._scale.by_rank else y)
+        y = self._scale.add(value)  # what the walk backs up; the tree's fits: :meth:`_rebuild`
+        # the in-leaf searches use samples.y and what they are told only to order samples
+        order_key = value if self._scale.by_rank else y
+        self.samples.add(arch, value, order_key)
+        if self._inleaf is not None:
+            self._inleaf.tell(arch, order_key)
         leaf, generation, row = self._pending.pop(arch, (None, -1, None))
         if self.pool is not None:
             self.pool.available[self.pool.row(arch) if row is None else row] = False
@@ -267,7 +267,7 @@ class LaNAS:
             if self.split == "svm":
                 from .svm_split import SvmSplit
                 self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, np.asarray(self.samples.y, dtype=float), self.route, self.empty)
+        self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), self.route, self.empty)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:
