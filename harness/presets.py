@@ -58,8 +58,11 @@ PRESETS: dict[str, Preset] = {
 #: with the budget for model-based methods (cost per trial grows with the trials seen).
 COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.6e-3,
                      "lanas-release": 7.5e-3,
-                     "optuna-tpe": 7e-3, "optuna-gp": 45.0}
-GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
+                     "optuna-tpe": 7e-3, "optuna-gp": 45.0,
+                     # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/findings-i27.md):
+                     # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
+                     "local-search": 2.8e-3, "bananas": 1.5}
+GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
 
 
 def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: int, workers: int) -> float:
