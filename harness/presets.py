@@ -26,7 +26,7 @@ class Preset:
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
-#: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, minutes
+#: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, 25 minutes
 #: per run at 1,000, docs/findings-i27.md); presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
 SLOW = ("optuna-gp", "bananas")
