@@ -9,6 +9,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
+from ._pending import Pending
 from .registry import at_least, register
 
 #: NAS-Bench-201 cell (benchmarks._cell): the edges, as decision indices, of each input-to-output
@@ -146,7 +147,7 @@ class Bananas:
         self.seen: set[Arch] = set()  # told or pending
         self.rounds = 0  # model-based rounds made
         self.filled = 0  # proposals of those rounds drawn at random for want of candidates
-        self._pending: set[Arch] = set()
+        self._pending = Pending()
         self._queue: deque[Arch] = deque()
         self._asked = 0
         self._fresh = benchmark.unseen(rng, self.seen)
@@ -160,15 +161,15 @@ class Bananas:
         arch = self._queue.popleft() if self._queue else None
         if arch is not None:
             self._asked += 1
-            self.seen.add(arch)
-            self._pending.add(arch)
+            self._propose(arch)
         return arch
 
+    def _propose(self, arch: Arch) -> None:
+        self.seen.add(arch)
+        self._pending.add(arch)
+
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = tuple(int(a) for a in arch)
-        if arch not in self._pending:
-            raise ValueError(f"tell({arch}) answers no pending ask()")
-        self._pending.remove(arch)
+        arch = self._pending.answer(arch)
         self.archs.append(arch)
         self.values.append(float(result.valid))
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
+from ._pending import Pending
 from .registry import at_least, register
 
 
@@ -52,7 +53,7 @@ class LocalSearch:
         self._init_left = n_init  # random proposals still to make for the current initial set
         self._init: set[Arch] = set()  # the current initial set (told or pending)
         self._init_told: list[tuple[float, Arch]] = []
-        self._pending: set[Arch] = set()
+        self._pending = Pending()
         self._fresh = benchmark.unseen(rng, self.seen)
 
     def ask(self) -> Arch | None:
@@ -70,10 +71,7 @@ class LocalSearch:
         return self._propose(arch)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = tuple(int(a) for a in arch)
-        if arch not in self._pending:
-            raise ValueError(f"tell({arch}) answers no pending ask()")
-        self._pending.remove(arch)
+        arch = self._pending.answer(arch)
         self.told += 1
         value = float(result.valid)
         if value != value:  # NaN: never an improvement
