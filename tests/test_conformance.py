@@ -131,10 +131,12 @@ def _ask(algo, n: int) -> list:
 
 def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1) -> tuple[list, object]:
     """Ask K, tell the K answers in a random order, until ``budget`` tells; the proposals in
-    the order asked. Proposal number ``boost`` is told the top of the value range instead."""
+    the order asked. Proposal number ``boost`` is told the top of the value range instead, or the
+    bottom when its value is already the best told (a rank-based algorithm sees only the order)."""
     algo = algorithms.make(spec, bench, np.random.default_rng(seed))
     order_rng = np.random.default_rng(seed + 1)
     proposed: list = []
+    best = -np.inf
     while len(proposed) < budget:
         batch = _ask(algo, min(K, budget - len(proposed)))
         assert batch, "ran out of proposals"
@@ -142,7 +144,10 @@ def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1)
         proposed += batch
         for i in order_rng.permutation(len(batch)):
             result = bench.query(batch[i])
-            algo.tell(batch[i], Result(bench.value_range[1]) if first + i == boost else result)
+            if first + i == boost:
+                result = Result(bench.value_range[1] if result.valid < best else bench.value_range[0])
+            best = max(best, result.valid)
+            algo.tell(batch[i], result)
     return proposed, algo
 
 
