@@ -8,6 +8,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
+from ._pending import Pending
 from .registry import at_least, register
 
 
@@ -42,6 +43,8 @@ class RegularizedEvolution:
     one proposal at a time nothing is pending and the algorithm is the sequential one above.
     """
 
+    rank_invariant = True  # values are only compared (the tournament)
+
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *,
                  population: int = 50, sample: int = 10, retries: int = 100) -> None:
         if population < 1 or sample < 1 or retries < 0:
@@ -55,7 +58,7 @@ class RegularizedEvolution:
         self.members: deque[tuple[Arch, float]] = deque()
         self.seen: set[Arch] = set()  # told or pending
         self.told = 0  # values taken into the population
-        self._pending: set[Arch] = set()
+        self._pending = Pending()
         self._asked = 0
         self._fresh = benchmark.unseen(rng, self.seen)  # uniform draws of architectures not seen
 
@@ -69,10 +72,7 @@ class RegularizedEvolution:
         return arch
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = tuple(int(a) for a in arch)
-        if arch not in self._pending:
-            raise ValueError(f"tell({arch}) answers no pending ask()")
-        self._pending.remove(arch)
+        arch = self._pending.answer(arch)
         self.told += 1
         self.members.append((arch, float(result.valid)))
         while len(self.members) > self.population:

@@ -112,6 +112,8 @@ class OptunaTPE(_OptunaSearch):
     recommend it for dependent parameters). ``n_startup`` random trials (Optuna's default
     10) and ``n_ei_candidates`` (Optuna's default 24) are Optuna's own defaults."""
 
+    rank_invariant = True  # TPE reads values only to sort trials into good and bad (tested)
+
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, multivariate: bool = True,
                  n_startup: int = 10, n_ei_candidates: int = 24) -> None:
         self.multivariate = multivariate

@@ -17,6 +17,8 @@ class RandomSearch:
     from ``benchmark.unseen``).
     """
 
+    rank_invariant = True  # values are never read
+
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator) -> None:
         self.benchmark = benchmark
         self.rng = rng

@@ -28,19 +28,20 @@ class Preset:
 
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
-#: trial after a few hundred trials); presets without an explicit list leave them out, and the
+#: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, 25 minutes
+#: per run at 1,000, docs/findings-i27.md); presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
-SLOW = ("optuna-gp",)
+SLOW = ("optuna-gp", "bananas")
 
 PRESETS: dict[str, Preset] = {
-    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but optuna-gp",
+    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but the slow ones (optuna-gp, bananas)",
                       EMBEDDED_MAIN, None, range(6), 1000,
                       leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
                                  "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` (`--preset "
                                  "small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)"),
     "small-budget": Preset("every registered algorithm, optuna-gp included, at a budget the GP can afford",
                            ("nb201/cifar10-valid", "anb201/baseline"), None, range(5), 100, slow=True),
-    "paper": Preset("all embedded benchmarks, every registered algorithm but optuna-gp, 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
+    "paper": Preset("all embedded benchmarks, every registered algorithm but the slow ones (optuna-gp, bananas), 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
     "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
                        "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
                        ("nb201/cifar10-valid",),
@@ -65,8 +66,11 @@ PRESETS: dict[str, Preset] = {
 #: methods (cost per trial grows with the trials seen).
 COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.7e-3,
                      "lanas-release": 9.5e-3,
-                     "optuna-tpe": 9.5e-3, "optuna-gp": 45.0}
-GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65}
+                     "optuna-tpe": 9.5e-3, "optuna-gp": 45.0,
+                     # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/findings-i27.md):
+                     # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
+                     "local-search": 2.8e-3, "bananas": 1.5}
+GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
 
 
 def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: int, workers: int) -> float:

@@ -14,8 +14,9 @@ def encode(benchmark: Benchmark, archs) -> np.ndarray:
 
 
 class Samples:
-    """Every told architecture in tell order, its value (benchmark units) and its value scaled to
-    [0, 1]; ``told``, and ``seen`` (told or pending: never proposed again)."""
+    """Every told architecture in tell order, its value (benchmark units) and ``y``, which orders
+    samples (the value scaled to [0, 1]; with ``scale=rank`` the value itself, see :mod:`.scale`);
+    ``told``, and ``seen`` (told or pending: never proposed again)."""
 
     def __init__(self) -> None:
         self.archs: list[Arch] = []

@@ -10,7 +10,6 @@ the samples in :mod:`algorithms.lanas.samples`, the in-leaf samplers in :mod:`al
 """
 from __future__ import annotations
 
-import math
 from collections import deque
 
 import numpy as np
@@ -23,6 +22,7 @@ from .pool import Pool
 from .regions import parents, sample_in_region
 from .regressors import REGRESSORS, make_regressor
 from .samples import Samples, encode
+from .scale import SCALES, ValueScale
 from .tree import Leaf, Tree
 
 
@@ -33,7 +33,7 @@ LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "r
           "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
           "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm"),
           "fallback": one_of("uniform", "bfs", "skip"), "empty": one_of("zero", "good"),
-          "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near")}
+          "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near"), "scale": one_of(*SCALES)}
 
 
 #: options that take effect only when other options have these values (others are rejected, see
@@ -109,6 +109,11 @@ class LaNAS:
       on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
       :mod:`algorithms.lanas.svm_split`).
 
+    - ``scale`` (beyond the paper): what the models fit: ``"value"`` (the paper: the value scaled
+      to [0, 1] by ``benchmark.value_range``) or ``"rank"`` (its rank quantile among the values
+      told, so the history is the same under any strictly increasing transform of the values;
+      :mod:`algorithms.lanas.scale`). :attr:`rank_invariant` says which.
+
     Differences kept on purpose: the release skips x̄ updates for values <= 0 (its marker of
     failed training), here every value counts; a non-finite value counts as the bottom of
     ``value_range``.
@@ -122,17 +127,15 @@ class LaNAS:
                  ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
                  adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
                  fallback: str = "uniform", empty: str = "zero", parents: int = 20, widen: int = 0,
-                 inleaf_fallback: str = "bfs") -> None:
+                 inleaf_fallback: str = "bfs", scale: str = "value") -> None:
         # option values are checked against LIMITS by the registry before a run starts
-        lo, hi = benchmark.value_range
-        if not hi > lo:
-            raise ValueError(f"benchmark value_range {benchmark.value_range} is empty")
+        self._scale = ValueScale(scale, benchmark.value_range)  # checks the range
+        self.scale = scale
         self.benchmark, self.rng = benchmark, rng
         self.height, self.cp, self.n_init, self.rebuild_every = height, float(cp), n_init, rebuild_every
         self.regressor, self.route, self.batch, self.sampler, self.max_tries = regressor, route, batch, sampler, max_tries
         self._reg_options = dict(ridge_alpha=ridge_alpha, adam_lr=adam_lr, adam_epochs=adam_epochs,
                                  adam_refit_epochs=adam_refit_epochs)
-        self._lo, self._width = float(lo), float(hi - lo)
         self.tree: Tree | None = None
         archs = benchmark.all_archs()
         if sampler == "pool" and archs is None:
@@ -149,6 +152,11 @@ class LaNAS:
         self._inleaf = None if inleaf == "uniform" else InLeaf(inleaf, benchmark, rng, self.pool, self._pool_mode,
                                                                  self.samples.view(), max_tries, parents, widen,
                                                                  inleaf_fallback)
+
+    @property
+    def rank_invariant(self) -> bool:
+        """Whether the history is the same under any strictly increasing transform of the values."""
+        return self._scale.by_rank
 
     @property
     def inleaf_fallbacks(self) -> int:
@@ -185,13 +193,13 @@ class LaNAS:
         arch = tuple(int(a) for a in arch)
         if arch in self.samples.told:
             return
-        value = float(result.valid)
-        if not math.isfinite(value):
-            value = self._lo
-        y = (value - self._lo) / self._width
-        self.samples.add(arch, value, y)
+        value = self._scale.clean(result.valid)
+        y = self._scale.add(value)  # what the walk backs up; the tree's fits: :meth:`_rebuild`
+        # the in-leaf searches use samples.y and what they are told only to order samples
+        order_key = value if self._scale.by_rank else y
+        self.samples.add(arch, value, order_key)
         if self._inleaf is not None:
-            self._inleaf.tell(arch, y)
+            self._inleaf.tell(arch, order_key)
         leaf, generation, row = self._pending.pop(arch, (None, -1, None))
         if self.pool is not None:
             self.pool.available[self.pool.row(arch) if row is None else row] = False
@@ -268,7 +276,7 @@ class LaNAS:
             if self.split == "svm":
                 from .svm_split import SvmSplit
                 self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, np.asarray(self.samples.y, dtype=float), self.route, self.empty)
+        self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), self.route, self.empty)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:
@@ -288,7 +296,7 @@ class LaNAS:
         if self.tree is None:
             return []
         return self.tree.leaves(self.samples.archs, np.asarray(self.samples.values, dtype=float),
-                                lambda y: self._lo + y * self._width)
+                                self._scale.unscale)
 
     def partition(self) -> np.ndarray:
         """Leaf index (0 = all-good path, breadth-first numbering) of every row of

@@ -9,7 +9,11 @@ the top-0.1% and to the optimum, median and restricted mean) and run unchanged o
 benchmark: the paper's tree and UCB walk, the LA-MCTS SVM split (:mod:`algorithms.lanas.svm_split`),
 and inside the selected leaf a Thompson draw of the pairwise Bayesian linear model
 (:mod:`algorithms.lanas.surrogate`) picking among the unevaluated in-region neighbours of the
-leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`). The first ``lanas-plus``
+leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`). ``lanas-plus:scale=rank``
+fits every model on the values' ranks (:mod:`algorithms.lanas.scale`: the history is the same under
+any strictly increasing transform of the values); it is not yet the default, because it costs about
+1.5x the time per sample and has not been through the budget-1,000 study (docs/rank-invariance.md).
+The first ``lanas-plus``
 (until 2026-11-26) was ``lanas:inleaf=local,split=svm``; README, "LaNAS beyond the paper", has
 both on all 14 embedded tables.
 """

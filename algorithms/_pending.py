@@ -1,0 +1,28 @@
+"""The proposals of an algorithm that are asked and not yet told (the parallel contract: each
+``tell`` answers one earlier ``ask``, in any order)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from benchmarks.base import Arch
+
+
+class Pending:
+    """A set of outstanding proposals; :meth:`answer` checks and removes the one a tell answers."""
+
+    def __init__(self) -> None:
+        self._archs: set[Arch] = set()
+
+    def __len__(self) -> int:
+        return len(self._archs)
+
+    def add(self, arch: Arch) -> None:
+        self._archs.add(arch)
+
+    def answer(self, arch: Sequence[int]) -> Arch:
+        """``arch`` as a tuple of ints, no longer pending; ValueError when no ask is pending for it."""
+        arch = tuple(int(a) for a in arch)
+        if arch not in self._archs:
+            raise ValueError(f"tell({arch}) answers no pending ask()")
+        self._archs.remove(arch)
+        return arch

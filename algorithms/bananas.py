@@ -1,0 +1,220 @@
+"""BANANAS: White, Neiswanger, Savani, "BANANAS: Bayesian Optimization with Neural Architectures
+for Neural Architecture Search", AAAI 2021 (arXiv 1910.11858), Algorithm 1, with the settings of
+its released code (naszilla/bananas: ``bananas(...)``, ``MetaNeuralnet.fit``, ``get_candidates``)."""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark, Result
+
+from ._pending import Pending
+from .registry import at_least, register
+
+#: NAS-Bench-201 cell (benchmarks._cell): the edges, as decision indices, of each input-to-output
+#: path: 0->3, 0->1->3, 0->2->3, 0->1->2->3
+CELL_PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))
+CELL_OPS = 4  # operations other than "none" (value 0), which cuts a path
+CELL_FAMILIES = ("nb201", "anb201", "nats-tss", "trained")
+PATIENCE = 5  # the release's patience_factor: parents are taken from the 5 x ``parents`` best
+
+
+def is_cell_space(benchmark: Benchmark) -> bool:
+    """Whether ``benchmark`` searches the NAS-Bench-201 cell (6 edges x 5 operations, "none" = 0)."""
+    return tuple(benchmark.choices) == (5,) * 6 and benchmark.name.split("/")[0] in CELL_FAMILIES
+
+
+def path_encoding(archs: np.ndarray) -> np.ndarray:
+    """BANANAS's path encoding of NAS-Bench-201 cells (paper, Sec. 4): one feature per sequence
+    of operations from input to output (4 + 4² + 4³ = 84), 1 where the cell has such a path;
+    a path through a "none" edge does not exist."""
+    a = np.asarray(archs, dtype=np.int64).reshape(-1, 6)
+    out = np.zeros((len(a), CELL_OPS + CELL_OPS ** 2 + CELL_OPS ** 3), dtype=float)
+    rows = np.arange(len(a))
+    for path in CELL_PATHS:
+        ops = a[:, list(path)] - 1  # 0..3, -1 for "none"
+        offset = sum(CELL_OPS ** j for j in range(1, len(path)))  # shorter paths come first
+        index = offset + sum(ops[:, j] * CELL_OPS ** (len(path) - 1 - j) for j in range(len(path)))
+        exists = (ops >= 0).all(axis=1)
+        out[rows[exists], index[exists]] = 1.0
+    return out
+
+
+class MLPEnsemble:
+    """``members`` independent fully connected ReLU networks (``layers`` hidden layers of
+    ``width``, one linear output) trained together on the mean absolute error with Adam
+    (Keras's Glorot-uniform initialisation, zero biases, betas 0.9/0.99, eps 1e-7): the release's
+    ``MetaNeuralnet``. Parameters live in one flat vector so an Adam step is a few array ops."""
+
+    def __init__(self, dim: int, rng: np.random.Generator, *, members: int, layers: int, width: int) -> None:
+        sizes = [dim] + [width] * layers + [1]
+        shapes = [s for fi, fo in zip(sizes[:-1], sizes[1:]) for s in ((members, fi, fo), (members, 1, fo))]
+        self.theta = np.zeros(sum(int(np.prod(s)) for s in shapes))
+        self.grad = np.zeros_like(self.theta)
+        self.W, self.b, self.gW, self.gb = [], [], [], []
+        at = 0
+        for k, shape in enumerate(shapes):
+            n = int(np.prod(shape))
+            (self.W if k % 2 == 0 else self.b).append(self.theta[at:at + n].reshape(shape))
+            (self.gW if k % 2 == 0 else self.gb).append(self.grad[at:at + n].reshape(shape))
+            at += n
+        for W in self.W:
+            limit = np.sqrt(6.0 / (W.shape[1] + W.shape[2]))
+            W[...] = rng.uniform(-limit, limit, W.shape)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(members, n) predictions for the rows of ``X`` (one matrix, or one per member)."""
+        h = X
+        for W, b in zip(self.W[:-1], self.b[:-1]):
+            h = np.maximum(h @ W + b, 0.0)
+        return (h @ self.W[-1] + self.b[-1])[..., 0]
+
+    def fit(self, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *, epochs: int, batch: int,
+            lr: float) -> None:
+        m, v, tmp, t = np.zeros_like(self.theta), np.zeros_like(self.theta), np.empty_like(self.theta), 0
+        members, n = self.W[0].shape[0], len(X)
+        for _ in range(epochs):
+            order = np.argsort(rng.random((members, n)), axis=1)  # each member its own shuffle
+            for s in range(0, n, batch):
+                idx = order[:, s:s + batch]
+                hs = [X[idx]]
+                for W, b in zip(self.W[:-1], self.b[:-1]):
+                    hs.append(np.maximum(hs[-1] @ W + b, 0.0))
+                pred = hs[-1] @ self.W[-1] + self.b[-1]
+                g = np.sign(pred - y[idx][..., None]) / idx.shape[1]  # d(mean |pred - y|)/d pred
+                for k in range(len(self.W) - 1, -1, -1):
+                    np.matmul(hs[k].transpose(0, 2, 1), g, out=self.gW[k])
+                    self.gb[k][...] = g.sum(axis=1, keepdims=True)
+                    if k:
+                        g = (g @ self.W[k].transpose(0, 2, 1)) * (hs[k] > 0)
+                t += 1  # Adam in place: temporaries this large would be fresh pages at every step
+                np.subtract(self.grad, m, out=tmp)
+                m += tmp.__imul__(0.1)
+                np.multiply(self.grad, self.grad, out=tmp)
+                tmp -= v
+                v += tmp.__imul__(0.01)
+                np.sqrt(v, out=tmp)
+                tmp += 1e-7
+                np.divide(m, tmp, out=tmp)
+                tmp *= lr * np.sqrt(1 - 0.99 ** t) / (1 - 0.9 ** t)
+                self.theta -= tmp
+
+
+@register("bananas", limits={"n_init": at_least(1), "k": at_least(1), "candidates": at_least(1),
+                             "parents": at_least(1), "members": at_least(1), "layers": at_least(1),
+                             "width": at_least(1), "epochs": at_least(1), "batch_size": at_least(1),
+                             "lr": at_least(0)})
+class Bananas:
+    """BANANAS (White et al., AAAI 2021, Algorithm 1; defaults = the paper's and its release's).
+
+    ``n_init=10`` uniformly random architectures; then rounds of ``k=10`` proposals: an ensemble
+    of ``members=5`` neural predictors (``layers=10`` hidden ReLU layers of ``width=20``, mean
+    absolute error, Adam ``lr=0.01``, ``epochs=200``, ``batch_size=32``), trained from scratch on
+    every told architecture, scores ``candidates=100`` candidates made by mutating the
+    ``parents=10`` best architectures so far (``candidates // parents`` mutations each,
+    ``benchmark.mutate``; further down the ranking when these give too few new ones), and the ``k`` candidates with the largest independent Thompson
+    samples (ITS: one draw per candidate from N(ensemble mean, ensemble standard deviation))
+    are proposed. Features: the path encoding (:func:`path_encoding`) on the NAS-Bench-201
+    cell, the benchmark's one-hot encoding elsewhere (the paper uses the path encoding on
+    NAS-Bench-101 too; the harness's NB101 space has no path encoder).
+
+    Departures: the release fits raw validation losses; here values (maximised) are
+    standardised (mean 0, sd 1) before the fit, so one learning rate serves tables in percent
+    and in [0, 1]; a mutation changes exactly one decision (the release mutates each op with
+    probability 1/6, so a candidate may repeat its parent); candidates already evaluated or
+    pending are dropped (the release drops isomorphic repeats), and when fewer than ``k`` are
+    left the round is filled with uniformly random unseen architectures. A non-finite value is
+    trained on as the smallest value told.
+
+    Parallel proposals (``--parallel K``): a round is made on the values told so far (pending
+    architectures are never proposed again); proposals are random until ``n_init`` have been made
+    and at least 2 values told; tells may come in any order.
+    """
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_init: int = 10, k: int = 10,
+                 candidates: int = 100, parents: int = 10, members: int = 5, layers: int = 10, width: int = 20,
+                 epochs: int = 200, batch_size: int = 32, lr: float = 0.01) -> None:
+        if min(n_init, k, candidates, parents, members, layers, width, epochs, batch_size) < 1 or lr < 0:
+            raise ValueError("counts must be >= 1 and lr >= 0")
+        self.benchmark, self.rng = benchmark, rng
+        self.n_init, self.k, self.candidates, self.parents = n_init, k, candidates, parents
+        self.members, self.layers, self.width = members, layers, width
+        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.encoding = "path" if is_cell_space(benchmark) else "one-hot"
+        self.archs: list[Arch] = []  # told, in tell order
+        self.values: list[float] = []
+        self.seen: set[Arch] = set()  # told or pending
+        self.rounds = 0  # model-based rounds made
+        self.filled = 0  # proposals of those rounds drawn at random for want of candidates
+        self._pending = Pending()
+        self._queue: deque[Arch] = deque()
+        self._asked = 0
+        self._fresh = benchmark.unseen(rng, self.seen)
+
+    def ask(self) -> Arch | None:
+        if not self._queue:
+            if self._asked < self.n_init or len(self.values) < 2:
+                self._queue.append(next(self._fresh))
+            else:
+                self._queue.extend(self._round())
+        arch = self._queue.popleft() if self._queue else None
+        if arch is not None:
+            self._asked += 1
+            self._propose(arch)
+        return arch
+
+    def _propose(self, arch: Arch) -> None:
+        self.seen.add(arch)
+        self._pending.add(arch)
+
+    def tell(self, arch: Arch, result: Result) -> None:
+        arch = self._pending.answer(arch)
+        self.archs.append(arch)
+        self.values.append(float(result.valid))
+
+    def encode(self, archs) -> np.ndarray:
+        if self.encoding == "path":
+            return path_encoding(np.asarray(archs))
+        return np.asarray(self.benchmark.encode(archs), dtype=float)
+
+    def _round(self) -> list[Arch]:
+        """One model-based round: up to ``k`` new architectures (fewer when the space runs out)."""
+        self.rounds += 1
+        y = np.asarray(self.values, dtype=float)
+        finite = np.isfinite(y)
+        y = np.where(finite, y, y[finite].min() if finite.any() else 0.0)
+        cands = self._candidates(y)
+        out: list[Arch] = []
+        if cands:
+            y = (y - y.mean()) / (y.std() or 1.0)
+            X = self.encode(self.archs)
+            net = MLPEnsemble(X.shape[1], self.rng, members=self.members, layers=self.layers, width=self.width)
+            net.fit(X, y, self.rng, epochs=self.epochs, batch=self.batch_size, lr=self.lr)
+            pred = net.predict(self.encode(cands))
+            its = self.rng.normal(pred.mean(axis=0), pred.std(axis=0))  # independent Thompson sampling
+            out = [cands[i] for i in np.argsort(-its, kind="stable")[:self.k]]
+        while len(out) < self.k:
+            arch = next(self._fresh)
+            if arch is None:
+                break
+            if arch not in out:
+                out.append(arch)
+                self.filled += 1
+        return out
+
+    def _candidates(self, y: np.ndarray) -> list[Arch]:
+        """Up to ``candidates`` mutations, neither seen nor repeated, of the best told architectures:
+        ``candidates // parents`` each, going down the ranking (at most ``PATIENCE x parents`` deep,
+        as the release) until there are enough; so the neighbourhoods of the very best, used up
+        late in a run, do not leave the round without candidates."""
+        per = max(1, self.candidates // self.parents)
+        found: dict[Arch, None] = {}
+        for i in np.argsort(-y, kind="stable")[:PATIENCE * self.parents]:
+            if len(found) >= self.candidates:
+                break
+            for _ in range(per):
+                child = self.benchmark.mutate(self.archs[i], self.rng)
+                if child not in self.seen:
+                    found[child] = None
+        return list(found)
