@@ -31,7 +31,7 @@ import numpy as np
 
 DATA = Path(__file__).with_name("data") / "fewshot_nb201.npz"
 COLUMNS = ("oneshot", "fewshot", "nasbench201")
-PROXIES = {"oneshot": "one-shot supernet", "fewshot": "few-shot supernets"}
+PROXIES = {"oneshot": "one-shot supernet's", "fewshot": "few-shot supernets'"}
 CITATION = ("Zhao et al., Few-Shot Neural Architecture Search, ICML 2021 "
             "(github.com/aoiang/few-shot-NAS, Few-Shot_NasBench201/supernet_info)")
 
