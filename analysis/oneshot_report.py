@@ -51,6 +51,14 @@ def _fmt_at(at: pd.DataFrame) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def _ordered(frame: pd.DataFrame, specs: list[str]) -> pd.DataFrame:
+    """Rows by evaluator (the truth first), then algorithm in the experiment's order, then samples."""
+    rank = {"table": 0, "oneshot": 1, "fewshot": 2}
+    key = frame["evaluator"].map(lambda e: rank.get(e, 3)) * 10**6 + frame["spec"].map(
+        lambda s: specs.index(s) if s in specs else len(specs)) * 10**4 + frame["samples"]
+    return frame.iloc[np.argsort(key.to_numpy(), kind="stable")]
+
+
 def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     """Markdown lines of the section (empty when no benchmark was searched through a proxy)."""
     from benchmarks import fewshot
@@ -78,6 +86,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
                       "", f"![proxy vs truth]({rel(_scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
                       "", "*Each cell's supernet estimate against its table value.*", ""]
         at = oneshot.at_samples(exp, group)
+        at = _ordered(at, exp.specs()) if len(at) else at
         if len(at):
             at.to_csv(table_dir / f"oneshot_at_samples_{file_safe(base)}.csv", index=False)
             header, rows = _fmt_at(at)
@@ -85,6 +94,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
                       "(its best by the value it saw) after n distinct samples, mean ± sd over seeds.", "",
                       md_table(header, rows), ""]
         stages = oneshot.two_stage(exp, base, group)
+        stages = _ordered(stages, exp.specs()) if len(stages) else stages
         if len(stages):
             stages.to_csv(table_dir / f"oneshot_two_stage_{file_safe(base)}.csv", index=False)
             hours = ", ".join(f"{ev} {fewshot.train_gpu_h(ev):.1f}" for ev in proxies)
