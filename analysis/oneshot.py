@@ -21,6 +21,8 @@ from .load import Experiment
 #: distinct samples at which the searches are compared
 AT = (100, 300, 1000)
 TRUTH = "table"
+#: the tables with published supernet estimates (``benchmarks/nb201.py``, option ``evaluator``)
+PUBLISHED = "nb201/"
 
 
 def split(bench: str) -> tuple[str, str, dict]:
@@ -36,18 +38,22 @@ def searched_through(bench: str) -> str:
     """What the searches of ``bench`` saw, in words (the report says it for every benchmark)."""
     from benchmarks.fewshot import PROXIES
     base, evaluator, _ = split(bench)
-    if evaluator in PROXIES:
+    if evaluator in PROXIES and base.startswith(PUBLISHED):
         return f"the published {PROXIES[evaluator]} estimate (Zhao et al., ICML 2021)"
+    if evaluator == "oneshot":
+        return "a one-shot supernet trained here (judged on its estimate: no cell was trained from scratch)"
     if "noisy=True" in base or "noisy=true" in base:
         return "one training seed's value per query"
     return "the benchmark's own value"
 
 
 def groups(exp: Experiment) -> dict[str, dict[str, str]]:
-    """``{base benchmark: {evaluator: benchmark}}`` for the bases searched through a proxy."""
+    """``{base benchmark: {evaluator: benchmark}}`` for the tables searched through a published proxy."""
     out: dict[str, dict[str, str]] = {}
     for bench in exp.benchmarks():
         base, evaluator, _ = split(bench)
+        if not base.startswith(PUBLISHED):
+            continue
         out.setdefault(base, {})[evaluator] = bench
     return {b: g for b, g in out.items() if set(g) - {TRUTH}}
 

@@ -183,7 +183,8 @@ class TrainedBenchmark(Benchmark):
         return outcomes
 
     def describe(self) -> str:
-        return f"15,625 archs trained on {self.dataset} ({self.epochs} epochs, cache {self.store.path})"
+        how = "estimated by one weight-sharing supernet" if self.evaluator == "oneshot" else "trained"
+        return f"15,625 archs {how} on {self.dataset} ({self.epochs} epochs, cache {self.store.path})"
 
 
 def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threads: int | None) -> None:
