@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from . import runfiles, tables
 from .errors import check_folder
-from .load import Experiment, load
+from .load import Experiment, incumbent_rows, load
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def _one(path: Path, sim_workers: int) -> pd.DataFrame:
     judged = _judged(df)
     df = df.drop(columns=[c for c in _JUDGED if c in df])
     df["true_valid"] = judged
-    df["best_true_valid"] = np.fmax.accumulate(judged) if len(df) else judged
+    # the judged value of the architecture the search would return: its best by the value it saw
+    df["best_true_valid"] = judged[incumbent_rows(df["best_valid"].to_numpy(dtype=float))] if len(df) else judged
     df["benchmark"], df["spec"], df["seed"] = str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"])
     df["sim_workers"] = int(meta.get("sim_workers") or sim_workers)
     return df
@@ -67,7 +68,8 @@ def proposals(exp_dir: Path | str) -> pd.DataFrame:
     ``benchmark, spec, seed, sim_workers`` (0 unless a simulated-time run), ``step`` (distinct
     samples so far), ``proposal``, ``arch``, ``valid`` (the value the algorithm saw),
     ``true_valid`` (the judged value: the benchmark's own where the search saw an estimate),
-    ``best_valid`` / ``best_true_valid`` (best so far of each), ``test``, ``cost_s``, ``cached``,
+    ``best_valid`` (the best value seen so far) / ``best_true_valid`` (the judged value of the
+    architecture with that best seen value: what the search would return there), ``test``, ``cost_s``, ``cached``,
     ``algo_s``, then ``worker, sim_start_s, sim_finish_s`` where the run has a simulated clock.
     Unreadable files are left out with a warning, as the report does."""
     path = check_folder(Path(exp_dir))
@@ -96,5 +98,4 @@ def statistics(exp: Experiment | Path | str) -> pd.DataFrame:
     Runs on a noisy (or proxy-evaluated) table are judged on the benchmark's own values."""
     if not isinstance(exp, Experiment):
         exp = load(exp)
-    tables.judge_on_means(exp)  # once per experiment (memoised)
     return tables.target_table(exp)

@@ -24,17 +24,19 @@ from .errors import AnalysisError, check_folder
 log = logging.getLogger(__name__)
 
 #: columns analysis needs from a run's table
-_COLUMNS = ("step", "valid", "test", "best_valid", "algo_s")
+_COLUMNS = ("step", "valid", "test", "best_valid", "algo_s", "true_valid", "true_test", runfiles.OLD_TRUE_VALID)
 
 
 @dataclass
 class Run:
     """One (benchmark, spec, seed) run, reduced to per-sample curves.
 
-    ``best[i]`` / ``incumbent_test[i]`` are the best validation value and the test value of the
-    incumbent (chosen by validation) after ``i + 1`` distinct samples; a run that ended early
-    keeps its last value up to the experiment's :attr:`Experiment.horizon` (``samples`` says
-    where it really ended).
+    After ``i + 1`` distinct samples the incumbent is the architecture the search would return (the
+    best by the value it saw); ``best[i]`` / ``incumbent_test[i]`` are its *true* validation and test
+    values (``true_valid``/``true_test``; the same as what the search saw on a plain table) and
+    ``seen[i]`` the best value the search saw. A run that ended early keeps its last value up to the
+    experiment's :attr:`Experiment.horizon` (``samples`` says where it really ended); ``estimated``:
+    the search saw values other than the truth (a noisy or proxy evaluator).
     """
 
     benchmark: str
@@ -49,6 +51,8 @@ class Run:
     best: np.ndarray
     incumbent_test: np.ndarray | None
     partition: Path | None = None
+    seen: np.ndarray | None = None
+    estimated: bool = False
 
 
 @dataclass
@@ -89,24 +93,39 @@ class Experiment:
         return self.info(benchmark).get("targets") or None
 
 
-def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray | None, int]:
-    """Per-sample best-so-far validation value and incumbent test value, padded to ``horizon``."""
+def _column(table: pd.DataFrame, name: str) -> np.ndarray | None:
+    values = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float) if name in table else None
+    return values if values is not None and np.isfinite(values).any() else None
+
+
+def incumbent_rows(best_valid: np.ndarray) -> np.ndarray:
+    """For each row of a run, the row of the architecture the search would return there: the first
+    row where the best value it saw (``best_valid``) reached its current level."""
+    improved = np.r_[True, best_valid[1:] > best_valid[:-1]]
+    return np.maximum.accumulate(np.where(improved, np.arange(len(best_valid)), 0))
+
+
+def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray | None, int, np.ndarray, bool]:
+    """Per-sample true value and true test value of the incumbent, padded to ``horizon``, the samples
+    taken, the best value seen, and whether the seen values differ from the truth."""
     if table.empty:
-        return np.full(horizon, np.nan), None, 0
+        return np.full(horizon, np.nan), None, 0, np.full(horizon, np.nan), False
     step = table["step"].to_numpy(dtype=np.int64)
     best = table["best_valid"].to_numpy(dtype=float)
-    # the incumbent changes on the first row where best_valid improves (validation selects)
-    improved = np.r_[True, best[1:] > best[:-1]]
-    inc_row = np.maximum.accumulate(np.where(improved, np.arange(len(best)), 0))
-    test = pd.to_numeric(table["test"], errors="coerce").to_numpy(dtype=float) if "test" in table else None
-    has_test = test is not None and np.isfinite(test).any()
+    inc_row = incumbent_rows(best)  # what the search saw selects
+    valid = pd.to_numeric(table["valid"], errors="coerce").to_numpy(dtype=float)
+    true = _column(table, "true_valid")
+    true = true if true is not None else _column(table, runfiles.OLD_TRUE_VALID)  # older noisy folders
+    true = valid if true is None else np.where(np.isfinite(true), true, valid)
+    test = _column(table, "true_test")
+    test = test if test is not None else _column(table, "test")
     samples = int(step.max())
     n = np.arange(1, horizon + 1)
     # the last row with step <= n is the state after n distinct samples
     last = np.searchsorted(step, np.minimum(n, samples), side="right") - 1
-    out_best = best[last]
-    out_test = test[inc_row[last]] if has_test else None
-    return out_best, out_test, samples
+    judged = true[inc_row[last]]
+    estimated = bool(np.any(np.abs(true - valid) > 1e-12))
+    return judged, None if test is None else test[inc_row[last]], samples, best[last], estimated
 
 
 def _meta(path: Path) -> dict[str, Any]:
@@ -124,7 +143,7 @@ def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
 
 def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, horizon: int) -> Run:
-    best, test, samples = _curves(table, horizon)
+    best, test, samples, seen, estimated = _curves(table, horizon)
     partition = runfiles.partition_path(path)
     return Run(
         benchmark=str(meta["benchmark"]), spec=str(meta["spec"]), seed=int(meta["seed"]),
@@ -132,7 +151,7 @@ def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, hor
         wall_s=float(meta.get("wall_s") or np.nan),
         algo_s=float(table["algo_s"].iloc[-1]) if len(table) and "algo_s" in table else np.nan,
         samples=samples, best=best, incumbent_test=test,
-        partition=partition if partition.exists() else None)
+        partition=partition if partition.exists() else None, seen=seen, estimated=estimated)
 
 
 def load_run(path: Path, budget: int | None = None) -> Run:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ablation_figures, crossbench_report, families, figures, frames, simtime, stats, style, tables
+from . import ablation_figures, crossbench_report, families, figures, frames, oneshot_report, simtime, stats, style, tables
 from .load import Experiment, load
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
@@ -31,11 +31,6 @@ CENSORING = (
     "chosen on the data); raw values are in the CSV (`*_raw`). The summary calls a difference decided only "
     "when the adjusted p < 0.05 and never ranks specs that reached a target in no seed. The Friedman test "
     "across benchmarks gives a permutation p below 10 benchmarks, the chi-square approximation from 10 on.")
-NOISY = (
-    "**Noisy benchmark.** Each query of {benches} answers one training seed's value, drawn from the run's "
-    "random stream, and the searches see only that draw; the targets are thresholds on the table's mean "
-    "values, so a run reaches a target when it has evaluated an architecture whose *mean* value reaches "
-    "it (recorded per query as `valid_mean`), and regret is measured on the best mean evaluated so far.")
 
 
 def _figure(rel: Path | None, caption: str) -> str:
@@ -156,7 +151,6 @@ def analyse(exp_dir: Path | str) -> Path:
     """Write ``figures/*.png``, ``tables/*.csv`` and ``report.md`` under ``exp_dir``; return the
     report's path. Raises :class:`analysis.errors.AnalysisError` (one line) on an unusable folder."""
     exp = load(exp_dir)
-    noisy = tables.judge_on_means(exp)
     style.setup()
     fig_dir, table_dir = exp.path / "figures", exp.path / "tables"
     table_dir.mkdir(parents=True, exist_ok=True)
@@ -178,12 +172,12 @@ def analyse(exp_dir: Path | str) -> Path:
              "## Summary", ""]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
-    if noisy:
-        lines += [NOISY.format(benches=", ".join(noisy)), ""]
+    lines += oneshot_report.judged_note(exp)
     lines += _health(health, exp.unreadable)
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench_report.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
+    lines += oneshot_report.section(exp, fig_dir, table_dir)
     lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
               "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`; from Python, "
               "`harness.ExperimentFolder(path).proposals()` (a row per proposal) and `.statistics()` (the numbers "

@@ -22,11 +22,17 @@ import pyarrow as pa
 #: the key of a run file's JSON metadata (benchmark, spec, seed, budget, status, error, ...)
 META_KEY = b"lanas"
 #: columns of a run's table, in order
-COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s", "valid_mean")
+#: ``valid``/``test`` are what the search saw; ``true_valid``/``true_test`` the benchmark's value of that
+#: architecture, which the analysis judges (they differ on noisy and proxy benchmarks, see
+#: ``benchmarks/table.py``). Folders written before ``true_valid`` hold ``valid_mean`` (noisy runs only).
+COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s",
+           "true_valid", "true_test")
 SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
                     ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
                     ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
-                    ("valid_mean", pa.float64())])  # null unless the benchmark is noisy
+                    ("true_valid", pa.float64()), ("true_test", pa.float64())])
+#: the judged-value column of folders written before ``true_valid`` (noisy runs; null otherwise)
+OLD_TRUE_VALID = "valid_mean"
 PARTITION_SUFFIX = ".partition.parquet"
 
 

@@ -23,12 +23,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from . import runfiles
-from .load import Experiment
+from .load import Experiment, incumbent_rows
 from .summary import md_table
 
 TARGET = "top1"
 TARGET_LABEL = "top 1% of the table"
-_COLUMNS = ("step", "best_valid", "cost_s", "cached", "sim_finish_s")
+_COLUMNS = ("step", "valid", "best_valid", "cost_s", "cached", "sim_finish_s")
 
 
 @dataclass
@@ -53,8 +53,10 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         if runfiles.is_partition(path):
             continue
         try:
-            meta = runfiles.read_meta(pq.read_schema(path))
-            t = pq.read_table(path, columns=list(_COLUMNS)).to_pandas()
+            schema = pq.read_schema(path)
+            meta = runfiles.read_meta(schema)
+            judged = [c for c in ("true_valid", runfiles.OLD_TRUE_VALID) if c in schema.names][:1]
+            t = pq.read_table(path, columns=list(_COLUMNS) + judged).to_pandas()
         except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
             continue
         finish = t["sim_finish_s"].to_numpy(float) / 3600
@@ -62,9 +64,18 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         horizon = meta["time_budget_s"] / 3600 if stopped_by_time else (finish.max() if len(finish) else 0.0)
         out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
                           str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
-                          t["best_valid"].to_numpy(float), t["step"].to_numpy(int),
+                          _judged_best(t, judged), t["step"].to_numpy(int),
                           t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
     return out
+
+
+def _judged_best(t: pd.DataFrame, judged: list[str]) -> np.ndarray:
+    """Per told row, the judged (true) value of the architecture the search would return there."""
+    seen = t["best_valid"].to_numpy(float)
+    if not judged or t.empty:
+        return seen
+    true = pd.to_numeric(t[judged[0]], errors="coerce").to_numpy(float)
+    return np.where(np.isfinite(true), true, t["valid"].to_numpy(float))[incumbent_rows(seen)]
 
 
 def hours_to(run: SimRun, target: float) -> float:

@@ -4,53 +4,14 @@ Every table is a pandas DataFrame, written as CSV under ``<exp>/tables/`` for no
 """
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from . import families, stats
 from .load import Experiment
 
 REFERENCE = "random"
 LANAS = "lanas"
-
-
-def judge_on_means(exp: Experiment) -> list[str]:
-    """On a noisy benchmark (``noisy=true``: each query answers one training seed's value) the
-    targets are thresholds on the table's *mean* values, so a run reaches a target when it has
-    evaluated an architecture whose mean value reaches it, whatever single draw the search saw.
-    Replaces those runs' best-so-far curves by the best mean evaluated so far (column
-    ``valid_mean`` of the run file); returns the benchmarks so judged. Done once per experiment
-    (kept in ``exp.memo``), so the report and :func:`analysis.frames.statistics` may both ask."""
-    if "judged_on_means" not in exp.memo:
-        exp.memo["judged_on_means"] = _judge_on_means(exp)
-    return exp.memo["judged_on_means"]
-
-
-def _judge_on_means(exp: Experiment) -> list[str]:
-    runs = {(r.benchmark, r.spec, r.seed): r for r in exp.runs}
-    judged: set[str] = set()
-    for path in sorted((exp.path / "runs").rglob("*.parquet")):
-        try:
-            schema = pq.read_schema(path)
-            if "valid_mean" not in schema.names or b"lanas" not in (schema.metadata or {}):
-                continue
-            meta = json.loads(schema.metadata[b"lanas"])
-            run = runs.get((str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"])))
-            table = pq.read_table(path, columns=["step", "valid_mean"]).to_pandas()
-        except Exception:  # noqa: BLE001 - an unreadable file is already listed by load()
-            continue
-        mean = pd.to_numeric(table["valid_mean"], errors="coerce").to_numpy(dtype=float)
-        if run is None or not np.isfinite(mean).any():
-            continue
-        best = np.fmax.accumulate(mean)
-        step = table["step"].to_numpy(dtype=np.int64)
-        n = np.minimum(np.arange(1, len(run.best) + 1), step.max())
-        run.best = best[np.searchsorted(step, n, side="right") - 1]
-        judged.add(run.benchmark)
-    return sorted(judged)
 
 
 def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float, int] | None:

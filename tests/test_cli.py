@@ -68,7 +68,7 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     assert len(files) == 6
     table = pq.read_table(files[0])
     assert table.column_names == ["step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid",
-                                  "algo_s", "valid_mean"]
+                                  "algo_s", "true_valid", "true_test"]
     meta = read_meta(files[0], 50)
     assert meta["status"] == "budget" and meta["samples"] == 50
     before = {f: f.stat().st_mtime_ns for f in files}

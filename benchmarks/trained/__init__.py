@@ -5,6 +5,11 @@
 answer ``query`` by training the NAS-Bench-201 network with its schedule (Dong & Yang 2020; see
 ``train.py``), or from the persistent store of earlier trainings (``store.py``; ``$TRAINED_CACHE``).
 ``valid``/``test`` are accuracies in percent; ``cost_s`` is the training's wall time.
+``evaluator=oneshot`` answers instead from one weight-sharing supernet trained once with the same
+schedule (``supernet.py``; cached beside the store): ``valid`` is the cell's path's validation accuracy
+with the shared weights, ``cost_s`` that forward pass's wall time, and the supernet's training time is
+in ``extra["supernet_train_s"]``. No cell is trained from scratch, so such runs are judged on the
+estimate (``true_valid`` = ``valid``); compare with trained cells by ``python -m benchmarks.trained``.
 
 Failures: a training whose loss diverges (NaN/inf) is a property of the cell and schedule; it
 is stored and answered as chance accuracy (100 / classes) with ``extra["status"] == "diverged"``
@@ -15,9 +20,10 @@ failures are stored but retried by the next query, as they may be transient.
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Literal, Sequence
 
 import numpy as np
 
@@ -40,12 +46,14 @@ class TrainedBenchmark(Benchmark):
                  lr: float = 0.1, momentum: float = 0.9, wd: float = 5e-4, split: str = "holdout",
                  train_size: int | None = None, valid_size: int | None = None, test_size: int | None = None,
                  seed: int = 0, seeds: int = 1, device: str = "auto", precision: str = "auto",
-                 compile: bool = False, graphs: bool = True, cache: str | None = None) -> None:
+                 compile: bool = False, graphs: bool = True, cache: str | None = None,
+                 evaluator: Literal["train", "oneshot"] = "train") -> None:
         self.dataset, self.epochs, self.width, self.cells, self.batch = dataset, epochs, width, cells, batch
         self.lr, self.momentum, self.wd, self.split = lr, momentum, wd, split
         self.train_size, self.valid_size, self.test_size = train_size, valid_size, test_size
         self.seed, self.seeds, self.device, self.precision = seed, seeds, device, precision
-        self.compile, self.graphs, self.cache = compile, graphs, cache
+        self.compile, self.graphs, self.cache, self.evaluator = compile, graphs, cache, evaluator
+        self.supernet: Any = None  # (model, training seconds, whether it came from the cache), once built
         self.trainings = 0  # trainings run by this object (tests and progress bars read it)
         self._store: Store | None = None
         self._splits: Any = None
@@ -105,6 +113,8 @@ class TrainedBenchmark(Benchmark):
         arch = self.canonical(arch)
         if not self.is_valid(arch):
             raise BenchmarkError(f"{self.name or 'trained'}: not a NAS-Bench-201 cell: {arch}")
+        if self.evaluator == "oneshot":
+            return self._estimate(arch)
         seed = self.training_seed(rng)
         row = self.store.get(arch, self.dataset, self.schedule_key(), seed)
         from_store = row is not None and row["status"] != "error"
@@ -112,6 +122,28 @@ class TrainedBenchmark(Benchmark):
             self.train([arch], seed)
             row = self.store.get(arch, self.dataset, self.schedule_key(), seed)
         return self._result(row, from_store)
+
+    def device_data(self):
+        if self._data is None:
+            import torch
+
+            from .train import DeviceData
+
+            self._data = DeviceData(self.splits(), torch.device(self.resolved_device()))
+        return self._data
+
+    def _estimate(self, arch: Arch) -> Result:
+        """The one-shot supernet's estimate of ``arch`` (training the supernet, or loading it, first)."""
+        from .supernet import accuracy, cache_path, cached_supernet
+
+        if self.supernet is None:
+            path = cache_path(self.store.path.parent, self.dataset, self.schedule_key(), int(self.seed))
+            self.supernet = cached_supernet(path, self.device_data(), self.schedule(), int(self.seed))
+        model, train_s, cached = self.supernet
+        start = time.perf_counter()
+        valid = accuracy(model, self.device_data(), arch)
+        extra = {"supernet_train_s": train_s, "supernet_from_cache": cached, "evaluator": "oneshot"}
+        return Result(valid, None, time.perf_counter() - start, MappingProxyType(extra))
 
     def _result(self, row: dict[str, Any] | None, from_store: bool) -> Result:
         if row is None or row["status"] == "error":
@@ -135,15 +167,11 @@ class TrainedBenchmark(Benchmark):
 
     def train(self, archs: Sequence[Sequence[int]], seed: int):
         """Train ``archs`` together on one device and store every outcome; returns the outcomes."""
-        from .train import DeviceData, train_group
+        from .train import train_group
 
         device = self.resolved_device()
-        if self._data is None:
-            import torch
-
-            self._data = DeviceData(self.splits(), torch.device(device))
         outcomes = train_group(archs, self.splits(), self.schedule(), seed, device=device, graphs=bool(self.graphs),
-                               compile=bool(self.compile), data=self._data)
+                               compile=bool(self.compile), data=self.device_data())
         key = self.schedule_key()
         for o in outcomes:
             self.trainings += 1
@@ -155,7 +183,8 @@ class TrainedBenchmark(Benchmark):
         return outcomes
 
     def describe(self) -> str:
-        return f"15,625 archs trained on {self.dataset} ({self.epochs} epochs, cache {self.store.path})"
+        how = "estimated by one weight-sharing supernet" if self.evaluator == "oneshot" else "trained"
+        return f"15,625 archs {how} on {self.dataset} ({self.epochs} epochs, cache {self.store.path})"
 
 
 def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threads: int | None) -> None:

@@ -5,6 +5,9 @@ rerun resumes: cells already stored are skipped), trains them in groups of ``--c
 device, and shows a progress bar. ``--device cuda:0,cuda:1 --workers 2`` trains on several
 GPUs at once, one process per device, all writing to the same store. ``--export FILE`` writes
 the store to .parquet or .csv afterwards.
+
+``python -m benchmarks.trained supernet --data fashion-mnist --archs 30 --seed S``: the one-shot
+supernet's rank agreement with those cells trained from scratch (``agreement.py``).
 """
 from __future__ import annotations
 
@@ -83,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--threads", type=int, default=None, help="torch CPU threads per worker")
     b.add_argument("--cache", default=None, help="store file or folder (default $TRAINED_CACHE)")
     b.add_argument("--export", default=None, help="write the store to this .parquet or .csv")
+    s = sub.add_parser("supernet", help="rank agreement of the one-shot supernet with N cells trained from scratch")
+    for flag in ("--data", "--archs", "--seed", "--epochs", "--options", "--device", "--threads", "--cache"):
+        action = next(a for a in b._actions if flag in a.option_strings)
+        s.add_argument(flag, type=action.type, default=action.default, choices=action.choices, help=action.help)
+    s.add_argument("--top", type=int, default=5, help="k of the top-k overlap")
     args = ap.parse_args(argv)
     if args.cache:
         os.environ["TRAINED_CACHE"] = args.cache
@@ -91,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
     try:
+        if args.command == "supernet":
+            from .agreement import agreement
+
+            out = agreement(_spec(args, args.device), args.archs, args.seed, args.top)
+            print("\n".join(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}" for k, v in out.items()))
+            return 0
         return build(args)
     except (BenchmarkError, SpecError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -21,9 +21,9 @@ EDGES = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
 
 
 class ReLUConvBN(nn.Sequential):
-    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1) -> None:
+    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1, stats: bool = True) -> None:
         super().__init__(nn.ReLU(inplace=False), nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, bias=False),
-                         nn.BatchNorm2d(c_out))
+                         nn.BatchNorm2d(c_out, track_running_stats=stats))
 
 
 class Zero(nn.Module):
@@ -31,18 +31,38 @@ class Zero(nn.Module):
         return x.mul(0.0)
 
 
-def make_op(index: int, c: int) -> nn.Module:
-    """One edge operation at ``c`` channels, stride 1 (cells never change shape)."""
+def make_op(index: int, c: int, stats: bool = True) -> nn.Module:
+    """One edge operation at ``c`` channels, stride 1 (cells never change shape); ``stats=False``:
+    batch norm without running statistics (always the batch's, as NAS-Bench-201's supernets)."""
     name = OPS[index]
     if name == "none":
         return Zero()
     if name == "skip_connect":
         return nn.Identity()
     if name == "nor_conv_1x1":
-        return ReLUConvBN(c, c, 1)
+        return ReLUConvBN(c, c, 1, stats=stats)
     if name == "nor_conv_3x3":
-        return ReLUConvBN(c, c, 3)
+        return ReLUConvBN(c, c, 3, stats=stats)
     return nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+
+
+def live_inputs(arch: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """``{node: [(edge, source node), ...]}`` of the nodes that reach the output, over non-``none`` edges."""
+    live = {3}
+    for j in (2, 1):
+        if any(t in live and i == j and OPS[a] != "none" for (t, i), a in zip(EDGES, arch)):
+            live.add(j)
+    return {j: [(e, i) for e, ((t, i), a) in enumerate(zip(EDGES, arch)) if t == j and OPS[a] != "none"]
+            for j in sorted(live)}
+
+
+def cell_forward(x: torch.Tensor, inputs: dict[int, list[tuple[int, int]]], op) -> torch.Tensor:
+    """The cell's output node, ``op(e)`` being edge ``e``'s operation (one network's, or a supernet's pick)."""
+    nodes = {0: x}
+    for j, ins in inputs.items():
+        terms = [op(e)(nodes[i]) for e, i in ins]
+        nodes[j] = torch.stack(terms).sum(0) if len(terms) > 1 else terms[0] if terms else x.mul(0.0)
+    return nodes[3]
 
 
 class Cell(nn.Module):
@@ -53,34 +73,25 @@ class Cell(nn.Module):
     FLOP count reflects the work done. A node without inputs is zero, as in NAS-Bench-201.
     """
 
-    def __init__(self, arch: Sequence[int], c: int) -> None:
+    def __init__(self, arch: Sequence[int], c: int, stats: bool = True) -> None:
         super().__init__()
         if len(arch) != len(EDGES) or not all(0 <= a < len(OPS) for a in arch):
             raise ValueError(f"not a NAS-Bench-201 cell: {tuple(arch)}")
         self.arch = tuple(int(a) for a in arch)
-        self.ops = nn.ModuleList(make_op(a, c) for a in self.arch)
-        live = {3}
-        for j in (2, 1):
-            if any(t in live and i == j and OPS[a] != "none" for (t, i), a in zip(EDGES, self.arch)):
-                live.add(j)
-        self.inputs = {j: [(e, i) for e, ((t, i), a) in enumerate(zip(EDGES, self.arch))
-                           if t == j and OPS[a] != "none"] for j in sorted(live)}
+        self.ops = nn.ModuleList(make_op(a, c, stats) for a in self.arch)
+        self.inputs = live_inputs(self.arch)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        nodes = {0: x}
-        for j, inputs in self.inputs.items():
-            terms = [self.ops[e](nodes[i]) for e, i in inputs]
-            nodes[j] = torch.stack(terms).sum(0) if len(terms) > 1 else terms[0] if terms else x.mul(0.0)
-        return nodes[3]
+        return cell_forward(x, self.inputs, self.ops.__getitem__)
 
 
 class ResidualReduction(nn.Module):
     """NAS-Bench-201's reduction block: a stride-2 basic residual block with an avg-pool shortcut."""
 
-    def __init__(self, c_in: int, c_out: int) -> None:
+    def __init__(self, c_in: int, c_out: int, stats: bool = True) -> None:
         super().__init__()
-        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride=2)
-        self.conv_b = ReLUConvBN(c_out, c_out, 3)
+        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride=2, stats=stats)
+        self.conv_b = ReLUConvBN(c_out, c_out, 3, stats=stats)
         self.shortcut = nn.Sequential(nn.AvgPool2d(2, 2), nn.Conv2d(c_in, c_out, 1, bias=False))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -88,22 +99,26 @@ class ResidualReduction(nn.Module):
 
 
 class Network(nn.Module):
-    """The NAS-Bench-201 macro network for one cell ``arch`` (C=16, N=5 by default)."""
+    """The NAS-Bench-201 macro network for one cell ``arch`` (C=16, N=5 by default); ``cell(c)`` builds
+    each cell at ``c`` channels instead (the supernet's); ``stats=False``: no running BN statistics."""
 
     def __init__(self, arch: Sequence[int], *, width: int = 16, cells: int = 5, num_classes: int = 10,
-                 in_channels: int = 3) -> None:
+                 in_channels: int = 3, stats: bool = True, cell=None) -> None:
         super().__init__()
         self.arch = tuple(int(a) for a in arch)
+        cell = cell or (lambda c: Cell(arch, c, stats))
         layers: list[nn.Module] = []
         c = width
         for stage in range(3):
             if stage:
-                layers.append(ResidualReduction(c, 2 * c))
+                layers.append(ResidualReduction(c, 2 * c, stats))
                 c *= 2
-            layers.extend(Cell(arch, c) for _ in range(cells))
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width))
+            layers.extend(cell(c) for _ in range(cells))
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, width, 3, padding=1, bias=False),
+                                  nn.BatchNorm2d(width, track_running_stats=stats))
         self.body = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Sequential(nn.BatchNorm2d(c, track_running_stats=stats), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                                  nn.Flatten())
         self.classifier = nn.Linear(c, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
