@@ -29,7 +29,7 @@ class Preset:
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
 #: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, 25 minutes
-#: per run at 1,000, docs/findings-i27.md); presets without an explicit list leave them out, and the
+#: per run at 1,000, docs/peers.md); presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
 SLOW = ("optuna-gp", "bananas")
 
@@ -72,7 +72,7 @@ PRESETS: dict[str, Preset] = {
 COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.7e-3,
                      "lanas-release": 9.5e-3,
                      "optuna-tpe": 9.5e-3, "optuna-gp": 45.0,
-                     # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/findings-i27.md):
+                     # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/peers.md):
                      # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
                      "local-search": 2.8e-3, "bananas": 1.5}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
