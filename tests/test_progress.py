@@ -44,7 +44,7 @@ def simulated_etas(tasks, cost) -> list[tuple[float, float]]:
 
 def _measured_cost():
     """The wall time of each run of the default grid, from the runs measured on that grid
-    (tests/default_run_wall_s.csv: seed 0 in full, part of seed 1); a run not measured costs the
+    (tests/default_run_wall_s.csv: every run of an idle default run); a run not measured costs the
     mean of its (benchmark, algorithm)'s measured runs, and an algorithm registered since (a new
     baseline joins the default grid by itself) the median run of its benchmark."""
     table = pd.read_csv(Path(__file__).with_name("default_run_wall_s.csv"), comment="#")
@@ -55,8 +55,8 @@ def _measured_cost():
 
 
 def test_eta_is_steady_on_the_default_grid():
-    """With the run times measured on the default grid (lanas-release ~60 s, optuna-tpe ~45 s,
-    random < 1 s), the ETA at every tenth from 10% on is within a factor of 2 of the time really
+    """With the run times measured on the default grid (lanas-release ~9 s, optuna-tpe ~7.5 s,
+    random < 0.1 s), the ETA at every tenth from 10% on is within a factor of 2 of the time really
     left; seeds in the inner loop (the earlier order) put the slow runs together and miss by far more."""
     preset = PRESETS["default"]
     cost = _measured_cost()
