@@ -37,8 +37,8 @@ PRESETS: dict[str, Preset] = {
     "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but the slow ones (optuna-gp, bananas)",
                       EMBEDDED_MAIN, None, range(6), 1000,
                       leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
-                                 "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` (`--preset "
-                                 "small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)"),
+                                 "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` and `bananas` "
+                                 "(`--preset small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)"),
     "small-budget": Preset("every registered algorithm, optuna-gp included, at a budget the GP can afford",
                            ("nb201/cifar10-valid", "anb201/baseline"), None, range(5), 100, slow=True),
     "paper": Preset("all embedded benchmarks, every registered algorithm but the slow ones (optuna-gp, bananas), 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
