@@ -58,12 +58,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cli(argv: list[str] | None = None) -> int:
-    """``main`` with a usage error printed as one line, exit status 2."""
+    """``main`` with a usage error printed as one line, exit status 2; output into a pipe that its
+    reader closed (``run_all.py --list | head``) ends quietly with 141, as SIGPIPE would."""
     try:
         return main(argv)
     except UsageError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 141
 
 
 if __name__ == "__main__":

@@ -139,3 +139,15 @@ def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
     assert f"{len(before)} already on disk" in p.stderr
     after = stamps(out)
     assert len(after) == 8 and {f: after[f] for f in before} == before
+
+
+def test_list_into_a_closed_pipe_ends_quietly():
+    """``run_all.py --list | head -1``: the reader is gone before the listing ends; no traceback."""
+    read, write = os.pipe()
+    os.close(read)  # every write fails (EPIPE), as after ``head`` has exited
+    try:
+        proc = subprocess.run([sys.executable, str(Path(run_all.__file__)), "--list"], stdout=write,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    finally:
+        os.close(write)
+    assert "Traceback" not in proc.stderr and proc.returncode == 141, proc.stderr
