@@ -13,21 +13,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 from . import runfiles, tables
 from .errors import check_folder
-from .load import Experiment, incumbent_rows, load
+from .load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values, load
 
 log = logging.getLogger(__name__)
 
 #: the frame's leading columns; the run file's other columns (the simulated clock's) follow
 FIRST = ("benchmark", "spec", "seed", "sim_workers", "step", "proposal", "arch", "valid", "true_valid",
          "best_valid", "best_true_valid", "test", "cost_s", "cached", "algo_s")
-#: older names of the judged value (a noisy table's mean, before the column was ``true_valid``)
-_JUDGED = ("true_valid", "valid_mean")
 
 
 def _files(path: Path) -> list[tuple[Path, int]]:
@@ -39,22 +36,12 @@ def _files(path: Path) -> list[tuple[Path, int]]:
     return [(f, k) for f, k in found if not runfiles.is_partition(f)]
 
 
-def _judged(table: pd.DataFrame) -> np.ndarray:
-    """The value the analysis judges: the benchmark's value where the search saw an estimate."""
-    seen = table["valid"].to_numpy(dtype=float)
-    for column in _JUDGED:
-        if column in table:
-            truth = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-            return np.where(np.isfinite(truth), truth, seen)
-    return seen
-
-
 def _one(path: Path, sim_workers: int) -> pd.DataFrame:
     table = pq.read_table(path)
     meta = runfiles.read_meta(table.schema)
     df = table.to_pandas()
-    judged = _judged(df)
-    df = df.drop(columns=[c for c in _JUDGED if c in df])
+    judged = judged_values(df)
+    df = df.drop(columns=[c for c in JUDGED_COLUMNS if c in df])
     df["true_valid"] = judged
     # the judged value of the architecture the search would return: its best by the value it saw
     df["best_true_valid"] = judged[incumbent_rows(df["best_valid"].to_numpy(dtype=float))] if len(df) else judged

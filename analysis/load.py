@@ -23,8 +23,10 @@ from .errors import AnalysisError, check_folder
 
 log = logging.getLogger(__name__)
 
+#: the judged value's column, newest name first (folders of noisy runs before ``true_valid``: ``valid_mean``)
+JUDGED_COLUMNS = ("true_valid", runfiles.OLD_TRUE_VALID)
 #: columns analysis needs from a run's table
-_COLUMNS = ("step", "valid", "test", "best_valid", "algo_s", "true_valid", "true_test", runfiles.OLD_TRUE_VALID)
+_COLUMNS = ("step", "valid", "test", "best_valid", "algo_s", "true_test", *JUDGED_COLUMNS)
 
 
 @dataclass
@@ -98,6 +100,17 @@ def _column(table: pd.DataFrame, name: str) -> np.ndarray | None:
     return values if values is not None and np.isfinite(values).any() else None
 
 
+def judged_values(table: pd.DataFrame) -> np.ndarray:
+    """Per row of a run, the value the analysis judges: the benchmark's own value where the run
+    recorded one (the search saw an estimate), else the value the search saw."""
+    seen = pd.to_numeric(table["valid"], errors="coerce").to_numpy(dtype=float)
+    for name in JUDGED_COLUMNS:
+        truth = _column(table, name)
+        if truth is not None:
+            return np.where(np.isfinite(truth), truth, seen)
+    return seen
+
+
 def incumbent_rows(best_valid: np.ndarray) -> np.ndarray:
     """For each row of a run, the row of the architecture the search would return there: the first
     row where the best value it saw (``best_valid``) reached its current level."""
@@ -114,9 +127,7 @@ def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray |
     best = table["best_valid"].to_numpy(dtype=float)
     inc_row = incumbent_rows(best)  # what the search saw selects
     valid = pd.to_numeric(table["valid"], errors="coerce").to_numpy(dtype=float)
-    true = _column(table, "true_valid")
-    true = true if true is not None else _column(table, runfiles.OLD_TRUE_VALID)  # older noisy folders
-    true = valid if true is None else np.where(np.isfinite(true), true, valid)
+    true = judged_values(table)
     test = _column(table, "true_test")
     test = test if test is not None else _column(table, "test")
     samples = int(step.max())

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from . import runfiles
-from .load import Experiment, incumbent_rows
+from .load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values
 from .summary import md_table
 
 TARGET = "top1"
@@ -55,7 +55,7 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         try:
             schema = pq.read_schema(path)
             meta = runfiles.read_meta(schema)
-            judged = [c for c in ("true_valid", runfiles.OLD_TRUE_VALID) if c in schema.names][:1]
+            judged = [c for c in JUDGED_COLUMNS if c in schema.names]
             t = pq.read_table(path, columns=list(_COLUMNS) + judged).to_pandas()
         except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
             continue
@@ -64,18 +64,15 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         horizon = meta["time_budget_s"] / 3600 if stopped_by_time else (finish.max() if len(finish) else 0.0)
         out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
                           str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
-                          _judged_best(t, judged), t["step"].to_numpy(int),
+                          _judged_best(t), t["step"].to_numpy(int),
                           t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
     return out
 
 
-def _judged_best(t: pd.DataFrame, judged: list[str]) -> np.ndarray:
+def _judged_best(t: pd.DataFrame) -> np.ndarray:
     """Per told row, the judged (true) value of the architecture the search would return there."""
     seen = t["best_valid"].to_numpy(float)
-    if not judged or t.empty:
-        return seen
-    true = pd.to_numeric(t[judged[0]], errors="coerce").to_numpy(float)
-    return np.where(np.isfinite(true), true, t["valid"].to_numpy(float))[incumbent_rows(seen)]
+    return judged_values(t)[incumbent_rows(seen)] if len(t) else seen
 
 
 def hours_to(run: SimRun, target: float) -> float:
