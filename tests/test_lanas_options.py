@@ -7,7 +7,7 @@ import pytest
 
 import run_all
 from algorithms import registry as algorithms
-from algorithms.lanas.search import APPLIES, LaNAS
+from algorithms.lanas.search import LaNAS
 from algorithms.registry import SpecError
 
 #: an alternative value for every option (all differ from the default)

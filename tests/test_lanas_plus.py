@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from algorithms import registry as algorithms
 from algorithms.lanas.inleaf import neighbours
 from algorithms.lanas.samples import encode
 from algorithms.lanas.surrogate import PairwiseThompson

@@ -2,7 +2,6 @@
 and the one mechanism that searches one value and judges another (noisy and proxy runs alike)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import kendalltau
