@@ -56,16 +56,20 @@ _VARIANTS: dict[str, str] = {}
 _UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _APPLIES: dict[str, Mapping[str, Mapping[str, tuple]]] = {}
+_RENAMED: dict[str, Callable[[Mapping[str, str]], dict[str, str]]] = {}
 #: every table keyed by an algorithm's name (what unregister and scope undo)
-_TABLES = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES)
+_TABLES = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES, _RENAMED)
 
 
 def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
              limits: Mapping[str, Limit] | None = None,
-             applies: Mapping[str, Mapping[str, tuple]] | None = None) -> Callable[[type], type]:
+             applies: Mapping[str, Mapping[str, tuple]] | None = None,
+             renamed: Callable[[Mapping[str, str]], dict[str, str]] | None = None) -> Callable[[type], type]:
     """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``);
-    ``applies`` maps an option to the values other options must have for it to take effect."""
+    ``applies`` maps an option to the values other options must have for it to take effect;
+    ``renamed`` maps a spec's options (as typed) from old spellings to the current ones, so old
+    commands and stored folders keep working."""
     def deco(cls: type) -> type:
         _check_new(name, cls)
         _check_class(name, cls)
@@ -74,6 +78,8 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
             _UNAVAILABLE[name] = unavailable
         _LIMITS[name] = dict(limits or {})
         _APPLIES[name] = {k: dict(v) for k, v in (applies or {}).items()}
+        if renamed is not None:
+            _RENAMED[name] = renamed
         return cls
     return deco
 
@@ -173,13 +179,18 @@ def _expand(spec: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     fixed: dict[str, Any] = {}
     if name in _VARIANTS:
         base, base_raw = split_spec(_VARIANTS[name])
-        fixed = typed_options("algorithm", base, base_raw, options(base))
+        fixed = typed_options("algorithm", base, _renamed(base, base_raw), options(base))
         shown, name = name, base
     else:
         shown = name
     if name not in _REGISTRY:
         raise SpecError(f"unknown algorithm {name!r}; known: {', '.join(names())}")
-    return name, fixed, typed_options("algorithm", shown, raw, options(name))
+    return name, fixed, typed_options("algorithm", shown, _renamed(name, raw), options(name))
+
+
+def _renamed(name: str, raw: dict[str, str]) -> dict[str, str]:
+    rename = _RENAMED.get(name)
+    return raw if rename is None else rename(raw)
 
 
 def resolve(spec: str) -> tuple[str, dict[str, Any]]:

@@ -50,10 +50,10 @@ PRESETS: dict[str, Preset] = {
                              + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.2, 0.5, 1, 2)]
                              + [f"lanas:n_init={n}" for n in (2, 50, 200)]
                              + [f"lanas:rebuild_every={k}" for k in (1, 5, 100)]
-                             + [f"lanas:fallback={f}" for f in ("bfs", "skip")] + ["lanas-release"]
+                             + [f"lanas:empty_leaf={f}" for f in ("first_leaf", "avoid")] + ["lanas-release"]
                              + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
                                 "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas:inleaf=local,split=svm",
-                                "lanas-plus", "lanas-plus:widen=50", "lanas-plus:inleaf_fallback=near"]
+                                "lanas-plus", "lanas-plus:widen=50", "lanas-plus:handover=neighbours"]
                              + ["random", "evolution", "optuna-tpe"]),
                        range(20), 2000),
     "oneshot": Preset("one-shot evaluation (the paper's RQ4): every main algorithm on nb201/cifar10-valid searched on the "

@@ -211,7 +211,7 @@ def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
     assert sorted(p.name for p in (out / "runs" / "synthetic+linear").iterdir()) == ["lanas", "lanas-plus", "random"]
     assert algorithms.check("lanas:rebuild_every=20,n_init=11") == "lanas:n_init=11"
     assert algorithms.check("lanas:cp=1.0") == algorithms.check("lanas:cp=1") == "lanas:cp=1"
-    assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=localbo,parents=3"
+    assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=localbo,n_parents=3"
     assert algorithms.check("lanas:inleaf=localbo,parents=3,scale=rank,split=svm") == "lanas-plus:scale=rank"
     assert registry.check("synthetic/linear:noisy=on") == "synthetic/linear:noisy=True"
 

@@ -165,7 +165,8 @@ def test_percent_table_gives_the_same_run():
 def test_spec_options_and_errors(synthetic):
     algo = algorithms.make("lanas:height=3,cp=0.5,n_init=4,rebuild_every=7,regressor=ridge", synthetic,
                            np.random.default_rng(0))
-    assert (algo.height, algo.cp, algo.n_init, algo.rebuild_every, algo.regressor) == (3, 0.5, 4, 7, "ridge")
+    tree = algo.tree_options
+    assert (tree.height, tree.cp, algo.n_init, tree.rebuild_every, algo.regressor_options.kind) == (3, 0.5, 4, 7, "ridge")
     for bad in ("lanas:height=0", "lanas:regressor=svm", "lanas:route=sideways", "lanas:cp=-1",
                 "lanas:batch=0", "lanas:rebuild_every=1.5"):
         with pytest.raises(SpecError):

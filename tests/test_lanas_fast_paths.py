@@ -63,7 +63,7 @@ def test_pool_rows_are_the_benchmarks_rows():
     full = linear_table(choices=(5, 4, 3, 3), optimum=(4, 3, 2, 1))
     bench = TableBenchmark(choices=full.choices, archs=full.all_archs()[::3], valid=full.valid[::3],
                            value_range=(0.0, 1.0))  # a third of the space: most look-ups miss
-    pool = Pool(bench, np.random.default_rng(0), "bfs")
+    pool = Pool(bench, np.random.default_rng(0))
     grid = np.stack(np.meshgrid(*[np.arange(c) for c in bench.choices], indexing="ij"), -1).reshape(-1, 4)
     rows = pool.rows(grid)
     assert np.array_equal(rows, bench.index(grid)) and (rows < 0).sum() == len(grid) - len(bench)
@@ -73,7 +73,7 @@ def test_leaf_samples_route_the_samples_told_since_the_rebuild():
     """The in-leaf sampler's cached leaves of the samples told since the last rebuild are those a
     fresh routing gives, at every step (so the candidates, hence the history, are unchanged)."""
     bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    algo = LaNAS(bench, np.random.default_rng(2), inleaf="localbo", parents=3, split="svm")
+    algo = LaNAS(bench, np.random.default_rng(2), inleaf="localbo", n_parents=3, split="svm")
     checked = 0
     for _ in range(150):
         arch = algo.ask()

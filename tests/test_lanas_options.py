@@ -13,19 +13,20 @@ from algorithms.registry import SpecError
 #: an alternative value for every option (all differ from the default)
 OTHER = {"height": 3, "cp": 0.5, "n_init": 5, "rebuild_every": 7, "regressor": "ridge", "route": "predicted",
          "batch": 3, "sampler": "reject", "max_tries": 3, "ridge_alpha": 5.0, "adam_lr": 0.1, "adam_epochs": 7,
-         "adam_refit_epochs": 3, "inleaf": "local", "split": "svm", "fallback": "bfs", "empty": "good",
-         "parents": 2, "widen": 3, "inleaf_fallback": "near"}
+         "adam_refit_epochs": 3, "inleaf": "local", "split": "svm", "empty_leaf": "first_leaf",
+         "unsampled_node": "all_good", "n_parents": 2, "widen": 3, "handover": "neighbours"}
 #: options whose effect depends on the benchmark, not on the other options (enumerable or not,
 #: how full the leaves get, whether the values are exactly linear: the synthetic table's are, so
 #: routing by prediction is routing by value), so the registry cannot decide them from the configuration
-BY_BENCHMARK = {"sampler", "max_tries", "fallback", "empty", "route"}
+BY_BENCHMARK = {"sampler", "max_tries", "empty_leaf", "unsampled_node", "route"}
 
 
 @pytest.mark.parametrize("spec, needs", [
-    ("lanas:parents=3", "parents applies only with inleaf=local|localbo"),
+    ("lanas:n_parents=3", "n_parents applies only with inleaf=local|localbo"),
+    ("lanas:parents=3", "n_parents applies only with inleaf=local|localbo"),  # the old name
     ("lanas:widen=50", "widen applies only with inleaf=local|localbo"),
     ("lanas:adam_lr=0.1", "adam_lr applies only with regressor=adam"),
-    ("lanas:inleaf_fallback=near", "inleaf_fallback applies only with inleaf=local|bo|localbo"),
+    ("lanas:handover=neighbours", "handover applies only with inleaf=local|bo|localbo"),
     ("lanas-release:ridge_alpha=2", "ridge_alpha applies only with regressor=ridge"),
 ])
 def test_an_option_without_effect_is_rejected_in_one_line(spec, needs, tmp_path, capsys):
@@ -42,12 +43,12 @@ def test_options_that_take_effect_are_kept():
     assert algorithms.check("lanas:adam_lr=0.1,regressor=adam") == "lanas:adam_lr=0.1,regressor=adam"
     assert algorithms.check("lanas-release:adam_lr=0.1") == "lanas-release:adam_lr=0.1"
     assert algorithms.check("lanas-plus:widen=50") == "lanas-plus:widen=50"
-    assert algorithms.check("lanas:inleaf=bo,inleaf_fallback=uniform") == "lanas:inleaf=bo,inleaf_fallback=uniform"
+    assert algorithms.check("lanas:inleaf=bo,handover=leaf_draw") == "lanas:handover=leaf_draw,inleaf=bo"
 
 
 def test_a_variants_option_switched_off_by_the_spec_is_dropped_with_a_note():
     names, notes = algorithms.canonical(["lanas-plus:inleaf=uniform"])
-    assert names == ["lanas:split=svm"]  # parents=3 of lanas-plus does nothing with uniform sampling
+    assert names == ["lanas:split=svm"]  # n_parents=3 of lanas-plus does nothing with uniform sampling
     assert notes == ["lanas-plus:inleaf=uniform is stored as lanas:split=svm "
                      "(options at their defaults or without effect are dropped, keys sorted)"]
 

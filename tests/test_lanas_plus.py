@@ -161,13 +161,13 @@ def test_svm_split_falls_back_on_constant_values():
     assert out is not None and list(out[1]) == [True, True, False, False, True, True]
 
 
-@pytest.mark.parametrize("fallback", ["bfs", "near"])
-def test_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(fallback):
-    """``parents=1``: a proposal from the selected leaf is one decision away from the best of
+@pytest.mark.parametrize("handover", ["first_leaf", "neighbours"])
+def test_n_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(handover):
+    """``n_parents=1``: a proposal from the selected leaf is one decision away from the best of
     the leaf's samples that still has an unevaluated neighbour in the leaf's region; with
-    ``inleaf_fallback=near``, when no sample has one, from the best that has one anywhere."""
+    ``handover=neighbours``, when no sample has one, from the best that has one anywhere."""
     bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    algo = LaNAS(bench, np.random.default_rng(1), inleaf="localbo", parents=1, inleaf_fallback=fallback)
+    algo = LaNAS(bench, np.random.default_rng(1), inleaf="localbo", n_parents=1, handover=handover)
     chosen: list[int] = []
     checked = {False: 0, True: 0}
     for _ in range(200):
@@ -175,7 +175,7 @@ def test_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(fallback)
         before, n_chosen = algo.inleaf_fallbacks, len(chosen)
         arch = algo.ask()
         fell_back = algo.inleaf_fallbacks > before
-        if len(chosen) > n_chosen and (not fell_back or fallback == "near") and algo._pending[arch][0] == chosen[-1]:
+        if len(chosen) > n_chosen and (not fell_back or handover == "neighbours") and algo._pending[arch][0] == chosen[-1]:
             leaf, pool = chosen[-1], algo.pool
             order = algo._inleaf.leaf_samples(leaf)  # best first
             near = [i for i in order if sum(a != b for a, b in zip(arch, algo.samples.archs[i])) == 1]
@@ -189,19 +189,19 @@ def test_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(fallback)
                     assert not (inside.any() if not fell_back else len(free)), "a better sample had candidates"
                 checked[fell_back] += 1
         algo.tell(arch, answer(bench, arch))
-    assert checked[False] >= 1 and (fallback == "bfs" or checked[True] > 50), checked
+    assert checked[False] >= 1 and (handover == "first_leaf" or checked[True] > 50), checked
 
 
 def test_widen_doubles_the_parents_when_stalled_and_a_new_best_resets_them():
     bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    inleaf = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", parents=3, widen=4)._inleaf
+    inleaf = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3, widen=4)._inleaf
     archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
     seen = []
     for y in [0.5] + [0.1] * 4 + [0.2] * 4 + [0.3] * 3 + [0.6] + [0.4] * 3:
         inleaf.tell(next(archs), y)
-        seen.append(inleaf.parents)
+        seen.append(inleaf.n_parents)
     assert seen == [3] + [3, 3, 3, 6] + [6, 6, 6, 12] + [12, 12, 12] + [3] + [3, 3, 3]
-    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", parents=3)._inleaf.widen == 0  # off by default
+    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3)._inleaf.widen == 0  # off by default
 
 
 def test_thompson_model_keeps_the_exact_posterior_and_its_fast_draw_is_the_same_draw():

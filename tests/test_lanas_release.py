@@ -79,57 +79,57 @@ def test_empty_node_is_not_trained_and_its_first_real_fit_is_long():
     regs = [AdamRegressor(2, rng, lr=1e-3, epochs=7, refit_epochs=3) for _ in range(3)]
     tree = Tree(3, regs)
     X = np.array([[1.0, 0.0], [0.0, 1.0]])
-    tree.rebuild(X[:1], np.array([10.0]), empty="zero")  # one sample, far above any prediction
+    tree.rebuild(X[:1], np.array([10.0]), unsampled_node="by_sign")  # one sample, far above any prediction
     assert len(tree.members[2]) == 0  # the root's bad child is empty: not trained, not counted
     assert (regs[0]._t, regs[1]._t, regs[2]._t) == (7, 7, 0) and regs[2]._fits == 0
-    tree.rebuild(X, np.array([10.0, -10.0]), empty="zero")
+    tree.rebuild(X, np.array([10.0, -10.0]), unsampled_node="by_sign")
     assert len(tree.members[2]) == 1
     assert (regs[0]._t, regs[2]._t) == (10, 7)  # node 2's first real fit: epochs, not refit_epochs
-    tree.rebuild(X, np.array([10.0, -10.0]), empty="zero")
+    tree.rebuild(X, np.array([10.0, -10.0]), unsampled_node="by_sign")
     assert regs[2]._t == 10
 
 
 def test_empty_node_routing():
-    """``empty="zero"`` (release): a node without samples sends a candidate to its good child when
-    its current model predicts >= 0; ``"good"`` sends all of them there."""
+    """``unsampled_node="by_sign"`` (release): a node without samples sends a candidate to its good
+    child when its current model predicts >= 0; ``"all_good"`` sends all of them there."""
     rng = np.random.default_rng(0)
     X = np.eye(4)
-    for empty in ("zero", "good"):
+    for rule in ("by_sign", "all_good"):
         tree = Tree(3, [AdamRegressor(4, rng, epochs=1) for _ in range(3)])
         # every sample is good at the root: node 2 (the bad child) gets none
-        tree.rebuild(X[:2], np.array([0.5, 0.5]), empty=empty)
+        tree.rebuild(X[:2], np.array([0.5, 0.5]), unsampled_node=rule)
         assert len(tree.members[2]) == 0
         bad_side = tree.route(X) >= 2
         pred = X @ tree.regressors[2].coef_ + tree.regressors[2].intercept_
         at_node2 = np.flatnonzero(bad_side)
         leaves = tree.route(X)[at_node2]
-        expect = np.where(pred[at_node2] >= 0, 2, 3) if empty == "zero" else np.full(len(at_node2), 2)
+        expect = np.where(pred[at_node2] >= 0, 2, 3) if rule == "by_sign" else np.full(len(at_node2), 2)
         assert np.array_equal(leaves, expect)
 
 
-def fallback_calls(fallback: str, seed: int) -> list[tuple]:
-    """Every fallback of a run on the synthetic table: (selected leaf, leaf credited, the row's
-    leaf at the last rebuild, bucket sizes before the call)."""
+def fallback_calls(empty_leaf: str, seed: int) -> list[tuple]:
+    """Every empty-leaf fallback of a run on the synthetic table: (selected leaf, leaf credited,
+    the row's leaf at the last rebuild, bucket sizes before the call)."""
     bench = linear_table()
-    algo = LaNAS(bench, np.random.default_rng(seed), fallback=fallback, n_init=4, rebuild_every=40)
+    algo = LaNAS(bench, np.random.default_rng(seed), empty_leaf=empty_leaf, n_init=4, rebuild_every=40)
     calls = []
-    original = algo.pool.fallback_row
+    original = algo._empty_leaf.instead
 
-    def spy(selected, n_leaves):
-        sizes = algo.pool.sizes.copy()
-        leaf, row = original(selected, n_leaves)
-        calls.append((selected, leaf, int(algo.pool.leaf_of[row]), sizes))
+    def spy(tree, pool, selected):
+        sizes = pool.sizes.copy()
+        leaf, row = original(tree, pool, selected)
+        calls.append((selected, leaf, int(pool.leaf_of[row]), sizes))
         return leaf, row
 
-    algo.pool.fallback_row = spy
+    algo._empty_leaf.instead = spy
     for _ in range(400):
         arch = algo.ask()
         algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
     return calls
 
 
-def test_uniform_fallback_draws_from_leaves_with_candidates_and_credits_the_selected_one():
-    calls = [c for seed in range(3) for c in fallback_calls("uniform", seed)]
+def test_anywhere_draws_from_leaves_with_candidates_and_credits_the_selected_one():
+    calls = [c for seed in range(3) for c in fallback_calls("anywhere", seed)]
     assert len(calls) > 20  # the fallback was exercised
     for selected, credited, routed, sizes in calls:
         assert sizes[selected] == 0 and sizes[routed] > 0  # drawn from a leaf that had candidates
@@ -137,8 +137,8 @@ def test_uniform_fallback_draws_from_leaves_with_candidates_and_credits_the_sele
     assert len({routed for _, _, routed, _ in calls}) > 3  # spread over the pool, not one leaf
 
 
-def test_bfs_fallback_is_the_release_rule():
-    calls = [c for seed in range(3) for c in fallback_calls("bfs", seed)]
+def test_first_leaf_is_the_release_rule():
+    calls = [c for seed in range(3) for c in fallback_calls("first_leaf", seed)]
     assert len(calls) > 20
     for selected, credited, routed, sizes in calls:
         assert sizes[selected] == 0
@@ -181,21 +181,21 @@ def test_empty_leaf_fallback_on_a_built_tree(spec, credited):
     first_other = int(np.flatnonzero(pool.sizes)[1])
     pool.sizes[:first_other] = 0  # the selected leaf (and every leaf before the next one) is empty
     bucket = set(pool.buckets[first_other][:pool.sizes[first_other]].tolist())
-    leaf, row = pool.fallback_row(selected, algo.tree.n_leaves)
+    leaf, row = algo._empty_leaf.instead(algo.tree, pool, selected)
     if credited == "first":
         assert (leaf, row in bucket) == (first_other, True)
     else:
         assert leaf == selected and pool.available[row] == False  # noqa: E712 - drawn, so no longer available
 
 
-def test_skip_never_selects_a_leaf_without_candidates():
-    """``fallback=skip``: the walk avoids subtrees without candidates, so every proposal comes from
+def test_avoid_never_selects_a_leaf_without_candidates():
+    """``empty_leaf=avoid``: the walk avoids subtrees without candidates, so every proposal comes from
     the selected leaf, which has candidates; an unmasked walk from the same state would often
     have reached an empty leaf (so the test exercises the rule)."""
     bench = linear_table()
     would_hit_empty = 0
     for seed in range(3):
-        algo = LaNAS(bench, np.random.default_rng(seed), fallback="skip", n_init=4, rebuild_every=40)
+        algo = LaNAS(bench, np.random.default_rng(seed), empty_leaf="avoid", n_init=4, rebuild_every=40)
         picks = []
         for _ in range(400):
             if algo.tree is not None and "select" not in vars(algo.tree):

@@ -17,22 +17,26 @@ optimiser inside the region. Two such in-leaf searches:
 Candidates: on enumerable spaces, the leaf's bucket of unevaluated architectures (exactly its
 region); elsewhere the rejection sampler's candidates (``benchmark.sample`` and ``mutate`` of
 the leaf's best samples, in chunks; see :mod:`algorithms.lanas.regions`) that satisfy every
-constraint of the path. When a search finds no candidate, :meth:`propose` returns None and
-LaNAS falls back to its uniform in-leaf sampling (counted in ``LaNAS.inleaf_fallbacks``).
+constraint of the path: one class per kind of space (:class:`PoolInLeaf`, :class:`RegionInLeaf`),
+each with the two searches, ``local`` and ``bo``; the class and the search are chosen once, at
+construction. When the selected leaf gives no candidate, ``handover`` decides (counted in
+``LaNAS.inleaf_fallbacks``; see :class:`~algorithms.lanas.options.InLeafOptions`).
 
-A sampler gets the pool (None on a space that is not enumerable), the tree (at each rebuild)
+A search gets the pool (None on a space that is not enumerable), the tree (at each rebuild)
 and a read-only view of the samples; it never sees the LaNAS object.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, Callable
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
+from .options import InLeafOptions
 from .pool import Pool
-from .regions import parents, region_candidates
+from .regions import region_candidates, region_parents
 from .samples import SampleView, encode
 from .surrogate import PairwiseThompson
 from .tree import Tree
@@ -40,35 +44,49 @@ from .tree import Tree
 SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
+Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
+
+
+def make_inleaf(options: InLeafOptions, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
+                pool_mode: bool, samples: SampleView, max_tries: int) -> "InLeaf | None":
+    """The in-leaf search of one LaNAS run (None: the paper's uniform draw). ``pool_mode``:
+    candidates come from the pool's buckets (else from the rejection sampler)."""
+    if options.kind == "uniform":
+        return None
+    space = PoolInLeaf if pool_mode else RegionInLeaf
+    return space(options, benchmark, rng, pool, samples, max_tries)
+
 
 class InLeaf:
-    """The in-leaf search ``kind`` ("local", "bo" or "localbo") of one LaNAS run. ``pool_mode``:
-    candidates come from the pool's buckets (else from the rejection sampler)."""
+    """An in-leaf search: what the kinds share (the model, the widening neighbourhood, the
+    handover); a subclass per space type supplies ``_local``, ``_bo`` and ``_take``."""
 
-    def __init__(self, kind: str, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
-                 pool_mode: bool, samples: SampleView, max_tries: int, parents: int = 20, widen: int = 0,
-                 fallback: str = "bfs") -> None:
-        self.kind, self.benchmark, self.rng, self.pool, self.pool_mode = kind, benchmark, rng, pool, pool_mode
-        self.samples, self.max_tries = samples, max_tries
-        self.base_parents = self.parents = parents  # the leaf's best samples whose neighbours are candidates
-        self.widen, self._stall, self._best = widen, 0, -np.inf
-        self.fallback = fallback  # when the selected leaf gives no candidate: "bfs", "uniform" or "near"
+    def __init__(self, options: InLeafOptions, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
+                 samples: SampleView, max_tries: int) -> None:
+        self.benchmark, self.rng, self.pool, self.samples, self.max_tries = benchmark, rng, pool, samples, max_tries
+        self.kind, self.widen, self._stall, self._best = options.kind, options.widen, 0, -np.inf
+        self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
         self.tree: Tree | None = None
         self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
-        self.model = PairwiseThompson(benchmark.choices) if kind in ("bo", "localbo") else None
-        self.local = kind in ("local", "localbo")
-        self.fallbacks = 0  # proposals from another leaf than the selected one
+        self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo") else None
+        self.local = options.kind in ("local", "localbo")
+        self.fallbacks = 0  # proposals handed over (see ``handover``)
+        # the two choices made once: which search, and what happens when it finds nothing
+        self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
+        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = {
+            "first_leaf": self._first_leaf, "leaf_draw": self._leaf_draw, "neighbours": self._neighbours,
+        }[options.handover]
 
     # ----- feeding the model --------------------------------------------------------------
     def tell(self, arch: Arch, y: float) -> None:
         if self.model is not None:
             self.model.add(arch, y)
         if y > self._best:  # a new best: back to the narrow neighbourhood
-            self._best, self._stall, self.parents = y, 0, self.base_parents
+            self._best, self._stall, self.n_parents = y, 0, self.base_n_parents
         elif self.widen:
             self._stall += 1
             if self._stall >= self.widen:  # stalled: widen (twice the parents)
-                self._stall, self.parents = 0, 2 * self.parents
+                self._stall, self.n_parents = 0, 2 * self.n_parents
 
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
@@ -79,47 +97,47 @@ class InLeaf:
 
     # ----- proposals ------------------------------------------------------------------------
     def propose_from(self, leaf: int) -> tuple[Arch, int, int | None] | None:
-        """(architecture, leaf credited, table row) from the selected ``leaf``. When it has no
-        candidate (counted in :attr:`fallbacks`), as :attr:`fallback` says: ``"bfs"`` from the
-        first leaf in breadth-first order that has one (the release's rule for an empty leaf),
-        credited to that leaf; ``"near"`` the search's pick among the neighbours of the leaf's
-        best samples wherever they lie, credited to the selected leaf; None (the caller draws
-        uniformly from the selected leaf, the paper's sampler) for ``"uniform"``, for
-        ``"near"`` without such a neighbour, and for ``"bfs"`` when no leaf has a candidate."""
+        """(architecture, leaf credited, table row) from the selected ``leaf``; when it has no
+        candidate (counted in :attr:`fallbacks`), what ``handover`` says; None: the caller
+        draws uniformly from the selected leaf (the paper's sampler)."""
         found = self.propose(leaf)
-        if found is None:
-            self.fallbacks += 1
-            if self.fallback != "bfs":
-                found = self.propose(leaf, in_region=False) if self.fallback == "near" and self.local else None
-                return None if found is None else (found[0], leaf, found[1])
-            for other in range(self.tree.n_leaves):
-                found = self.propose(other) if other != leaf else None
-                if found is not None:
-                    leaf = other
-                    break
-            else:
-                return None
-        return found[0], leaf, found[1]
+        if found is not None:
+            return found[0], leaf, found[1]
+        self.fallbacks += 1
+        return self._handover(leaf)
 
-    def propose(self, leaf: int, in_region: bool = True) -> tuple[Arch, int | None] | None:
+    def propose(self, leaf: int, in_region: bool = True) -> Found | None:
         """An unevaluated architecture inside ``leaf``'s region (anywhere, for the local
-        searches with ``in_region=False``) and its table row (None when not enumerable), or None
-        when this search has no candidate (the caller falls back)."""
-        pool = self.pool
-        if self.pool_mode:
-            rows = self._pool_local(leaf, in_region) if self.local else self._pool_bo(leaf)
-            if rows is None:
-                return None
-            pool.available[rows] = False
-            return tuple(int(v) for v in pool.archs[rows]), int(rows)
-        arch = self._region_local(leaf, in_region) if self.local else self._region_bo(leaf)
-        if arch is None:
-            return None
-        row = None
-        if pool is not None:
-            row = pool.row(arch)
-            pool.available[row] = False
-        return arch, row
+        searches with ``in_region=False``) and its table row, or None when this search has none."""
+        found = self._search(leaf, in_region)
+        return None if found is None else self._take(found)
+
+    def _first_leaf(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """The first other leaf in breadth-first order that gives a candidate, credited (the release's empty-leaf rule)."""
+        for other in range(self.tree.n_leaves):
+            found = self.propose(other) if other != leaf else None
+            if found is not None:
+                return found[0], other, found[1]
+        return None
+
+    def _leaf_draw(self, leaf: int) -> None:
+        """The paper's uniform draw from the selected leaf (LaNAS makes it)."""
+        return None
+
+    def _neighbours(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """Local searches: the pick among the neighbours of the leaf's best samples wherever
+        they lie, credited to the selected leaf; else (or for ``bo``) the uniform draw."""
+        found = self.propose(leaf, in_region=False) if self.local else None
+        return None if found is None else (found[0], leaf, found[1])
+
+    def _take(self, found: Any) -> Found:
+        raise NotImplementedError
+
+    def _local(self, leaf: int, in_region: bool = True) -> Any:
+        raise NotImplementedError
+
+    def _bo(self, leaf: int, in_region: bool = True) -> Any:
+        raise NotImplementedError
 
     def leaf_samples(self, leaf: int) -> np.ndarray:
         """Indices of the leaf's evaluated samples, best first."""
@@ -135,9 +153,19 @@ class InLeaf:
         y = np.asarray(self.samples.y)[members]
         return members[np.argsort(-y, kind="stable")]
 
-    def _pool_local(self, leaf: int, in_region: bool = True) -> int | None:
+
+class PoolInLeaf(InLeaf):
+    """Enumerable spaces: candidates are the pool's rows (a leaf's bucket is exactly its region)."""
+
+    pool: Pool
+
+    def _take(self, row: int) -> Found:
+        self.pool.available[row] = False
+        return tuple(int(v) for v in self.pool.archs[row]), int(row)
+
+    def _local(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
-        best = self.leaf_samples(leaf)[:max(self.parents, SCAN)]
+        best = self.leaf_samples(leaf)[:max(self.n_parents, SCAN)]
         if len(best) == 0:
             return None
         parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
@@ -152,15 +180,15 @@ class InLeaf:
             cand = cand[pool.leaf_of[rows[cand]] == leaf]
         if len(cand) == 0:
             return None
-        if self.model is not None:  # localbo: the model picks among those of the best ``parents``
+        if self.model is not None:  # localbo: the model picks among those of the best ``n_parents``
             own = owner[cand]  # ascending: neighbours come parent by parent
             firsts = own[np.concatenate([[True], own[1:] != own[:-1]])]
-            cand = cand[own <= firsts[min(self.parents, len(firsts)) - 1]]
+            cand = cand[own <= firsts[min(self.n_parents, len(firsts)) - 1]]
             return int(rows[cand[int(np.argmax(self.model.sample_scores(self.rng, neigh[cand])))]])
         cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
         return int(rows[cand[int(self.rng.integers(len(cand)))]])
 
-    def _pool_bo(self, leaf: int) -> int | None:
+    def _bo(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
         bucket = pool.buckets[leaf][:int(pool.sizes[leaf])]
         bucket = bucket[pool.available[bucket]]
@@ -168,14 +196,24 @@ class InLeaf:
             return None
         return int(bucket[int(np.argmax(self.model.sample_scores(self.rng, pool.archs[bucket])))])
 
-    # ----- non-enumerable spaces ------------------------------------------------------------
-    def _region_local(self, leaf: int, in_region: bool = True) -> Arch | None:
+
+class RegionInLeaf(InLeaf):
+    """Other spaces: candidates come from the rejection sampler and satisfy the path's constraints."""
+
+    def _take(self, arch: Arch) -> Found:
+        row = None
+        if self.pool is not None:  # an enumerable space searched with ``sampler=reject``
+            row = self.pool.row(arch)
+            self.pool.available[row] = False
+        return arch, row
+
+    def _local(self, leaf: int, in_region: bool = True) -> Arch | None:
         bench, seen = self.benchmark, self.samples.seen
         target = self.tree.height - 1
-        pool: list[Arch] = []
+        found: list[Arch] = []  # in-region neighbours of the parents used so far
         used = 0  # parents that gave candidates
-        for i in self.leaf_samples(leaf)[:max(self.parents, SCAN)]:
-            if used == self.parents:
+        for i in self.leaf_samples(leaf)[:max(self.n_parents, SCAN)]:
+            if used == self.n_parents:
                 break
             parent = self.samples.archs[i]
             cands = []
@@ -194,29 +232,29 @@ class InLeaf:
                 if inside and self.model is None:
                     return inside[int(self.rng.integers(len(inside)))]
                 used += bool(inside)
-                pool.extend(c for c in inside if c not in pool)
-        if not pool:
+                found.extend(c for c in inside if c not in found)
+        if not found:
             return None
-        return pool[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(pool))))]
+        return found[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(found))))]
 
-    def _region_bo(self, leaf: int) -> Arch | None:
+    def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
         cands = region_candidates(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
-                                  parents(self.tree, self.samples, leaf), self.max_tries, N_BO_CANDIDATES)
+                                  region_parents(self.tree, self.samples, leaf), self.max_tries, N_BO_CANDIDATES)
         if not cands:
             return None
         return cands[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(cands))))]
 
 
-def neighbours(parents: np.ndarray, choices) -> tuple[np.ndarray, np.ndarray]:
-    """Every one-decision change of every row of ``parents`` as arrays (children, index of the
-    parent), neither validated nor canonicalised (the vectorised form of ``Benchmark.neighbours``
-    for table look-ups)."""
-    parents = np.asarray(parents, dtype=np.int64)
+def neighbours(archs: np.ndarray, choices) -> tuple[np.ndarray, np.ndarray]:
+    """Every one-decision change of every row of ``archs`` as arrays (children, index of the
+    row changed), neither validated nor canonicalised (the vectorised form of
+    ``Benchmark.neighbours`` for table look-ups)."""
+    archs = np.asarray(archs, dtype=np.int64)
     pos, val = _moves(tuple(int(c) for c in choices))
-    kids = np.repeat(parents[:, None, :], len(pos), axis=1)
+    kids = np.repeat(archs[:, None, :], len(pos), axis=1)
     kids[:, np.arange(len(pos)), pos] = val
-    keep = parents[:, pos] != val  # drop the no-op "changes"
-    owner = np.repeat(np.arange(len(parents)), len(pos)).reshape(len(parents), -1)
+    keep = archs[:, pos] != val  # drop the no-op "changes"
+    owner = np.repeat(np.arange(len(archs)), len(pos)).reshape(len(archs), -1)
     return kids[keep], owner[keep]
 
 

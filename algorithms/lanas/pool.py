@@ -2,10 +2,7 @@
 
 At every rebuild the unevaluated rows are routed through the tree once (vectorised) into one
 bucket per leaf; a leaf's architecture is a uniform draw without replacement from its bucket.
-When the selected leaf's bucket is empty, ``fallback`` decides (see :class:`algorithms.lanas.
-LaNAS`): ``"bfs"``, the release's rule (``MCTS.search``), draws from the first non-empty leaf
-in breadth-first order and credits it; ``"uniform"`` draws uniformly from every unevaluated row
-and credits the selected leaf.
+When the selected leaf's bucket is empty, ``empty_leaf`` decides (:mod:`.empty_leaf`).
 """
 from __future__ import annotations
 
@@ -22,14 +19,13 @@ MAX_LOOKUP = 2_000_000  # largest product space given a dense row look-up (16 MB
 class Pool:
     """The rows of ``benchmark.all_archs()`` and which are still available (not proposed)."""
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, fallback: str) -> None:
-        self.benchmark, self.rng, self.fallback = benchmark, rng, fallback
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator) -> None:
+        self.benchmark, self.rng = benchmark, rng
         self.archs = benchmark.all_archs()
         self.available = np.ones(len(self.archs), dtype=bool)
         self.buckets: list[np.ndarray] = []
         self.sizes = np.zeros(0, dtype=np.int64)
         self.leaf_of = np.zeros(0, dtype=np.int64)  # leaf of every row at the last rebuild
-        self.empty_leaf_fallbacks = 0
         self._E: np.ndarray | None = None  # encodings of every row, made on first use
         self._lookup: np.ndarray | None = None  # see :func:`_row_lookup`, made on first use
         self._radix: np.ndarray | None = None
@@ -73,24 +69,6 @@ class Pool:
         order = np.argsort(leaves, kind="stable")
         self.sizes = np.bincount(leaves, minlength=tree.n_leaves).astype(np.int64)
         self.buckets = np.split(pool[order], np.cumsum(self.sizes)[:-1])
-
-    def fallback_row(self, selected: int, n_leaves: int) -> tuple[int, int | None]:
-        """(leaf credited, row) when the ``selected`` leaf has no candidate; row None when the
-        pool is exhausted. ``bfs``: the first leaf in breadth-first order that has one, credited
-        (the release); ``uniform``: any unevaluated row, credited to the selected leaf."""
-        self.empty_leaf_fallbacks += 1
-        if self.fallback == "uniform":
-            rows = np.flatnonzero(self.available)
-            if len(rows) == 0:
-                return selected, None
-            row = int(rows[int(self.rng.integers(len(rows)))])
-            self.available[row] = False
-            return selected, row
-        for leaf in range(n_leaves):
-            row = self.draw(leaf)
-            if row is not None:
-                return leaf, row
-        return 0, None
 
     def draw(self, leaf: int) -> int | None:
         """A uniform draw without replacement from a leaf's bucket (swap-remove; rows made

@@ -17,16 +17,17 @@ from benchmarks.base import Arch, Benchmark
 from .samples import SampleView, encode
 from .tree import Tree
 
-N_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
+N_REGION_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 
 
-def parents(tree: Tree, samples: SampleView, leaf: int) -> list[Arch]:
-    """The best samples routed to ``leaf`` at the last rebuild (else the best overall)."""
+def region_parents(tree: Tree, samples: SampleView, leaf: int) -> list[Arch]:
+    """The best samples routed to ``leaf`` at the last rebuild (else the best overall): the
+    architectures whose mutations the rejection sampler tries."""
     members = tree.members[leaf + tree.n_internal]
     if len(members) == 0:
         members = np.arange(len(tree.members[0]))
     y = np.asarray(samples.y)[members]
-    best = members[np.argsort(-y, kind="stable")[:N_PARENTS]]
+    best = members[np.argsort(-y, kind="stable")[:N_REGION_PARENTS]]
     return [samples.archs[i] for i in best]
 
 

@@ -1,158 +1,119 @@
 """LaNAS: Latent Action Neural Architecture Search (Wang, Xie, Li, Fonseca, Tian; IEEE TPAMI 2022,
 arXiv 1906.06832), after the authors' released NAS-Bench-101 code (LaMCTS/LaNAS). ``lanas`` is
-the paper's algorithm at its best (exact fits, uniform fallback); ``lanas-release`` is the
-released code in every detail but the features, precision and skipped values listed in docs/lanas-release.md
-(README, "LaNAS", for both and their measured difference).
+the paper's algorithm at its best (exact fits, any unevaluated row for an empty leaf);
+``lanas-release`` is the released code in every detail but those listed in docs/lanas-release.md.
 
-The tree lives in :mod:`algorithms.lanas.tree`, the regressors in :mod:`algorithms.lanas.regressors`,
-the pool of a table in :mod:`algorithms.lanas.pool`, region sampling in :mod:`algorithms.lanas.regions`,
-the samples in :mod:`algorithms.lanas.samples`, the in-leaf samplers in :mod:`algorithms.lanas.inleaf`.
+The options, grouped and documented once, are in :mod:`algorithms.lanas.options`; the tree in
+:mod:`.tree`, its node models in :mod:`.regressors`, the pool of a table in :mod:`.pool` and what an
+empty leaf does in :mod:`.empty_leaf`, region sampling in :mod:`.regions`, the samples in
+:mod:`.samples`, the in-leaf searches in :mod:`.inleaf`.
 """
 from __future__ import annotations
 
 from collections import deque
+from typing import Callable
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 
 from ..registry import above, at_least, between, one_of, register
-from .inleaf import InLeaf
+from .empty_leaf import EMPTY_LEAF, make_empty_leaf
+from .inleaf import make_inleaf
+from .options import InLeafOptions, RegressorOptions, SamplingOptions, TreeOptions, renamed
 from .pool import Pool
-from .regions import parents, sample_in_region
+from .regions import region_parents, sample_in_region
 from .regressors import REGRESSORS, make_regressor
 from .samples import Samples, encode
 from .scale import SCALES, ValueScale
-from .tree import Leaf, Tree
+from .svm_split import SvmSplit
+from .tree import Leaf, Splitter, Tree
 
+#: the split rules (``split``): None is the paper's (each node's regressor)
+SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regressor": None, "svm": SvmSplit}
 
 #: allowed option values, checked before any run starts (types come from the signature)
 LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "rebuild_every": at_least(1),
           "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
           "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
           "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
-          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of("regressor", "svm"),
-          "fallback": one_of("uniform", "bfs", "skip"), "empty": one_of("zero", "good"),
-          "parents": at_least(1), "widen": at_least(0), "inleaf_fallback": one_of("bfs", "uniform", "near"), "scale": one_of(*SCALES)}
-
+          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of(*SPLITS),
+          "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of("by_sign", "all_good"),
+          "n_parents": at_least(1), "widen": at_least(0), "handover": one_of("first_leaf", "leaf_draw", "neighbours"),
+          "scale": one_of(*SCALES)}
 
 #: options that take effect only when other options have these values (others are rejected, see
-#: algorithms.registry.check); those that depend on the benchmark (sampler, fallback, max_tries:
+#: algorithms.registry.check); those that depend on the benchmark (sampler, empty_leaf, max_tries:
 #: enumerable or not) are not listed
 APPLIES = {**{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
-           "ridge_alpha": {"regressor": ("ridge",)}, "parents": {"inleaf": ("local", "localbo")},
-           "widen": {"inleaf": ("local", "localbo")}, "inleaf_fallback": {"inleaf": ("local", "bo", "localbo")}}
+           "ridge_alpha": {"regressor": ("ridge",)}, "n_parents": {"inleaf": ("local", "localbo")},
+           "widen": {"inleaf": ("local", "localbo")}, "handover": {"inleaf": ("local", "bo", "localbo")}}
 
 
-@register("lanas", limits=LIMITS, applies=APPLIES)
+@register("lanas", limits=LIMITS, applies=APPLIES, renamed=renamed)
 class LaNAS:
-    """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``fallback``).
+    """LaNAS (TPAMI, Sec. 3; the released NAS-Bench-101 code but for ``regressor`` and ``empty_leaf``).
 
-    A full binary tree of ``height`` levels (the release: 5, i.e. 15 regressors, 16 leaves).
-    Every internal node fits a linear regressor to the encodings (``benchmark.encode``) and
-    values of its samples and splits them at the mean of its predictions on them; evaluated
-    samples go to the good child by their actual value (``route="actual"``, the release) and
-    unevaluated candidates by their predicted value. After each rebuild, every node's ``n``
-    and ``x̄`` are the count and mean of the samples routed to it. Selection descends from
-    the root taking the child of larger ``x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)`` (infinite
-    when ``n_child = 0``; ties broken with the run's rng). A new architecture is drawn from
-    the chosen leaf; its value is back-propagated along the leaf's path (running mean x̄,
-    n + 1). ``n_init`` uniform samples come first; the tree is rebuilt every
-    ``rebuild_every`` samples (first rebuild after the initial ones).
+    A full binary tree of ``height`` levels. Every internal node fits a linear regressor to the
+    encodings (``benchmark.encode``) and values of its samples and splits them at the mean of its
+    predictions on them. Selection descends from the root taking the child of larger
+    ``x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)`` (infinite when ``n_child = 0``; ties broken with
+    the run's rng); a new architecture is drawn from the chosen leaf (from the pool of unevaluated
+    rows on an enumerable space, else by rejection sampling against the path's constraints) and
+    its value is back-propagated along the leaf's path. ``n_init`` uniform samples come first.
 
-    Sampling. Enumerable spaces (``benchmark.all_archs()`` not None): the pool of unevaluated
-    architectures is routed through the tree once per rebuild (vectorised), and a leaf's
-    architecture is drawn uniformly without replacement; a leaf without candidates left falls
-    back as ``fallback`` says. Other spaces: rejection sampling of candidates
-    (``benchmark.sample`` and ``benchmark.mutate`` of the region's best samples) against *all*
-    the path's constraints, at most ``max_tries`` candidates, falling back to the candidate
-    lying deepest along the path (see :func:`algorithms.lanas.regions.sample_in_region`); its value
-    is back-propagated along the leaf it lies in.
+    Options, grouped as :mod:`algorithms.lanas.options` documents them (old spellings such as
+    ``fallback=bfs`` are accepted in specs, see ``RENAMED`` there):
 
-    Options (defaults = the release but ``regressor`` and ``fallback``; other departures are off):
+    - the tree (:class:`~.options.TreeOptions`): ``height``, ``cp``, ``rebuild_every``, ``route``,
+      ``split``, ``unsampled_node``;
+    - the node models (:class:`~.options.RegressorOptions`): ``regressor``, ``ridge_alpha``,
+      ``adam_lr``, ``adam_epochs``, ``adam_refit_epochs``;
+    - the in-leaf search (:class:`~.options.InLeafOptions`): ``inleaf``, ``n_parents``, ``widen``,
+      ``handover``;
+    - sampling (:class:`~.options.SamplingOptions`): ``sampler``, ``max_tries``, ``empty_leaf``;
+    - and ``n_init`` (uniform samples first), ``batch`` (K proposals per selection round, each
+      adding a pending visit along its path; not in the release) and ``scale`` (``"value"``, the
+      paper, or ``"rank"``: models fit rank quantiles, :mod:`.scale`).
 
-    - ``cp``: for values in [0, 1] as in the release (0.1); values are scaled to [0, 1] by
-      ``benchmark.value_range`` throughout, so tables in percent need no other Cp.
-    - ``regressor``: ``"lstsq"`` (default, a departure: the exact least-squares fit, which the
-      release's Adam reaches only when converged; halves the samples on NAS-Bench-201),
-      ``"ridge"`` (``ridge_alpha``; an ablation), ``"adam"`` (the release: ``adam_lr``,
-      ``adam_epochs`` first fit, ``adam_refit_epochs`` after, warm-started).
-    - ``fallback`` (enumerable spaces) when the selected leaf has no unevaluated candidate:
-      ``"uniform"`` (default, a departure): any unevaluated architecture, its value credited to
-      the selected leaf (so the walk moves on); ``"bfs"`` (the release): the first leaf in
-      breadth-first order with one, credited to that leaf, so the selected leaf's statistics
-      never change and every later walk comes back to it (a loop that leaves seeds stuck);
-      ``"skip"``: the walk never enters a subtree without candidates. Counted in :attr:`empty_leaf_fallbacks` (not for skip).
-      Measured effect: README, "Findings".
-    - ``empty``: how a node without samples routes candidates: ``"zero"`` (the release) by the
-      sign of its current model's prediction; ``"good"`` all to its good child.
-    - ``route="predicted"``: samples too are split by their predicted value, so each leaf's
-      samples lie inside its region (the learned partition of Sec. 3 applied to everything);
-      the release splits evaluated samples by their actual value.
-    - ``batch=K``: parallel evaluation; each selection round proposes K distinct architectures
-      before any of their values arrive (each proposal adds a pending visit along its path so
-      the next selection sees it; x̄ of a node with only pending visits is its ancestor's). A
-      round that starts before ``n_init`` proposals is wholly random; rebuilds happen between
-      rounds once ``rebuild_every`` proposals have been made since the last one. Not in the
-      NAS-Bench-101 release (its distributed variant is asynchronous).
-    - ``sampler``: ``"auto"`` (pool when enumerable), ``"pool"``, or ``"reject"`` (the
-      one-shot release's sampler, usable on enumerable spaces for the sampler ablation).
-    - ``inleaf`` (beyond the paper, after LA-MCTS): how the selected leaf is searched:
-      ``"uniform"`` (the paper), ``"local"`` (one-decision neighbours of the leaf's best
-      samples), ``"bo"`` (Thompson sampling of a pairwise Bayesian linear model) or
-      ``"localbo"`` (the model picks among those neighbours, a trust region); see
-      :mod:`algorithms.lanas.inleaf`. When the selected leaf gives no candidate (an empty region,
-      or no in-region neighbour left), the search runs in the first leaf in breadth-first
-      order that gives one (the release's empty-leaf rule), else the uniform sampler; such
-      proposals are counted in :attr:`inleaf_fallbacks`.
-    - ``split`` (beyond the paper): ``"regressor"`` (the paper) or ``"svm"`` (LA-MCTS: 2-means
-      on [encoding, value] and a linear SVM boundary; samples then go by the SVM's side; see
-      :mod:`algorithms.lanas.svm_split`).
-
-    - ``scale`` (beyond the paper): what the models fit: ``"value"`` (the paper: the value scaled
-      to [0, 1] by ``benchmark.value_range``) or ``"rank"`` (its rank quantile among the values
-      told, so the history is the same under any strictly increasing transform of the values;
-      :mod:`algorithms.lanas.scale`). :attr:`rank_invariant` says which.
-
-    Differences kept on purpose: the release skips x̄ updates for values <= 0 (its marker of
-    failed training), here every value counts; a non-finite value counts as the bottom of
-    ``value_range``.
+    Kept on purpose: the release skips x̄ updates for values <= 0; here every value counts, and a
+    non-finite value counts as the bottom of ``value_range``.
 
     After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
     """
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, height: int = 5,
-                 cp: float = 0.1, n_init: int = 10, rebuild_every: int = 20, regressor: str = "lstsq",
-                 route: str = "actual", batch: int = 1, sampler: str = "auto", max_tries: int = 1000,
-                 ridge_alpha: float = 1.0, adam_lr: float = 1e-5, adam_epochs: int = 20_000,
-                 adam_refit_epochs: int = 3_000, inleaf: str = "uniform", split: str = "regressor",
-                 fallback: str = "uniform", empty: str = "zero", parents: int = 20, widen: int = 0,
-                 inleaf_fallback: str = "bfs", scale: str = "value") -> None:
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_init: int = 10, batch: int = 1,
+                 scale: str = "value", height: int = 5, cp: float = 0.1, rebuild_every: int = 20,
+                 route: str = "actual", split: str = "regressor", unsampled_node: str = "by_sign",
+                 regressor: str = "lstsq", ridge_alpha: float = 1.0, adam_lr: float = 1e-5,
+                 adam_epochs: int = 20_000, adam_refit_epochs: int = 3_000, inleaf: str = "uniform",
+                 n_parents: int = 20, widen: int = 0, handover: str = "first_leaf", sampler: str = "auto",
+                 max_tries: int = 1000, empty_leaf: str = "anywhere") -> None:
         # option values are checked against LIMITS by the registry before a run starts
         self._scale = ValueScale(scale, benchmark.value_range)  # checks the range
-        self.scale = scale
-        self.benchmark, self.rng = benchmark, rng
-        self.height, self.cp, self.n_init, self.rebuild_every = height, float(cp), n_init, rebuild_every
-        self.regressor, self.route, self.batch, self.sampler, self.max_tries = regressor, route, batch, sampler, max_tries
-        self._reg_options = dict(ridge_alpha=ridge_alpha, adam_lr=adam_lr, adam_epochs=adam_epochs,
-                                 adam_refit_epochs=adam_refit_epochs)
+        self.benchmark, self.rng, self.n_init, self.batch, self.scale = benchmark, rng, n_init, batch, scale
+        self.tree_options = TreeOptions(height, float(cp), rebuild_every, route, split, unsampled_node)
+        self.regressor_options = RegressorOptions(regressor, ridge_alpha, adam_lr, adam_epochs, adam_refit_epochs)
+        self.inleaf_options = InLeafOptions(inleaf, n_parents, widen, handover)
+        self.sampling_options = SamplingOptions(sampler, max_tries, empty_leaf)
         self.tree: Tree | None = None
         archs = benchmark.all_archs()
         if sampler == "pool" and archs is None:
             raise ValueError("sampler='pool' needs an enumerable space (all_archs() is None here)")
         #: the table's rows still unevaluated (None when the space is not enumerable)
-        self.pool = None if archs is None else Pool(benchmark, rng, fallback)
+        self.pool = None if archs is None else Pool(benchmark, rng)
         self._pool_mode = archs is not None and sampler != "reject"
         self.samples = Samples()
         self._X: np.ndarray | None = None  # encoded samples, one row each
         self._pending: dict[Arch, tuple[int | None, int, int | None]] = {}  # arch -> (leaf, generation, row)
         self._queue: deque[Arch] = deque()
         self._proposals = self._since_rebuild = self._generation = 0
-        self.inleaf, self.split, self.fallback, self.empty = inleaf, split, fallback, empty
-        self._inleaf = None if inleaf == "uniform" else InLeaf(inleaf, benchmark, rng, self.pool, self._pool_mode,
-                                                                 self.samples.view(), max_tries, parents, widen,
-                                                                 inleaf_fallback)
-
+        # the strategies, chosen once
+        make_split = SPLITS[split]
+        self._splitter = None if make_split is None else make_split(rng)
+        self._inleaf = make_inleaf(self.inleaf_options, benchmark, rng, self.pool, self._pool_mode,
+                                   self.samples.view(), max_tries)
+        self._empty_leaf = make_empty_leaf(empty_leaf, rng, self._pool_mode and self._inleaf is None)
     @property
     def rank_invariant(self) -> bool:
         """Whether the history is the same under any strictly increasing transform of the values."""
@@ -165,8 +126,8 @@ class LaNAS:
 
     @property
     def empty_leaf_fallbacks(self) -> int:
-        """Selected leaves whose bucket was empty (see ``fallback``)."""
-        return 0 if self.pool is None else self.pool.empty_leaf_fallbacks
+        """Selected leaves whose bucket was empty (see ``empty_leaf``)."""
+        return self._empty_leaf.count
 
     # ----- ask / tell --------------------------------------------------------------------
     def ask(self) -> Arch | None:
@@ -177,7 +138,7 @@ class LaNAS:
     def ask_batch(self, n: int) -> list[Arch]:
         """One selection round: up to ``n`` distinct new architectures (fewer when the space runs out)."""
         warmup = self._proposals < self.n_init
-        if not warmup and (self.tree is None or self._since_rebuild >= self.rebuild_every):
+        if not warmup and (self.tree is None or self._since_rebuild >= self.tree_options.rebuild_every):
             self._rebuild()
         out: list[Arch] = []
         for _ in range(n):
@@ -208,9 +169,8 @@ class LaNAS:
 
     # ----- proposals ---------------------------------------------------------------------
     def _propose(self) -> Arch | None:
-        skip = self.fallback == "skip" and self._pool_mode and self._inleaf is None
-        pool = self.pool
-        leaf = self.tree.select(self.cp, self.rng, pool.sizes > 0) if skip else self.tree.select(self.cp, self.rng)
+        tree, cp = self.tree, self.tree_options.cp
+        leaf = self._empty_leaf.select(tree, cp, self.pool)
         if leaf is None:
             return None
         if self._inleaf is not None:
@@ -218,26 +178,17 @@ class LaNAS:
             if found is not None:
                 return self._accept(*found)
         if self._pool_mode:
-            row = pool.draw(leaf)
-            while row is None and skip:  # the bucket held only rows evaluated since the rebuild
-                leaf = self.tree.select(self.cp, self.rng, pool.sizes > 0)
-                if leaf is None:
-                    return None
-                row = pool.draw(leaf)
-            if row is None:  # no candidate left in the leaf: see ``fallback``
-                leaf, row = pool.fallback_row(leaf, self.tree.n_leaves)
-                if row is None:
-                    return None
-            return self._accept(pool.arch(row), leaf, row)
-        arch = sample_in_region(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
-                                parents(self.tree, self.samples, leaf), self.max_tries)
+            leaf, row = self._empty_leaf.draw(tree, cp, self.pool, leaf)  # counts empty_leaf_fallbacks
+            return None if row is None else self._accept(self.pool.arch(row), leaf, row)
+        arch = sample_in_region(tree, leaf, self.benchmark, self.rng, self.samples.seen,
+                                region_parents(tree, self.samples, leaf), self.sampling_options.max_tries)
         if arch is None:
             return None
-        leaf = int(self.tree.route(encode(self.benchmark, [arch]))[0])
+        leaf = int(tree.route(encode(self.benchmark, [arch]))[0])
         row = None
-        if pool is not None:
-            row = pool.row(arch)
-            pool.available[row] = False
+        if self.pool is not None:
+            row = self.pool.row(arch)
+            self.pool.available[row] = False
         return self._accept(arch, leaf, row)
 
     def _accept(self, arch: Arch, leaf: int | None, row: int | None) -> Arch:
@@ -252,7 +203,7 @@ class LaNAS:
         if self.pool is not None:
             row = self.pool.draw_initial()
             return None if row is None else self._accept(self.pool.arch(row), None, row)
-        for _ in range(self.max_tries):
+        for _ in range(self.sampling_options.max_tries):
             arch = self.benchmark.sample(self.rng)
             if arch not in self.samples.seen:
                 return self._accept(arch, None, None)
@@ -269,14 +220,13 @@ class LaNAS:
 
     def _rebuild(self) -> None:
         X = self._samples_X()
+        opts = self.tree_options
         if self.tree is None:
-            regs = [make_regressor(self.regressor, X.shape[1], self.rng, **self._reg_options)
-                    for _ in range(2 ** (self.height - 1) - 1)]
-            self.tree = Tree(self.height, regs)
-            if self.split == "svm":
-                from .svm_split import SvmSplit
-                self.tree.splitter = SvmSplit(self.rng)
-        self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), self.route, self.empty)
+            kind, *_ = reg = self.regressor_options
+            settings = {k: v for k, v in reg._asdict().items() if k != "kind"}
+            regs = [make_regressor(kind, X.shape[1], self.rng, **settings) for _ in range(2 ** (opts.height - 1) - 1)]
+            self.tree = Tree(opts.height, regs, self._splitter)
+        self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), opts.route, opts.unsampled_node)
         self._generation += 1
         self._since_rebuild = 0
         if self._inleaf is not None:

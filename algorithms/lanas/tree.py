@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
 from .regressors import fit_many
+
+
+class Splitter(Protocol):
+    """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
+    to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`)."""
+
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[Any, np.ndarray] | None: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class Leaf:
 class Tree:
     """Regressors, thresholds and visit statistics of a tree of ``height`` levels."""
 
-    def __init__(self, height: int, regressors: list) -> None:
+    def __init__(self, height: int, regressors: list, splitter: Splitter | None = None) -> None:
         if height < 1:
             raise ValueError(f"height must be >= 1, got {height}")
         self.height = height
@@ -54,9 +61,9 @@ class Tree:
         if len(regressors) != self.n_internal:
             raise ValueError("one regressor per internal node")
         self.regressors = regressors
-        #: optional ``(X, y) -> (boundary, good mask) | None`` replacing a node's regressor split
-        #: (``lanas:split=svm``, :mod:`algorithms.lanas.svm_split`); None: the paper's split everywhere
-        self.splitter = None
+        #: the split rule: None, the paper's (each node's regressor, split at the mean of its
+        #: predictions), or one tried first at every node with samples (``lanas:split=svm``)
+        self.splitter = splitter
         self.models = list(regressors)  # each node's boundary: its regressor or the splitter's
         self.threshold = np.full(self.n_internal, -np.inf)  # no samples yet: everything is good
         # per-node statistics as lists: the selection loop reads them one by one
@@ -68,16 +75,16 @@ class Tree:
         self._b = np.zeros(self.n_internal)
 
     # ----- building ----------------------------------------------------------------------
-    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual", empty: str = "zero") -> None:
+    def rebuild(self, X: np.ndarray, y: np.ndarray, route: str = "actual", unsampled_node: str = "by_sign") -> None:
         """Refit every internal node on the samples routed to it, level by level, and reset n and x̄.
 
         A node's threshold is the mean of its model's predictions on its own samples (for least
         squares, the mean value). Samples go to the good child when their value (``route=
         "actual"``, the release) or their prediction (``"predicted"``) is >= the threshold.
-        A node without samples is not refitted; as in the release (``empty="zero"``) it sends
-        a candidate to its good child when its current model predicts >= 0 (an untrained Adam
-        model splits at random; a least-squares model, zero until fitted, sends all of them
-        there), or every candidate there (``"good"``). The nodes of one level train together
+        A node without samples is not refitted; as in the release (``unsampled_node="by_sign"``)
+        it sends a candidate to its good child when its current model predicts >= 0 (an untrained
+        Adam model splits at random; a least-squares model, zero until fitted, sends all of them
+        there), or every candidate there (``"all_good"``). The nodes of one level train together
         (:func:`fit_many`).
         """
         members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
@@ -95,7 +102,7 @@ class Tree:
                     continue
                 self.models[j] = self.regressors[j]
                 if len(idx) == 0:
-                    self.threshold[j] = -np.inf if empty == "good" else 0.0
+                    self.threshold[j] = -np.inf if unsampled_node == "all_good" else 0.0
                     members[2 * j + 1] = members[2 * j + 2] = idx
                 else:
                     fit.append(j)
@@ -175,7 +182,7 @@ class Tree:
         """Descend from the root taking the child of larger UCB (ties at random); a leaf index.
 
         With ``open_leaves`` (a bool per leaf), a child whose subtree holds no open leaf is
-        never taken (``lanas:fallback=skip``); None when no leaf is open."""
+        never taken (``lanas:empty_leaf=avoid``); None when no leaf is open."""
         ok = None
         if open_leaves is not None:
             ok = np.zeros(self.n_nodes, dtype=bool)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from ..registry import register_variant
 
-LANAS_RELEASE = "lanas:regressor=adam,fallback=bfs,empty=zero"
-LANAS_PLUS = "lanas:inleaf=localbo,parents=3,split=svm"
+LANAS_RELEASE = "lanas:regressor=adam,empty_leaf=first_leaf,unsampled_node=by_sign"
+LANAS_PLUS = "lanas:inleaf=localbo,n_parents=3,split=svm"
 
 register_variant("lanas-release", LANAS_RELEASE)
 register_variant("lanas-plus", LANAS_PLUS)

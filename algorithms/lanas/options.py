@@ -1,0 +1,92 @@
+"""LaNAS's options, grouped by what they configure, and the old spellings still accepted.
+
+The registry spec stays flat (``lanas:height=8,empty_leaf=first_leaf``) and so does
+:class:`~algorithms.lanas.LaNAS`'s constructor; it builds these groups, as Optuna's TPE builds its
+``_ParzenEstimatorParameters``. Every option is documented once, here.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, NamedTuple
+
+from ..registry import SpecError
+
+
+class RegressorOptions(NamedTuple):
+    """The model of every internal node of the tree (:mod:`.regressors`)."""
+
+    #: ``"lstsq"`` (default, a departure: the exact least-squares fit the release's Adam reaches
+    #: only when converged), ``"ridge"`` (an ablation) or ``"adam"`` (the release, warm-started)
+    kind: str = "lstsq"
+    ridge_alpha: float = 1.0  # ``ridge`` only
+    adam_lr: float = 1e-5  # ``adam`` only, as the next two
+    adam_epochs: int = 20_000  # the first fit
+    adam_refit_epochs: int = 3_000  # every later fit
+
+
+class TreeOptions(NamedTuple):
+    """The tree, its splits and the UCB walk (TPAMI, Sec. 3; :mod:`.tree`)."""
+
+    height: int = 5  # levels: 2**(height-1) - 1 internal nodes (the release: 5, 16 leaves)
+    #: UCB exploration for values scaled to [0, 1] by ``benchmark.value_range`` (the release: 0.1)
+    cp: float = 0.1
+    rebuild_every: int = 20  # samples between rebuilds (the first after the ``n_init`` random ones)
+    #: how evaluated samples go down: ``"actual"`` value (the release) or ``"predicted"`` (each
+    #: leaf's samples then lie in its region)
+    route: str = "actual"
+    #: ``"regressor"`` (the paper: a node splits at the mean of its model's predictions) or
+    #: ``"svm"`` (LA-MCTS: 2-means on [encoding, value], a linear SVM boundary; :mod:`.svm_split`)
+    split: str = "regressor"
+    #: how a node without samples routes candidates: ``"by_sign"`` of its current model's
+    #: prediction (the release) or ``"all_good"`` (all to its good child)
+    unsampled_node: str = "by_sign"
+
+
+class InLeafOptions(NamedTuple):
+    """How the selected leaf is searched (beyond the paper, after LA-MCTS; :mod:`.inleaf`)."""
+
+    #: ``"uniform"`` (the paper), ``"local"`` (a neighbour of the leaf's best samples), ``"bo"``
+    #: (Thompson draw of a pairwise Bayesian linear model) or ``"localbo"`` (the model picks among
+    #: those neighbours, a trust region)
+    kind: str = "uniform"
+    n_parents: int = 20  # local searches: the leaf's best samples whose neighbours are candidates
+    widen: int = 0  # local searches: after this many samples without a new best, double n_parents (0: never)
+    #: when the selected leaf gives the search no candidate: ``"first_leaf"``, the first leaf in
+    #: breadth-first order that gives one (the release's rule for an empty leaf); ``"leaf_draw"``,
+    #: the paper's uniform draw from the selected leaf; ``"neighbours"`` (local searches), the
+    #: neighbours of the leaf's best samples wherever they lie, else the uniform draw
+    handover: str = "first_leaf"
+
+
+class SamplingOptions(NamedTuple):
+    """Where a leaf's candidates come from (:mod:`.pool`, :mod:`.regions`, :mod:`.empty_leaf`)."""
+
+    #: ``"auto"`` (the pool when the space is enumerable), ``"pool"``, or ``"reject"`` (the one-shot
+    #: release's rejection sampler, also on enumerable spaces)
+    sampler: str = "auto"
+    max_tries: int = 1000  # rejection sampler: candidates drawn per proposal
+    #: pool, when the selected leaf has no unevaluated row: ``"anywhere"`` (default, a departure):
+    #: any unevaluated row, credited to the selected leaf; ``"first_leaf"`` (the release): the first
+    #: leaf in breadth-first order that has one, credited to it (its walk keeps coming back);
+    #: ``"avoid"`` (with ``inleaf=uniform``): the walk never enters a subtree without rows
+    empty_leaf: str = "anywhere"
+
+
+#: old option -> (new option, old value -> new value); see :func:`renamed`
+RENAMED: dict[str, tuple[str, dict[str, str]]] = {
+    "fallback": ("empty_leaf", {"uniform": "anywhere", "bfs": "first_leaf", "skip": "avoid"}),
+    "inleaf_fallback": ("handover", {"bfs": "first_leaf", "uniform": "leaf_draw", "near": "neighbours"}),
+    "empty": ("unsampled_node", {"zero": "by_sign", "good": "all_good"}),
+    "parents": ("n_parents", {}),
+}
+
+
+def renamed(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A spec's options with the old spellings (``fallback=bfs``) in the new ones
+    (``empty_leaf=first_leaf``): commands and stored experiment folders keep working."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        new, values = RENAMED.get(key, (key, {}))
+        if new in out or (new != key and new in raw):
+            raise SpecError(f"lanas option {new} given twice ({key} is its old name)")
+        out[new] = values.get(value, value) if isinstance(value, str) else value
+    return out
