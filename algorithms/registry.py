@@ -40,8 +40,8 @@ from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above,
                              without_defaults)
 from benchmarks.spec import options_of as _typed
 
-__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "check", "idle_options",
-           "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
+__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "check",
+           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
            "unregister"]
 
 
@@ -243,6 +243,22 @@ def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
         elif given != [name]:
             notes.append(f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)")
     return list(out), notes
+
+
+def as_recorded(specs: list[str], recorded: list[str]) -> tuple[list[str], list[str]]:
+    """Canonical ``specs`` in a folder's ``recorded`` spelling where one names the same
+    configuration (written before an option was renamed: ``lanas:fallback=bfs`` for
+    ``lanas:empty_leaf=first_leaf``), so the folder's runs are found and stay under one name;
+    and a note for each."""
+    same: dict[str, str] = {}
+    for old in recorded:
+        try:
+            same.setdefault(check(old), old)
+        except SpecError:  # no longer a valid spec: nothing to match
+            continue
+    out = [same.get(spec, spec) for spec in specs]
+    notes = [f"{new} keeps this folder's spelling {old}" for new, old in zip(specs, out) if new != old]
+    return out, notes
 
 
 def make(spec: str, benchmark: Benchmark, rng: np.random.Generator) -> Algorithm:

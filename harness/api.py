@@ -14,6 +14,7 @@ after the runs finished so far are safely on disk. Progress goes to ``stream`` (
 """
 from __future__ import annotations
 
+import json
 import numbers
 import os
 import sys
@@ -103,6 +104,8 @@ def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, alg
     if executor not in ("local", "dask"):
         raise ExperimentError(f"unknown executor {executor!r}: use 'local' or 'dask'")
     out = Path(out).expanduser() if out is not None else default_out(preset, custom)
+    algo_specs, kept = algorithms.as_recorded(algo_specs, _recorded_algorithms(out))  # renamed options
+    notes += kept
     if parallel < 1:
         raise ExperimentError(f"bad --parallel {parallel}: it must be at least 1")
     tasks = grid(bench_specs, algo_specs, seed_list, budget, parallel,
@@ -113,6 +116,14 @@ def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, alg
     tasks += simulated
     check_writable(task_path(out, t) for t in todo)
     return Plan(out, bench_specs, algo_specs, seed_list, budget, tasks, todo, notes)
+
+
+def _recorded_algorithms(out: Path) -> list[str]:
+    """The algorithm specs a folder's manifest lists (none for a new or unreadable folder)."""
+    try:
+        return [str(s) for s in json.loads((out / "manifest.json").read_text()).get("algorithms", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _call(**given: Any) -> list[str]:

@@ -27,8 +27,9 @@ and a read-only view of the samples; it never sees the LaNAS object.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ Found = tuple[Arch, int | None]  # an architecture and its table row (None when 
 
 
 def make_inleaf(options: InLeafOptions, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
-                pool_mode: bool, samples: SampleView, max_tries: int) -> "InLeaf | None":
+                pool_mode: bool, samples: SampleView, max_tries: int) -> InLeaf | None:
     """The in-leaf search of one LaNAS run (None: the paper's uniform draw). ``pool_mode``:
     candidates come from the pool's buckets (else from the rejection sampler)."""
     if options.kind == "uniform":
@@ -66,7 +67,7 @@ class InLeaf:
         self.benchmark, self.rng, self.pool, self.samples, self.max_tries = benchmark, rng, pool, samples, max_tries
         self.kind, self.widen, self._stall, self._best = options.kind, options.widen, 0, -np.inf
         self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
-        self.tree: Tree | None = None
+        self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
         self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
         self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo") else None
         self.local = options.kind in ("local", "localbo")
@@ -122,13 +123,17 @@ class InLeaf:
 
     def _leaf_draw(self, leaf: int) -> None:
         """The paper's uniform draw from the selected leaf (LaNAS makes it)."""
-        return None
 
     def _neighbours(self, leaf: int) -> tuple[Arch, int, int | None] | None:
         """Local searches: the pick among the neighbours of the leaf's best samples wherever
         they lie, credited to the selected leaf; else (or for ``bo``) the uniform draw."""
         found = self.propose(leaf, in_region=False) if self.local else None
         return None if found is None else (found[0], leaf, found[1])
+
+    def _scores(self, archs: np.ndarray) -> np.ndarray:
+        """The model's Thompson draw of the value of each of ``archs`` (``bo`` and ``localbo``)."""
+        assert self.model is not None, "only the kinds with a model score candidates"
+        return self.model.sample_scores(self.rng, archs)
 
     def _take(self, found: Any) -> Found:
         raise NotImplementedError
@@ -184,7 +189,7 @@ class PoolInLeaf(InLeaf):
             own = owner[cand]  # ascending: neighbours come parent by parent
             firsts = own[np.concatenate([[True], own[1:] != own[:-1]])]
             cand = cand[own <= firsts[min(self.n_parents, len(firsts)) - 1]]
-            return int(rows[cand[int(np.argmax(self.model.sample_scores(self.rng, neigh[cand])))]])
+            return int(rows[cand[int(np.argmax(self._scores(neigh[cand])))]])
         cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
         return int(rows[cand[int(self.rng.integers(len(cand)))]])
 
@@ -194,7 +199,7 @@ class PoolInLeaf(InLeaf):
         bucket = bucket[pool.available[bucket]]
         if len(bucket) == 0:
             return None
-        return int(bucket[int(np.argmax(self.model.sample_scores(self.rng, pool.archs[bucket])))])
+        return int(bucket[int(np.argmax(self._scores(pool.archs[bucket])))])
 
 
 class RegionInLeaf(InLeaf):
@@ -235,14 +240,14 @@ class RegionInLeaf(InLeaf):
                 found.extend(c for c in inside if c not in found)
         if not found:
             return None
-        return found[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(found))))]
+        return found[int(np.argmax(self._scores(np.asarray(found))))]
 
     def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
         cands = region_candidates(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
                                   region_parents(self.tree, self.samples, leaf), self.max_tries, N_BO_CANDIDATES)
         if not cands:
             return None
-        return cands[int(np.argmax(self.model.sample_scores(self.rng, np.asarray(cands))))]
+        return cands[int(np.argmax(self._scores(np.asarray(cands))))]
 
 
 def neighbours(archs: np.ndarray, choices) -> tuple[np.ndarray, np.ndarray]:

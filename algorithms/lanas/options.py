@@ -6,7 +6,8 @@ The registry spec stays flat (``lanas:height=8,empty_leaf=first_leaf``) and so d
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from ..registry import SpecError
 

@@ -21,7 +21,10 @@ class Pool:
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator) -> None:
         self.benchmark, self.rng = benchmark, rng
-        self.archs = benchmark.all_archs()
+        archs = benchmark.all_archs()
+        if archs is None:
+            raise ValueError(f"{benchmark.name} is not enumerable: a pool needs all_archs()")
+        self.archs: np.ndarray = archs
         self.available = np.ones(len(self.archs), dtype=bool)
         self.buckets: list[np.ndarray] = []
         self.sizes = np.zeros(0, dtype=np.int64)

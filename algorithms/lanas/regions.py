@@ -14,13 +14,13 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
-from .samples import SampleView, encode
+from .samples import Samples, SampleView, encode
 from .tree import Tree
 
 N_REGION_PARENTS = 10  # best samples of a region whose mutations are candidates (non-enumerable spaces)
 
 
-def region_parents(tree: Tree, samples: SampleView, leaf: int) -> list[Arch]:
+def region_parents(tree: Tree, samples: SampleView | Samples, leaf: int) -> list[Arch]:
     """The best samples routed to ``leaf`` at the last rebuild (else the best overall): the
     architectures whose mutations the rejection sampler tries."""
     members = tree.members[leaf + tree.n_internal]

@@ -11,16 +11,23 @@ empty leaf does in :mod:`.empty_leaf`, region sampling in :mod:`.regions`, the s
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
+from benchmarks.spec import Limit
 
 from ..registry import above, at_least, between, one_of, register
 from .empty_leaf import EMPTY_LEAF, make_empty_leaf
 from .inleaf import make_inleaf
-from .options import InLeafOptions, RegressorOptions, SamplingOptions, TreeOptions, renamed
+from .options import (
+    InLeafOptions,
+    RegressorOptions,
+    SamplingOptions,
+    TreeOptions,
+    renamed,
+)
 from .pool import Pool
 from .regions import region_parents, sample_in_region
 from .regressors import REGRESSORS, make_regressor
@@ -33,21 +40,25 @@ from .tree import Leaf, Splitter, Tree
 SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regressor": None, "svm": SvmSplit}
 
 #: allowed option values, checked before any run starts (types come from the signature)
-LIMITS = {"height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "rebuild_every": at_least(1),
-          "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
-          "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
-          "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
-          "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of(*SPLITS),
-          "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of("by_sign", "all_good"),
-          "n_parents": at_least(1), "widen": at_least(0), "handover": one_of("first_leaf", "leaf_draw", "neighbours"),
-          "scale": one_of(*SCALES)}
+LIMITS: dict[str, Limit] = {
+    "height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "rebuild_every": at_least(1),
+    "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
+    "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
+    "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
+    "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of(*SPLITS),
+    "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of("by_sign", "all_good"),
+    "n_parents": at_least(1), "widen": at_least(0), "handover": one_of("first_leaf", "leaf_draw", "neighbours"),
+    "scale": one_of(*SCALES),
+}
 
 #: options that take effect only when other options have these values (others are rejected, see
 #: algorithms.registry.check); those that depend on the benchmark (sampler, empty_leaf, max_tries:
 #: enumerable or not) are not listed
-APPLIES = {**{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
-           "ridge_alpha": {"regressor": ("ridge",)}, "n_parents": {"inleaf": ("local", "localbo")},
-           "widen": {"inleaf": ("local", "localbo")}, "handover": {"inleaf": ("local", "bo", "localbo")}}
+APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
+    **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
+    "ridge_alpha": {"regressor": ("ridge",)}, "n_parents": {"inleaf": ("local", "localbo")},
+    "widen": {"inleaf": ("local", "localbo")}, "handover": {"inleaf": ("local", "bo", "localbo")},
+}
 
 
 @register("lanas", limits=LIMITS, applies=APPLIES, renamed=renamed)
@@ -164,12 +175,13 @@ class LaNAS:
         leaf, generation, row = self._pending.pop(arch, (None, -1, None))
         if self.pool is not None:
             self.pool.available[self.pool.row(arch) if row is None else row] = False
-        if leaf is not None and generation == self._generation:
+        if leaf is not None and generation == self._generation and self.tree is not None:
             self.tree.backup(leaf, y)
 
     # ----- proposals ---------------------------------------------------------------------
     def _propose(self) -> Arch | None:
-        tree, cp = self.tree, self.tree_options.cp
+        tree, cp, pool = self.tree, self.tree_options.cp, self.pool
+        assert tree is not None, "the tree is built before the first proposal after the random ones"
         leaf = self._empty_leaf.select(tree, cp, self.pool)
         if leaf is None:
             return None
@@ -177,22 +189,22 @@ class LaNAS:
             found = self._inleaf.propose_from(leaf)  # counts inleaf_fallbacks
             if found is not None:
                 return self._accept(*found)
-        if self._pool_mode:
-            leaf, row = self._empty_leaf.draw(tree, cp, self.pool, leaf)  # counts empty_leaf_fallbacks
-            return None if row is None else self._accept(self.pool.arch(row), leaf, row)
+        if self._pool_mode and pool is not None:
+            leaf, row = self._empty_leaf.draw(tree, cp, pool, leaf)  # counts empty_leaf_fallbacks
+            return None if row is None else self._accept(pool.arch(row), leaf, row)
         arch = sample_in_region(tree, leaf, self.benchmark, self.rng, self.samples.seen,
                                 region_parents(tree, self.samples, leaf), self.sampling_options.max_tries)
         if arch is None:
             return None
         leaf = int(tree.route(encode(self.benchmark, [arch]))[0])
         row = None
-        if self.pool is not None:
-            row = self.pool.row(arch)
-            self.pool.available[row] = False
+        if pool is not None:  # an enumerable space searched with ``sampler=reject``
+            row = pool.row(arch)
+            pool.available[row] = False
         return self._accept(arch, leaf, row)
 
     def _accept(self, arch: Arch, leaf: int | None, row: int | None) -> Arch:
-        if leaf is not None:
+        if leaf is not None and self.tree is not None:  # a leaf only once the tree is built
             self.tree.visit(leaf)
         self._pending[arch] = (leaf, self._generation, row)
         self.samples.seen.add(arch)
@@ -231,7 +243,7 @@ class LaNAS:
         self._since_rebuild = 0
         if self._inleaf is not None:
             self._inleaf.refresh(self.tree)
-        if self._pool_mode:
+        if self._pool_mode and self.pool is not None:
             self.pool.fill(self.tree)
 
     # ----- inspection --------------------------------------------------------------------
