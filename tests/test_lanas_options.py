@@ -72,3 +72,88 @@ def test_the_declared_conditions_match_what_the_code_does(synthetic):
         same = _history(synthetic, **{option: value}) == plain
         idle = option in algorithms.idle_options("lanas", {option: value})
         assert same == idle or (same and option in BY_BENCHMARK), (option, same, idle)
+
+
+# ----- old spellings (issue 25: options named for what they decide) ------------------------------
+OLD_AND_NEW = [
+    ("lanas:fallback=bfs", "lanas:empty_leaf=first_leaf"),
+    ("lanas:fallback=skip", "lanas:empty_leaf=avoid"),
+    ("lanas:empty=good", "lanas:unsampled_node=all_good"),
+    ("lanas:inleaf=local,parents=3,inleaf_fallback=near", "lanas:handover=neighbours,inleaf=local,n_parents=3"),
+    ("lanas:inleaf=bo,inleaf_fallback=uniform", "lanas:handover=leaf_draw,inleaf=bo"),
+    ("lanas-plus:inleaf_fallback=near", "lanas-plus:handover=neighbours"),
+    ("lanas:inleaf=localbo,parents=3,split=svm", "lanas-plus"),
+    ("lanas:regressor=adam,fallback=bfs,empty=zero", "lanas-release"),
+]
+
+
+@pytest.mark.parametrize("old, new", OLD_AND_NEW)
+def test_an_old_spelling_is_the_new_configuration(old, new, synthetic):
+    from harness.runner import run
+    assert algorithms.check(old) == new
+    assert algorithms.resolve(old) == algorithms.resolve(new)
+    if "adam" not in old:  # (the release's Adam is slow; its options resolve the same)
+        assert run(synthetic, old, 1, 40).rows["arch"] == run(synthetic, new, 1, 40).rows["arch"]
+
+
+def test_an_option_given_in_both_spellings_is_rejected():
+    with pytest.raises(SpecError, match="empty_leaf given twice"):
+        algorithms.check("lanas:fallback=bfs,empty_leaf=anywhere")
+    with pytest.raises(SpecError, match="handover must be one of first_leaf, leaf_draw, neighbours"):
+        algorithms.check("lanas:inleaf=local,handover=near")  # old values only with the old name
+
+
+def _grid(out, spec: str, seeds: str) -> list[str]:
+    return ["--benchmarks", "synthetic/linear", "--algorithms", spec, "--seeds", seeds, "--budget", "30",
+            "--out", str(out), "--no-analysis"]
+
+
+def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsys, monkeypatch):
+    """A folder written before the rename holds ``lanas:fallback=bfs`` (its file names, run
+    metadata and manifest): resuming it with either spelling finds its runs and keeps that
+    spelling, and the analysis loads it."""
+    from analysis.load import load
+    from harness.results import read_meta, run_path
+    out = tmp_path / "old"
+    with monkeypatch.context() as m:  # the old registry: that spelling was canonical
+        m.setattr(algorithms, "canonical", lambda specs: (list(specs), []))
+        assert run_all.cli(_grid(out, "lanas:fallback=bfs", "0-1")) == 0
+    capsys.readouterr()
+    for spec in ("lanas:fallback=bfs", "lanas:empty_leaf=first_leaf"):
+        assert run_all.cli(_grid(out, spec, "0-2")) == 0
+        err = capsys.readouterr().err
+        assert "already on disk" in err and "keeps this folder's spelling lanas:fallback=bfs" in err, err
+    assert run_all.cli(_grid(out, "lanas:empty_leaf=first_leaf", "0-2")) == 0
+    assert "3 runs (1 benchmarks x 1 algorithms x 3 seeds, budget 30); 3 already on disk" in capsys.readouterr().err
+    assert not (out / "runs" / "synthetic+linear" / "lanas@empty_leaf=first_leaf").exists()
+    assert read_meta(run_path(out, "synthetic/linear", "lanas:fallback=bfs", 2))["spec"] == "lanas:fallback=bfs"
+    exp = load(out)
+    assert exp.specs() == ["lanas:fallback=bfs"] and len(exp.runs) == 3
+
+
+# ----- the strategies, chosen once -------------------------------------------------------------
+def test_the_strategies_are_chosen_at_construction(synthetic):
+    from algorithms.lanas.empty_leaf import Anywhere, Avoid, FirstLeaf
+    from algorithms.lanas.inleaf import PoolInLeaf, RegionInLeaf
+    from algorithms.lanas.svm_split import SvmSplit
+    rng = np.random.default_rng(0)
+    assert type(LaNAS(synthetic, rng)._empty_leaf) is Anywhere
+    assert type(LaNAS(synthetic, rng, empty_leaf="first_leaf")._empty_leaf) is FirstLeaf
+    assert type(LaNAS(synthetic, rng, empty_leaf="avoid")._empty_leaf) is Avoid
+    # avoid needs the walk to draw every proposal from the pool: with an in-leaf search it is first_leaf
+    assert type(LaNAS(synthetic, rng, empty_leaf="avoid", inleaf="bo")._empty_leaf) is FirstLeaf
+    assert LaNAS(synthetic, rng)._inleaf is None and LaNAS(synthetic, rng)._splitter is None
+    assert isinstance(LaNAS(synthetic, rng, split="svm")._splitter, SvmSplit)
+    local = LaNAS(synthetic, rng, inleaf="local", handover="neighbours")._inleaf
+    assert type(local) is PoolInLeaf and local._search == local._local and local._handover == local._neighbours
+    bo = LaNAS(synthetic, rng, inleaf="bo", sampler="reject")._inleaf
+    assert type(bo) is RegionInLeaf and bo._search == bo._bo and bo._handover == bo._first_leaf
+
+
+def test_the_groups_hold_the_options_as_given(synthetic):
+    algo = algorithms.make("lanas:fallback=bfs,inleaf=localbo,parents=4,widen=9,regressor=ridge,ridge_alpha=2",
+                           synthetic, np.random.default_rng(0))
+    assert algo.sampling_options.empty_leaf == "first_leaf" and algo.sampling_options.max_tries == 1000
+    assert tuple(algo.inleaf_options) == ("localbo", 4, 9, "first_leaf")
+    assert algo.regressor_options.kind == "ridge" and algo.regressor_options.ridge_alpha == 2.0
+    assert algo.tree_options.unsampled_node == "by_sign" and algo.tree_options.height == 5
