@@ -125,6 +125,7 @@ class LaNAS:
         self._inleaf = make_inleaf(self.inleaf_options, benchmark, rng, self.pool, self._pool_mode,
                                    self.samples.view(), max_tries)
         self._empty_leaf = make_empty_leaf(empty_leaf, rng, self._pool_mode and self._inleaf is None)
+
     @property
     def rank_invariant(self) -> bool:
         """Whether the history is the same under any strictly increasing transform of the values."""

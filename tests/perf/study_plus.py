@@ -30,7 +30,8 @@ PLUS = "lanas-plus"
 PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 #: reported beside them, never used to choose: the first lanas-plus and the explore-when-stuck ablation
 OTHERS = {"lanas:inleaf=local,split=svm": "first lanas-plus", "lanas-plus:widen=50": "lanas-plus:widen=50",
-          "lanas-plus:inleaf_fallback=near": "lanas-plus:inleaf_fallback=near"}
+          "lanas-plus:handover=neighbours": "lanas-plus:handover=neighbours",
+          "lanas-plus:inleaf_fallback=near": "lanas-plus:handover=neighbours"}  # its spelling in older folders
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 
 
