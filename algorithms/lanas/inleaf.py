@@ -45,6 +45,8 @@ from .tree import Tree
 SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
+KINDS = ("uniform", "local", "bo", "localbo")  # ``inleaf``; uniform: none (the paper's draw)
+HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
 Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
 
 
@@ -74,9 +76,8 @@ class InLeaf:
         self.fallbacks = 0  # proposals handed over (see ``handover``)
         # the two choices made once: which search, and what happens when it finds nothing
         self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
-        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = {
-            "first_leaf": self._first_leaf, "leaf_draw": self._leaf_draw, "neighbours": self._neighbours,
-        }[options.handover]
+        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(zip(
+            HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours)))[options.handover]
 
     # ----- feeding the model --------------------------------------------------------------
     def tell(self, arch: Arch, y: float) -> None:

@@ -15,7 +15,7 @@ from ..registry import SpecError
 class RegressorOptions(NamedTuple):
     """The model of every internal node of the tree (:mod:`.regressors`)."""
 
-    #: ``"lstsq"`` (default, a departure: the exact least-squares fit the release's Adam reaches
+    #: (the spec's ``regressor``) ``"lstsq"`` (default, a departure: the exact least-squares fit the release's Adam reaches
     #: only when converged), ``"ridge"`` (an ablation) or ``"adam"`` (the release, warm-started)
     kind: str = "lstsq"
     ridge_alpha: float = 1.0  # ``ridge`` only
@@ -45,7 +45,7 @@ class TreeOptions(NamedTuple):
 class InLeafOptions(NamedTuple):
     """How the selected leaf is searched (beyond the paper, after LA-MCTS; :mod:`.inleaf`)."""
 
-    #: ``"uniform"`` (the paper), ``"local"`` (a neighbour of the leaf's best samples), ``"bo"``
+    #: (the spec's ``inleaf``) ``"uniform"`` (the paper), ``"local"`` (a neighbour of the leaf's best samples), ``"bo"``
     #: (Thompson draw of a pairwise Bayesian linear model) or ``"localbo"`` (the model picks among
     #: those neighbours, a trust region)
     kind: str = "uniform"

@@ -20,7 +20,7 @@ from benchmarks.spec import Limit
 
 from ..registry import above, at_least, between, one_of, register
 from .empty_leaf import EMPTY_LEAF, make_empty_leaf
-from .inleaf import make_inleaf
+from .inleaf import HANDOVERS, KINDS, make_inleaf
 from .options import (
     InLeafOptions,
     RegressorOptions,
@@ -34,7 +34,7 @@ from .regressors import REGRESSORS, make_regressor
 from .samples import Samples, encode
 from .scale import SCALES, ValueScale
 from .svm_split import SvmSplit
-from .tree import Leaf, Splitter, Tree
+from .tree import UNSAMPLED_NODE, Leaf, Splitter, Tree
 
 #: the split rules (``split``): None is the paper's (each node's regressor)
 SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regressor": None, "svm": SvmSplit}
@@ -45,9 +45,9 @@ LIMITS: dict[str, Limit] = {
     "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
     "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
     "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
-    "inleaf": one_of("uniform", "local", "bo", "localbo"), "split": one_of(*SPLITS),
-    "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of("by_sign", "all_good"),
-    "n_parents": at_least(1), "widen": at_least(0), "handover": one_of("first_leaf", "leaf_draw", "neighbours"),
+    "inleaf": one_of(*KINDS), "split": one_of(*SPLITS),
+    "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of(*UNSAMPLED_NODE),
+    "n_parents": at_least(1), "widen": at_least(0), "handover": one_of(*HANDOVERS),
     "scale": one_of(*SCALES),
 }
 

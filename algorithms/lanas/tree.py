@@ -17,6 +17,10 @@ import numpy as np
 from .regressors import fit_many
 
 
+#: how a node without samples routes candidates (``unsampled_node``, see :meth:`Tree.rebuild`)
+UNSAMPLED_NODE = ("by_sign", "all_good")
+
+
 class Splitter(Protocol):
     """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
     to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`)."""
