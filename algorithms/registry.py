@@ -16,15 +16,20 @@ Options are typed from the constructor's signature (annotation, else the default
 declares the allowed values where the type is not enough. :func:`check` validates a spec before
 any run starts and returns its canonical name: options equal to their default are dropped, keys
 are sorted, and a configuration that a registered variant covers is named by that variant
-(``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=localbo,parents=3,split=svm`` is ``lanas-plus``).
+(``lanas:cp=0.1`` is ``lanas``; ``lanas:inleaf=localbo,n_parents=3,split=svm`` is ``lanas-plus``).
 
 An option that takes effect only in some configurations declares it once at registration:
-``register(name, applies={"parents": {"inleaf": ("local", "localbo")}})``. :func:`check` derives
+``register(name, applies={"n_parents": {"inleaf": ("local", "localbo")}})``. :func:`check` derives
 from the whole configuration (defaults included) which of its non-default options take effect:
 one given in the spec that does not is rejected with one line naming what it needs (a separate
 name for an identical history would otherwise be run and reported as its own algorithm); one
 set by a variant that the spec's own options switch off is dropped, with a note
 (``lanas-plus:inleaf=uniform`` is ``lanas:split=svm``).
+
+An option renamed declares its old spellings once: ``register(name, renamed=f)``, ``f`` mapping a
+spec's options as typed to the current ones (``lanas``: ``fallback=bfs`` is ``empty_leaf=first_leaf``,
+:mod:`algorithms.lanas.options`); a folder written with an old spelling keeps it
+(:func:`as_recorded`), so its runs are found on resume.
 """
 from __future__ import annotations
 
@@ -41,8 +46,8 @@ from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above,
 from benchmarks.spec import options_of as _typed
 
 __all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "check",
-           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
-           "unregister"]
+           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
+           "register_variant", "resolve", "scope", "unavailable", "unregister"]
 
 
 class Algorithm(Protocol):
@@ -201,7 +206,7 @@ def resolve(spec: str) -> tuple[str, dict[str, Any]]:
 
 def idle_options(name: str, config: Mapping[str, Any]) -> dict[str, str]:
     """The options of ``config`` (a registered algorithm's typed options) that take no effect in it,
-    each with what it needs, e.g. ``{"parents": "inleaf=local|localbo"}``."""
+    each with what it needs, e.g. ``{"n_parents": "inleaf=local|localbo"}``."""
     _load_all()
     full = {**options_of(name), **config}
     out = {}

@@ -8,7 +8,8 @@
   :mod:`.empty_leaf`: what a selected leaf without rows does (``empty_leaf=anywhere|first_leaf|avoid``);
 - :mod:`.samples`: the evaluated samples (and the read-only view the in-leaf samplers get);
 - :mod:`.regions`: candidates inside a leaf's region on spaces too large to enumerate;
-- :mod:`.inleaf`: in-leaf samplers (``inleaf=local|bo|localbo``, one class per kind of space) and :mod:`.surrogate`, their model;
+- :mod:`.inleaf`: in-leaf searches (``inleaf=local|bo|localbo``, one class per kind of space) and
+  :mod:`.surrogate`, their model;
 - :mod:`.variants`: the named configurations.
 """
 from . import variants  # noqa: F401  (registers lanas-release and lanas-plus)

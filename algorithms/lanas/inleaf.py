@@ -115,7 +115,8 @@ class InLeaf:
         return None if found is None else self._take(found)
 
     def _first_leaf(self, leaf: int) -> tuple[Arch, int, int | None] | None:
-        """The first other leaf in breadth-first order that gives a candidate, credited (the release's empty-leaf rule)."""
+        """The first other leaf in breadth-first order that gives a candidate, credited to it
+        (the release's rule for an empty leaf)."""
         for other in range(self.tree.n_leaves):
             found = self.propose(other) if other != leaf else None
             if found is not None:

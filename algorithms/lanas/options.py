@@ -15,8 +15,9 @@ from ..registry import SpecError
 class RegressorOptions(NamedTuple):
     """The model of every internal node of the tree (:mod:`.regressors`)."""
 
-    #: (the spec's ``regressor``) ``"lstsq"`` (default, a departure: the exact least-squares fit the release's Adam reaches
-    #: only when converged), ``"ridge"`` (an ablation) or ``"adam"`` (the release, warm-started)
+    #: (the spec's ``regressor``) ``"lstsq"`` (default, a departure: the exact least-squares fit
+    #: the release's Adam reaches only when converged), ``"ridge"`` (an ablation) or ``"adam"``
+    #: (the release, warm-started)
     kind: str = "lstsq"
     ridge_alpha: float = 1.0  # ``ridge`` only
     adam_lr: float = 1e-5  # ``adam`` only, as the next two
