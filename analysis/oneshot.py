@@ -27,7 +27,7 @@ PUBLISHED = "nb201/"
 
 def split(bench: str) -> tuple[str, str, dict]:
     """(the benchmark without ``evaluator``/``k``, the evaluator, the spec's other options)."""
-    from benchmarks.spec import format_spec, parse_spec
+    from benchmarks.specs import format_spec, parse_spec
     name, options = parse_spec(bench)
     evaluator = str(options.pop("evaluator", TRUTH))
     k = options.pop("k", None)

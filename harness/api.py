@@ -24,7 +24,7 @@ from typing import IO, Any, Iterable
 
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 
 from algorithms import registry as algorithms
 from .args import UsageError, parse_seeds

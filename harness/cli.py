@@ -8,7 +8,7 @@ from pathlib import Path
 
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 
 from algorithms import registry as algorithms
 from .api import Interrupted, default_out, run

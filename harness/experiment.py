@@ -126,7 +126,7 @@ def benchmark_info(spec: str) -> dict[str, Any]:
 def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     """Every option of each named algorithm (variants expanded) at its default, for the analysis
     (which never imports the algorithms) to place an option-less spec in an ablation series."""
-    from benchmarks.spec import parse_spec
+    from benchmarks.specs import parse_spec
 
     from algorithms import registry as base
     out: dict[str, dict[str, Any]] = {}

@@ -18,7 +18,7 @@ from algorithms import registry as algorithms
 from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 from readonly import read_only
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))

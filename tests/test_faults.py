@@ -157,9 +157,9 @@ def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
 
 def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_path, capsys, monkeypatch):
     from algorithms import optuna_bo
-    from benchmarks import registry, trained
-    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: registry.TORCH_HINT)
-    monkeypatch.setattr(trained, "torch_unavailable", lambda: registry.TORCH_HINT)
+    from benchmarks import optional, trained
+    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: optional.TORCH_HINT)
+    monkeypatch.setattr(trained, "torch_unavailable", lambda: optional.TORCH_HINT)
     for args in (["--algorithms", "optuna-gp"], ["--benchmarks", "trained/nb201-fashion-mnist"]):
         capsys.readouterr()
         assert run_all.main([*SMALL, "--algorithms", "random", "--seeds", "1", "--budget", "5",

@@ -1,5 +1,5 @@
 """Spec strings ``name[:key=value,...]`` shared by the benchmark and algorithm registries, and
-the typed options behind them.
+the typed options behind them (what both registries share besides: :mod:`benchmarks.registration`).
 
 An option's type comes from its constructor (or factory) signature: the annotation when it
 resolves to ``bool``, ``int``, ``float``, ``str``, a ``Literal[...]`` (its values are the
@@ -11,29 +11,13 @@ one-line message names the option and what it accepts.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 import math
-import pkgutil
 import re
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
-
-_IMPORTED: set[str] = set()
-
-
-def import_registrations(package: str, skip: tuple[str, ...] = ()) -> None:
-    """Import, once, every module of ``package`` whose name does not start with ``_`` and is not
-    in ``skip``, so that their ``register`` calls run (both registries load their package so)."""
-    if package in _IMPORTED:
-        return
-    _IMPORTED.add(package)  # first: a module that looks the registry up while loading must not recurse
-    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
-        if info.name not in skip and not info.name.startswith("_"):
-            importlib.import_module(f"{package}.{info.name}")
-
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -43,16 +27,6 @@ _TRUE, _FALSE, _NONE = ("true", "yes", "on", "1"), ("false", "no", "off", "0"), 
 
 class SpecError(ValueError):
     """A malformed spec string or option; the message is one line meant for the user."""
-
-
-class RegistrationError(SpecError):
-    """A registration the registry refuses (a taken name, not an algorithm class); one line."""
-
-
-def same_definition(old: Any, new: Any) -> bool:
-    """Whether ``new`` is ``old`` or its definition again (the same module imported twice)."""
-    return old is new or (getattr(old, "__module__", None) == getattr(new, "__module__", 0)
-                          and getattr(old, "__qualname__", None) == getattr(new, "__qualname__", 0))
 
 
 # ----- spec strings --------------------------------------------------------------------------
