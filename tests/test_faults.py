@@ -13,7 +13,7 @@ import pytest
 
 import run_all
 from harness import results
-from harness.experiment import grid, pending
+from harness.tasks import grid, pending
 from analysis import __main__ as analysis_cli
 from analysis import analyse, runfiles
 from analysis.load import load
