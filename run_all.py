@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from harness.args import PATH_FLAGS, UsageError, build_parser, parse_seeds  # noqa: E402
+from harness.args import PATH_FLAGS, UsageError, build_parser  # noqa: E402
 
-__all__ = ["PATH_FLAGS", "UsageError", "build_parser", "cli", "main", "parse_seeds"]
+__all__ = ["cli", "main"]
 
 
 def restore_sigint() -> None:
