@@ -7,7 +7,7 @@
 - :mod:`harness.tasks`: the grid of tasks, resumable; :mod:`harness.manifest`: the manifest beside
   the runs; :mod:`harness.pool`: the grid on local processes, :mod:`harness.executors` on a Dask
   cluster; :mod:`harness.progress`: the progress line; :mod:`harness.presets`: the named grids.
-- :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runfiles`).
+- :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runformat`).
 - :mod:`harness.api`: :func:`run`, the grid from Python (the CLI calls it); :mod:`harness.folder`: the
   :class:`ExperimentFolder` it returns (tidy pandas frames); :mod:`harness.plugins`: the user's own
   algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid.

@@ -11,7 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import analyse, ablation_figures, figures, style, tables
+from analysis import analyse
+from analysis.plots import ablation as ablation_figures
+from analysis.plots import figures, style
+from analysis.stats import tables
 from analysis.families import series
 from analysis.load import load
 from test_analysis import write_manifest, write_run

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
-from analysis import analyse, oneshot
+from analysis import analyse
+from analysis.stats import oneshot
 from analysis.load import load
 from benchmarks import fewshot, registry
 from benchmarks._fewshot_build import cell_of

@@ -10,8 +10,9 @@ import numpy as np
 
 from matplotlib.ticker import FuncFormatter
 
-from . import figformat, style
-from .crossbench import ecdf_curve
+from ..stats.crossbench import ecdf_curve
+from . import style
+from .files import save
 from .style import plt
 
 _STEP = 0.28  # vertical distance between two labels of the CD diagram
@@ -48,7 +49,7 @@ def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title:
     ax.set_ylim(top + _STEP * (rows + 1), -0.8)
     ax.axis("off")
     ax.set_title(title, fontsize=10)
-    return figformat.save(fig, stem)
+    return save(fig, stem)
 
 
 def rank_heatmap(tests: list[dict], specs: list[str], stem: Path) -> Path:
@@ -68,7 +69,7 @@ def rank_heatmap(tests: list[dict], specs: list[str], stem: Path) -> Path:
         ax.grid(False)
     axes[-1, 0].set_xticks(range(len(benches)), benches, rotation=40, ha="right", fontsize=8)
     fig.colorbar(im, ax=list(axes[:, 0]), shrink=0.6, label="rank (1 = best)")
-    return figformat.save(fig, stem)
+    return save(fig, stem)
 
 
 def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: int, stem: Path) -> Path:
@@ -102,4 +103,4 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
     handles, labels = axes.flat[0].get_legend_handles_labels()
     spare.legend(handles, labels, fontsize=8, loc="center" if len(panels) < axes.size else "lower right")
     fig.tight_layout()
-    return figformat.save(fig, stem)
+    return save(fig, stem)

@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import families, stats, tables
-from .load import Experiment
-from .style import fmt
+from .. import families
+from ..load import Experiment
+from ..plots.style import fmt
+from ..stats import censored, tables
 
 
 def md_table(header: list[str], rows: list[list]) -> str:
@@ -105,13 +106,13 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
     target, harder = summary_target(sub)
     tail = f"; every run of {', '.join(f'`{s}`' for s in failed)} failed (see run health)" if failed else ""
     if target is None:
-        return (f"on {bench} no algorithm reached even the {stats.TARGET_LABELS[stats.TARGETS[-1]]} "
+        return (f"on {bench} no algorithm reached even the {censored.TARGET_LABELS[censored.TARGETS[-1]]} "
                 f"within {exp.budget:,} samples in any seed" + tail)
     sub = sub[sub["target"] == target].assign(_neg=lambda d: -d["success"]).sort_values(["mean", "_neg"])
     hits, zero = sub[sub["reached"] > 0], list(sub.loc[sub["reached"] == 0, "spec"])
     times = {s: v[target] for s, v in tables.hitting_times(exp, bench).items()}
-    pval = lambda a, b: stats.mann_whitney(times[a], times[b], exp.budget)  # noqa: E731
-    label = stats.TARGET_LABELS[target]
+    pval = lambda a, b: censored.mann_whitney(times[a], times[b], exp.budget)  # noqa: E731
+    label = censored.TARGET_LABELS[target]
     best = hits.iloc[0]
     said, versus = {best["spec"]}, []  # (lead-in, row) of each comparison with the fastest
     if len(hits) == 1:
@@ -129,13 +130,13 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
         if families.is_family(spec) and spec not in said and spec in set(hits["spec"]):
             versus.append(("; ", hits[hits["spec"] == spec].iloc[0]))
     # the fastest is chosen on the same data: Holm over the comparisons the sentence makes
-    adjusted = stats.holm([pval(r["spec"], best["spec"]) for _, r in versus])
+    adjusted = censored.holm([pval(r["spec"], best["spec"]) for _, r in versus])
     for (lead, r), p in zip(versus, adjusted):
         text += lead + _versus(r, best, p)
     if zero:
         text += f"; not reached in any seed by {', '.join(f'`{s}`' for s in zero)} (not ranked)"
     if harder:
-        text += (f"; the {' and the '.join(stats.TARGET_LABELS[t] for t in harder)}: not reached in half the seeds "
+        text += (f"; the {' and the '.join(censored.TARGET_LABELS[t] for t in harder)}: not reached in half the seeds "
                  "by any algorithm")
     if swept:
         text += f"; {len(swept)} ablation settings are not ranked: their trends follow"
@@ -147,10 +148,10 @@ def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
     some algorithm reach (else the hardest reached in any seed), and the harder ones, named only
     as not reached in half the seeds (a target one seed of ten found does not separate algorithms)."""
     reached = sub.groupby("target")["reached"].sum()
-    anyone = [t for t in stats.TARGETS if reached.get(t, 0) > 0]
+    anyone = [t for t in censored.TARGETS if reached.get(t, 0) > 0]
     half = [t for t in anyone if (sub.loc[sub["target"] == t, "success"] >= 0.5).any()]
     target = (half or anyone or [None])[0]
-    return target, [] if target is None else [t for t in anyone if stats.TARGETS.index(t) < stats.TARGETS.index(target)]
+    return target, [] if target is None else [t for t in anyone if censored.TARGETS.index(t) < censored.TARGETS.index(target)]
 
 
 def swept_specs(exp: Experiment, bench: str) -> list[str]:
@@ -187,15 +188,15 @@ def trend_sentence(exp: Experiment, bench: str, series: families.Series,
     samples-to-target with its value (bootstrap 95% interval; a trend is stated only when the
     interval excludes 0), for other options a Kruskal-Wallis test; then each setting's mean."""
     budget = exp.budget
-    target = next((t for t in stats.TARGETS if t in (exp.targets(bench) or {}) and any(
+    target = next((t for t in censored.TARGETS if t in (exp.targets(bench) or {}) and any(
         np.isfinite(times[s][t]).any() for _, s in series.points)), None)
     head = f"`{series.label}` on {bench}"
     if target is None:
         return f"{head}: no setting reached even the top-1% in any seed, so no effect can be read"
-    label = stats.TARGET_LABELS[target]
+    label = censored.TARGET_LABELS[target]
     seeds = min(len(times[s][target]) for _, s in series.points)
     if series.numeric:
-        rho, lo, hi = stats.trend(*tables.pooled(series, times, target), budget)
+        rho, lo, hi = censored.trend(*tables.pooled(series, times, target), budget)
         if rho != rho:
             verdict = f"every setting gives the same samples to the {label}: no effect"
         elif lo > 0 or hi < 0:
@@ -210,5 +211,5 @@ def trend_sentence(exp: Experiment, bench: str, series: families.Series,
         verdict = (f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
                    f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)")
     means = ", ".join(f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"
-                      f"{fmt(stats.restricted_mean(times[s][target], budget))}" for v, s in series.points)
+                      f"{fmt(censored.restricted_mean(times[s][target], budget))}" for v, s in series.points)
     return f"{head}: {verdict}; mean samples by {series.option}: {means}"

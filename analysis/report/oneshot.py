@@ -1,5 +1,5 @@
-"""The report's "One-shot evaluation" section (numbers: :mod:`analysis.oneshot`) and its figures:
-each proxy's estimate against the truth over every cell, and final true accuracy against GPU-hours."""
+"""The report's "One-shot evaluation" section (numbers: :mod:`analysis.stats.oneshot`, figures:
+:mod:`analysis.plots.oneshot`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,38 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figformat, oneshot
-from .load import Experiment
-from .runfiles import file_safe
-from .style import plt
+from ..load import Experiment
+from ..plots.files import file_safe
+from ..plots.oneshot import cost_figure, scatter
+from ..stats import oneshot
 from .summary import md_table
-
-
-def _scatter(base: str, evaluators: list[str], agreement: pd.DataFrame, stem: Path) -> Path:
-    fig, axes = plt.subplots(1, len(evaluators), figsize=(4.2 * len(evaluators), 3.6), squeeze=False)
-    for ax, ev in zip(axes[0], evaluators):
-        proxy, true = oneshot.proxy_values(base, ev)
-        ax.scatter(proxy, true, s=2, alpha=0.25, color="#33638d", rasterized=True)
-        tau = agreement.loc[agreement["evaluator"] == ev, "kendall_tau"].item()
-        ax.set_title(f"{ev}: Kendall τ = {tau:.3f}", fontsize=9)
-        ax.set_xlabel(f"{ev} supernet estimate (%)")
-        ax.set_ylabel(f"{base} validation accuracy (%)")
-    return figformat.save(fig, stem)
-
-
-def _cost_figure(stages: pd.DataFrame, stem: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    markers = {"table": "o", "oneshot": "s", "fewshot": "^"}
-    colours = dict(zip(dict.fromkeys(stages["spec"]), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3))
-    for (spec, ev), g in stages.groupby(["spec", "evaluator"], sort=False):
-        g = g.sort_values("samples")
-        ax.plot(g["gpu_hours"], g["final_true_valid"], marker=markers.get(ev, "x"), color=colours[spec],
-                ls="-" if ev == "table" else "--", ms=5, label=f"{spec} / {ev}")
-    ax.set_xscale("log")
-    ax.set_xlabel("total GPU-hours (supernet training, queries, training the best k; mean over seeds)")
-    ax.set_ylabel("true validation accuracy returned (%)")
-    ax.legend(fontsize=6, ncol=2)
-    return figformat.save(fig, stem)
 
 
 def _fmt_at(at: pd.DataFrame) -> tuple[list[str], list[list]]:
@@ -83,7 +56,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
                       md_table(["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"],
                                [[r.evaluator, f"{r.cells:,}", f"{r.kendall_tau:.3f}", f"{r.spearman_rho:.3f}",
                                  f"{r.regret_best1:.2f}", f"{r.regret_best10:.2f}"] for r in agreement.itertuples()]),
-                      "", f"![proxy vs truth]({rel(_scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
+                      "", f"![proxy vs truth]({rel(scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
                       "", "*Each cell's supernet estimate against its table value.*", ""]
         at = oneshot.at_samples(exp, group)
         at = _ordered(at, exp.specs()) if len(at) else at
@@ -107,7 +80,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
                       md_table(["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"],
                                [[f"`{r.spec}`", r.evaluator, f"{r.samples:,}", f"{r.final_true_valid:.2f} ± {r.final_sd:.2f}",
                                  f"{r.gpu_hours:.1f}"] for r in stages.itertuples()]),
-                      "", f"![cost]({rel(_cost_figure(stages, fig_dir / f'oneshot_cost_{file_safe(base)}'))})", "",
+                      "", f"![cost]({rel(cost_figure(stages, fig_dir / f'oneshot_cost_{file_safe(base)}'))})", "",
                       "*Final true accuracy against total GPU-hours, one point per sample count (100, 300, 1,000).*", ""]
     return lines
 

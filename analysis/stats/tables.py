@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import families, stats
-from .load import Experiment
+from .. import families
+from ..load import Experiment
+from . import censored
 
 REFERENCE = "random"
 LANAS = "lanas"
@@ -43,8 +44,8 @@ def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.nda
         out: dict[str, dict[str, np.ndarray]] = {}
         for spec in exp.specs(benchmark):
             runs = exp.runs_of(benchmark, spec)
-            out[spec] = {t: np.array([stats.hitting_time(r.best, targets[t]) for r in runs])
-                         for t in stats.TARGETS if t in targets}
+            out[spec] = {t: np.array([censored.hitting_time(r.best, targets[t]) for r in runs])
+                         for t in censored.TARGETS if t in targets}
         exp.memo[key] = out
     return exp.memo[key]
 
@@ -52,7 +53,7 @@ def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.nda
 def main_specs(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]] | None = None) -> list[str]:
     """:func:`families.main_specs` scored by the restricted mean samples to the optimum."""
     times = times if times is not None else hitting_times(exp, bench)
-    score = {s: stats.restricted_mean(t["optimum"], exp.budget) for s, t in times.items() if "optimum" in t}
+    score = {s: censored.restricted_mean(t["optimum"], exp.budget) for s, t in times.items() if "optimum" in t}
     return families.main_specs(exp.specs(bench), score)
 
 
@@ -61,7 +62,7 @@ def best_peer(times: dict[str, np.ndarray], budget: float) -> str | None:
     peers = [s for s in times if not families.is_family(s, LANAS)]
     if not peers:
         return None
-    return min(peers, key=lambda s: (stats.restricted_mean(times[s], budget), -np.isfinite(times[s]).sum()))
+    return min(peers, key=lambda s: (censored.restricted_mean(times[s], budget), -np.isfinite(times[s]).sum()))
 
 
 def target_table(exp: Experiment) -> pd.DataFrame:
@@ -73,21 +74,21 @@ def target_table(exp: Experiment) -> pd.DataFrame:
     for bench in exp.benchmarks():
         times = hitting_times(exp, bench)
         targets = exp.targets(bench) or {}
-        for target in (t for t in stats.TARGETS if t in targets):
+        for target in (t for t in censored.TARGETS if t in targets):
             per = {s: times[s][target] for s in times}
             peer = best_peer(per, budget)
             for spec, t in per.items():
                 row = {"benchmark": bench, "target": target, "target_value": targets[target], "spec": spec,
-                       **stats.summarise(t, budget)}
+                       **censored.summarise(t, budget)}
                 if REFERENCE in per and spec != REFERENCE:
-                    s, lo, hi = stats.speedup(t, per[REFERENCE], budget)
+                    s, lo, hi = censored.speedup(t, per[REFERENCE], budget)
                     row.update(speedup=s, speedup_lo=lo, speedup_hi=hi,
                                speedup_censored=bool(np.isinf(np.r_[t, per[REFERENCE]]).any()))
                 if LANAS in per and spec != LANAS:
-                    row["p_vs_lanas"] = stats.mann_whitney(t, per[LANAS], budget)
+                    row["p_vs_lanas"] = censored.mann_whitney(t, per[LANAS], budget)
                 if peer and families.is_family(spec, LANAS):
                     row["best_peer"] = peer
-                    row["p_vs_best_peer"] = stats.mann_whitney(t, per[peer], budget)
+                    row["p_vs_best_peer"] = censored.mann_whitney(t, per[peer], budget)
                 rows.append(row)
             _adjust(rows[len(rows) - len(per):])
     return pd.DataFrame(rows)
@@ -101,7 +102,7 @@ def _adjust(rows: list[dict]) -> None:
     best peer is chosen on the same data, so its comparisons count in the family); the raw
     p-values are kept as ``<column>_raw``."""
     cells = [(r, c) for r in rows for c in P_COLUMNS if c in r]
-    for (r, c), adjusted in zip(cells, stats.holm([r[c] for r, c in cells])):
+    for (r, c), adjusted in zip(cells, censored.holm([r[c] for r, c in cells])):
         r[f"{c}_raw"], r[c] = r[c], float(adjusted)
 
 
@@ -117,7 +118,7 @@ def run_table(exp: Experiment) -> pd.DataFrame:
         rows.append({"benchmark": r.benchmark, "spec": r.spec, "seed": r.seed, "status": r.status,
                      "samples": r.samples, "budget": r.budget, "wall_s": r.wall_s, "algo_s": r.algo_s,
                      "best_valid": final, "incumbent_test": test, "error": r.error,
-                     **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in stats.TARGETS if t in targets}})
+                     **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in censored.TARGETS if t in targets}})
     return pd.DataFrame(rows)
 
 
@@ -128,7 +129,7 @@ def health_table(runs: pd.DataFrame) -> pd.DataFrame:
         status = g["status"].value_counts()
         known = sum(int(status.get(k, 0)) for k in ("budget", "exhausted", "stuck", "failed"))
         samples = g["samples"].replace(0, np.nan)
-        tail = (stats.tail(g["samples_to_optimum"].to_numpy(dtype=float), int(g["budget"].max()))
+        tail = (censored.tail(g["samples_to_optimum"].to_numpy(dtype=float), int(g["budget"].max()))
                 if "samples_to_optimum" in g and g["samples_to_optimum"].notna().all() else {})
         rows.append({
             "benchmark": bench, "spec": spec, "runs": len(g), "budget_reached": int(status.get("budget", 0)),

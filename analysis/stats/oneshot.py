@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 from scipy import stats as sps
 
-from . import runfiles
-from .load import Experiment
+from .. import runformat
+from ..load import Experiment
 
 #: distinct samples at which the searches are compared
 AT = (100, 300, 1000)
@@ -89,11 +89,11 @@ def _rows(exp: Experiment, benches: set[str]) -> dict[tuple[str, str, int], pd.D
     """The rows (step, arch, valid, true value, cached) of every run of ``benches``."""
     out = {}
     for path in sorted((exp.path / "runs").rglob("*.parquet")):
-        if runfiles.is_partition(path):
+        if runformat.is_partition(path):
             continue
         try:
             schema = pq.read_schema(path)
-            meta = runfiles.read_meta(schema)
+            meta = runformat.read_meta(schema)
             if meta["benchmark"] not in benches:
                 continue
             true = "true_valid" if "true_valid" in schema.names else "valid"

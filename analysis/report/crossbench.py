@@ -1,12 +1,12 @@
-"""The report's cross-benchmark section: the numbers of :mod:`analysis.crossbench` in words, with
-the figures of :mod:`analysis.crossbench_figures` (kept apart so that neither imports the other back)."""
+"""The report's cross-benchmark section: the numbers of :mod:`analysis.stats.crossbench` in words,
+with the figures of :mod:`analysis.plots.crossbench`."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import crossbench_figures as figs
-from .crossbench import EXACT_BELOW, summary
-from .load import Experiment
+from ..load import Experiment
+from ..plots import crossbench as figs
+from ..stats.crossbench import EXACT_BELOW, summary
 from .summary import md_table
 
 

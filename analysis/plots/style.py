@@ -2,12 +2,12 @@
 
 Known algorithms keep fixed colours in every experiment (LaNAS red, random grey, ...); other
 specs (variants, new baselines) take the next free colour of a fixed palette in sorted order, and
-a line style cycles with it so that many variants stay distinguishable.
+a line style cycles with it so that many variants stay distinguishable. Figures are written by
+:func:`analysis.plots.files.save`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -15,8 +15,6 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
-
-from .runfiles import file_safe as safe  # noqa: E402,F401  (output file names)
 
 FIXED = {
     "lanas": "#d62728", "random": "#7f7f7f", "evolution": "#2ca02c", "optuna-tpe": "#1f77b4",
@@ -74,13 +72,6 @@ def plain_log_ticks(axis, lo: float | None = None, hi: float | None = None) -> N
     axis.set_major_locator(LogLocator(base=10, subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
-
-
-def save(fig: plt.Figure, path: Path) -> Path:
-    """Write the figure in every format of ``--figure-format`` (fonts embedded); returns ``path``'s
-    png when png is among them (the report links it), else the first format's file."""
-    from .figformat import save as save_formats
-    return save_formats(fig, path.with_suffix(""))
 
 
 def fmt(x: float, digits: int = 3) -> str:

@@ -11,9 +11,7 @@ renaming it would make older folders unreadable.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +44,6 @@ def escape(part: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.,=\-]", lambda m: {"/": "+", ":": "@"}.get(m.group(), "_"), part)
 
 
-def file_safe(name: str) -> str:
-    """A benchmark or spec name inside an output file name (figures, tables)."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-
-
 def run_path(exp_dir: Path, benchmark: str, spec: str, seed: int) -> Path:
     return Path(exp_dir) / "runs" / escape(benchmark) / escape(spec) / f"seed-{seed}.parquet"
 
@@ -72,15 +65,3 @@ def meta_bytes(meta: dict[str, Any]) -> dict[bytes, bytes]:
 def read_meta(schema: pa.Schema) -> dict[str, Any]:
     """The run metadata of a run file's schema; KeyError when it has none."""
     return json.loads((schema.metadata or {})[META_KEY])
-
-
-def cannot_write(folder: Path) -> str | None:
-    """None when a file can be created in ``folder``, else why not (one line); the harness checks
-    run folders and the analysis its output folders with it before writing anything."""
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        return str(exc.strerror or exc)
-    return None

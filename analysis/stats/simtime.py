@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import runfiles
-from .load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values
-from .summary import md_table
+from .. import runformat
+from ..load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values
 
 TARGET = "top1"
 TARGET_LABEL = "top 1% of the table"
@@ -50,11 +48,11 @@ def load_sim(exp: Experiment) -> list[SimRun]:
     """Every readable simulated-time run of the folder (unreadable files are skipped)."""
     out = []
     for path in sorted((exp.path / "sim").glob("workers-*/runs/**/*.parquet")):
-        if runfiles.is_partition(path):
+        if runformat.is_partition(path):
             continue
         try:
             schema = pq.read_schema(path)
-            meta = runfiles.read_meta(schema)
+            meta = runformat.read_meta(schema)
             judged = [c for c in JUDGED_COLUMNS if c in schema.names]
             t = pq.read_table(path, columns=list(_COLUMNS) + judged).to_pandas()
         except Exception:  # noqa: BLE001 - a half-written or foreign file is not a run
@@ -155,52 +153,3 @@ def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.
         parts.append(f"by hours with K = {k} (all cut off at {rows['horizon_h'].iloc[0]:.1f} h): {text}"
                      + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)"))
     return f"**{bench}**, mean to the {TARGET_LABEL} (best first): " + "; ".join(parts) + "."
-
-
-def _cell(r) -> str:
-    return f"{'≥' if r.censored else ''}{r.mean_hours:.1f} h ({r.reached}/{r.runs}); {r.gpu_hours:.0f} GPU-h"
-
-
-def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
-    """The report's simulated-time section (markdown lines); empty when no run was simulated."""
-    from . import simtime_figures as figs
-    runs = load_sim(exp)
-    if not runs:
-        return []
-    table = time_table(exp, runs)
-    table.to_csv(table_dir / "simulated_time.csv", index=False)
-    rel = lambda p: p.relative_to(exp.path).as_posix()  # noqa: E731
-    ks = sorted({r.workers for r in runs})
-    lines = ["## Simulated time", "", f"Each search also ran with K = {', '.join(map(str, ks))} simulated workers "
-             "(`--sim-workers`): a worker that frees up asks for a proposal, whose result arrives when its "
-             "training would finish; nothing sleeps. Time to the " + TARGET_LABEL + ": restricted mean over seeds "
-             "in simulated hours on the common horizon of each K (the time every run of that benchmark and K "
-             "covers, given in the column head: a run stopped by its sample budget covers less time when its cells "
-             "train faster; a target reached later counts as not reached, ≥: some seeds did not reach it and count "
-             "at the horizon), reached/seeds, and GPU-hours = K × hours.", ""]
-    timed = sorted({r.benchmark for r in runs})
-    untimed = [b for b in exp.benchmarks() if b not in timed]
-    for bench in timed:
-        sub = table[table["benchmark"] == bench]
-        if not len(sub):
-            continue
-        failed = sub[sub["failed"] > 0]
-        lines += [f"### {bench}", "", f"Training time: {sub['source'].iloc[0]}.", ""]
-        cut = {r.workers: r.horizon_h for r in sub.itertuples()}
-        header = ["algorithm", "train h / evaluation"] + [f"K = {k}" + (f" (to {cut[k]:.1f} h)" if k in cut else "")
-                                                           for k in ks]
-        rows = []
-        for spec in dict.fromkeys(sub["spec"]):
-            per = {r.workers: r for r in sub[sub["spec"] == spec].itertuples()}
-            rows.append([f"`{spec}`", f"{per[min(per)].train_h_per_eval:.3f}"]
-                        + [("–" if k not in per else _cell(per[k]) if per[k].failed == 0
-                            else f"**{per[k].failed} failed**") for k in ks])
-        lines += [md_table(header, rows), "", ranking_sentence(exp, runs, bench, table), ""]
-        lines += [f"- `{r.spec}` with K = {r.workers}: {r.failed} of {r.runs} runs failed (the algorithm does not "
-                  "take several outstanding proposals yet); left out of the ranking" for r in failed.itertuples()]
-        for path in figs.figures(exp, bench, runs, table, fig_dir):
-            lines += [f"![simulated time]({rel(path)})", ""]
-    if untimed:
-        lines += [f"No simulated-time runs for {', '.join(untimed)} (a table that records no training time, "
-                  "such as nbgraph/*, gets none rather than a made-up one).", ""]
-    return lines

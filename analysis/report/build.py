@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ablation_figures, crossbench_report, families, figures, frames, oneshot_report, simtime, stats, style, tables
-from .load import Experiment, load
+from .. import families, frames
+from ..load import Experiment, load
+from ..plots import ablation, figures, style
+from ..stats import censored, tables
+from . import crossbench, oneshot, simtime
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
@@ -75,7 +78,7 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
                              "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
                              + ("; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
                                 if len(variants) < len(families.variant_specs(specs, max_lines=10**6)) else ".")))
-    for target in stats.TARGETS:
+    for target in censored.TARGETS:
         sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
         if len(sub) == 0:
             continue
@@ -83,10 +86,10 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
         expect = tables.random_expectation(exp, bench, target)
         ties = "" if not expect else (f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
                                       f"k = {expect[1]:,} architecture{'s' if expect[1] > 1 else ''} reaching it")
-        lines += [f"**{stats.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
+        lines += [f"**{censored.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
                   md_table(header, rows), ""]
     lines += _ablation_lines(exp, bench, times, look, fig_dir)
-    part = ablation_figures.partition(exp, bench, look, fig_dir)
+    part = ablation.partition(exp, bench, look, fig_dir)
     if part:
         lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
                                         "table by leaf of the final tree, leaves ordered by mean; below, the "
@@ -111,7 +114,7 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
                    if series.reference and series.default is not None else
                    "dashed: the spec with the option at its default (its value unknown to this manifest)"
                    if series.reference else "dashed vertical line: the default value, not run")
-        lines.append(_figure(rel(ablation_figures.ablation(exp, bench, series, times, look, fig_dir)),
+        lines.append(_figure(rel(ablation.ablation(exp, bench, series, times, look, fig_dir)),
                              f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
                              f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
                              "dotted: random. Numeric values are placed by value. "
@@ -172,12 +175,12 @@ def analyse(exp_dir: Path | str) -> Path:
              "## Summary", ""]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
-    lines += oneshot_report.judged_note(exp)
+    lines += oneshot.judged_note(exp)
     lines += _health(health, exp.unreadable)
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
-    lines += crossbench_report.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
-    lines += oneshot_report.section(exp, fig_dir, table_dir)
+    lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
+    lines += oneshot.section(exp, fig_dir, table_dir)
     lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
               "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`; from Python, "
               "`harness.ExperimentFolder(path).proposals()` (a row per proposal) and `.statistics()` (the numbers "

@@ -9,10 +9,11 @@ import matplotlib.pyplot as plt
 
 from matplotlib.transforms import ScaledTranslation
 
-from . import stats, tables
-from .families import Series
-from .load import Experiment, Run, load_partition
-from .style import Look, TARGET_COLOURS, plain_log_ticks, safe, save
+from ..families import Series
+from ..load import Experiment, Run, load_partition
+from ..stats import censored, tables
+from .files import file_safe, save
+from .style import TARGET_COLOURS, Look, plain_log_ticks
 
 
 def option_axis(series: Series) -> tuple[np.ndarray, str]:
@@ -36,8 +37,8 @@ def _panel(ax, series: Series, target: str, times: dict, budget: int, colour: st
     means, los, his = [], [], []
     for i, (value, spec) in enumerate(series.points):
         t = times[spec][target]
-        means.append(stats.restricted_mean(t, budget))
-        lo, hi = stats.mean_ci(t, budget)
+        means.append(censored.restricted_mean(t, budget))
+        lo, hi = censored.mean_ci(t, budget)
         los.append(lo)
         his.append(hi)
         ok = np.isfinite(t)
@@ -61,13 +62,13 @@ def _reference_lines(ax, exp: Experiment, bench: str, series: Series, target: st
     budget = exp.budget
     ref = series.reference
     if ref and series.default is None and ref in times:  # default value unknown: a line, not a point
-        ax.axhline(stats.restricted_mean(times[ref][target], budget), color=look[ref].colour, ls="--", lw=1.3,
+        ax.axhline(censored.restricted_mean(times[ref][target], budget), color=look[ref].colour, ls="--", lw=1.3,
                    label=f"{ref} (option at its default): restricted mean")
     if ref is None and series.default is not None and series.numeric and isinstance(series.default, (int, float)):
         ax.axvline(float(series.default), color="k", ls="--", lw=1,
                    label=f"default {series.option} = {series.default} (not run)")
     if "random" in times and target in times["random"]:
-        ax.axhline(stats.restricted_mean(times["random"][target], budget), color="0.35", ls=":", lw=1.5,
+        ax.axhline(censored.restricted_mean(times["random"][target], budget), color="0.35", ls=":", lw=1.5,
                    label="random: restricted mean")
     elif (expect := tables.random_expectation(exp, bench, target)) and expect[0] <= budget:
         ax.axhline(expect[0], color="0.35", ls=":", lw=1.5, label="random search's expectation (N+1)/(k+1)")
@@ -79,7 +80,7 @@ def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[
     """Samples to each target against the value of the one option the series varies: each seed
     a point beside the restricted mean's interval, the default a star, random a dotted line."""
     targets = exp.targets(bench) or {}
-    keys = [t for t in stats.TARGETS if t in targets]
+    keys = [t for t in censored.TARGETS if t in targets]
     if not keys:
         return None
     budget = exp.budget
@@ -108,16 +109,16 @@ def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[
         plain_log_ticks(ax.yaxis, low, budget)
         ax.set_ylim(low, budget * 1.4)  # seeds are drawn off the data transform: not autoscaled
         ax.set_xlabel(f"{series.option}" + {"log": " (log scale)", "symlog": " (log scale, 0 at the left)"}.get(scale, ""))
-        rho, lo, hi = stats.trend(*tables.pooled(series, times, target), budget) if series.numeric else (np.nan,) * 3
+        rho, lo, hi = censored.trend(*tables.pooled(series, times, target), budget) if series.numeric else (np.nan,) * 3
         trend = f"\nSpearman ρ = {rho:+.2f} [{lo:+.2f}, {hi:+.2f}]" if rho == rho else ""
-        ax.set_title(f"{stats.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g}){trend}", fontsize=9)
+        ax.set_title(f"{censored.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g}){trend}", fontsize=9)
     axes[0][0].set_ylabel("distinct samples to reach the target\n(log scale; black line = budget)")
     fig.suptitle(f"{bench}: ablation of {series.label}\nn/N = seeds that reached the target; "
                  "seeds that never reach it count as the budget in the mean", y=1.08)
     _legend_below(fig, axes[0])
     fixed = "_".join(f"{k}-{v}" for k, v in series.fixed)
-    name = f"ablation_{safe(bench)}_{safe(series.family)}_{safe(series.option)}{'_' + safe(fixed) if fixed else ''}.png"
-    return save(fig, out / name)
+    parts = [bench, series.family, series.option] + ([fixed] if fixed else [])
+    return save(fig, out / "_".join(["ablation", *map(file_safe, parts)]))
 
 
 def _legend_below(fig: plt.Figure, axes) -> None:
@@ -165,7 +166,7 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
     for key, ls in (("optimum", "-"), ("top1", "--")):
         if key in targets:
             ax.axhline(targets[key], color=TARGET_COLOURS[key], ls=ls, lw=1,
-                       label=f"{stats.TARGET_LABELS[key]} threshold")
+                       label=f"{censored.TARGET_LABELS[key]} threshold")
     ax.set_ylabel(f"valid ({exp.info(bench).get('objective', 'objective')})")
     ax.legend(loc="lower left")
     # tables hold a tail of broken networks (e.g. 10% on CIFAR-10) that would flatten the good
@@ -183,4 +184,4 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
                  f"({len(df):,} architectures in {len(order)} leaves)\ny axis zoomed on the best 90% of the table: "
                  f"{hidden:,} architectures below {lo - 0.05 * (top - lo):.4g} are not drawn", fontsize=10)
     fig.tight_layout()
-    return save(fig, out / f"partition_{safe(bench)}.png")
+    return save(fig, out / f"partition_{file_safe(bench)}")

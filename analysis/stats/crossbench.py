@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .load import Experiment
+from ..load import Experiment
 
 FRACTIONS = (0.1, 0.3, 1.0)
 #: ECDF targets on normalised regret: 31 log-spaced from 1 (the median) to 1e-3, and 0 (the optimum)

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 
-from . import stats, tables
-from .load import Experiment
-from .style import Look, fmt, plain_log_ticks, safe, save
+from ..load import Experiment
+from ..stats import censored, tables
+from .files import file_safe, save
+from .style import Look, fmt, plain_log_ticks
 
 
 def _legend(fig: plt.Figure, axes) -> None:
@@ -26,12 +27,12 @@ def _legend(fig: plt.Figure, axes) -> None:
 
 
 def _target_title(target: str, value: float) -> str:
-    return f"{stats.TARGET_LABELS[target]} (valid ≥ {value:.6g})"
+    return f"{censored.TARGET_LABELS[target]} (valid ≥ {value:.6g})"
 
 
 def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], specs: list[str],
          look: dict[str, Look], out: Path, name: str = "ecdf", what: str = "",
-         which: tuple[str, ...] = stats.TARGETS, thick: frozenset[str] = frozenset()) -> Path | None:
+         which: tuple[str, ...] = censored.TARGETS, thick: frozenset[str] = frozenset()) -> Path | None:
     """Figure 1: fraction of seeds that reached each target within n distinct samples."""
     targets = exp.targets(bench) or {}
     keys = [t for t in which if t in targets]
@@ -44,7 +45,7 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
         for spec in specs:
             t = times[spec][target]
             lk = look[spec]
-            ax.step(grid, stats.ecdf(t, grid), where="post", color=lk.colour, ls=lk.linestyle,
+            ax.step(grid, censored.ecdf(t, grid), where="post", color=lk.colour, ls=lk.linestyle,
                     lw=3.0 if spec in thick else 1.8, alpha=0.8 if spec in thick else 1.0,
                     label=spec, marker=lk.marker, markevery=0.1, ms=4)
         expect = tables.random_expectation(exp, bench, target)
@@ -64,7 +65,7 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
     fig.suptitle(f"{bench}{what}: samples-to-target ECDF\n{n_seeds} seeds, budget {budget:,}; "
                  "seeds that never reach the target stay in the denominator", y=1.06)
     _legend(fig, axes)
-    return save(fig, out / f"{name}_{safe(bench)}.png")
+    return save(fig, out / f"{name}_{file_safe(bench)}")
 
 
 def _quartiles(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,7 +116,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
         _test_panel(axes[0][1], runs, look, exp.horizon)
     fig.suptitle(f"{bench}: search progress over {len(next(iter(runs.values())))} seeds", y=1.02)
     _legend(fig, axes)
-    return save(fig, out / f"regret_{safe(bench)}.png")
+    return save(fig, out / f"regret_{file_safe(bench)}")
 
 
 def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
@@ -165,8 +166,8 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
         ax.scatter(t[ok], y[ok], s=14, color=look[spec].colour, alpha=0.6, lw=0)
         ax.scatter(np.full((~ok).sum(), budget * 1.18), y[~ok], s=22, marker=">", facecolors="none",
                    edgecolors=look[spec].colour, alpha=0.8)
-        mean = stats.restricted_mean(t, budget)
-        lo, hi = stats.mean_ci(t, budget)
+        mean = censored.restricted_mean(t, budget)
+        lo, hi = censored.mean_ci(t, budget)
         ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="D", color="k", ms=6, capsize=4, zorder=5)
         mark = "≥" if (~ok).any() else ""
         ax.annotate(f"mean {mark}{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]\n{ok.sum()}/{len(t)} seeds reached",
@@ -190,8 +191,8 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
     ax.set_xlim(left, right)
     plain_log_ticks(ax.xaxis, left, right)
     ax.set_xlabel("distinct samples to reach the target (log scale); dashed line = budget")
-    ax.set_title(f"{bench}: samples to the {stats.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})\n"
+    ax.set_title(f"{bench}: samples to the {censored.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})\n"
                  "◆ restricted mean with bootstrap 95% interval (censored seeds count as the budget, so ≥); "
                  "dots = seeds, ▷ (right of the budget) = not reached", fontsize=9)
     ax.grid(axis="y", visible=False)
-    return save(fig, out / f"efficiency_{safe(bench)}.png")
+    return save(fig, out / f"efficiency_{file_safe(bench)}")

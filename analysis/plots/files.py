@@ -1,6 +1,7 @@
-"""Figure files for papers: every figure of the cross-benchmark and simulated-time sections is
-written in each format of ``run_all.py --figure-format png pdf svg`` (default png), with fonts
-embedded (TrueType in PDF/PS, glyphs as paths in SVG) so a figure drops into a paper as is."""
+"""Figure files, the one way every figure of the report is written: in each format of
+``--figure-format png pdf svg`` (``run_all.py`` and ``python -m analysis``; default png), with
+fonts embedded (TrueType in PDF/PS, glyphs as paths in SVG) so a figure drops into a paper as
+is, under a name made safe by :func:`file_safe` (the report's CSV tables are named so too)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,14 @@ def formats() -> list[str]:
     return list(_FORMATS)
 
 
+def file_safe(name: str) -> str:
+    """A benchmark or spec name inside an output file name (figures, tables)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
 def save(fig: plt.Figure, stem: Path) -> Path:
-    """Write ``stem.<fmt>`` for every chosen format; return the file the report links (png if chosen)."""
+    """Write ``stem.<fmt>`` for every chosen format and close the figure; return the file the
+    report links (the png when png is chosen, else the first format's file)."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
     with plt.rc_context(EMBED):

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figformat, style
+from . import style
+from .files import file_safe, save
 from .style import plt
 
 FLOOR = 1e-3  # regret 0 is drawn here on the log axis
@@ -32,7 +33,7 @@ def _time_to_target(bench: str, table: pd.DataFrame, look: dict, stem: Path) -> 
         a.set_ylabel(label)
     ax.set_title(f"{bench}: time to the top 1% (restricted mean)", fontsize=9)
     ax2.legend(fontsize=7)
-    return figformat.save(fig, stem)
+    return save(fig, stem)
 
 
 def _regret_vs_time(exp, bench: str, runs: list, look: dict, stem: Path) -> Path:
@@ -62,12 +63,12 @@ def _regret_vs_time(exp, bench: str, runs: list, look: dict, stem: Path) -> Path
     axes[0][0].set_ylabel(f"median regret (floor {FLOOR:g})")
     axes[0][-1].legend(fontsize=7)
     fig.suptitle(f"{bench}: best-so-far regret against simulated time", fontsize=10)
-    return figformat.save(fig, stem)
+    return save(fig, stem)
 
 
 def figures(exp, bench: str, runs: list, table: pd.DataFrame, fig_dir: Path) -> list[Path]:
     look = style.looks(sorted({r.spec for r in runs}))
-    name = style.safe(bench)
+    name = file_safe(bench)
     out = [_time_to_target(bench, table, look, fig_dir / f"sim_time_to_target_{name}")]
     if (exp.targets(bench) or {}).get("optimum") is not None:
         out.append(_regret_vs_time(exp, bench, runs, look, fig_dir / f"sim_regret_{name}"))
