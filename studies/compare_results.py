@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Compare two result folders value for value: every run file (by relative path), and in each
-row the columns arch, valid, test, step, cached, best_valid (plus proposal, valid_mean, cost_s);
+row every column of the results format (:data:`analysis.runformat.COLUMNS`, the judged
+``true_valid``/``true_test`` included, ``valid_mean`` in older folders) but the measured ``algo_s``;
 also the run's status/error/samples metadata; partition side files by leaf and valid.
 
-    python tests/perf/compare_results.py BEFORE_DIR AFTER_DIR [SUBSTRING-OF-RUN-PATH]
+    python studies/compare_results.py BEFORE_DIR AFTER_DIR [SUBSTRING-OF-RUN-PATH]
 
 Prints each difference and a count; exit 0 when identical, 1 otherwise. Used to show that a
 restructuring changed no result (e.g. a fixed grid run before and after). Not collected by
@@ -14,7 +15,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-COLS = ("step", "proposal", "arch", "valid", "test", "cached", "best_valid", "valid_mean", "cost_s", "leaf")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis.runformat import COLUMNS, META_KEY, OLD_TRUE_VALID  # noqa: E402
+
+#: algo_s is the algorithm's measured time, never equal twice; leaf is the partition files' column
+COLS = (*(c for c in COLUMNS if c != "algo_s"), OLD_TRUE_VALID, "leaf")
 META = ("benchmark", "spec", "seed", "budget", "status", "error", "samples", "partition")
 
 
@@ -24,7 +30,7 @@ def runs(root: Path) -> dict[str, Path]:
 
 def meta_of(table):
     md = table.schema.metadata or {}
-    key = next((k for k in md if k in (b"lanas", b"nas-harness", b"harness")), None)
+    key = next((k for k in md if k in (META_KEY, b"nas-harness", b"harness")), None)
     return json.loads(md[key]) if key else {}
 
 

@@ -1,7 +1,7 @@
 """Issue 27's scale ablation: how algorithms change when a tuning table is searched through a
 strictly increasing transform of its accuracy (in percent), as a user with a loss would search it.
 
-    python tests/perf/scale_ablation.py SPEC BUDGET SEEDS [TABLE ...] > out.md
+    python studies/scale_ablation.py SPEC BUDGET SEEDS [TABLE ...] > out.md
 
 Transforms (tests/transformed.py's wrapper idea, in the table's own units): ``-log(100 - acc)``
 (the error's logarithm, negated to be maximised) and ``exp(acc / 2)``. Each transformed copy's
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import stats  # noqa: E402
+from analysis.stats import censored as stats  # noqa: E402
 from benchmarks import registry  # noqa: E402
 from harness.runner import run  # noqa: E402
 

@@ -2,7 +2,7 @@
 ``lanas-plus`` run here, beside the earlier peers' numbers from results/reference/lanas-plus-study.md
 (same tables, seeds and budgets; their code is unchanged since, so their runs would be identical).
 
-    python tests/perf/study_i27.py B100_FOLDER B1000_FOLDER [B300_FOLDER] > table.md
+    python studies/study_i27.py B100_FOLDER B1000_FOLDER [B300_FOLDER] > table.md
 
 Per table, target and spec: seeds reaching it, the Kaplan-Meier median with its 95% interval and
 the restricted mean (misses count as the budget; ≥ when some miss) with its bootstrap interval, and
@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis import stats  # noqa: E402
 from analysis.load import load  # noqa: E402
-from analysis.tables import hitting_times  # noqa: E402
+from analysis.stats import censored as stats  # noqa: E402
+from analysis.stats.tables import hitting_times  # noqa: E402
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 NEW = ("lanas-plus", "local-search", "bananas")

@@ -1,7 +1,7 @@
 """The 14-table study behind README "LaNAS beyond the paper": ``lanas-plus`` against every peer
 at budgets 100 and 1,000, one markdown table per target.
 
-    python tests/perf/study_plus.py B100_FOLDER B1000_FOLDER > study.md
+    python studies/study_plus.py B100_FOLDER B1000_FOLDER > study.md
 
 Each folder is a ``run_all.py --no-analysis`` experiment (see the README for the commands).
 Per table and spec: success rate, median (Kaplan-Meier; its order-statistic 95% interval),
@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import stats  # noqa: E402
 from analysis.load import load  # noqa: E402
-from analysis.tables import hitting_times  # noqa: E402
+from analysis.stats import censored as stats  # noqa: E402
+from analysis.stats.tables import hitting_times  # noqa: E402
 
 PLUS = "lanas-plus"
 PEERS = ("evolution", "optuna-tpe", "optuna-gp")

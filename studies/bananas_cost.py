@@ -1,6 +1,6 @@
 """Algorithm seconds per sample of one run (the runner's cumulative ``algo_s``) at given sample counts.
 
-    python tests/perf/bananas_cost.py SPEC TABLE BUDGET SEED N1 [N2 ...]
+    python studies/bananas_cost.py SPEC TABLE BUDGET SEED N1 [N2 ...]
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import registry  # noqa: E402
 from harness.runner import run  # noqa: E402

@@ -1,6 +1,6 @@
 """Speed of LaNAS's overhead: one run of 2,000 samples, median over seeds, on one core.
 
-    python tests/perf/bench_lanas.py [--benchmarks anb201/baseline nbgraph/cora] [--seeds 5]
+    python studies/bench_lanas.py [--benchmarks anb201/baseline nbgraph/cora] [--seeds 5]
                                      [--budget 2000] [--spec lanas]
 
 Reports per benchmark the median (and max) over seeds of the run's wall time through
@@ -26,7 +26,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import numpy as np  # noqa: E402

@@ -1,6 +1,6 @@
 """Fingerprints of LaNAS histories, to show that a speed-up changed no decision.
 
-    python tests/perf/history_hashes.py [--specs lanas-plus lanas-release] [--seeds 3] [--budget 1000]
+    python studies/history_hashes.py [--specs lanas-plus lanas-release] [--seeds 3] [--budget 1000]
                                         [--benchmarks nb201/cifar10-valid anb201/baseline nbgraph/cora]
 
 Prints, per (spec, benchmark, seed), the first 16 hex digits of the SHA-256 of the ``arch``
@@ -21,7 +21,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import registry  # noqa: E402
 from harness.runner import run  # noqa: E402

@@ -1,6 +1,6 @@
 """Load time of the embedded tables and stop time of ``run_all.py`` on SIGINT (figures, not tests).
 
-    python tests/perf/bench_load_stop.py [--repeats 5] [--stops 2] [--workers 2] [--runs 180 8400]
+    python studies/bench_load_stop.py [--repeats 5] [--stops 2] [--workers 2] [--runs 180 8400]
 
 Load: ``load_arrays`` of each embedded table from its package file, uncached, median and max
 over repeats. Stop: ``run_all.py`` on ``nb201/cifar10-valid`` (random search, budget 1,000,
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TABLES = {"nb201": ("cifar10-valid", "cifar100", "ImageNet16-120"), "nbgraph": ("cora", "arxiv", "proteins")}
