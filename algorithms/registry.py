@@ -41,8 +41,8 @@ from benchmarks.specs import (Limit, Option, SpecError, above, at_least, between
 from benchmarks.specs import options_of as _typed
 
 __all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "canonical", "check",
-           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant",
-           "resolve", "scope", "unavailable", "unregister"]
+           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
+           "register_variant", "resolve", "scope", "unavailable", "unregister"]
 
 
 class Algorithm(Protocol):

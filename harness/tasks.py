@@ -25,6 +25,9 @@ class ExperimentError(Exception):
 
 @dataclass(frozen=True)
 class Task:
+    """One run of the grid: ``spec`` on ``benchmark`` with ``seed`` for ``budget`` samples; its result
+    depends on these fields alone, wherever and whenever it runs."""
+
     benchmark: str
     spec: str
     seed: int

@@ -151,7 +151,8 @@ def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
     anyone = [t for t in censored.TARGETS if reached.get(t, 0) > 0]
     half = [t for t in anyone if (sub.loc[sub["target"] == t, "success"] >= 0.5).any()]
     target = (half or anyone or [None])[0]
-    return target, [] if target is None else [t for t in anyone if censored.TARGETS.index(t) < censored.TARGETS.index(target)]
+    order = censored.TARGETS
+    return target, [] if target is None else [t for t in anyone if order.index(t) < order.index(target)]
 
 
 def swept_specs(exp: Experiment, bench: str) -> list[str]:
