@@ -76,9 +76,10 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
 
 
 def test_docs_scripts_and_modules_exist():
-    """Every ``python path/to/script.py`` and ``python -m module`` named in README or docs/ (in a
-    command line or inline) exists, so a moved script or module shows up here."""
+    """Every ``python path/to/script.py``, ``python -m module`` and ``python -m pytest tests/file.py``
+    named in README or docs/ (in a command line or inline) exists, so a moved file shows up here."""
     scripts = set(re.findall(r"python ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))
+    scripts |= set(re.findall(r"python -m pytest ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))  # test files
     modules = set(re.findall(r"python -m ([A-Za-z_][\w.]*)", DOCS))
     assert "run_all.py" in scripts and "analysis" in modules
     missing = [s for s in scripts if not (ROOT / s).is_file()]
