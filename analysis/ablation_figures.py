@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import matplotlib.pyplot as plt
-
+import numpy as np
 from matplotlib.transforms import ScaledTranslation
 
 from . import stats, tables
 from .families import Series
 from .load import Experiment, Run, load_partition
-from .style import Look, TARGET_COLOURS, plain_log_ticks, safe, save
+from .style import TARGET_COLOURS, Look, plain_log_ticks, safe, save
 
 
 def option_axis(series: Series) -> tuple[np.ndarray, str]:

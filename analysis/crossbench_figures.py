@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-
 from matplotlib.ticker import FuncFormatter
 
 from . import figformat, style

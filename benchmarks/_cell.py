@@ -8,7 +8,7 @@ families use this one encoding, so the same tuple is the same cell in either.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -15,7 +15,7 @@ before the output; pruning removes them again, so the padded encoding hashes to 
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

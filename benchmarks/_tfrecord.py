@@ -8,8 +8,8 @@ the 0.5 GB NAS-Bench-101 file is checked in seconds without a compiled CRC packa
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 

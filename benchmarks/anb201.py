@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, package_unavailable, package_file
+from ._data import corrupt, load_pickle, package_file, package_unavailable
 from .registry import register
 from .table import cached_arrays
 

@@ -32,16 +32,17 @@ Loading a pickle takes ~0.03 s, so no cache is kept.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import numpy as np
 
-from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, package_unavailable, package_file
 from . import fewshot
+from ._cell import CHOICES, CellTable
+from ._data import corrupt, load_pickle, package_file, package_unavailable
 from .base import BenchmarkError, arch_codes
-from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
+from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD
+from .official_nb201 import load_official_nb201, official_source
 from .registry import register
 from .spec import at_least
 
@@ -54,7 +55,7 @@ def _relpath(dataset: str) -> str:
     return f"datasets/nasbench201/{FILES[dataset]}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_arrays(dataset: str) -> dict[str, np.ndarray]:
     """The table of ``dataset`` as arrays (archs, valid_runs NaN-padded, cost_s, latency, model_size)."""
     path = package_file(PACKAGE, _relpath(dataset), PIP)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterator, Mapping
+from functools import cache
+from typing import Any
 
 from .base import Benchmark, BenchmarkError
 from .spec import (Limit, Option, RegistrationError, SpecError, format_spec, import_registrations, options_of,
@@ -115,7 +116,7 @@ def check(spec: str) -> str:
     return format_spec(name, without_defaults(options, defaults))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _make(spec: str) -> Benchmark:
     name, options = _typed(spec)
     entry = _REGISTRY[name]

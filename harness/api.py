@@ -18,15 +18,16 @@ import numbers
 import os
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
+from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
 from benchmarks.spec import SpecError
 
-from algorithms import registry as algorithms
 from .args import UsageError, parse_seeds
 from .experiment import ExperimentError, Progress, Task, grid, pending, run_local, task_path, write_manifest
 from .folder import ExperimentFolder

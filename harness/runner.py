@@ -8,18 +8,17 @@ for control (``algo_s`` only measures).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, Result
-
 from algorithms import registry as base
 from analysis.runfiles import COLUMNS, arch_key
+from benchmarks.base import Arch, Benchmark, Result
 
 from .evaluation import query_here
-
 
 
 @dataclass

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import analyse, ablation_figures, figures, style, tables
+from analysis import ablation_figures, analyse, figures, style, tables
 from analysis.families import series
 from analysis.load import load
 from test_analysis import write_manifest, write_run
@@ -235,9 +235,10 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     (``true_valid``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
     a run reaches the optimum exactly when the cell it would return (its best draw) is the optimal one."""
     import pyarrow.parquet as pq
+
+    from benchmarks import registry
     from harness import experiment
     from synthetic import OPTIMUM
-    from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
     tasks = experiment.grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
     experiment.write_manifest(tmp_path, tasks, ["test"])

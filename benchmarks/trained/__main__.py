@@ -21,8 +21,8 @@ import numpy as np
 
 from ..base import BenchmarkError
 from ..registry import make
-from . import train_worker
 from ..spec import SpecError
+from . import train_worker
 
 
 def _spec(args: argparse.Namespace, device: str) -> str:

@@ -9,7 +9,7 @@ Parameter counts match the published ``model_size`` of NAS-Bench-201 exactly (te
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
