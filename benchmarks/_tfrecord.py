@@ -41,7 +41,7 @@ def crc32c(data: bytes) -> int:
     return int(crc32c_rows(np.frombuffer(data, dtype=np.uint8)[None, :])[0])
 
 
-def masked(crc: np.ndarray) -> np.ndarray:
+def masked(crc: np.ndarray | int) -> np.ndarray:
     crc = np.asarray(crc, dtype=np.int64)  # int64 so that the shift and the sum cannot overflow
     return ((((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF).astype(np.uint32)
 

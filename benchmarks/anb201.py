@@ -28,6 +28,7 @@ relabelling (5!) x edge assignment (6!) = 86,400 mappings:
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sized
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,7 @@ def _build(path) -> dict[str, np.ndarray]:
     raw = load_pickle(path, PIP, _Unpickler)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw)}")
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw) if isinstance(raw, Sized) else '?'}")
         keys = np.array(list(raw), dtype=np.int64).reshape(-1, 6)
         if keys.min() < 0 or keys.max() >= CHOICES[0]:
             raise ValueError("key entries outside 0..4")

@@ -133,7 +133,7 @@ class Benchmark:
             return None
         return arch if self.is_valid(arch) else None
 
-    def index(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+    def index(self, archs: np.ndarray | Sequence[Sequence[int]]) -> np.ndarray:
         """Row of each architecture in ``all_archs()``, -1 where it is not there; raises
         BenchmarkError when the space is not enumerable."""
         archs_all = self.all_archs()

@@ -32,7 +32,8 @@ Loading a pickle takes ~0.03 s, so no cache is kept.
 """
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Sized
+from functools import cache, partial
 from typing import Literal
 
 import numpy as np
@@ -62,7 +63,7 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
     raw = load_pickle(path, PIP)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw)}")
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw) if isinstance(raw, Sized) else '?'}")
         keys = list(raw)
         archs = np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 6) - ord("0")
         if archs.max() >= CHOICES[0]:
@@ -131,4 +132,4 @@ def _factory(dataset: str):
 
 for _dataset in FILES:
     register(f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)},
-             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))
+             unavailable=partial(package_unavailable, PACKAGE, _relpath(_dataset), PIP))

@@ -19,7 +19,7 @@ Loading a table takes ~0.03 s, so no cache is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 import numpy as np
 
@@ -126,4 +126,4 @@ def _factory(dataset: str):
 
 for _dataset in DATASETS:
     register(f"nbgraph/{_dataset}", _factory(_dataset),
-             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))
+             unavailable=partial(package_unavailable, PACKAGE, _relpath(_dataset), PIP))

@@ -76,7 +76,7 @@ def _seeds(seeds: Any) -> list[int]:
         return parse_seeds(seeds)
     if not seeds:
         raise UsageError("no seeds given")
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in seeds):
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and int(s) >= 0 for s in seeds):
         raise UsageError(f"bad seeds {seeds[:5]!r}: seeds are integers >= 0 (or the command line's '0-9')")
     return list(dict.fromkeys(int(s) for s in seeds))
 

@@ -127,7 +127,7 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
             fresh = _evaluate_new(benchmark, proposals, cache, bench_rng, parallel, evaluate)
             for arch in proposals:
                 cached = arch not in fresh or arch in cache
-                result = cache.setdefault(arch, fresh.get(arch))
+                result = cache[arch] if arch in cache else cache.setdefault(arch, fresh[arch])
                 repeats = repeats + 1 if cached else 0
                 best = best if cached else max(best, result.valid)
                 t0 = time.perf_counter()
