@@ -149,7 +149,7 @@ def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
     reached = sub.groupby("target")["reached"].sum()
     anyone = [t for t in stats.TARGETS if reached.get(t, 0) > 0]
     half = [t for t in anyone if (sub.loc[sub["target"] == t, "success"] >= 0.5).any()]
-    target = (half or anyone or [None])[0]
+    target = next(iter(half or anyone), None)
     return target, [] if target is None else [t for t in anyone if stats.TARGETS.index(t) < stats.TARGETS.index(target)]
 
 

@@ -197,6 +197,7 @@ def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threa
 
         torch.set_num_threads(threads)
     bench = make(spec)
+    assert isinstance(bench, TrainedBenchmark)
     for i in range(0, len(archs), concurrent):
         todo = bench.pending(archs[i:i + concurrent], seed)  # another worker or run may have done them
         if todo:
