@@ -52,6 +52,10 @@ FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16
 N_CELLS = 15_625
 
 
+def _unavailable(dataset: str) -> str | None:
+    return package_unavailable(PACKAGE, _relpath(dataset), PIP)
+
+
 def _relpath(dataset: str) -> str:
     return f"datasets/nasbench201/{FILES[dataset]}"
 
@@ -132,4 +136,4 @@ def _factory(dataset: str):
 
 for _dataset in FILES:
     register(f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)},
-             unavailable=partial(package_unavailable, PACKAGE, _relpath(_dataset), PIP))
+             unavailable=partial(_unavailable, _dataset))

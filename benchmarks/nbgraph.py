@@ -41,6 +41,10 @@ def _ops(dataset: str) -> tuple[int, ...]:
     return PROTEINS_OPS if dataset == "proteins" else tuple(range(len(GNN_OPS)))
 
 
+def _unavailable(dataset: str) -> str | None:
+    return package_unavailable(PACKAGE, _relpath(dataset), PIP)
+
+
 def _relpath(dataset: str) -> str:
     return f"light/{dataset}.bench"
 
@@ -126,4 +130,4 @@ def _factory(dataset: str):
 
 for _dataset in DATASETS:
     register(f"nbgraph/{_dataset}", _factory(_dataset),
-             unavailable=partial(package_unavailable, PACKAGE, _relpath(_dataset), PIP))
+             unavailable=partial(_unavailable, _dataset))
