@@ -5,18 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import (
-    ablation_figures,
-    crossbench_report,
-    families,
-    figures,
-    frames,
-    oneshot_report,
-    simtime,
-    stats,
-    style,
-    tables,
-)
+from . import ablation_figures, crossbench_report, families, figures, frames, oneshot_report, simtime, stats, style, tables
 from .load import Experiment, load
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
