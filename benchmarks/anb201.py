@@ -96,7 +96,8 @@ def _build(path) -> dict[str, np.ndarray]:
     raw = load_pickle(path, PIP, _Unpickler)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw) if isinstance(raw, Sized) else '?'}")
+            size = len(raw) if isinstance(raw, Sized) else "?"
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {size}")
         keys = np.array(list(raw), dtype=np.int64).reshape(-1, 6)
         if keys.min() < 0 or keys.max() >= CHOICES[0]:
             raise ValueError("key entries outside 0..4")

@@ -67,7 +67,8 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
     raw = load_pickle(path, PIP)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw) if isinstance(raw, Sized) else '?'}")
+            size = len(raw) if isinstance(raw, Sized) else "?"
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {size}")
         keys = list(raw)
         archs = np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 6) - ord("0")
         if archs.max() >= CHOICES[0]:
