@@ -12,7 +12,7 @@ evaluation. A new algorithm is one module in this package that calls :func:`regi
 named variants (``lanas-plus``) are registered spec strings, not new classes.
 
 Options are typed from the constructor's signature (annotation, else the default's type; see
-:mod:`benchmarks.spec`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
+:mod:`benchmarks.specs`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
 declares the allowed values where the type is not enough. :func:`check` validates a spec before
 any run starts and returns its canonical name: options equal to their default are dropped, keys
 are sorted, and a configuration that a registered variant covers is named by that variant
@@ -34,19 +34,20 @@ spec's options as typed to the current ones (``lanas``: ``fallback=bfs`` is ``em
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above, at_least, between, format_spec,
-                             import_registrations, one_of, same_definition, split_spec, typed_options,
-                             without_defaults)
-from benchmarks.spec import options_of as _typed
+from benchmarks.registration import RegistrationError, import_registrations, same_definition
+from benchmarks.specs import (Limit, Option, SpecError, above, at_least, between, format_spec, one_of, split_spec,
+                              typed_options, without_defaults)
+from benchmarks.specs import options_of as _typed
 
-__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "check",
-           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
+__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "canonical",
+           "check", "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
            "register_variant", "resolve", "scope", "unavailable", "unregister"]
 
 
@@ -63,7 +64,7 @@ _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _APPLIES: dict[str, Mapping[str, Mapping[str, tuple]]] = {}
 _RENAMED: dict[str, Callable[[Mapping[str, str]], dict[str, str]]] = {}
 #: every table keyed by an algorithm's name (what unregister and scope undo)
-_TABLES = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES, _RENAMED)
+_TABLES: tuple[dict[str, Any], ...] = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES, _RENAMED)
 
 
 def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
@@ -103,8 +104,10 @@ def _check_new(name: str, cls: Any) -> None:
     if ":" in name:
         raise RegistrationError(f"bad algorithm name {name!r}: a name has no options")
     taken = _REGISTRY.get(name)
-    if name in _VARIANTS or (taken is not None and not same_definition(taken, cls)):
-        where = _VARIANTS.get(name) or f"{taken.__module__}.{taken.__qualname__}"
+    where = _VARIANTS.get(name)
+    if where is None and taken is not None and not same_definition(taken, cls):
+        where = f"{taken.__module__}.{taken.__qualname__}"
+    if where is not None:
         raise RegistrationError(f"algorithm name {name!r} is already registered ({where}); choose another name")
 
 
@@ -225,7 +228,8 @@ def check(spec: str) -> str:
         if option in given and given[option] == config[option]:
             raise SpecError(f"algorithm spec {spec.strip()!r}: {option} applies only with {needs}")
         del config[option]  # set by the variant, switched off by the spec's own options
-    best, covered = name, {}
+    best = name
+    covered: dict[str, Any] = {}
     for variant in sorted(_VARIANTS):
         base, own = resolve(variant)
         own = without_defaults(own, options_of(base))

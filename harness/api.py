@@ -19,22 +19,26 @@ import numbers
 import os
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable
-
-from benchmarks import registry as benchmarks
-from benchmarks.base import BenchmarkError
-from benchmarks.spec import SpecError
+from typing import IO, Any
 
 from algorithms import registry as algorithms
+from benchmarks import registry as benchmarks
+from benchmarks.base import BenchmarkError
+from benchmarks.specs import SpecError
+
 from .args import UsageError, parse_seeds
-from .experiment import ExperimentError, Progress, Task, grid, pending, run_local, task_path, write_manifest
 from .folder import ExperimentFolder
 from .grids import check_available, preset_algorithms, sim_tasks
+from .manifest import write_manifest
 from .plugins import algorithm_spec, benchmark_spec, load_plugins
+from .pool import run_local
 from .presets import PRESETS
+from .progress import Progress
 from .results import check_writable, clean_temporaries
+from .tasks import ExperimentError, Task, grid, pending, task_path
 
 __all__ = ["ExperimentError", "ExperimentFolder", "Interrupted", "default_out", "run"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +80,7 @@ def _seeds(seeds: Any) -> list[int]:
         return parse_seeds(seeds)
     if not seeds:
         raise UsageError("no seeds given")
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in seeds):
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and int(s) >= 0 for s in seeds):
         raise UsageError(f"bad seeds {seeds[:5]!r}: seeds are integers >= 0 (or the command line's '0-9')")
     return list(dict.fromkeys(int(s) for s in seeds))
 

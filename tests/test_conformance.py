@@ -12,11 +12,10 @@ import numpy as np
 import pytest
 
 from algorithms import registry as algorithms
-from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
+from harness.runner import run
 from synthetic import linear_table
-
 
 
 def family_representatives() -> list[str]:

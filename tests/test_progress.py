@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 import itertools
-
-import pyarrow.parquet as pq
-
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from harness.cli import preset_algorithms
-from harness.experiment import Progress, grid, run_local
+from harness.grids import preset_algorithms
+from harness.pool import run_local
 from harness.presets import PRESETS, SLOW
+from harness.progress import Progress
+from harness.tasks import grid
 
 ALGOS = [a for a in ("random", "evolution", "optuna-tpe", "mcts", "lanas", "lanas-plus") if a not in SLOW]
 
@@ -123,7 +123,7 @@ def test_presets_name_their_algorithms_or_run_every_registered_one():
     """``default`` and ``paper`` run every registered algorithm that can run here but the slow
     ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
     from algorithms import registry as algorithms
-    from harness.cli import preset_algorithms
+    from harness.grids import preset_algorithms
     runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
     assert preset_algorithms(PRESETS["small-budget"]) == runnable
     assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
@@ -136,6 +136,7 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
     """The default preset's manifest carries its ``leaves_out`` note (the report quotes it), with
     commands that add what is left out; a command that changes the grid gets no note."""
     import json
+
     from harness.api import plan
     for name, extra in (("default", {}), ("changed", {"seeds": "0-9"})):
         plan(out=tmp_path / name, **extra)

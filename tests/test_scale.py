@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from harness.results import read_meta
 from benchmarks import registry
+from harness.results import read_meta
 from procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 
 needs_nb201 = pytest.mark.skipif("nb201/cifar10-valid" not in registry.entries(), reason="nb201 not registered")

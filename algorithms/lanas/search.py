@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import Limit
+from benchmarks.specs import Limit
 
 from ..registry import above, at_least, between, one_of, register
 from .empty_leaf import EMPTY_LEAF, make_empty_leaf

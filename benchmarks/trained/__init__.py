@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Sequence
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
 from ..base import Arch, Benchmark, BenchmarkError, Result
-from ..registry import register, torch_unavailable
+from ..optional import torch_unavailable
+from ..registry import register
 from .data import VALID_SIZE, dataset_unavailable
 from .store import Store, arch_key
 
@@ -196,6 +198,7 @@ def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threa
 
         torch.set_num_threads(threads)
     bench = make(spec)
+    assert isinstance(bench, TrainedBenchmark)
     for i in range(0, len(archs), concurrent):
         todo = bench.pending(archs[i:i + concurrent], seed)  # another worker or run may have done them
         if todo:
