@@ -42,8 +42,19 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.registration import RegistrationError, import_registrations, same_definition
-from benchmarks.specs import (Limit, Option, SpecError, above, at_least, between, format_spec, one_of, split_spec,
-                              typed_options, without_defaults)
+from benchmarks.specs import (
+    Limit,
+    Option,
+    SpecError,
+    above,
+    at_least,
+    between,
+    format_spec,
+    one_of,
+    split_spec,
+    typed_options,
+    without_defaults,
+)
 from benchmarks.specs import options_of as _typed
 
 __all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "canonical",

@@ -7,9 +7,9 @@ from scipy import stats
 
 from algorithms import registry as algorithms
 from algorithms.lanas import LaNAS
-from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.specs import SpecError
+from harness.runner import run
 from synthetic import OPTIMUM, linear_table
 
 
@@ -100,7 +100,7 @@ def test_cp_zero_follows_the_higher_mean():
             tree = algo.tree
             leaf = tree.select(0.0, np.random.default_rng(0))
             path = tree.path(leaf)
-            for parent, child in zip(path[:-1], path[1:]):
+            for child in path[1:]:
                 sibling = child + 1 if child % 2 else child - 1
                 assert tree.mean(child) >= tree.mean(sibling)
                 greedy_left += tree.mean(child) > tree.mean(sibling)

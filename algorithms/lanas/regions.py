@@ -8,7 +8,7 @@ hit-and-run sampling inside the polytope as the intended method (TPAMI, one-shot
 """
 from __future__ import annotations
 
-from typing import AbstractSet, Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 import numpy as np
 
@@ -31,7 +31,7 @@ def region_parents(tree: Tree, samples: SampleView | Samples, leaf: int) -> list
     return [samples.archs[i] for i in best]
 
 
-def candidate_chunks(benchmark: Benchmark, rng: np.random.Generator, seen: AbstractSet[Arch],
+def candidate_chunks(benchmark: Benchmark, rng: np.random.Generator, seen: Set[Arch],
                      parents: Sequence[Arch], max_tries: int, chunk: int = 32,
                      drawn: set[Arch] | None = None) -> Iterator[list[Arch]]:
     """The rejection sampler's candidates, a chunk per ``next()``, ``max_tries`` drawn in all:
@@ -55,7 +55,7 @@ def candidate_chunks(benchmark: Benchmark, rng: np.random.Generator, seen: Abstr
 
 
 def sample_in_region(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random.Generator,
-                     seen: AbstractSet[Arch], parents: Sequence[Arch], max_tries: int,
+                     seen: Set[Arch], parents: Sequence[Arch], max_tries: int,
                      chunk: int = 32) -> Arch | None:
     """A new architecture inside ``leaf``'s region by rejection sampling.
 
@@ -81,7 +81,7 @@ def sample_in_region(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random
 
 
 def region_candidates(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random.Generator,
-                      seen: AbstractSet[Arch], parents: Sequence[Arch], max_tries: int, want: int,
+                      seen: Set[Arch], parents: Sequence[Arch], max_tries: int, want: int,
                       chunk: int = 32) -> list[Arch]:
     """Unseen candidates inside ``leaf``'s region from :func:`candidate_chunks` (no repeats across
     chunks), at most ``max_tries`` drawn, stopping once ``want`` lie inside."""

@@ -32,7 +32,7 @@ class LstsqRegressor:
         self.coef_ = np.zeros(dim)
         self.intercept_ = 0.0
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "LstsqRegressor":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> LstsqRegressor:
         if len(y) == 0:
             return self
         if y.min() == y.max():  # one sample or constant values: a constant model, exactly
@@ -98,7 +98,7 @@ class AdamRegressor:
     def intercept_(self) -> float:
         return float(self._theta[-1])
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "AdamRegressor":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> AdamRegressor:
         fit_many([self], [X], [y])
         return self
 
@@ -138,12 +138,12 @@ def _adam_epochs(regs: list[AdamRegressor], Xs, ys, epochs: int, lr: float, clip
     moment needs anyway, comes within 1e-9 of the clipping threshold (below it no model can
     be clipped; the numbers are those of the plain loop, bit for bit, tests/test_lanas_fast_paths.py).
     """
-    G, c = [], []
+    grams, crosses = [], []
     for X, y in zip(Xs, ys):
         Xb = np.hstack([np.asarray(X, dtype=float), np.ones((len(y), 1))])
-        G.append(Xb.T @ Xb * (2.0 / len(y)))
-        c.append(Xb.T @ np.asarray(y, dtype=float) * (2.0 / len(y)))
-    G, c = np.stack(G), np.stack(c)
+        grams.append(Xb.T @ Xb * (2.0 / len(y)))
+        crosses.append(Xb.T @ np.asarray(y, dtype=float) * (2.0 / len(y)))
+    G, c = np.stack(grams), np.stack(crosses)
     theta = np.stack([r._theta for r in regs])
     mv = np.stack([np.stack([r._m for r in regs]), np.stack([r._v for r in regs])])  # (2, k, d+1)
     m, v = mv[0], mv[1]

@@ -1,7 +1,7 @@
 """LaNAS's evaluated samples, and the read-only view of them that the in-leaf samplers get."""
 from __future__ import annotations
 
-from typing import AbstractSet, Sequence
+from collections.abc import Sequence, Set
 
 import numpy as np
 
@@ -32,7 +32,7 @@ class Samples:
         self.values.append(value)
         self.y.append(y)
 
-    def view(self) -> "SampleView":
+    def view(self) -> SampleView:
         return SampleView(self)
 
 
@@ -53,7 +53,7 @@ class SampleView:
         return self._samples.y
 
     @property
-    def seen(self) -> AbstractSet[Arch]:
+    def seen(self) -> Set[Arch]:
         return self._samples.seen
 
     def __len__(self) -> int:

@@ -29,7 +29,7 @@ features is the explicit form of a second-order kernel; its posterior is exact a
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import ndtri  # norm.ppf's own kernel, without importing scipy.stats

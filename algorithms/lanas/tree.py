@@ -9,13 +9,13 @@ first, good = 0) spell its path. Values are the benchmark's scaled to [0, 1].
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from .regressors import fit_many
-
 
 #: how a node without samples routes candidates (``unsampled_node``, see :meth:`Tree.rebuild`)
 UNSAMPLED_NODE = ("by_sign", "all_good")
