@@ -14,7 +14,7 @@ from benchmarks import registry
 from harness.runner import run
 from transformed import TRANSFORMS, transformed
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
 #: configurations declared rank-invariant by an option rather than by their registered name
 RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:scale=rank"]

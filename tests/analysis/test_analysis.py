@@ -153,7 +153,7 @@ def test_a_failed_run_is_counted_and_stays_in_the_denominator(analysed):
 
 
 def test_cli_gives_one_line_for_a_missing_or_empty_folder(tmp_path, capsys):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-m", "analysis", str(tmp_path / "missing")], cwd=root,
                           capture_output=True, text=True, timeout=1200)  # a hang guard only
     assert done.returncode != 0 and "Traceback" not in done.stderr

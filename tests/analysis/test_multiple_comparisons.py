@@ -12,7 +12,7 @@ from scipy import stats as sps
 from analysis import crossbench as cb
 from analysis import stats, tables
 from analysis.load import load
-from test_analysis import write_manifest, write_run
+from .test_analysis import write_manifest, write_run
 
 
 def test_holm_by_hand():

@@ -14,7 +14,7 @@ import pytest
 from analysis import analyse, ablation_figures, figures, style, tables
 from analysis.families import series
 from analysis.load import load
-from test_analysis import write_manifest, write_run
+from .test_analysis import write_manifest, write_run
 
 BUDGET, SEEDS = 200, 8
 DEFAULTS = {"lanas": {"height": 5, "cp": 0.1}, "random": {}, "evolution": {}, "mcts": {}, "broken": {}}

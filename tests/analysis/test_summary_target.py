@@ -8,7 +8,7 @@ import numpy as np
 from analysis import tables
 from analysis.load import load
 from analysis.summary import family_sentences
-from test_analysis import write_manifest, write_run
+from .test_analysis import write_manifest, write_run
 
 BUDGET = 100
 

@@ -19,7 +19,7 @@ from analysis import analyse, runfiles
 from analysis.load import load
 from readonly import read_only
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--benchmarks", "synthetic/linear", "--workers", "1"]
 
 

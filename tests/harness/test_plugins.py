@@ -18,7 +18,7 @@ from benchmarks import registry as benchmarks
 from harness.plugins import scope
 from harness.results import read_meta, run_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: a small algorithm that meets the conformance suite (tests/test_conformance.py)
 GOOD = '''
 from algorithms.registry import at_least, register

@@ -11,7 +11,7 @@ from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.spec import SpecError, format_spec, parse_spec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Repeater:
@@ -42,7 +42,7 @@ class Crasher:
 
 
 @pytest.fixture(autouse=True)
-def test_algorithms():
+def scoped_test_algorithms():
     with algorithms.scope():
         algorithms.register("test-repeater")(Repeater)
         algorithms.register("test-crasher")(Crasher)
