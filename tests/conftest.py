@@ -5,7 +5,7 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from benchmarks import registry  # noqa: E402
-from synthetic import linear_table  # noqa: E402
+from tests.synthetic import linear_table  # noqa: E402
 
 registry.register("synthetic/linear", lambda noisy=False, proxy="none": _synthetic(noisy, proxy), listed=False,
                   limits={"proxy": ("none", "truth", "reversed")})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -19,7 +20,8 @@ from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
 from benchmarks.spec import SpecError
-from readonly import read_only
+from tests.procs import cli, run
+from tests.readonly import read_only
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -274,3 +276,28 @@ def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factor
             assert code in (0, 2) and "Traceback" not in "\n".join(err)
             if code == 2:
                 assert len(err) == 1 and err[0].startswith("error: ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
+    (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
+    (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
+    (["--preset", "nope"], "unknown preset"),
+    (["--budget", "ten"], "invalid int value"),
+])
+def test_bad_input_is_one_line(args, message, tmp_path, capsys):
+    assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("run_all.py: error: ")
+    assert len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x" / "runs").exists()
+
+
+def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
+    p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
+    assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"
+    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
+    assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
+    assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()

@@ -15,7 +15,7 @@ from algorithms import registry as algorithms
 from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 

@@ -10,7 +10,7 @@ from algorithms.evolution import RegularizedEvolution
 from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Benchmark, Result
-from synthetic import OPTIMUM
+from tests.synthetic import OPTIMUM
 
 OPT = "-".join(map(str, OPTIMUM))
 RANDOM_MEAN = (768 + 1) / 2  # random search without replacement on the 768-arch table

@@ -13,7 +13,7 @@ from algorithms.bananas import Bananas, MLPEnsemble, is_cell_space, path_encodin
 from algorithms.lanas.scale import ValueScale
 from benchmarks import registry
 from harness.runner import run
-from synthetic import OPTIMUM
+from tests.synthetic import OPTIMUM
 
 
 def _walk(algo, bench, n):

@@ -12,7 +12,7 @@ import pytest
 from algorithms import registry as algorithms
 from benchmarks import registry
 from harness.runner import run
-from transformed import TRANSFORMS, transformed
+from tests.transformed import TRANSFORMS, transformed
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]

@@ -236,7 +236,7 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     a run reaches the optimum exactly when the cell it would return (its best draw) is the optimal one."""
     import pyarrow.parquet as pq
     from harness import experiment
-    from synthetic import OPTIMUM
+    from tests.synthetic import OPTIMUM
     from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
     tasks = experiment.grid([bench], ["random", "lanas:height=2"], [0, 1], 200)

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks import nats, registry
 from benchmarks.base import BenchmarkError
-from official_fixtures import SETS, arch_results
+from tests.official_fixtures import SETS, arch_results
 
 nats_bench = pytest.importorskip("nats_bench")
 from nats_bench import api_utils  # noqa: E402

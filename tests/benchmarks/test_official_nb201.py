@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch", reason=TORCH_HINT)
 from benchmarks import official_nb201 as off  # noqa: E402
 from benchmarks.base import BenchmarkError  # noqa: E402
 from benchmarks.table import TableBenchmark  # noqa: E402
-from official_fixtures import SETS, arch_results  # noqa: E402
+from tests.official_fixtures import SETS, arch_results  # noqa: E402
 
 nas_api = pytest.importorskip("nas_201_api")
 from nas_201_api import api_utils  # noqa: E402

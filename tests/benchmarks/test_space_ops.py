@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks import registry
 from benchmarks.base import Benchmark
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 TABLES = ["nb201/cifar10-valid", "nbgraph/cora"]
 

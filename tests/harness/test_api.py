@@ -1,5 +1,5 @@
 """``harness.run``: the command line's grid from Python, with the same semantics (canonical specs,
-resume, one-line errors as one exception type, Ctrl-C keeps finished runs)."""
+resume, one-line errors as one exception type; Ctrl-C: test_sigint.py)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,10 @@ import pytest
 
 import harness
 import run_all
-from algorithms import registry as algorithms
 from harness.plugins import scope
 from harness.results import read_meta, run_path
+
+from .test_sigint import StopOnThirdRun
 
 GRID = dict(benchmarks=["synthetic/linear"], seeds=range(3), budget=30, workers=1, analyse=False)
 
@@ -69,43 +70,9 @@ def test_a_folder_keeps_its_budget(tmp_path):
         harness.run(algorithms=["random"], out=tmp_path, **{**GRID, "budget": 31})
 
 
-class StopOnThirdRun:
-    """Random search whose third run (in grid order: seed 2) is stopped by Ctrl-C."""
-    built = 0
-
-    def __init__(self, benchmark, rng):
-        self.benchmark, self.rng = benchmark, rng
-        StopOnThirdRun.built += 1
-        self.stop = StopOnThirdRun.built == 3
-
-    def ask(self):
-        if self.stop:
-            raise KeyboardInterrupt
-        return self.benchmark.sample(self.rng)
-
-    def tell(self, arch, result):
-        pass
-
-
-def test_ctrl_c_keeps_finished_runs_and_the_same_call_resumes(tmp_path):
-    out = tmp_path / "exp"
-    StopOnThirdRun.built = 0
-    with scope():
-        grid = {**GRID, "algorithms": [StopOnThirdRun], "seeds": range(4), "out": out}
-        with pytest.raises(harness.Interrupted) as info:
-            harness.run(**grid)
-        assert isinstance(info.value, KeyboardInterrupt) and info.value.folder.path == out
-        assert "2 of 4 on disk" in str(info.value) and "run the same command again" in str(info.value)
-        assert [read_meta(run_path(out, "synthetic/linear", "stop-on-third-run", s), 30) is not None
-                for s in range(4)] == [True, True, False, False]
-        assert not list(out.rglob("*.tmp"))
-        assert harness.run(**grid).ran == 2
-    assert "stop-on-third-run" not in algorithms.names()  # the scope forgot it
-
-
 def test_an_algorithm_class_or_a_benchmark_factory_is_passed_directly(tmp_path):
     from benchmarks import registry
-    from synthetic import linear_table
+    from tests.synthetic import linear_table
     StopOnThirdRun.built = 0
     with scope():
         exp = harness.run(benchmarks=[("mine/small", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))],

@@ -1,8 +1,9 @@
+"""The command line (run_all.py): seeds, a grid's run files and manifest, resume, failed runs, ``--list``
+into a closed pipe (bad input: tests/test_bad_input.py; Ctrl-C: test_sigint.py)."""
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 import run_all
 from harness.results import read_meta, run_path
-from procs import CLI, HANG_GUARD_S, cli, run, started, wait_for, waiting_pids
+from tests.procs import cli
 
 
 def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> list[str]:
@@ -27,31 +28,6 @@ def test_parse_seeds():
     for bad in (["5-2"], ["x"], ["-1"], [""]):
         with pytest.raises(run_all.UsageError):
             run_all.parse_seeds(bad)
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
-    (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
-    (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
-    (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
-    (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
-    (["--preset", "nope"], "unknown preset"),
-    (["--budget", "ten"], "invalid int value"),
-])
-def test_bad_input_is_one_line(args, message, tmp_path, capsys):
-    assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
-    err = capsys.readouterr().err
-    assert message in err and err.startswith("run_all.py: error: ")
-    assert len(err.strip().splitlines()) == 1, err
-    assert not (tmp_path / "x" / "runs").exists()
-
-
-def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
-    p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
-    assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"
-    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
-    assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
-    assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()
 
 
 def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
@@ -104,41 +80,6 @@ def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
     assert summary["status"] == "failed"
     meta = read_meta(run_path(out, "test/broken", "random", 0))
     assert meta["status"] == "failed" and meta["error"] == "BenchmarkError: table file is corrupt"
-
-
-def stamps(out: Path) -> dict[Path, int]:
-    """Every finished run file with its modification time (a file written again changes it)."""
-    return {f: f.stat().st_mtime_ns for f in (out / "runs").rglob("seed-*.parquet")}
-
-
-def gated_grid(out: Path, gate: Path, seeds: str = "0-3") -> tuple[list[str], dict[str, str]]:
-    """A grid whose ``test-gated`` runs wait at ``gate``: with both workers inside one, the grid
-    cannot finish, so a test interrupts it mid-run at a known point, on any machine load."""
-    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", seeds,
-            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
-    return args, {**os.environ, "LANAS_TEST_GATE": str(gate)}
-
-
-def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
-    out, gate = tmp_path / "exp", tmp_path / "gate"
-    gate.mkdir()
-    args, env = gated_grid(out, gate)
-    with started([*CLI, *args], env=env, stderr=subprocess.PIPE, text=True) as proc:
-        assert wait_for(lambda: len(waiting_pids(gate)) == 2, proc), proc.communicate()[1]
-        before = stamps(out)
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
-        _, err = proc.communicate(timeout=HANG_GUARD_S)
-    assert proc.returncode == 130, err
-    assert "interrupted" in err and "run the same command again" in err and "Traceback" not in err
-    assert not list(out.rglob("*.tmp"))
-    assert before and stamps(out) == before  # the finished runs, all kept, none written again
-    assert all(read_meta(f, 50)["spec"] == "random" for f in before)  # the gated runs never finished
-    (gate / "open").touch()
-    p = cli(*args, env=env)
-    assert p.returncode == 0, p.stderr
-    assert f"{len(before)} already on disk" in p.stderr
-    after = stamps(out)
-    assert len(after) == 8 and {f: after[f] for f in before} == before
 
 
 def test_list_into_a_closed_pipe_ends_quietly():

@@ -1,4 +1,4 @@
-"""Scale-out and faults, done for real: Dask LocalCluster, kill -9 of workers, SIGINT, failing runs.
+"""Scale-out and faults, done for real: Dask LocalCluster, kill -9 of workers, failing runs (SIGINT: test_sigint.py).
 
 Faults are injected at a known point, never after a guessed delay: ``test-gated`` runs (see
 cli_synthetic.py) wait at a gate folder, so a test kills or interrupts a process while a run is
@@ -16,7 +16,7 @@ import pytest
 
 from harness.results import read_meta
 from benchmarks import registry
-from procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
+from tests.procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 
 needs_nb201 = pytest.mark.skipif("nb201/cifar10-valid" not in registry.entries(), reason="nb201 not registered")
 
@@ -59,38 +59,6 @@ def test_killed_worker_loses_nothing_and_matches_one_process(executor, reference
     assert proc.returncode == 0, err
     assert len(reference) == 9 and values(out) == reference
     assert not list(out.rglob("*.tmp"))
-
-
-def test_sigint_works_when_the_shell_ignored_it(tmp_path):
-    """A command started in the background by a script inherits SIGINT as ignored; run_all.py
-    restores the default handler, so ``kill -INT`` stops it (status 130) and keeps finished runs."""
-    out, gate = tmp_path / "exp", tmp_path / "gate"
-    gate.mkdir()
-    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", "0-3",
-            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
-    env = {**os.environ, "LANAS_TEST_GATE": str(gate)}
-    ignore = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731  (as `cmd &` in a script)
-    with started([*CLI, *args], env=env, stderr=subprocess.PIPE, text=True, preexec_fn=ignore) as proc:
-        assert wait_for(lambda: len(waiting_pids(gate)) == 2, proc), proc.communicate()[1]
-        finished = sorted((out / "runs").rglob("seed-*.parquet"))
-        proc.send_signal(signal.SIGINT)  # kill -INT PID: the main process only
-        _, err = proc.communicate(timeout=HANG_GUARD_S)
-    assert proc.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
-    assert finished and sorted((out / "runs").rglob("seed-*.parquet")) == finished
-    assert all(read_meta(f, 50)["status"] == "budget" for f in finished)
-    assert not list(out.rglob("*.tmp"))
-
-
-def test_analysis_command_restores_sigint(tmp_path):
-    """``python -m analysis`` restores the default SIGINT handler too (it may run for minutes)."""
-    from analysis.__main__ import main
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        assert main([str(tmp_path / "missing")]) != 0
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):

@@ -17,7 +17,7 @@ from harness.experiment import grid, pending
 from analysis import __main__ as analysis_cli
 from analysis import analyse, runfiles
 from analysis.load import load
-from readonly import read_only
+from tests.readonly import read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--benchmarks", "synthetic/linear", "--workers", "1"]
@@ -173,7 +173,7 @@ def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_pat
 def test_a_command_keeps_the_temporaries_another_running_command_is_writing(tmp_path):
     """Two commands may share an experiment folder: the one that ends (or starts) removes only
     temporaries whose writer is gone, not the file another live process is writing."""
-    from procs import started
+    from tests.procs import started
 
     out = tmp_path / "exp"
     folder = out / "runs" / "synthetic+linear" / "random"

@@ -76,10 +76,10 @@ def test_a_plugin_module_registers_a_benchmark_and_python_takes_it(tmp_path, mon
         import sys
         sys.path.insert(0, %r)
         from benchmarks.registry import register
-        from synthetic import linear_table
+        from tests.synthetic import linear_table
 
         register("mine/tiny", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))
-        ''' % str(ROOT / "tests"), "searchers.py")
+        ''' % str(ROOT), "searchers.py")
     monkeypatch.syspath_prepend(str(tmp_path))
     with scope():
         exp = harness.run(benchmarks=["mine/tiny"], algorithms=["random"], seeds=[0], budget=18, out=tmp_path / "exp",

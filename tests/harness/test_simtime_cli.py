@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from procs import cli
+from tests.procs import cli
 
 
 def test_simulated_grid_report_and_vector_figures(tmp_path):

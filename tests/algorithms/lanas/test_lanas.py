@@ -10,7 +10,7 @@ from algorithms.lanas import LaNAS
 from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.spec import SpecError
-from synthetic import OPTIMUM, linear_table
+from tests.synthetic import OPTIMUM, linear_table
 
 
 def drive(algo, bench, budget: int) -> list[tuple[int, ...]]:

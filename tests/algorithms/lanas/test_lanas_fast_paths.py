@@ -16,7 +16,7 @@ from algorithms.lanas.surrogate import average_ranks
 from algorithms.lanas.svm_split import linear_svc, two_means
 from benchmarks.base import Result
 from benchmarks.table import TableBenchmark
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 @pytest.mark.parametrize("n", [3, 12, 29, 30, 31, 200])  # both sides of dual="auto" (30 features)

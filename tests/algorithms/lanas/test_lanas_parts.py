@@ -12,7 +12,7 @@ from algorithms.lanas.regressors import AdamRegressor, make_regressor
 from algorithms.lanas import LaNAS
 from harness.runner import run
 from benchmarks.base import Benchmark
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 @pytest.mark.parametrize("kind", ["lstsq", "ridge", "adam"])

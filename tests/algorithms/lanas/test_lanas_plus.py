@@ -16,7 +16,7 @@ from algorithms.lanas import LaNAS
 from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.table import TableBenchmark
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 def answer(bench, arch) -> Result:

@@ -11,7 +11,7 @@ from algorithms.lanas.tree import Tree
 from algorithms.lanas.regressors import AdamRegressor, fit_many
 from algorithms.lanas import LaNAS
 from benchmarks.base import Result
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 def torch_adam(theta0: np.ndarray, X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> np.ndarray:
