@@ -115,8 +115,7 @@ def _option_text(option) -> st.SearchStrategy[str]:
     return st.one_of(*typed, garbage)
 
 
-ALGORITHM_OPTIONS = [(name, key) for name in algorithms.names() if name in algorithms._REGISTRY
-                     for key in algorithms.options(name)]
+ALGORITHM_OPTIONS = [(name, key) for name in algorithms.names(variants=False) for key in algorithms.options(name)]
 
 
 @st.composite
