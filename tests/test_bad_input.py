@@ -246,6 +246,7 @@ def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
         stack.enter_context(read_only(path.parent))
 
 
+@pytest.mark.slow
 @settings(max_examples=max(8, EXAMPLES // 10), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1,
@@ -294,6 +295,7 @@ def test_bad_input_is_one_line(args, message, tmp_path, capsys):
     assert not (tmp_path / "x" / "runs").exists()
 
 
+@pytest.mark.slow
 def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
     p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
     assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from algorithms import registry as algorithms
+from harness.presets import SLOW
 from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
@@ -37,6 +38,8 @@ BENCHMARKS = family_representatives() + [b for b in ("nbgraph/proteins",) if b i
 #: those settings); here a tenth of them keeps the same code paths and the contract checks fast
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=2000,adam_refit_epochs=300"}
 ALGORITHMS = [CHEAPER.get(a, a) for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
+#: the algorithms the default run leaves out for their cost (harness.presets.SLOW) are slow tests here too
+SPECS = [pytest.param(a, marks=pytest.mark.slow) if a in SLOW else a for a in ALGORITHMS]
 BUDGET = {"synthetic/linear": 60}
 #: Optuna's GP costs seconds per trial once it has a few dozen; its conformance runs stay short
 ALGORITHM_BUDGET = {"optuna-gp": 12}
@@ -47,7 +50,7 @@ def bench(request):
     return registry.make(request.param)
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_conformance(spec, bench):
     budget = ALGORITHM_BUDGET.get(spec, BUDGET.get(bench.name, 30))
     py_state, np_state = random.getstate(), np.random.get_state()
@@ -109,7 +112,7 @@ def _told_count(spec: str):
     return None if count is IGNORES_VALUES else count
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_parallel_proposals_are_all_told_and_used(spec, synthetic):
     budget = ALGORITHM_BUDGET.get(spec, 60)
     first = run(synthetic, spec, seed=3, budget=budget, parallel=K)
@@ -153,7 +156,7 @@ def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1)
     return proposed, algo
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_tells_in_any_order(spec, synthetic):
     budget = ALGORITHM_BUDGET.get(spec, 48)
     proposed, algo = _shuffled_history(spec, synthetic, 5, budget)
@@ -169,7 +172,7 @@ def test_tells_in_any_order(spec, synthetic):
 BOOST_AT = {"local-search": 12}
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_every_told_value_is_used(spec, synthetic):
     """Each of the K values of one batch, told out of order, changes what is proposed next."""
     name = algorithms.resolve(spec)[0]
@@ -185,7 +188,7 @@ def test_every_told_value_is_used(spec, synthetic):
         assert boosted[at + K:] != plain[at + K:], f"the value of proposal {at + j} was not used"
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_parallel_runs_exhaust_a_small_space(spec):
     if algorithms.resolve(spec)[0] == "optuna-gp":
         pytest.skip("the GP repeats its converged suggestion: 'stuck' by design (254 proposals, 89 s)")

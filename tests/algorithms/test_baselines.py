@@ -33,6 +33,7 @@ def test_beats_random_on_the_planted_optimum(synthetic, spec, seeds, budget, lim
     assert mean < limit, f"{spec}: {mean:.0f} samples on average"
 
 
+@pytest.mark.slow
 def test_optuna_gp_beats_random(synthetic):
     if algorithms.unavailable("optuna-gp"):
         pytest.skip(algorithms.unavailable("optuna-gp"))

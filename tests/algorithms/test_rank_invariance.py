@@ -52,7 +52,7 @@ def test_rank_invariant_on_a_real_table(spec):
     assert all(archs == runs["identity"] for archs in runs.values())
 
 
-@pytest.mark.parametrize("spec", ["lanas", "lanas-plus", "mcts", "bananas"])
+@pytest.mark.parametrize("spec", ["lanas", "lanas-plus", "mcts", pytest.param("bananas", marks=pytest.mark.slow)])
 def test_scale_dependent_algorithms_change(spec, synthetic):
     """The property has teeth: an algorithm that fits values changes its history under a transform
     (``lanas-plus`` fits values; ``lanas-plus:scale=rank`` is its rank-invariant form)."""

@@ -12,6 +12,8 @@ import harness
 from analysis import frames, stats
 from analysis.style import fmt
 
+pytestmark = pytest.mark.slow  # the module's experiment is a real grid
+
 SPECS = ["random", "lanas", "evolution"]
 
 

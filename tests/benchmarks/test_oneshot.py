@@ -89,6 +89,7 @@ def _final_regret(tmp_path, bench: str, specs, seeds=range(4), budget=60) -> pd.
     return 1.0 - runs.groupby("spec")["best_valid"].mean()  # the optimum is 1.0
 
 
+@pytest.mark.slow
 def test_an_order_reversing_proxy_makes_every_search_worse_than_random(tmp_path):
     """Judged on the truth, a search led by a proxy that reverses the order returns worse cells than
     random search does; judged on what the searches saw, they would all look near-perfect."""

@@ -51,6 +51,7 @@ def test_valid_canonical(name):
     assert bench.valid_canonical(tuple(c for c in bench.choices)) is None  # out of every range
 
 
+@pytest.mark.slow
 def test_valid_canonical_maps_an_isomorphic_encoding_to_its_stored_form():
     bench = _bench("nbgraph/cora")
     stored = {tuple(int(v) for v in a) for a in bench.all_archs()}

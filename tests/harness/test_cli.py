@@ -30,6 +30,7 @@ def test_parse_seeds():
             run_all.parse_seeds(bad)
 
 
+@pytest.mark.slow
 def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     out = tmp_path / "exp"
     p = cli(*grid_args(out), "--workers", "2")

@@ -18,6 +18,8 @@ from harness.results import read_meta
 from benchmarks import registry
 from tests.procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 
+pytestmark = pytest.mark.slow  # Dask clusters and run_all.py subprocesses
+
 needs_nb201 = pytest.mark.skipif("nb201/cifar10-valid" not in registry.entries(), reason="nb201 not registered")
 
 

@@ -83,6 +83,7 @@ def test_analysis_into_an_unwritable_folder_is_one_line(experiment, tmp_path, ca
     assert code == 2 and len(err) == 1 and "cannot write the analysis" in err[0] and folder in err[0]
 
 
+@pytest.mark.slow
 def test_truncated_partition_is_redone_and_left_out_of_the_analysis(experiment, tmp_path, capsys):
     exp = _copy(experiment, tmp_path)
     part = next((exp / "runs").rglob("seed-0.partition.parquet"))
@@ -146,6 +147,7 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
     assert analyse(exp).is_file()
 
 
+@pytest.mark.slow
 def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
     env = {**os.environ, "FASHION_MNIST_PATH": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.speedtest", "--quick", "--device", "cpu"],

@@ -3,6 +3,8 @@
 figure is drawn only when a benchmark has more than 8 specs (the default run has 6)."""
 from __future__ import annotations
 
+import pytest
+
 import run_all
 from harness import cli as commands
 
@@ -14,6 +16,7 @@ def grid(*more: str) -> list[str]:
     return ["--benchmarks", "synthetic/linear", "--seeds", "0-1", "--budget", "20", "--workers", "1", *more]
 
 
+@pytest.mark.slow
 def test_custom_grid_goes_to_results_custom_and_variants_figure_needs_more_than_8_specs(tmp_path, monkeypatch):
     monkeypatch.setattr(commands, "ROOT", tmp_path)
     assert run_all.main(grid("--algorithms", *DEFAULT_ALGOS)) == 0

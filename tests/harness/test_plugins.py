@@ -130,6 +130,7 @@ def conformance(*args: str, env: dict | None = None) -> subprocess.CompletedProc
                            *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
+@pytest.mark.slow
 def test_the_conformance_suite_checks_a_plugin(tmp_path):
     good = plugin(tmp_path, GOOD.format(name="mutate-best"))
     p = conformance("--plugin", str(good), "-k", "mutate-best")

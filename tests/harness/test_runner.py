@@ -65,6 +65,7 @@ def test_failure_is_recorded_with_rows_kept(synthetic):
     assert len(out.rows["step"]) == 3
 
 
+@pytest.mark.slow
 def test_random_finds_optimum_at_expected_rank(synthetic):
     n = len(synthetic)
     opt = synthetic.targets().optimum

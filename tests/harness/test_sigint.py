@@ -34,6 +34,7 @@ def gated_grid(out: Path, gate: Path, seeds: str = "0-3") -> tuple[list[str], di
     return args, {**os.environ, "LANAS_TEST_GATE": str(gate)}
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
     out, gate = tmp_path / "exp", tmp_path / "gate"
     gate.mkdir()
@@ -91,6 +92,7 @@ def test_ctrl_c_keeps_finished_runs_and_the_same_call_resumes(tmp_path):
     assert "stop-on-third-run" not in algorithms.names()  # the scope forgot it
 
 
+@pytest.mark.slow
 def test_sigint_works_when_the_shell_ignored_it(tmp_path):
     """A command started in the background by a script inherits SIGINT as ignored; run_all.py
     restores the default handler, so ``kill -INT`` stops it (status 130) and keeps finished runs."""

@@ -10,6 +10,9 @@ import pytest
 from tests.procs import cli
 
 
+pytestmark = pytest.mark.slow  # each test runs run_all.py in a subprocess
+
+
 def test_simulated_grid_report_and_vector_figures(tmp_path):
     out = tmp_path / "exp"
     p = cli("--benchmarks", "synthetic/linear", "synthetic/linear:noisy=true", "--algorithms", "random",
