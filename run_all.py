@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from harness.args import PATH_FLAGS, UsageError, build_parser, parse_seeds  # noqa: E402
+from harness.args import PATH_FLAGS, UsageError, build_parser  # noqa: E402
 
-__all__ = ["PATH_FLAGS", "UsageError", "build_parser", "cli", "main", "parse_seeds"]
+__all__ = ["cli", "main"]
 
 
 def restore_sigint() -> None:
@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         except PluginError as exc:
             return commands._fail(str(exc))
     if args.figure_format:
-        from analysis import figformat
-        figformat.set_formats(args.figure_format)
+        from analysis.plots import files
+        files.set_formats(args.figure_format)
     if args.list:
         return commands.list_all(args.workers)
     return commands.run_grid(args, [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.registry import torch_unavailable
+from benchmarks.optional import torch_unavailable
 
 from .registry import at_least, register
 

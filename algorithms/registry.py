@@ -12,7 +12,7 @@ evaluation. A new algorithm is one module in this package that calls :func:`regi
 named variants (``lanas-plus``) are registered spec strings, not new classes.
 
 Options are typed from the constructor's signature (annotation, else the default's type; see
-:mod:`benchmarks.spec`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
+:mod:`benchmarks.specs`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
 declares the allowed values where the type is not enough. :func:`check` validates a spec before
 any run starts and returns its canonical name: options equal to their default are dropped, keys
 are sorted, and a configuration that a registered variant covers is named by that variant
@@ -35,14 +35,14 @@ from typing import Any, Callable, Iterator, Mapping, Protocol
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.spec import (Limit, Option, RegistrationError, SpecError, above, at_least, between, format_spec,
-                             import_registrations, one_of, same_definition, split_spec, typed_options,
-                             without_defaults)
-from benchmarks.spec import options_of as _typed
+from benchmarks.registration import RegistrationError, import_registrations, same_definition
+from benchmarks.specs import (Limit, Option, SpecError, above, at_least, between, format_spec, one_of, split_spec,
+                              typed_options, without_defaults)
+from benchmarks.specs import options_of as _typed
 
-__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "check", "idle_options",
-           "make", "name_of", "names", "one_of", "options", "options_of", "register", "register_variant", "resolve", "scope", "unavailable",
-           "unregister"]
+__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "at_least", "between", "canonical", "check",
+           "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
+           "register_variant", "resolve", "scope", "unavailable", "unregister"]
 
 
 class Algorithm(Protocol):

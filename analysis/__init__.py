@@ -1,11 +1,17 @@
 """Analysis of experiment folders: reads only ``results/<exp>/`` (never the algorithms) and
-writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func:`analyse`."""
+writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func:`analyse`.
+
+- :mod:`analysis.runformat`: the results format (the harness writes it); :mod:`analysis.load`,
+  :mod:`analysis.frames`: a folder read back (objects, tidy pandas frames); :mod:`analysis.families`:
+  ablation series among the specs; :mod:`analysis.errors`: user-facing errors and cheap checks.
+- :mod:`analysis.stats`: the numbers; :mod:`analysis.plots`: the figures; :mod:`analysis.report`:
+  ``report.md``. Stats import neither plots nor report; plots do not import the report.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import AnalysisError, check_folder
-from .runfiles import cannot_write
+from .errors import AnalysisError, cannot_write, check_folder
 
 __all__ = ["AnalysisError", "analyse"]
 OUTPUTS = ("tables", "figures")
@@ -28,7 +34,7 @@ def analyse(exp_dir: Path | str) -> Path:
     path = check_folder(Path(exp_dir))
     check_writable(path)
     (path / "report.md").unlink(missing_ok=True)
-    from .report import analyse as _analyse  # matplotlib, scipy, pandas: only once needed
+    from .report.build import analyse as _analyse  # matplotlib, scipy, pandas: only once needed
     try:
         return _analyse(path)
     except OSError as exc:  # a file of tables/ or figures/ that cannot be replaced, a full disk

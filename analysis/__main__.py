@@ -17,11 +17,11 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Write figures/, tables/ and report.md for an experiment folder.")
     parser.add_argument("experiment", type=Path, help="results/<experiment> written by run_all.py")
     parser.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
-                        help="png, pdf and/or svg for the cross-benchmark and simulated-time figures (default png)")
+                        help="png, pdf and/or svg for every figure of the report, fonts embedded (default png)")
     args = parser.parse_args(argv)
     if args.figure_format:
-        from . import figformat
-        figformat.set_formats(args.figure_format)
+        from .plots import files
+        files.set_formats(args.figure_format)
     try:
         report = analyse(args.experiment)
     except AnalysisError as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.spec import SpecError, format_spec, parse_spec
+from benchmarks.specs import SpecError, format_spec, parse_spec
 
 MAX_MAIN = 8  # beyond this many specs, the main figures show one spec per algorithm family
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import runfiles, tables
+from . import runformat
 from .errors import check_folder
 from .load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values, load
+from .stats import tables
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,12 @@ def _files(path: Path) -> list[tuple[Path, int]]:
     for folder in sorted((path / "sim").glob("workers-*")):
         k = int(folder.name.split("-")[1]) if folder.name.split("-")[1].isdigit() else -1
         found += [(f, k) for f in sorted((folder / "runs").rglob("*.parquet"))]
-    return [(f, k) for f, k in found if not runfiles.is_partition(f)]
+    return [(f, k) for f, k in found if not runformat.is_partition(f)]
 
 
 def _one(path: Path, sim_workers: int) -> pd.DataFrame:
     table = pq.read_table(path)
-    meta = runfiles.read_meta(table.schema)
+    meta = runformat.read_meta(table.schema)
     df = table.to_pandas()
     judged = judged_values(df)
     df = df.drop(columns=[c for c in JUDGED_COLUMNS if c in df])

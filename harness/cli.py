@@ -8,16 +8,16 @@ from pathlib import Path
 
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 
 from algorithms import registry as algorithms
 from .api import Interrupted, default_out, run
-from .experiment import ExperimentError
-from .grids import preset_algorithms, sim_tasks
+from .grids import preset_algorithms
 from .plugins import origin
 from .presets import PRESETS, estimate_s
+from .tasks import ExperimentError
 
-__all__ = ["list_all", "preset_algorithms", "run_grid", "sim_tasks"]
+__all__ = ["list_all", "run_grid"]
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .evaluation import gpu_resources
-from .experiment import ExperimentError, Task, execute_task
+from .tasks import ExperimentError, Task, execute_task
 
 log = logging.getLogger(__name__)
 

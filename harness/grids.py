@@ -9,9 +9,9 @@ from typing import IO
 from benchmarks import registry as benchmarks
 
 from algorithms import registry as algorithms
-from .experiment import ExperimentError, Task
 from .presets import SLOW, Preset
 from .simulate import SimulationError, parse_duration, time_source
+from .tasks import ExperimentError, Task
 
 
 def preset_algorithms(preset: Preset) -> list[str]:
@@ -38,7 +38,7 @@ def sim_tasks(tasks: list[Task], workers: list[int] | None, time_budget: str | N
               stream: IO[str] | None = None) -> list[Task]:
     """The simulated-time copies of a grid's tasks, one per K in ``workers`` (``run_all.py
     --sim-workers K [K ...] --time-budget 24h``); benchmarks with no training time are left out
-    with a note. Raises :class:`harness.experiment.ExperimentError` on bad settings."""
+    with a note. Raises :class:`harness.tasks.ExperimentError` on bad settings."""
     if not workers:
         if time_budget:
             raise ExperimentError("--time-budget needs --sim-workers K (it is a simulated time budget)")

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from benchmarks import registry as benchmarks
 
 from algorithms import registry as algorithms
-from .experiment import ExperimentError
+from .tasks import ExperimentError
 
 #: plugin (as given) -> the names it registered, for ``run_all.py --list``
 LOADED: dict[str, list[str]] = {}

@@ -1,4 +1,4 @@
-"""Writing and checking the result files of an experiment (format: :mod:`analysis.runfiles`).
+"""Writing and checking the result files of an experiment (format: :mod:`analysis.runformat`).
 
 One Parquet file per (benchmark, spec, seed), written under a temporary name and renamed, so a
 file that exists is complete; a file that does not read back (truncated, corrupt, another
@@ -15,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import runfiles
-from analysis.runfiles import SCHEMA, partition_path, run_path
+from analysis import runformat
+from analysis.errors import cannot_write
+from analysis.runformat import SCHEMA, partition_path, run_path
 
 from .runner import RunResult
 
@@ -47,9 +48,9 @@ def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None
         if has_partition:
             part = pa.table({"leaf": pa.array(partition, pa.int32()),
                              "valid": pa.array(partition_values, pa.float64())})
-            _write_atomic(partition_path(path), part.replace_schema_metadata(runfiles.meta_bytes(meta)))
+            _write_atomic(partition_path(path), part.replace_schema_metadata(runformat.meta_bytes(meta)))
         meta["partition"] = has_partition
-        schema = SCHEMA.with_metadata(runfiles.meta_bytes(meta))
+        schema = SCHEMA.with_metadata(runformat.meta_bytes(meta))
         table = pa.Table.from_pydict({c: result.rows[c] for c in SCHEMA.names}, schema=schema)
         for column in (c for c in result.rows if c not in SCHEMA.names):  # e.g. the simulated clock
             table = table.append_column(column, pa.array(result.rows[column]))
@@ -64,7 +65,7 @@ def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:
     file, when it has one, reads back too; else None."""
     try:
         table = pq.read_table(path)
-        meta = runfiles.read_meta(table.schema)
+        meta = runformat.read_meta(table.schema)
         if budget is not None and meta["budget"] != budget:
             return None
         if table.num_rows and int(table.column("step")[-1].as_py()) != meta["samples"]:
@@ -87,7 +88,7 @@ def check_writable(paths: Iterable[Path]) -> None:
             folder = folder.parent
         folders.add(folder)
     for folder in sorted(folders):
-        reason = runfiles.cannot_write(folder)
+        reason = cannot_write(folder)
         if reason:
             raise OSError(f"cannot write results in {folder}: {reason}; make it writable or choose another --out")
 

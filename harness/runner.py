@@ -16,7 +16,7 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 
 from algorithms import registry as base
-from analysis.runfiles import COLUMNS, arch_key
+from analysis.runformat import COLUMNS, arch_key
 
 from .evaluation import query_here
 
@@ -74,7 +74,7 @@ def _evaluate_new(benchmark: Benchmark, proposals: list[Arch], cache: dict[Arch,
 
 def record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, cached: bool, best: float,
            algo_s: float, *, proposal: int | None = None, cost_s: float | None = None) -> None:
-    """One row of the history (see :data:`analysis.runfiles.COLUMNS`); ``proposal`` defaults to the
+    """One row of the history (see :data:`analysis.runformat.COLUMNS`); ``proposal`` defaults to the
     row's number and ``cost_s`` to the answer's (the simulated clock passes its own)."""
     rows["step"].append(step)
     rows["proposal"].append(len(rows["proposal"]) + 1 if proposal is None else proposal)

@@ -19,7 +19,8 @@ from algorithms import registry as algorithms
 from analysis import AnalysisError
 from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
+from harness.args import UsageError, parse_seeds
 from tests.procs import cli, run
 from tests.readonly import read_only
 
@@ -55,8 +56,8 @@ def test_benchmark_specs(spec):
 @given(st.lists(st.text(alphabet="0123456789-, x", max_size=10), max_size=3))
 def test_seed_lists(tokens):
     try:
-        seeds = run_all.parse_seeds(tokens)
-    except run_all.UsageError as exc:
+        seeds = parse_seeds(tokens)
+    except UsageError as exc:
         assert "\n" not in str(exc)
     else:
         assert seeds and all(isinstance(s, int) and s >= 0 for s in seeds) and len(set(seeds)) == len(seeds)
@@ -89,7 +90,7 @@ def test_cli_bad_arguments_write_nothing(tmp_path_factory, argv):
              "--workers", "1", "--no-analysis", "--out", str(out / "exp")]
     try:
         code = run_all.main([*small, *argv])  # later flags override the small defaults
-    except run_all.UsageError:
+    except UsageError:
         code = 2
     if code == 2:
         assert not (out / "exp" / "runs").exists()

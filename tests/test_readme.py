@@ -1,13 +1,15 @@
-"""The README stays true: its example algorithm works, and its commands run.
+"""The README and docs/ stay true: the README's examples work, and the commands run.
 
-Every ``python run_all.py`` command of the README is run for real, in this process (its
-``main``), with its seeds, budget and workers rewritten to tiny values (``SMALL``) and its
-output in a temporary folder; then the README's ``python -m analysis results/mine`` runs on
-what that command wrote. The commands that need the user's files, a training or a cluster
-are skipped, each for a reason stated in ``NEEDS``.
+Every ``python run_all.py`` command of the README and of docs/*.md is run for real, in this
+process (its ``main``), with its seeds, budget and workers rewritten to tiny values (``SMALL``)
+and its output in a temporary folder; then every ``python -m analysis FOLDER`` command runs on
+what the command writing FOLDER wrote. The commands that need the user's files, a training or a
+cluster are skipped, each for a reason stated in ``NEEDS``. Every other script or module a page
+runs (``python tests/perf/...``, ``python -m benchmarks.trained ...``) must exist.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
@@ -73,6 +75,25 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
     assert "toy/sum" not in registry.entries()
 
 
+def test_docs_scripts_and_modules_exist():
+    """Every ``python path/to/script.py``, ``python -m module`` and ``python -m pytest tests/file.py``
+    named in README or docs/ (in a command line or inline) exists, so a moved file shows up here."""
+    scripts = set(re.findall(r"python ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))
+    scripts |= set(re.findall(r"python -m pytest ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))  # test files
+    modules = set(re.findall(r"python -m ([A-Za-z_][\w.]*)", DOCS))
+    assert "run_all.py" in scripts and "analysis" in modules
+    missing = [s for s in scripts if not (ROOT / s).is_file()]
+    for module in modules:
+        local = ROOT.joinpath(*module.split("."))
+        if (ROOT / module.split(".")[0]).is_dir():
+            found = local.with_suffix(".py").is_file() or (local / "__main__.py").is_file()
+        else:
+            found = importlib.util.find_spec(module) is not None
+        if not found:
+            missing.append(f"-m {module}")
+    assert not missing, f"README/docs run scripts or modules that do not exist: {sorted(missing)}"
+
+
 def readme_commands(program: str) -> list[list[str]]:
     """The arguments of every README or docs/ command line that runs ``program`` (continuations joined)."""
     text = DOCS.replace("\\\n", " ")
@@ -114,16 +135,18 @@ def test_readme_run_all_commands_run(tmp_path, capsys):
     assert len(ran) >= 4 and skipped == set(NEEDS.values())
     for argv in ran:
         check_runs(Path(argv[argv.index("--out") + 1]))
+    written = {Path(argv[argv.index("--out") + 1]).name: Path(argv[argv.index("--out") + 1]) for argv in ran}
     analyse = readme_commands("-m analysis")
     assert "results/mine" in [a[0] for a in analyse]
-    mine = tmp_path / "mine"
-    assert mine.is_dir(), "the README's analysis example reads results/mine, which no command writes"
-    assert analysis_main([str(mine)]) == 0  # python -m analysis, in this process
+    for args in analyse:
+        folder = written.get(Path(args[0]).name)
+        assert folder is not None and folder.is_dir(), f"python -m analysis {args[0]}: no command of README/docs writes it"
+        assert analysis_main([str(folder), *args[1:]]) == 0  # python -m analysis, in this process
+    mine = written["mine"]
     report = (mine / "report.md").read_text()
     assert "nb201/cifar10-valid" in report and "anb201/baseline" in report
     assert sorted(p.name for p in (mine / "figures").glob("efficiency_*.png")) == [
         "efficiency_anb201_baseline.png", "efficiency_nb201_cifar10-valid.png"]
-
 
 def check_runs(out: Path) -> None:
     """Every run of the grid in ``out`` is on disk, complete, and ended with its budget."""
@@ -162,11 +185,11 @@ def test_python_page_runs(tmp_path, monkeypatch, capsys):
 
 
 def test_readme_counts_of_the_default_run_are_the_presets():
-    """Every "N algorithms" / "the default run's N" the README says of the default run is the
-    number of algorithms the default preset runs here (it said 6 beside 7)."""
+    """Every "N algorithms" / "the default run's N" the README or docs/ say of the default run is
+    the number of algorithms the default preset runs here (it said 6 beside 7)."""
     from harness.grids import preset_algorithms
     from harness.presets import PRESETS
-    text = (ROOT / "README.md").read_text()
+    text = DOCS
     n = len(preset_algorithms(PRESETS["default"]))
     said = [int(m) for m in re.findall(r"default run's (\d+)", text)]
     said += [int(m) for m in re.findall(r"for the \d+ runs \((\d+) algorithms", text)]

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("study_plus", ROOT / "tests" / "perf" / "study_plus.py")
+    spec = importlib.util.spec_from_file_location("study_plus", ROOT / "studies" / "study_plus.py")
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     out = tmp_path / "b60"

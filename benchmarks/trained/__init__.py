@@ -28,7 +28,8 @@ from typing import Any, Iterable, Literal, Sequence
 import numpy as np
 
 from ..base import Arch, Benchmark, BenchmarkError, Result
-from ..registry import register, torch_unavailable
+from ..optional import torch_unavailable
+from ..registry import register
 from .data import VALID_SIZE, dataset_unavailable
 from .store import Store, arch_key
 

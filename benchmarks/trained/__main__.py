@@ -22,7 +22,7 @@ import numpy as np
 from ..base import BenchmarkError
 from ..registry import make
 from . import train_worker
-from ..spec import SpecError
+from ..specs import SpecError
 
 
 def _spec(args: argparse.Namespace, device: str) -> str:

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from ..base import BenchmarkError
-from ..registry import TORCH_HINT
+from ..optional import TORCH_HINT
 
 if __name__ == "__main__" and importlib.util.find_spec("torch") is None:
     print(f"python -m benchmarks.trained.speedtest: error: {TORCH_HINT}", file=sys.stderr)

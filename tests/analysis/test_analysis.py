@@ -1,5 +1,5 @@
 """The whole analysis on hand-made experiment folders written in the exact result format
-(format: analysis/runfiles.py): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
+(format: analysis/runformat.py): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import AnalysisError, analyse, stats
+from analysis import AnalysisError, analyse
+from analysis.stats import censored as stats
 
 SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
                     ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),

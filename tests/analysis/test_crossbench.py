@@ -1,4 +1,4 @@
-"""Rank statistics across benchmarks (analysis/crossbench.py) against scipy and Demšar (2006)."""
+"""Rank statistics across benchmarks (analysis/stats/crossbench.py) against scipy and Demšar (2006)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import crossbench as cb
+from analysis.stats import crossbench as cb
 
 #: Demšar (JMLR 2006), Table 6: AUC of C4.5, C4.5+m, C4.5+cf, C4.5+m+cf on 14 data sets. The
 #: voting row's 0.975s tie when rounded; the paper ranks C4.5+cf second, so it is 0.97501 here.

@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import harness
-from analysis import frames, stats
-from analysis.style import fmt
+from analysis import frames
+from analysis.plots.style import fmt
+from analysis.stats import censored as stats
 
 pytestmark = pytest.mark.slow  # the module's experiment is a real grid
 

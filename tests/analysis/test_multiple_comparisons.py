@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from analysis import crossbench as cb
-from analysis import stats, tables
+from analysis.stats import censored as stats
+from analysis.stats import crossbench as cb
+from analysis.stats import tables
 from analysis.load import load
 from .test_analysis import write_manifest, write_run
 

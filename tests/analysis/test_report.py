@@ -11,7 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import analyse, ablation_figures, figures, style, tables
+from analysis import analyse
+from analysis.plots import ablation as ablation_figures
+from analysis.plots import figures, style
+from analysis.stats import tables
 from analysis.families import series
 from analysis.load import load
 from .test_analysis import write_manifest, write_run
@@ -235,14 +238,15 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     (``true_valid``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
     a run reaches the optimum exactly when the cell it would return (its best draw) is the optimal one."""
     import pyarrow.parquet as pq
-    from harness import experiment
+    from harness.manifest import write_manifest as write_harness_manifest
+    from harness.tasks import execute_task, grid
     from tests.synthetic import OPTIMUM
     from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
-    tasks = experiment.grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
-    experiment.write_manifest(tmp_path, tasks, ["test"])
+    tasks = grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
+    write_harness_manifest(tmp_path, tasks, ["test"])
     for task in tasks:
-        experiment.execute_task(task, str(tmp_path))
+        execute_task(task, str(tmp_path))
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["benchmarks"][bench]["at_target"]["optimum"] == 1
     assert manifest["defaults"]["lanas"]["height"] == 5 and manifest["defaults"]["random"] == {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis import simtime
-from analysis.simtime import SimRun
+from analysis.stats import simtime
+from analysis.stats.simtime import SimRun
 
 
 class _Exp:

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from analysis import families, stats
+from analysis import families
+from analysis.stats import censored as stats
 
 INF = np.inf
 

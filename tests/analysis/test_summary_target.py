@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis import tables
+from analysis.stats import tables
 from analysis.load import load
-from analysis.summary import family_sentences
+from analysis.report.summary import family_sentences
 from .test_analysis import write_manifest, write_run
 
 BUDGET = 100

@@ -109,7 +109,7 @@ def test_noisy_draws_seeds_reproducibly():
 
 
 def test_loads_from_the_package_file():
-    """The load time is measured by tests/perf/bench_load_stop.py, not asserted here."""
+    """The load time is measured by studies/bench_load_stop.py, not asserted here."""
     arrays = nb201.load_arrays.__wrapped__("cifar100")
     assert arrays["archs"].shape == (15_625, 6)
 

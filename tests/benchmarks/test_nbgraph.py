@@ -84,7 +84,7 @@ def test_canonical_and_mutate(dataset):
 
 
 def test_loads_and_missing_or_corrupt_file(monkeypatch, tmp_path):
-    """The load time is measured by tests/perf/bench_load_stop.py, not asserted here."""
+    """The load time is measured by studies/bench_load_stop.py, not asserted here."""
     arrays = nbgraph.load_arrays.__wrapped__("arxiv")
     assert arrays["archs"].shape == (26_206, 5) and all(len(arrays[k]) == 26_206 for k in ("valid_perf", "perf"))
     monkeypatch.setattr(nbgraph, "_relpath", lambda d: "light/no-such.bench")

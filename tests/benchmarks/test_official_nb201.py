@@ -7,7 +7,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from benchmarks.registry import TORCH_HINT
+from benchmarks.optional import TORCH_HINT
 
 torch = pytest.importorskip("torch", reason=TORCH_HINT)
 

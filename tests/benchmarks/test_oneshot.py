@@ -6,13 +6,15 @@ import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
-from analysis import analyse, oneshot
+from analysis import analyse
+from analysis.stats import oneshot
 from analysis.load import load
 from benchmarks import fewshot, registry
 from benchmarks._fewshot_build import cell_of
 from benchmarks.base import arch_codes
-from harness import experiment
+from harness.manifest import write_manifest
 from harness.runner import run
+from harness.tasks import execute_task, grid
 
 ALGORITHMS = ("lanas", "lanas-plus", "evolution", "optuna-tpe", "mcts")
 
@@ -80,10 +82,10 @@ def test_a_proxy_equal_to_the_truth_reproduces_the_plain_run(spec):
 
 
 def _final_regret(tmp_path, bench: str, specs, seeds=range(4), budget=60) -> pd.Series:
-    tasks = experiment.grid([registry.check(bench)], list(specs), list(seeds), budget)
-    experiment.write_manifest(tmp_path, tasks, ["test"])
+    tasks = grid([registry.check(bench)], list(specs), list(seeds), budget)
+    write_manifest(tmp_path, tasks, ["test"])
     for task in tasks:
-        experiment.execute_task(task, str(tmp_path))
+        execute_task(task, str(tmp_path))
     analyse(tmp_path)
     runs = pd.read_csv(tmp_path / "tables" / "runs.csv")
     return 1.0 - runs.groupby("spec")["best_valid"].mean()  # the optimum is 1.0
@@ -108,10 +110,10 @@ def test_the_two_stage_flow_trains_the_proxys_best_k(tmp_path):
     """Through the proxy, then the best k trained: the final value is the best true value among the
     proxy's k best evaluated cells, and the cost counts the supernet once."""
     base = "nb201/cifar10-valid"
-    tasks = experiment.grid([f"{base}:evaluator=fewshot,k=3", base], ["random"], [0], 100)
-    experiment.write_manifest(tmp_path, tasks, ["test"])
+    tasks = grid([f"{base}:evaluator=fewshot,k=3", base], ["random"], [0], 100)
+    write_manifest(tmp_path, tasks, ["test"])
     for task in tasks:
-        experiment.execute_task(task, str(tmp_path))
+        execute_task(task, str(tmp_path))
     exp = load(tmp_path)
     group = oneshot.groups(exp)[base]
     stages = oneshot.two_stage(exp, base, group).set_index("evaluator")

@@ -5,7 +5,7 @@ from typing import Literal
 
 import pytest
 
-from benchmarks.spec import SpecError, above, at_least, between, one_of, options_of, typed_options, without_defaults
+from benchmarks.specs import SpecError, above, at_least, between, one_of, options_of, typed_options, without_defaults
 
 
 def factory(*, n: int = 3, rate: float = 0.5, flag: bool = False, mode: Literal["fast", "slow"] = "fast",

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import run_all
+from harness.args import UsageError, parse_seeds
 from harness.results import read_meta, run_path
 from tests.procs import cli
 
@@ -22,12 +23,12 @@ def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> 
 
 
 def test_parse_seeds():
-    assert run_all.parse_seeds(["3"]) == [0, 1, 2]
-    assert run_all.parse_seeds(["2-4"]) == [2, 3, 4]
-    assert run_all.parse_seeds(["1,5", "9"]) == [1, 5, 9]
+    assert parse_seeds(["3"]) == [0, 1, 2]
+    assert parse_seeds(["2-4"]) == [2, 3, 4]
+    assert parse_seeds(["1,5", "9"]) == [1, 5, 9]
     for bad in (["5-2"], ["x"], ["-1"], [""]):
-        with pytest.raises(run_all.UsageError):
-            run_all.parse_seeds(bad)
+        with pytest.raises(UsageError):
+            parse_seeds(bad)
 
 
 @pytest.mark.slow
@@ -69,7 +70,7 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
 def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
     out = tmp_path / "exp"
     # a benchmark that fails to load fails its runs, which are recorded; the grid goes on
-    from harness.experiment import Task, execute_task
+    from harness.tasks import Task, execute_task
     from benchmarks import registry
     from benchmarks.base import BenchmarkError
 

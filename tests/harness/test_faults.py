@@ -13,9 +13,9 @@ import pytest
 
 import run_all
 from harness import results
-from harness.experiment import grid, pending
+from harness.tasks import grid, pending
 from analysis import __main__ as analysis_cli
-from analysis import analyse, runfiles
+from analysis import analyse, runformat
 from analysis.load import load
 from tests.readonly import read_only
 
@@ -108,7 +108,7 @@ def test_truncated_partition_is_redone_and_left_out_of_the_analysis(experiment, 
 def test_failed_analysis_exits_non_zero_and_leaves_no_stale_report(experiment, tmp_path, capsys, monkeypatch):
     exp = _copy(experiment, tmp_path)
     assert (exp / "report.md").is_file()
-    from analysis import report
+    from analysis.report import build as report
 
     def broken(exp_dir):
         raise RuntimeError("deliberately broken analysis")
@@ -139,9 +139,9 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
     old = src.parent.parent / "lanas@height=5" / "seed-1.parquet"
     old.parent.mkdir()
     table = pq.read_table(src)
-    meta = runfiles.read_meta(table.schema)
+    meta = runformat.read_meta(table.schema)
     meta["spec"] = "lanas:height=5"
-    pq.write_table(table.replace_schema_metadata(runfiles.meta_bytes(meta)), old)
+    pq.write_table(table.replace_schema_metadata(runformat.meta_bytes(meta)), old)
     loaded = load(exp)
     assert "lanas:height=5" in loaded.specs() and "lanas" in loaded.specs() and not loaded.unreadable
     assert analyse(exp).is_file()
@@ -159,9 +159,9 @@ def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
 
 def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_path, capsys, monkeypatch):
     from algorithms import optuna_bo
-    from benchmarks import registry, trained
-    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: registry.TORCH_HINT)
-    monkeypatch.setattr(trained, "torch_unavailable", lambda: registry.TORCH_HINT)
+    from benchmarks import optional, trained
+    monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: optional.TORCH_HINT)
+    monkeypatch.setattr(trained, "torch_unavailable", lambda: optional.TORCH_HINT)
     for args in (["--algorithms", "optuna-gp"], ["--benchmarks", "trained/nb201-fashion-mnist"]):
         capsys.readouterr()
         assert run_all.main([*SMALL, "--algorithms", "random", "--seeds", "1", "--budget", "5",

@@ -9,7 +9,7 @@ def test_presets_name_their_algorithms_or_run_every_registered_one():
     """``default`` and ``paper`` run every registered algorithm that can run here but the slow
     ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
     from algorithms import registry as algorithms
-    from harness.cli import preset_algorithms
+    from harness.grids import preset_algorithms
     runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
     assert preset_algorithms(PRESETS["small-budget"]) == runnable
     assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]

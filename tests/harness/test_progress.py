@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.cli import preset_algorithms
-from harness.experiment import Progress, grid, run_local
+from harness.grids import preset_algorithms
+from harness.pool import run_local
 from harness.presets import PRESETS, SLOW
+from harness.progress import Progress
+from harness.tasks import grid
 
 ALGOS = [a for a in ("random", "evolution", "optuna-tpe", "mcts", "lanas", "lanas-plus") if a not in SLOW]
 

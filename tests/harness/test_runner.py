@@ -9,7 +9,7 @@ import pytest
 from algorithms import registry as algorithms
 from harness.runner import run
 from benchmarks.base import Result
-from benchmarks.spec import SpecError, format_spec, parse_spec
+from benchmarks.specs import SpecError, format_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,7 +135,7 @@ def test_pool_workers_use_one_blas_thread():
     thread: the pool has a process per core already."""
     import subprocess
     import sys
-    code = ("import numpy, threadpoolctl, os; from harness.experiment import _worker_init; _worker_init(); "
+    code = ("import numpy, threadpoolctl, os; from harness.pool import _worker_init; _worker_init(); "
             "info = threadpoolctl.threadpool_info(); "
             "print(len(info), max(i['num_threads'] for i in info), os.environ['OMP_NUM_THREADS'])")
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}

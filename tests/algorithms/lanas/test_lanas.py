@@ -9,7 +9,7 @@ from algorithms import registry as algorithms
 from algorithms.lanas import LaNAS
 from harness.runner import run
 from benchmarks.base import Result
-from benchmarks.spec import SpecError
+from benchmarks.specs import SpecError
 from tests.synthetic import OPTIMUM, linear_table
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.registry import TORCH_HINT
+from benchmarks.optional import TORCH_HINT
 
 torch = pytest.importorskip("torch", reason=TORCH_HINT)
 

@@ -7,7 +7,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from benchmarks.registry import TORCH_HINT
+from benchmarks.optional import TORCH_HINT
 
 torch = pytest.importorskip("torch", reason=TORCH_HINT)
 

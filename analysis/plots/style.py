@@ -1,0 +1,85 @@
+"""One look for every figure: a stable colour, line style and marker per algorithm spec.
+
+Known algorithms keep fixed colours in every experiment (LaNAS red, random grey, ...); other
+specs (variants, new baselines) take the next free colour of a fixed palette in sorted order, and
+a line style cycles with it so that many variants stay distinguishable. Figures are written by
+:func:`analysis.plots.files.save`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
+
+FIXED = {
+    "lanas": "#d62728", "random": "#7f7f7f", "evolution": "#2ca02c", "optuna-tpe": "#1f77b4",
+    "optuna-gp": "#9467bd", "mcts": "#ff7f0e",
+    # the LaNAS variants differ from lanas (red) in lightness and hue, and in line style too
+    "lanas-plus": "#e377c2", "lanas-release": "#5b3a1a",
+}
+FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-."}
+# none of them near a fixed colour (CIE76 distance >= 24; tests/test_analysis_report.py)
+PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8",
+           "#fdae6b", "#8ca252")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+TARGET_COLOURS = {"optimum": "#000000", "top0_1": "#555555", "top1": "#999999"}
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str
+    linestyle: str
+    marker: str
+
+
+def looks(specs: list[str]) -> dict[str, Look]:
+    """A stable :class:`Look` per spec: fixed for known names, palette order for the rest."""
+    out: dict[str, Look] = {}
+    others = sorted(s for s in set(specs) if s not in FIXED)
+    for i, spec in enumerate(sorted(s for s in set(specs) if s in FIXED)):
+        out[spec] = Look(FIXED[spec], FIXED_STYLE.get(spec, "-"), MARKERS[i % len(MARKERS)])
+    for i, spec in enumerate(others):
+        out[spec] = Look(PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)],
+                         MARKERS[(i + 1) % len(MARKERS)])
+    return out
+
+
+def setup() -> None:
+    plt.rcParams.update({
+        "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 11,
+        "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "legend.framealpha": 0.85,
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+
+
+def log_subs(lo: float, hi: float) -> tuple[float, ...]:
+    """Labelled multiples per decade so that labels never crowd: 1, 2, 5 over two decades at most,
+    1 and 3 up to three and a half, else powers of ten only."""
+    decades = np.log10(max(hi, 1e-300) / max(lo, 1e-300))
+    return (1.0, 2.0, 5.0) if decades <= 2.05 else (1.0, 3.0) if decades <= 3.5 else (1.0,)
+
+
+def plain_log_ticks(axis, lo: float | None = None, hi: float | None = None) -> None:
+    """Label a log axis 1, 2, 5, 10, 20, 50, ... instead of 2x10^1 (readable at a glance); given the
+    axis range, fewer labels per decade where it spans many (see :func:`log_subs`)."""
+    subs = (1.0, 2.0, 5.0) if lo is None or hi is None else log_subs(lo, hi)
+    axis.set_major_locator(LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def fmt(x: float, digits: int = 3) -> str:
+    """Compact number for tables and labels: 1,234 / 12.3 / 0.0123; inf -> '> budget'."""
+    if x is None or x != x:
+        return "–"
+    if x == float("inf"):
+        return "not reached"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"

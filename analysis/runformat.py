@@ -1,0 +1,67 @@
+"""The results format, in one place: written by :mod:`harness.results`, read by the analysis.
+
+An experiment folder holds ``manifest.json`` and one Parquet file per (benchmark, spec, seed)
+at ``runs/<benchmark>/<spec>/seed-<k>.parquet`` (names escaped by :func:`escape`), with the
+columns :data:`COLUMNS` (more may follow, e.g. the simulated clock's) and the run's metadata as
+JSON under the key :data:`META_KEY`; a LaNAS run's final partition sits beside it in
+``seed-<k>.partition.parquet``. Simulated-time runs live under ``sim/workers-K/runs/``.
+The key is ``lanas`` for historical reasons: it labels every run, whatever its algorithm, and
+renaming it would make older folders unreadable.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+#: the key of a run file's JSON metadata (benchmark, spec, seed, budget, status, error, ...)
+META_KEY = b"lanas"
+#: columns of a run's table, in order
+#: ``valid``/``test`` are what the search saw; ``true_valid``/``true_test`` the benchmark's value of that
+#: architecture, which the analysis judges (they differ on noisy and proxy benchmarks, see
+#: ``benchmarks/table.py``). Folders written before ``true_valid`` hold ``valid_mean`` (noisy runs only).
+COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s",
+           "true_valid", "true_test")
+SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
+                    ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
+                    ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
+                    ("true_valid", pa.float64()), ("true_test", pa.float64())])
+#: the judged-value column of folders written before ``true_valid`` (noisy runs; null otherwise)
+OLD_TRUE_VALID = "valid_mean"
+PARTITION_SUFFIX = ".partition.parquet"
+
+
+def arch_key(arch: tuple[int, ...]) -> str:
+    """The ``arch`` column's form of an encoding: ``(1, 2, 3)`` -> ``"1-2-3"``."""
+    return "-".join(map(str, arch))
+
+
+def escape(part: str) -> str:
+    """A benchmark or spec name as a folder name: ``/`` -> ``+``, ``:`` -> ``@``, other unsafe -> ``_``."""
+    return re.sub(r"[^A-Za-z0-9_.,=\-]", lambda m: {"/": "+", ":": "@"}.get(m.group(), "_"), part)
+
+
+def run_path(exp_dir: Path, benchmark: str, spec: str, seed: int) -> Path:
+    return Path(exp_dir) / "runs" / escape(benchmark) / escape(spec) / f"seed-{seed}.parquet"
+
+
+def partition_path(path: Path) -> Path:
+    """The side file holding the learned partition of the run stored at ``path``."""
+    return Path(path).with_name(Path(path).stem + PARTITION_SUFFIX)
+
+
+def is_partition(path: Path) -> bool:
+    return Path(path).name.endswith(PARTITION_SUFFIX)
+
+
+def meta_bytes(meta: dict[str, Any]) -> dict[bytes, bytes]:
+    """The Parquet key-value metadata holding ``meta``."""
+    return {META_KEY: json.dumps(meta).encode()}
+
+
+def read_meta(schema: pa.Schema) -> dict[str, Any]:
+    """The run metadata of a run file's schema; KeyError when it has none."""
+    return json.loads((schema.metadata or {})[META_KEY])

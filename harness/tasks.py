@@ -1,0 +1,114 @@
+"""The task model: one (benchmark, algorithm spec, seed) run at a budget, the grid of them, where
+each is stored, which are still to run, and running one (in whichever process the pool gives it).
+The grid runs on local processes (:mod:`harness.pool`) or a Dask cluster (:mod:`harness.executors`),
+with a manifest beside the runs (:mod:`harness.manifest`) and a progress line (:mod:`harness.progress`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from benchmarks import registry as benchmarks
+
+from .results import clean_temporaries, read_meta, run_path, write_run
+from .runner import RunResult, run
+
+log = logging.getLogger(__name__)
+
+
+class ExperimentError(Exception):
+    """A user-facing problem with an experiment folder or grid; one line."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run of the grid: ``spec`` on ``benchmark`` with ``seed`` for ``budget`` samples; its result
+    depends on these fields alone, wherever and whenever it runs."""
+
+    benchmark: str
+    spec: str
+    seed: int
+    budget: int
+    save_partition: bool = False
+    parallel: int = 1  # proposals evaluated at once (see runner.run)
+    remote_eval: bool = False  # evaluate them as Dask tasks (one GPU each on the trained space)
+    sim_workers: int = 0  # > 0: simulated time with this many workers (harness/simulate.py)
+    time_budget_s: float | None = None  # the simulated time budget
+
+
+def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int,
+         parallel: int = 1, remote_eval: bool = False) -> list[Task]:
+    """Every (benchmark, algorithm, seed), seed by seed: each stretch of the queue holds the same mix
+    of algorithms, so the progress bar's ETA is steady (slow algorithms do not come together).
+    The order only decides when a run starts; a run's result depends on its task alone."""
+    seeds = list(seeds)
+    return [Task(b, a, s, budget, save_partition=(s == seeds[0]), parallel=parallel, remote_eval=remote_eval)
+            for s in seeds for b in bench_specs for a in algo_specs]
+
+
+def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
+    """Run one task and write its file (in the worker, so a finished run is on disk at once)."""
+    try:
+        bench = benchmarks.make(task.benchmark)
+    except Exception as exc:  # a benchmark that cannot load fails its runs, recorded, not raised
+        result = RunResult(task.benchmark, task.spec, task.seed, task.budget, status="failed",
+                           error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+    else:
+        evaluate = None
+        if task.remote_eval:
+            from .evaluation import dask_evaluate
+            evaluate = dask_evaluate
+        if task.sim_workers:
+            from .simulate import simulate
+            result = simulate(bench, task.spec, task.seed, task.budget, task.sim_workers,
+                              task.time_budget_s or float("inf"))
+        else:
+            result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
+    partition = values = None
+    if (task.save_partition and hasattr(result.algorithm, "partition")
+            and getattr(bench, "valid", None) is not None and bench.all_archs() is not None):
+        try:
+            partition, values = result.algorithm.partition(), bench.valid
+        except Exception as exc:  # the figure is optional; the run is not
+            log.warning("no partition for %s: %s", task, exc)
+    write_run(task_path(Path(exp_dir), task), result, partition, values)
+    return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
+
+
+def task_path(exp_dir: Path, task: Task) -> Path:
+    """Where a task's run is stored; simulated-time runs under ``sim/workers-K/`` (see simulate.py)."""
+    if task.sim_workers:
+        exp_dir = exp_dir / "sim" / f"workers-{task.sim_workers}"
+    return run_path(exp_dir, task.benchmark, task.spec, task.seed)
+
+
+def _recorded_parallel(exp_dir: Path) -> int:
+    """K of the runs written before run files recorded it: the manifest's, else 1."""
+    try:
+        return int(json.loads((exp_dir / "manifest.json").read_text()).get("parallel", 1))
+    except (OSError, ValueError, TypeError):
+        return 1
+
+
+def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
+    """Tasks without a complete result on disk (failed runs are retried). A run on disk made with
+    another ``--parallel K`` (recorded in its metadata) is another history under the same file
+    name: raises :class:`ExperimentError` rather than count it as done or overwrite it."""
+    clean_temporaries(exp_dir)
+    legacy = None
+    todo = []
+    for t in tasks:
+        path = task_path(exp_dir, t)
+        meta = read_meta(path, t.budget)
+        if meta is not None and "parallel" not in meta:
+            legacy = _recorded_parallel(exp_dir) if legacy is None else legacy
+        k = None if meta is None else int(meta.get("parallel", legacy))
+        if k is not None and k != t.parallel and meta["status"] != "failed":
+            raise ExperimentError(f"{exp_dir} holds runs made with --parallel {k} (e.g. {path.relative_to(exp_dir)}), "
+                                  f"not {t.parallel}: use another --out or the same --parallel")
+        if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
+            todo.append(t)
+    return todo

@@ -1,0 +1,108 @@
+"""Issue 27's study table: the new peers (``local-search``, ``bananas``) and the rank-based
+``lanas-plus`` run here, beside the earlier peers' numbers from results/reference/lanas-plus-study.md
+(same tables, seeds and budgets; their code is unchanged since, so their runs would be identical).
+
+    python studies/study_i27.py B100_FOLDER B1000_FOLDER [B300_FOLDER] > table.md
+
+Per table, target and spec: seeds reaching it, the Kaplan-Meier median with its 95% interval and
+the restricted mean (misses count as the budget; ≥ when some miss) with its bootstrap interval, and
+the rank of the restricted mean among ``lanas-plus`` and every peer (1 = fewest samples), and
+whether ``lanas-plus`` needs no more samples than the best peer on both (the optimum judged only
+where half the seeds of some spec reach it). Reference
+rows are marked "(ref)"; ``lanas-plus`` of the reference is the earlier configuration
+(``scale=value``), shown unranked.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import rankdata
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.load import load  # noqa: E402
+from analysis.stats import censored as stats  # noqa: E402
+from analysis.stats.tables import hitting_times  # noqa: E402
+
+REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
+NEW = ("lanas-plus", "local-search", "bananas")
+REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
+TUNING = ("nb201/cifar10-valid", "anb201/baseline")
+HEAD = {"top0_1": "top-0.1%", "optimum": "global optimum"}
+
+
+def fmt(x: float, censored: bool = False) -> str:
+    if not np.isfinite(x):
+        return "—"
+    return ("≥" if censored else "") + (f"{x:.0f}" if x >= 100 else f"{x:.1f}")
+
+
+def _number(text: str) -> float:
+    m = re.match(r"≥?([0-9.]+)", text.strip())
+    return float(m.group(1)) if m else np.inf
+
+
+def reference(budget: int, target: str) -> dict[tuple[str, str], dict]:
+    """{(table, spec): {"cells": the row's cells, "median": .., "mean": ..}} of the reference study."""
+    title = f"### Budget {budget:,}: distinct samples to the {HEAD[target]}"
+    out, inside = {}, False
+    for line in REFERENCE.read_text().splitlines():
+        if line.startswith("### "):
+            inside = line.strip() == title
+        elif inside and line.startswith("| ") and not line.startswith("| table") and not line.startswith("| ---"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            spec = "lanas-plus (scale=value)" if cells[1] == "lanas-plus" else cells[1]
+            out[(cells[0], spec)] = dict(cells=cells[2:5], median=_number(cells[3]), mean=_number(cells[4]))
+    return out
+
+
+def table(folder: str, target: str) -> list[str]:
+    exp = load(folder)
+    budget, ref, lines = exp.budget, reference(exp.budget, target), []
+    for bench in sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b)):
+        times = hitting_times(exp, bench)
+        rows = {}
+        for s in NEW:
+            if s in times:
+                r = stats.summarise(times[s][target], budget)
+                med = fmt(r["median"]) + (f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]"
+                                          if np.isfinite(r["median_lo"]) else "")
+                mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
+                rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
+        for s in (*REF_PEERS, "lanas-plus (scale=value)"):
+            if (bench, s) in ref:
+                rows[s + " (ref)"] = ref[(bench, s)]
+        ranked = [s for s in rows if "scale=value" not in s]
+        ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
+        for s, r in rows.items():
+            lines.append(f"| {bench} | {s} | {' | '.join(r['cells'])} | {format(ranks[s], 'g') if s in ranks else '—'} |")
+        judged = target != "optimum" or any(np.isfinite(rows[s]["median"]) for s in ranked)  # half the seeds
+        if "lanas-plus" in rows and judged:
+            peers = [s for s in ranked if s != "lanas-plus"]
+            best_med = min(rows[s]["median"] for s in peers)
+            best_mean = min(rows[s]["mean"] for s in peers)
+            p = rows["lanas-plus"]
+            ok = p["median"] <= best_med and p["mean"] <= best_mean
+            ratio = f"{p['median'] / best_med:.2f}x" if np.isfinite(p["median"]) and np.isfinite(best_med) else (
+                "—, a peer's is" if np.isfinite(best_med) else "—")
+            lines.append(f"| {bench} | *lanas-plus vs the best peer* | | {ratio} | "
+                         f"{p['mean'] / best_mean:.2f}x | {'no more' if ok else 'more'} |")
+    return lines
+
+
+def main(folders: list[str]) -> None:
+    for folder in folders:
+        budget = load(folder).budget
+        for target in ("top0_1", "optimum"):
+            print(f"\n### Budget {budget:,}: distinct samples to the {HEAD[target]}\n")
+            print("| table | spec | reached | median [95%] | restricted mean [95%] | rank |")
+            print("| --- | --- | --- | --- | --- | --- |")
+            print("\n".join(table(folder, target)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
