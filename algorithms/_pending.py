@@ -2,7 +2,7 @@
 ``tell`` answers one earlier ``ask``, in any order)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from benchmarks.base import Arch
 

@@ -52,7 +52,10 @@ class MLPEnsemble:
         shapes = [s for fi, fo in zip(sizes[:-1], sizes[1:]) for s in ((members, fi, fo), (members, 1, fo))]
         self.theta = np.zeros(sum(int(np.prod(s)) for s in shapes))
         self.grad = np.zeros_like(self.theta)
-        self.W, self.b, self.gW, self.gb = [], [], [], []
+        self.W: list[np.ndarray] = []  # weights and biases per layer: views into theta
+        self.b: list[np.ndarray] = []
+        self.gW: list[np.ndarray] = []  # the same for grad
+        self.gb: list[np.ndarray] = []
         at = 0
         for k, shape in enumerate(shapes):
             n = int(np.prod(shape))
@@ -148,7 +151,7 @@ class Bananas:
         self.rounds = 0  # model-based rounds made
         self.filled = 0  # proposals of those rounds drawn at random for want of candidates
         self._pending = Pending()
-        self._queue: deque[Arch] = deque()
+        self._queue: deque[Arch | None] = deque()  # None: the space is used up
         self._asked = 0
         self._fresh = benchmark.unseen(rng, self.seen)
 

@@ -59,9 +59,9 @@ class LocalSearch:
     def ask(self) -> Arch | None:
         if self.current is not None:
             while self._queue:
-                arch = self._queue.popleft()
-                if arch not in self.seen:
-                    return self._propose(arch)
+                nearby = self._queue.popleft()
+                if nearby not in self.seen:
+                    return self._propose(nearby)
             self._restart()  # local optimum (sequential) or neighbourhood used up while pending
         arch = next(self._fresh)
         if arch is None:

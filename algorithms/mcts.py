@@ -26,7 +26,7 @@ class _Node:
     n: int = 0  # told visits
     total: float = 0.0  # sum of the told values
     pending: int = 0  # virtual visits: proposals below this node not told yet
-    children: dict[int, "_Node"] = field(default_factory=dict)
+    children: dict[int, _Node] = field(default_factory=dict)
     done: bool = False  # every architecture below has been evaluated
 
 

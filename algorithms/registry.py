@@ -29,8 +29,9 @@ set by a variant that the spec's own options switch off is dropped, with a note
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -57,7 +58,7 @@ _UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
 _LIMITS: dict[str, Mapping[str, Limit]] = {}
 _APPLIES: dict[str, Mapping[str, Mapping[str, tuple]]] = {}
 #: every table keyed by an algorithm's name (what unregister and scope undo)
-_TABLES = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES)
+_TABLES: tuple[dict[str, Any], ...] = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES)
 
 
 def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
@@ -92,8 +93,10 @@ def _check_new(name: str, cls: Any) -> None:
     if ":" in name:
         raise RegistrationError(f"bad algorithm name {name!r}: a name has no options")
     taken = _REGISTRY.get(name)
-    if name in _VARIANTS or (taken is not None and not same_definition(taken, cls)):
-        where = _VARIANTS.get(name) or f"{taken.__module__}.{taken.__qualname__}"
+    where = _VARIANTS.get(name)
+    if where is None and taken is not None and not same_definition(taken, cls):
+        where = f"{taken.__module__}.{taken.__qualname__}"
+    if where is not None:
         raise RegistrationError(f"algorithm name {name!r} is already registered ({where}); choose another name")
 
 
@@ -209,7 +212,8 @@ def check(spec: str) -> str:
         if option in given and given[option] == config[option]:
             raise SpecError(f"algorithm spec {spec.strip()!r}: {option} applies only with {needs}")
         del config[option]  # set by the variant, switched off by the spec's own options
-    best, covered = name, {}
+    best = name
+    covered: dict[str, Any] = {}
     for variant in sorted(_VARIANTS):
         base, own = resolve(variant)
         own = without_defaults(own, options_of(base))

@@ -8,7 +8,7 @@ families use this one encoding, so the same tuple is the same cell in either.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -34,11 +34,12 @@ def from_arch_str(text: str) -> Arch:
     """Inverse of :func:`arch_str`; ValueError on anything else."""
     nodes = text.strip().strip("|").split("|+|")
     tokens = [_TOKEN.fullmatch(t) for node in nodes for t in node.split("|")]
+    matches = [m for m in tokens if m is not None]
     expected = [src for _, src in EDGES]
-    if len(nodes) != 3 or len(tokens) != 6 or any(
-            m is None or m.group(1) not in OPS or int(m.group(2)) != src for m, src in zip(tokens, expected)):
+    if len(nodes) != 3 or len(tokens) != 6 or len(matches) != 6 or any(
+            m.group(1) not in OPS or int(m.group(2)) != src for m, src in zip(matches, expected)):
         raise ValueError(f"not a NAS-Bench-201 arch string: {text!r}")
-    return tuple(OPS.index(m.group(1)) for m in tokens)
+    return tuple(OPS.index(m.group(1)) for m in matches)
 
 
 def connected(archs: np.ndarray) -> np.ndarray:

@@ -48,5 +48,5 @@ def convert(folder: Path) -> dict[str, np.ndarray]:
 
 
 if __name__ == "__main__":
-    np.savez_compressed(DATA, **convert(Path(sys.argv[1])))
+    np.savez_compressed(DATA, **convert(Path(sys.argv[1])))  # type: ignore[arg-type]  # numpy stubs
     print(f"wrote {DATA}")

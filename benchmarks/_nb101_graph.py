@@ -15,7 +15,7 @@ before the output; pruning removes them again, so the padded encoding hashes to 
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -112,7 +112,7 @@ def arch_hash(arch: Sequence[int]) -> str | None:
     return cell_hash(*decode(arch))
 
 
-def features(archs: np.ndarray) -> np.ndarray:
+def features(archs: np.ndarray | Sequence[Sequence[int]]) -> np.ndarray:
     """LaNAS's feature vector: 21 adjacency bits + one-hot op of the 5 inner vertices (36 floats)."""
     a = np.asarray(archs, dtype=np.int64).reshape(-1, len(CHOICES))
     out = np.zeros((len(a), N_BITS + len(OPS) * (NODES - 2)), dtype=np.float32)

@@ -8,8 +8,8 @@ the 0.5 GB NAS-Bench-101 file is checked in seconds without a compiled CRC packa
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def crc32c(data: bytes) -> int:
     return int(crc32c_rows(np.frombuffer(data, dtype=np.uint8)[None, :])[0])
 
 
-def masked(crc: np.ndarray) -> np.ndarray:
+def masked(crc: np.ndarray | int) -> np.ndarray:
     crc = np.asarray(crc, dtype=np.int64)  # int64 so that the shift and the sum cannot overflow
     return ((((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF).astype(np.uint32)
 

@@ -28,12 +28,13 @@ relabelling (5!) x edge assignment (6!) = 86,400 mappings:
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sized
 from typing import Any
 
 import numpy as np
 
 from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, package_unavailable, package_file
+from ._data import corrupt, load_pickle, package_file, package_unavailable
 from .registry import register
 from .table import cached_arrays
 
@@ -95,7 +96,8 @@ def _build(path) -> dict[str, np.ndarray]:
     raw = load_pickle(path, PIP, _Unpickler)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw)}")
+            size = len(raw) if isinstance(raw, Sized) else "?"
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {size}")
         keys = np.array(list(raw), dtype=np.int64).reshape(-1, 6)
         if keys.min() < 0 or keys.max() >= CHOICES[0]:
             raise ValueError("key entries outside 0..4")

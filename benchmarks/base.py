@@ -12,8 +12,9 @@ valid canonical form of any encoding), :meth:`Benchmark.neighbours` (one decisio
 """
 from __future__ import annotations
 
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Container, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class Targets:
     top1: float
 
     @classmethod
-    def from_values(cls, values: np.ndarray) -> "Targets":
+    def from_values(cls, values: np.ndarray) -> Targets:
         v = np.sort(np.asarray(values, dtype=float))[::-1]
         n = len(v)
         # top-q% threshold = value of the ceil(q*n)-th best architecture
@@ -132,7 +133,7 @@ class Benchmark:
             return None
         return arch if self.is_valid(arch) else None
 
-    def index(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+    def index(self, archs: np.ndarray | Sequence[Sequence[int]]) -> np.ndarray:
         """Row of each architecture in ``all_archs()``, -1 where it is not there; raises
         BenchmarkError when the space is not enumerable."""
         archs_all = self.all_archs()

@@ -24,7 +24,7 @@ paper's own GPU-hour figures could not be read here; these come from its release
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +50,7 @@ def train_gpu_h(evaluator: str) -> float:
     return TRAIN_EPOCHS[evaluator] * EPOCH_S / 3600
 
 
-@lru_cache(maxsize=None)
+@cache
 def estimates() -> dict[str, np.ndarray]:
     """Each column as float64 percent, indexed by the cell's code (see module docstring)."""
     with np.load(DATA, allow_pickle=False) as f:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from .table import TableBenchmark, cached_arrays
 
 ENV = "NATS_PATH"
 CHANNELS = (8, 16, 24, 32, 40, 48, 56, 64)
-SPACES = {
+SPACES: dict[str, dict[str, Any]] = {
     "tss": dict(base="NATS-tss-v1_0-3ffb9", hps=("12", "200"), default="200"),
     "sss": dict(base="NATS-sss-v1_0-50262", hps=("01", "12", "90"), default="90"),
 }
@@ -113,6 +115,7 @@ def load_nats(space: str, dataset: str, hp: str | None = None) -> dict:
     if reason:
         raise BenchmarkError(reason)
     source = find_source(space)
+    assert source is not None  # else unavailable() gave the reason
     stamp = source / "meta.pickle.pbz2" if source.is_dir() else source
     if not stamp.exists():
         raise BenchmarkError(f"{source} has no meta.pickle.pbz2; {_download(space)}")
@@ -135,4 +138,4 @@ def _factory(space: str, dataset: str):
 for _space in SPACES:
     for _dataset in DATASETS:
         register(f"nats-{_space}/{_dataset}", _factory(_space, _dataset),
-                 unavailable=lambda s=_space: unavailable(s))
+                 unavailable=partial(unavailable, _space))

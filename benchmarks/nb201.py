@@ -32,16 +32,18 @@ Loading a pickle takes ~0.03 s, so no cache is kept.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Sized
+from functools import cache, partial
 from typing import Literal
 
 import numpy as np
 
-from ._cell import CHOICES, CellTable
-from ._data import corrupt, load_pickle, package_unavailable, package_file
 from . import fewshot
+from ._cell import CHOICES, CellTable
+from ._data import corrupt, load_pickle, package_file, package_unavailable
 from .base import BenchmarkError, arch_codes
-from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD, load_official_nb201, official_source
+from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD
+from .official_nb201 import load_official_nb201, official_source
 from .registry import register
 from .specs import at_least
 
@@ -50,18 +52,23 @@ FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16
 N_CELLS = 15_625
 
 
+def _unavailable(dataset: str) -> str | None:
+    return package_unavailable(PACKAGE, _relpath(dataset), PIP)
+
+
 def _relpath(dataset: str) -> str:
     return f"datasets/nasbench201/{FILES[dataset]}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_arrays(dataset: str) -> dict[str, np.ndarray]:
     """The table of ``dataset`` as arrays (archs, valid_runs NaN-padded, cost_s, latency, model_size)."""
     path = package_file(PACKAGE, _relpath(dataset), PIP)
     raw = load_pickle(path, PIP)
     try:
         if not isinstance(raw, dict) or len(raw) != N_CELLS:
-            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {len(raw)}")
+            size = len(raw) if isinstance(raw, Sized) else "?"
+            raise ValueError(f"expected {N_CELLS} cells, got {type(raw).__name__} of {size}")
         keys = list(raw)
         archs = np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 6) - ord("0")
         if archs.max() >= CHOICES[0]:
@@ -130,4 +137,4 @@ def _factory(dataset: str):
 
 for _dataset in FILES:
     register(f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)},
-             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))
+             unavailable=partial(_unavailable, _dataset))

@@ -18,13 +18,13 @@ Loading a table takes ~0.03 s, so no cache is kept.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache, lru_cache, partial
 
 import numpy as np
 
+from ._data import PICKLE_ERRORS, corrupt, load_pickle, package_file, package_unavailable
 from .base import Arch, BenchmarkError
-from ._data import PICKLE_ERRORS, corrupt, load_pickle, package_unavailable, package_file
 from .registry import register
 from .table import TableBenchmark
 
@@ -41,11 +41,15 @@ def _ops(dataset: str) -> tuple[int, ...]:
     return PROTEINS_OPS if dataset == "proteins" else tuple(range(len(GNN_OPS)))
 
 
+def _unavailable(dataset: str) -> str | None:
+    return package_unavailable(PACKAGE, _relpath(dataset), PIP)
+
+
 def _relpath(dataset: str) -> str:
     return f"light/{dataset}.bench"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_arrays(dataset: str) -> dict[str, np.ndarray]:
     """archs (N, 5) in this module's encoding and the four columns of the stored table."""
     path = package_file(PACKAGE, _relpath(dataset), PIP)
@@ -126,4 +130,4 @@ def _factory(dataset: str):
 
 for _dataset in DATASETS:
     register(f"nbgraph/{_dataset}", _factory(_dataset),
-             unavailable=lambda d=_dataset: package_unavailable(PACKAGE, _relpath(d), PIP))
+             unavailable=partial(_unavailable, _dataset))

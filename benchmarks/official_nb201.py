@@ -17,14 +17,15 @@ import logging
 import os
 import pickle
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from ._cell import OPS
 from .base import BenchmarkError
-from .table import TableBenchmark, cached_arrays
+from .table import cached_arrays
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,11 @@ signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.sp
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterator, Mapping
+from functools import cache
+from typing import Any
 
 from .base import Benchmark, BenchmarkError
 from .optional import TORCH_HINT
@@ -105,7 +106,7 @@ def check(spec: str) -> str:
     return format_spec(name, without_defaults(options, defaults))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _make(spec: str) -> Benchmark:
     name, options = _typed(spec)
     entry = _REGISTRY[name]

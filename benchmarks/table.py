@@ -10,8 +10,9 @@ import logging
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def cached_arrays(key: str, source: Path, build: Callable[[], dict[str, np.ndarr
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, __stamp__=stamp, **arrays)
+            np.savez(f, __stamp__=stamp, **arrays)  # type: ignore[arg-type]  # numpy stubs
         os.replace(tmp, path)
     except OSError as exc:  # a read-only home must not stop a run
         log.warning("could not write cache %s: %s", path, exc)
@@ -86,10 +87,10 @@ class TableBenchmark(Benchmark):
         take = lambda x: None if x is None else np.asarray(x)[order]  # noqa: E731
         self._archs = archs[order]
         self._archs.setflags(write=False)
-        self.valid = take(valid).astype(float)
+        self.valid = np.asarray(valid)[order].astype(float)
         self.test = take(test)
         self.cost_s = take(cost_s)
-        self.extra = {k: take(v) for k, v in (extra or {}).items()}
+        self.extra = {k: np.asarray(v)[order] for k, v in (extra or {}).items()}
         self.valid_runs = take(valid_runs)
         if noisy and self.valid_runs is None:
             raise BenchmarkError("this table has no per-seed results, so noisy=true is not available")
@@ -107,7 +108,7 @@ class TableBenchmark(Benchmark):
     def __len__(self) -> int:
         return len(self._archs)
 
-    def index(self, archs: np.ndarray | Sequence[Arch]) -> np.ndarray:
+    def index(self, archs: np.ndarray | Sequence[Sequence[int]]) -> np.ndarray:
         """Row of each architecture in the table (``all_archs()``), -1 where it is not stored."""
         a = np.asarray(archs, dtype=np.int64).reshape(-1, len(self.choices))
         if np.any(a < 0) or np.any(a >= np.asarray(self.choices)):
@@ -129,7 +130,7 @@ class TableBenchmark(Benchmark):
         i = int(self.index([arch])[0])
         if i < 0:
             raise BenchmarkError(f"{self.name}: {arch!r} is not a valid canonical architecture of this table")
-        if self.noisy:
+        if self.noisy and self.valid_runs is not None:  # noisy: valid_runs is given (checked in __init__)
             if rng is None:
                 raise BenchmarkError(f"{self.name}: noisy queries need the run's rng")
             runs = self.valid_runs[i]

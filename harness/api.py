@@ -18,15 +18,16 @@ import numbers
 import os
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
+from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
 from benchmarks.specs import SpecError
 
-from algorithms import registry as algorithms
 from .args import UsageError, parse_seeds
 from .folder import ExperimentFolder
 from .grids import check_available, preset_algorithms, sim_tasks
@@ -78,7 +79,7 @@ def _seeds(seeds: Any) -> list[int]:
         return parse_seeds(seeds)
     if not seeds:
         raise UsageError("no seeds given")
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in seeds):
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and int(s) >= 0 for s in seeds):
         raise UsageError(f"bad seeds {seeds[:5]!r}: seeds are integers >= 0 (or the command line's '0-9')")
     return list(dict.fromkeys(int(s) for s in seeds))
 

@@ -5,6 +5,7 @@ import argparse
 import os
 import re
 from pathlib import Path
+from typing import NoReturn
 
 #: flags that point the official benchmarks and the trained space at the user's files
 PATH_FLAGS = {"--nb201-path": "NB201_PATH", "--nats-path": "NATS_PATH", "--nb101-path": "NB101_PATH",
@@ -19,7 +20,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not the usage block
+    def error(self, message: str) -> NoReturn:  # one line, not the usage block
         raise UsageError(message)
 
 

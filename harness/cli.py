@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
 from benchmarks.specs import SpecError
 
-from algorithms import registry as algorithms
 from .api import Interrupted, default_out, run
 from .grids import preset_algorithms
 from .plugins import origin

@@ -10,8 +10,9 @@ ask for one ``GPU`` worker resource each (start GPU workers with ``--resources G
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .evaluation import gpu_resources
 from .tasks import ExperimentError, Task, execute_task

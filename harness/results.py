@@ -8,8 +8,9 @@ budget) is treated as missing and the run is redone; so is a run whose partition
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa

@@ -24,13 +24,12 @@ import heapq
 import math
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, Result
-
 from algorithms import registry as base
+from benchmarks.base import Arch, Benchmark, Result
 
 from .runner import RunResult, record
 
@@ -61,7 +60,7 @@ def time_source(benchmark: Benchmark) -> tuple[Callable[[Arch, Result], float], 
         if benchmark.name.startswith(prefix):
             from benchmarks import registry
             stand = registry.make(other)
-            return ((lambda arch, result: float(stand.query(arch).cost_s)),
+            return ((lambda arch, result: float(stand.query(arch).cost_s)),  # noqa: B023 (returned at once)
                     f"{other} training time of the same cell (stand-in: the table records none)")
     if costs is None and benchmark.all_archs() is None:  # a space trained on demand measures its time
         return (lambda arch, result: float(result.cost_s)), "the answer's measured training time"

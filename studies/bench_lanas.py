@@ -32,8 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import numpy as np  # noqa: E402
 
 from algorithms import registry as algorithms  # noqa: E402
-from harness.runner import run  # noqa: E402
 from benchmarks import registry  # noqa: E402
+from harness.runner import run  # noqa: E402
 
 
 def load(name: str):

@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 from algorithms import registry as algorithms
-from harness.presets import SLOW
-from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Result
+from harness.presets import SLOW
+from harness.runner import run
 from tests.synthetic import linear_table
-
 
 
 def family_representatives() -> list[str]:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import run_all
-from analysis.__main__ import main as analysis_main
 from algorithms import registry as algorithms
+from analysis.__main__ import main as analysis_main
 from harness.results import read_meta, run_path
 from harness.runner import run
 

@@ -9,7 +9,7 @@ hold values one ulp apart, which e.g. ``cube`` merges on ``nbgraph/proteins``).
 from __future__ import annotations
 
 import copy
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-
 from matplotlib.ticker import FuncFormatter
 
 from ..stats.crossbench import ecdf_curve
@@ -20,7 +19,7 @@ _STEP = 0.28  # vertical distance between two labels of the CD diagram
 
 def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title: str, stem: Path) -> Path:
     """Average ranks on an axis (1 = best, left); a bar per group whose ranks differ by < CD."""
-    order = sorted(avg, key=avg.get)
+    order = sorted(avg, key=avg.__getitem__)
     k = len(order)
     left = order[: math.ceil(k / 2)]
     right = order[math.ceil(k / 2):][::-1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 from ..load import Experiment
 from ..stats import censored, tables
@@ -181,7 +181,7 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
     expect = tables.random_expectation(exp, bench, target)
     if expect:
         expected, k = expect
-        ax.axvline(expected, color=look.get("random").colour if "random" in look else "0.5", ls=":", lw=1.5)
+        ax.axvline(expected, color=look["random"].colour if "random" in look else "0.5", ls=":", lw=1.5)
         ties = "a unique optimum" if k == 1 else f"{k:,} architectures reach it"
         ax.annotate(f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {exp.info(bench)['size']:,}, {ties})",
                     (expected, -0.6), xytext=(-4, 0), textcoords="offset points", ha="right", va="top", fontsize=8)

@@ -38,7 +38,7 @@ def save(fig: plt.Figure, stem: Path) -> Path:
     report links (the png when png is chosen, else the first format's file)."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    with plt.rc_context(EMBED):
+    with plt.rc_context(EMBED):  # type: ignore[arg-type]  # matplotlib stubs: keys typed as literals
         for fmt in _FORMATS:
             paths.append(stem.with_name(f"{stem.name}.{fmt}"))
             fig.savefig(paths[-1], bbox_inches="tight")

@@ -20,7 +20,7 @@ algorithm look fast, so (cf. the paper's Fig. "samples to the global optimum", T
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import stats as sps

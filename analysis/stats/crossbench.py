@@ -103,8 +103,8 @@ def friedman(ranks: np.ndarray) -> tuple[float, float]:
 
 def groups(avg: dict[str, float], cd: float) -> list[list[str]]:
     """Maximal runs of algorithms (by average rank) whose ranks differ by less than ``cd``."""
-    order = sorted(avg, key=avg.get)
-    spans = []
+    order = sorted(avg, key=avg.__getitem__)
+    spans: list[tuple[int, int]] = []
     for i in range(len(order)):
         j = i
         while j + 1 < len(order) and avg[order[j + 1]] - avg[order[i]] < cd:

@@ -66,7 +66,9 @@ def _truth(base: str):
 def proxy_values(base: str, evaluator: str) -> tuple[np.ndarray, np.ndarray]:
     """(estimate, true value) of every cell of ``base`` for the proxy ``evaluator``."""
     from benchmarks import registry
+    from benchmarks.table import TableBenchmark
     table, proxied = _truth(base), registry.make(f"{base}:evaluator={evaluator}")
+    assert isinstance(proxied, TableBenchmark) and proxied.proxy is not None, f"{proxied.name} has no proxy column"
     return proxied.proxy, table.valid
 
 

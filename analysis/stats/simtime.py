@@ -132,7 +132,7 @@ def samples_scores(runs: list[SimRun], bench: str, target: float, specs: list[st
 
 def _chain(score: dict[str, tuple]) -> tuple[str, dict[str, int]]:
     """``a < b = c`` (best first, equal scores tied) and each spec's place (1 + how many are better)."""
-    order = sorted(score, key=score.get)
+    order = sorted(score, key=score.__getitem__)
     place = {s: 1 + sum(score[o] < score[s] for o in score) for s in order}
     text = f"`{order[0]}`"
     for prev, spec in zip(order, order[1:]):
@@ -143,7 +143,7 @@ def _chain(score: dict[str, tuple]) -> tuple[str, dict[str, int]]:
 def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.DataFrame) -> str:
     sub = table[(table["benchmark"] == bench) & (table["failed"] == 0)]
     specs = list(dict.fromkeys(sub["spec"]))
-    text, by_samples = _chain(samples_scores(runs, bench, exp.targets(bench)[TARGET], specs))
+    text, by_samples = _chain(samples_scores(runs, bench, (exp.targets(bench) or {})[TARGET], specs))
     parts = [f"by samples (in the K = {min(sub['workers'])} runs) {text}"]
     for k in sorted(sub["workers"].unique()):
         rows = sub[sub["workers"] == k]

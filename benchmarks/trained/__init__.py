@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Sequence
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -197,6 +198,7 @@ def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threa
 
         torch.set_num_threads(threads)
     bench = make(spec)
+    assert isinstance(bench, TrainedBenchmark)
     for i in range(0, len(archs), concurrent):
         todo = bench.pending(archs[i:i + concurrent], seed)  # another worker or run may have done them
         if todo:

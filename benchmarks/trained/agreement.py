@@ -18,6 +18,7 @@ def agreement(spec: str, n: int, seed: int, top: int = 5) -> dict[str, float]:
     trained = make(spec)
     proxy = make(f"{spec},evaluator=oneshot")
     pool = trained.all_archs()
+    assert pool is not None  # the trained space is enumerable
     archs = [tuple(int(a) for a in pool[i])
              for i in np.random.default_rng(seed).choice(len(pool), size=n, replace=False)]
     start = time.perf_counter()
@@ -28,10 +29,10 @@ def agreement(spec: str, n: int, seed: int, top: int = 5) -> dict[str, float]:
     train_s = time.perf_counter() - start
     estimates = [proxy.query(a) for a in archs]
     est = np.array([r.valid for r in estimates])
-    truth = np.array(truth)
-    overlap = len(set(np.argsort(-est, kind="stable")[:top]) & set(np.argsort(-truth, kind="stable")[:top]))
-    return {"cells": n, "kendall_tau": stats.kendalltau(est, truth).statistic,
-            "spearman_rho": stats.spearmanr(est, truth).statistic, f"top{top}_overlap": overlap,
+    true = np.array(truth)
+    overlap = len(set(np.argsort(-est, kind="stable")[:top]) & set(np.argsort(-true, kind="stable")[:top]))
+    return {"cells": n, "kendall_tau": stats.kendalltau(est, true).statistic,
+            "spearman_rho": stats.spearmanr(est, true).statistic, f"top{top}_overlap": overlap,
             "supernet_train_s": estimates[0].extra["supernet_train_s"],
             "supernet_from_cache": estimates[0].extra["supernet_from_cache"],
             "query_s": float(np.mean([r.cost_s for r in estimates])),

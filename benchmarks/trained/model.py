@@ -9,7 +9,7 @@ Parameter counts match the published ``model_size`` of NAS-Bench-201 exactly (te
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -138,7 +138,7 @@ def forward_flops(model: nn.Module, shape: Sequence[int] = (3, 32, 32)) -> int:
         if isinstance(mod, nn.Conv2d):
             k = mod.kernel_size[0] * mod.kernel_size[1] * mod.in_channels // mod.groups
             total += 2 * out[0].numel() * k
-        else:
+        elif isinstance(mod, nn.Linear):  # the only other kind hooked
             total += 2 * mod.in_features * mod.out_features
 
     handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]

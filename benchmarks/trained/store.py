@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..table import cache_dir
 
@@ -18,7 +19,7 @@ from ..table import cache_dir
 CODE_VERSION = "1"
 COLUMNS = ("arch", "dataset", "schedule", "seed", "version", "status", "valid", "test", "train_loss",
            "cost_s", "epochs", "params", "reason", "device", "created")
-_SCHEMA = f"""CREATE TABLE IF NOT EXISTS trainings (
+_SCHEMA = """CREATE TABLE IF NOT EXISTS trainings (
     arch TEXT NOT NULL, dataset TEXT NOT NULL, schedule TEXT NOT NULL, seed INTEGER NOT NULL,
     version TEXT NOT NULL, status TEXT NOT NULL, valid REAL, test REAL, train_loss REAL,
     cost_s REAL, epochs INTEGER, params INTEGER, reason TEXT, device TEXT, created REAL,

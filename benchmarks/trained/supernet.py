@@ -15,8 +15,8 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -76,7 +76,7 @@ def train_step(model: SuperNet, bufs: list[torch.Tensor], data: DeviceData, plan
                arch: Sequence[int]) -> float:
     """One SGD step of batch ``t`` through ``arch``'s path; parameters off the path get no gradient and
     are left alone (as are their momentum buffers). Returns the batch's loss."""
-    params = list(model.parameters())
+    params: list[torch.Tensor] = list(model.parameters())
     for p in params:
         p.grad = None
     idx = plan.order[t]

@@ -20,8 +20,8 @@ import json
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -129,7 +129,7 @@ class Net:
             model = Network(arch, width=sched.width, cells=sched.cells, num_classes=data.num_classes)
         dev = data.device
         self.arch, self.data, self.plan, self.sched = tuple(arch), data, plan, sched
-        self.model = model.to(dev, memory_format=torch.channels_last)
+        self.model = model.to(dev, memory_format=torch.channels_last)  # type: ignore[call-overload]  # torch stubs
         self.forward = torch.compile(self.model) if compile else self.model
         self.params = list(self.model.parameters())
         self.bufs = [torch.zeros_like(p) for p in self.params]
@@ -140,7 +140,8 @@ class Net:
         self.use_graphs = graphs and dev.type == "cuda"
         self.graph: torch.cuda.CUDAGraph | None = None
         self.steps_done = 0
-        self.status, self.reason, self.losses = "ok", "", []
+        self.status, self.reason = "ok", ""
+        self.losses: list[float] = []
 
     def _step(self) -> None:
         for p in self.params:
@@ -206,7 +207,7 @@ def sgd_nesterov(params: list[torch.Tensor], bufs: list[torch.Tensor], lr: torch
     """
     live = [k for k, p in enumerate(params) if p.grad is not None]
     params, bufs = [params[k] for k in live], [bufs[k] for k in live]
-    grads = [p.grad for p in params]
+    grads = [p.grad for p in params if p.grad is not None]  # all of them (live)
     torch._foreach_add_(grads, params, alpha=wd)
     torch._foreach_mul_(bufs, momentum)
     torch._foreach_add_(bufs, grads)
@@ -248,7 +249,8 @@ def train_group(archs: Sequence[Sequence[int]], splits: Splits, sched: Schedule,
             raise RuntimeError(f"could not build network {tuple(arch)}: {exc}") from exc
     if dev.type == "cuda":
         for net in nets:
-            net.stream.wait_stream(torch.cuda.current_stream(dev))
+            if net.stream is not None:  # always, on cuda
+                net.stream.wait_stream(torch.cuda.current_stream(dev))
     for epoch in range(sched.epochs):
         live = [n for n in nets if n.status == "ok"]
         for _ in range(plan.steps_per_epoch):

@@ -7,9 +7,9 @@ from scipy.stats import binom
 
 from algorithms import registry as algorithms
 from algorithms.evolution import RegularizedEvolution
-from harness.runner import run
 from benchmarks import registry
 from benchmarks.base import Benchmark, Result
+from harness.runner import run
 from tests.synthetic import OPTIMUM
 
 OPT = "-".join(map(str, OPTIMUM))

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from harness.results import read_meta
 from benchmarks import registry
+from harness.results import read_meta
 from tests.procs import CLI, HANG_GUARD_S, cli, started, wait_for, waiting_pids
 
 pytestmark = pytest.mark.slow  # Dask clusters and run_all.py subprocesses

@@ -72,14 +72,14 @@ def test_a_plugin_file_outside_the_repository_is_listed_and_run(tmp_path, capsys
 
 def test_a_plugin_module_registers_a_benchmark_and_python_takes_it(tmp_path, monkeypatch):
     plugin(tmp_path / "mypkg", "", "__init__.py")
-    plugin(tmp_path / "mypkg", '''
+    plugin(tmp_path / "mypkg", f'''
         import sys
-        sys.path.insert(0, %r)
+        sys.path.insert(0, {str(ROOT)!r})
         from benchmarks.registry import register
         from tests.synthetic import linear_table
 
         register("mine/tiny", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))
-        ''' % str(ROOT), "searchers.py")
+        ''', "searchers.py")
     monkeypatch.syspath_prepend(str(tmp_path))
     with scope():
         exp = harness.run(benchmarks=["mine/tiny"], algorithms=["random"], seeds=[0], budget=18, out=tmp_path / "exp",

@@ -22,6 +22,7 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
     """The default preset's manifest carries its ``leaves_out`` note (the report quotes it), with
     commands that add what is left out; a command that changes the grid gets no note."""
     import json
+
     from harness.api import plan
     for name, extra in (("default", {}), ("changed", {"seeds": "0-9"})):
         plan(out=tmp_path / name, **extra)

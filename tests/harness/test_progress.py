@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import itertools
-
-import pyarrow.parquet as pq
-
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from harness.grids import preset_algorithms
 from harness.pool import run_local

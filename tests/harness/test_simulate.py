@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from algorithms import registry as algorithms
+from benchmarks.table import TableBenchmark
 from harness.results import read_meta, write_run
 from harness.runner import run
 from harness.simulate import SimulationError, parse_duration, simulate, time_source
-from benchmarks.table import TableBenchmark
 
 COSTS = (5.0, 1.0, 3.0, 2.0, 4.0, 6.0)
 

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from algorithms.lanas.tree import Tree
-from algorithms.lanas.regressors import AdamRegressor, make_regressor
 from algorithms.lanas import LaNAS
-from harness.runner import run
+from algorithms.lanas.regressors import AdamRegressor, make_regressor
+from algorithms.lanas.tree import Tree
 from benchmarks.base import Benchmark
+from harness.runner import run
 from tests.synthetic import linear_table
 
 

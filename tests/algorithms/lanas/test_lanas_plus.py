@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from algorithms.lanas import LaNAS
 from algorithms.lanas.inleaf import neighbours
 from algorithms.lanas.samples import encode
 from algorithms.lanas.surrogate import PairwiseThompson
 from algorithms.lanas.svm_split import SvmSplit
-from algorithms.lanas import LaNAS
-from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.table import TableBenchmark
+from harness.runner import run
 from tests.synthetic import linear_table
 
 
@@ -45,7 +45,7 @@ def test_inleaf_stays_in_the_selected_region_and_never_repeats(options):
     told: set = set()
     own = moved = 0
     steps = 120 if options.get("sampler") == "reject" else 250  # rejection sampling is slow
-    for step in range(steps):
+    for _ in range(steps):
         record_selections(algo, chosen)
         before, n_chosen = algo.inleaf_fallbacks, len(chosen)
         arch = algo.ask()

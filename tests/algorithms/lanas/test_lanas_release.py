@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from algorithms.lanas import regressors as _regressors
 from algorithms import registry as algorithms
-from algorithms.lanas.tree import Tree
-from algorithms.lanas.regressors import AdamRegressor, fit_many
 from algorithms.lanas import LaNAS
+from algorithms.lanas import regressors as _regressors
+from algorithms.lanas.regressors import AdamRegressor, fit_many
+from algorithms.lanas.tree import Tree
 from benchmarks.base import Result
 from tests.synthetic import linear_table
 
@@ -199,10 +199,10 @@ def test_skip_never_selects_a_leaf_without_candidates():
         picks = []
         for _ in range(400):
             if algo.tree is not None and "select" not in vars(algo.tree):
-                def select(cp, rng, open_leaves=None, _tree=algo.tree, _select=algo.tree.select):
+                def select(cp, rng, open_leaves=None, _tree=algo.tree, _select=algo.tree.select, _picks=picks):
                     free = _select(cp, np.random.default_rng(0))
-                    picks.append((_select(cp, rng, open_leaves), open_leaves.copy(), free))
-                    return picks[-1][0]
+                    _picks.append((_select(cp, rng, open_leaves), open_leaves.copy(), free))
+                    return _picks[-1][0]
                 algo.tree.select = select
             arch = algo.ask()
             algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))

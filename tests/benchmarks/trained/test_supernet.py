@@ -48,7 +48,7 @@ def _path_params(supernet: SuperNet, arch) -> set[str]:
 
 
 @pytest.mark.parametrize("arch", [(3, 1, 2, 0, 4, 3), (2, 0, 0, 0, 0, 3)])
-def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch):
+def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch):  # noqa: F811 (fixture)
     from benchmarks.trained.data import load
     from benchmarks.trained.train import DeviceData
     data = DeviceData(load("fashion-mnist", valid_size=64, train_size=128, test_size=64), torch.device("cpu"))
@@ -64,7 +64,7 @@ def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch
     assert any(".ops." in n for n in changed)  # the cell's own operations learned, not only the skeleton
 
 
-def test_the_cache_is_reused_and_invalidated_by_a_changed_schedule(fashion, tmp_path):
+def test_the_cache_is_reused_and_invalidated_by_a_changed_schedule(fashion, tmp_path):  # noqa: F811 (fixture)
     def bench(**opts):
         return TrainedBenchmark(dataset="fashion-mnist", cache=str(tmp_path / "store.sqlite"), evaluator="oneshot",
                                 **{**TINY, **opts})
@@ -80,7 +80,7 @@ def test_the_cache_is_reused_and_invalidated_by_a_changed_schedule(fashion, tmp_
     assert not list((tmp_path / "supernets").glob("*.tmp"))
 
 
-def test_a_search_runs_through_the_supernet(fashion, tmp_path):
+def test_a_search_runs_through_the_supernet(fashion, tmp_path):  # noqa: F811 (fixture)
     b = TrainedBenchmark(dataset="fashion-mnist", cache=str(tmp_path / "s.sqlite"), evaluator="oneshot", **TINY)
     b.name = "trained/nb201-fashion-mnist:evaluator=oneshot"
     out = run(b, "random", 0, 6)
