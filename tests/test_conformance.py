@@ -22,7 +22,7 @@ from tests.synthetic import linear_table
 def family_representatives() -> list[str]:
     """One benchmark per registered family (the first registered that can be built here), so a new
     family is covered without edits; families whose evaluations train networks on a GPU
-    (``gpu=True``: tests/test_trained.py covers them) are left out."""
+    (``gpu=True``: tests/benchmarks/trained/test_trained.py covers them) are left out."""
     out: dict[str, str] = {}
     for name, entry in registry.entries().items():
         if entry.family not in out and not entry.gpu and entry.unavailable() is None:
@@ -33,7 +33,7 @@ def family_representatives() -> list[str]:
 #: one benchmark per family keeps the suite fast; the smallest table (2,021 architectures) too
 BENCHMARKS = family_representatives() + [b for b in ("nbgraph/proteins",) if b in registry.entries()
                                          and registry.entries()[b].unavailable() is None]
-#: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/test_lanas_release.py checks
+#: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/algorithms/lanas/test_lanas_release.py checks
 #: those settings); here a tenth of them keeps the same code paths and the contract checks fast
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=2000,adam_refit_epochs=300"}
 ALGORITHMS = [CHEAPER.get(a, a) for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
