@@ -19,10 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-from harness.args import PATH_FLAGS, UsageError, build_parser  # noqa: E402
+from harness.args import PATH_FLAGS, UsageError, build_parser
 
 __all__ = ["cli", "main"]
 

@@ -167,10 +167,10 @@ def _load_all() -> None:
     import_registrations("algorithms")  # ``_`` modules are private helpers
 
 
-def names() -> list[str]:
-    """Every registered algorithm and named variant."""
+def names(*, variants: bool = True) -> list[str]:
+    """Every registered algorithm and, unless ``variants=False``, every named variant."""
     _load_all()
-    return sorted(_REGISTRY) + sorted(_VARIANTS)
+    return sorted(_REGISTRY) + (sorted(_VARIANTS) if variants else [])
 
 
 def unavailable(name: str) -> str | None:

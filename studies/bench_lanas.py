@@ -27,7 +27,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
@@ -40,7 +40,7 @@ def load(name: str):
     try:
         return registry.make(name), name
     except Exception as exc:  # a missing package must not stop the measurement
-        from synthetic import linear_table
+        from tests.synthetic import linear_table
         print(f"# {name} unavailable ({type(exc).__name__}: {exc}); using a synthetic 5^6 table")
         bench = linear_table(choices=(5,) * 6, optimum=(4, 3, 2, 1, 0, 4))
         bench.name = "synthetic/5^6"

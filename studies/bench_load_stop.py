@@ -8,7 +8,7 @@ grids as large as the default and the paper presets) is sent SIGINT once its fir
 on disk, as from a terminal (the process group) and as ``kill -INT PID`` to a process started
 with SIGINT ignored (a background job of a script); reported: seconds from the signal to the
 exit, the exit status (130 expected) and the runs kept. The suite asserts the behaviour
-(tests/test_cli.py, tests/test_scale.py), never these times. Not collected by pytest (no
+(tests/harness/test_cli.py, tests/harness/test_executors.py), never these times. Not collected by pytest (no
 ``test_`` prefix).
 """
 from __future__ import annotations

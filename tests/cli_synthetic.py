@@ -4,8 +4,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
-import conftest  # noqa: E402,F401  (registers synthetic/linear)
+# the repository root in place of this script's folder, tests/, whose subfolders are named like the packages
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+import tests.conftest  # noqa: E402,F401  (registers synthetic/linear)
 import run_all  # noqa: E402
 from algorithms import registry as base  # noqa: E402
 

@@ -1,16 +1,11 @@
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from benchmarks import registry  # noqa: E402
-from synthetic import linear_table  # noqa: E402
+from tests.synthetic import linear_table  # noqa: E402
 
 registry.register("synthetic/linear", lambda noisy=False, proxy="none": _synthetic(noisy, proxy), listed=False,
                   limits={"proxy": ("none", "truth", "reversed")})

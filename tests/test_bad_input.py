@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -20,7 +21,8 @@ from benchmarks import registry
 from benchmarks.base import BenchmarkError, Result
 from benchmarks.specs import SpecError
 from harness.args import UsageError, parse_seeds
-from readonly import read_only
+from tests.procs import cli, run
+from tests.readonly import read_only
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -114,8 +116,7 @@ def _option_text(option) -> st.SearchStrategy[str]:
     return st.one_of(*typed, garbage)
 
 
-ALGORITHM_OPTIONS = [(name, key) for name in algorithms.names() if name in algorithms._REGISTRY
-                     for key in algorithms.options(name)]
+ALGORITHM_OPTIONS = [(name, key) for name in algorithms.names(variants=False) for key in algorithms.options(name)]
 
 
 @st.composite
@@ -246,6 +247,7 @@ def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
         stack.enter_context(read_only(path.parent))
 
 
+@pytest.mark.slow
 @settings(max_examples=max(8, EXAMPLES // 10), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1,
@@ -275,3 +277,29 @@ def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factor
             assert code in (0, 2) and "Traceback" not in "\n".join(err)
             if code == 2:
                 assert len(err) == 1 and err[0].startswith("error: ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
+    (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
+    (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
+    (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
+    (["--preset", "nope"], "unknown preset"),
+    (["--budget", "ten"], "invalid int value"),
+])
+def test_bad_input_is_one_line(args, message, tmp_path, capsys):
+    assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("run_all.py: error: ")
+    assert len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x" / "runs").exists()
+
+
+@pytest.mark.slow
+def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
+    p = run([sys.executable, "run_all.py", "--budget", "ten", "--out", str(tmp_path / "x")])
+    assert p.returncode == 2 and p.stderr == "run_all.py: error: argument --budget: invalid int value: 'ten'\n"
+    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
+    assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
+    assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()

@@ -14,14 +14,15 @@ import pytest
 from algorithms import registry as algorithms
 from benchmarks import registry
 from benchmarks.base import Result
+from harness.presets import SLOW
 from harness.runner import run
-from synthetic import linear_table
+from tests.synthetic import linear_table
 
 
 def family_representatives() -> list[str]:
     """One benchmark per registered family (the first registered that can be built here), so a new
     family is covered without edits; families whose evaluations train networks on a GPU
-    (``gpu=True``: tests/test_trained.py covers them) are left out."""
+    (``gpu=True``: tests/benchmarks/trained/test_trained.py covers them) are left out."""
     out: dict[str, str] = {}
     for name, entry in registry.entries().items():
         if entry.family not in out and not entry.gpu and entry.unavailable() is None:
@@ -32,10 +33,12 @@ def family_representatives() -> list[str]:
 #: one benchmark per family keeps the suite fast; the smallest table (2,021 architectures) too
 BENCHMARKS = family_representatives() + [b for b in ("nbgraph/proteins",) if b in registry.entries()
                                          and registry.entries()[b].unavailable() is None]
-#: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/test_lanas_release.py checks
+#: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/algorithms/lanas/test_lanas_release.py checks
 #: those settings); here a tenth of them keeps the same code paths and the contract checks fast
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=2000,adam_refit_epochs=300"}
 ALGORITHMS = [CHEAPER.get(a, a) for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
+#: the algorithms the default run leaves out for their cost (harness.presets.SLOW) are slow tests here too
+SPECS = [pytest.param(a, marks=pytest.mark.slow) if a in SLOW else a for a in ALGORITHMS]
 BUDGET = {"synthetic/linear": 60}
 #: Optuna's GP costs seconds per trial once it has a few dozen; its conformance runs stay short
 ALGORITHM_BUDGET = {"optuna-gp": 12}
@@ -46,7 +49,7 @@ def bench(request):
     return registry.make(request.param)
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_conformance(spec, bench):
     budget = ALGORITHM_BUDGET.get(spec, BUDGET.get(bench.name, 30))
     py_state, np_state = random.getstate(), np.random.get_state()
@@ -108,7 +111,7 @@ def _told_count(spec: str):
     return None if count is IGNORES_VALUES else count
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_parallel_proposals_are_all_told_and_used(spec, synthetic):
     budget = ALGORITHM_BUDGET.get(spec, 60)
     first = run(synthetic, spec, seed=3, budget=budget, parallel=K)
@@ -152,7 +155,7 @@ def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1)
     return proposed, algo
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_tells_in_any_order(spec, synthetic):
     budget = ALGORITHM_BUDGET.get(spec, 48)
     proposed, algo = _shuffled_history(spec, synthetic, 5, budget)
@@ -168,7 +171,7 @@ def test_tells_in_any_order(spec, synthetic):
 BOOST_AT = {"local-search": 12}
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_every_told_value_is_used(spec, synthetic):
     """Each of the K values of one batch, told out of order, changes what is proposed next."""
     name = algorithms.resolve(spec)[0]
@@ -184,7 +187,7 @@ def test_every_told_value_is_used(spec, synthetic):
         assert boosted[at + K:] != plain[at + K:], f"the value of proposal {at + j} was not used"
 
 
-@pytest.mark.parametrize("spec", ALGORITHMS)
+@pytest.mark.parametrize("spec", SPECS)
 def test_parallel_runs_exhaust_a_small_space(spec):
     if algorithms.resolve(spec)[0] == "optuna-gp":
         pytest.skip("the GP repeats its converged suggestion: 'stuck' by design (254 proposals, 89 s)")

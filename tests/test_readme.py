@@ -54,7 +54,7 @@ def test_readme_example_algorithm_registers_and_runs(synthetic):
 
 def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite(tmp_path):
     from benchmarks import registry
-    from test_conformance import family_representatives
+    from tests.test_conformance import family_representatives
     code = re.search(r"```python\n(# benchmarks/toy.py.*?)```", README, re.S).group(1)
     code = re.sub(r"from \.(\w+) import", r"from benchmarks.\1 import", code)
     with registry.scope():

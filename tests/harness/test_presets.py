@@ -1,0 +1,34 @@
+"""The presets (harness/presets.py): which algorithms each runs, and the note the default grid
+writes about what it leaves out."""
+from __future__ import annotations
+
+from harness.presets import PRESETS, SLOW
+
+
+def test_presets_name_their_algorithms_or_run_every_registered_one():
+    """``default`` and ``paper`` run every registered algorithm that can run here but the slow
+    ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
+    from algorithms import registry as algorithms
+    from harness.grids import preset_algorithms
+    runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
+    assert preset_algorithms(PRESETS["small-budget"]) == runnable
+    assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
+    assert preset_algorithms(PRESETS["paper"]) == preset_algorithms(PRESETS["default"])
+    assert preset_algorithms(PRESETS["ablation"]) == list(PRESETS["ablation"].algorithms)
+    assert "every registered algorithm" in PRESETS["small-budget"].description
+
+
+def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_path):
+    """The default preset's manifest carries its ``leaves_out`` note (the report quotes it), with
+    commands that add what is left out; a command that changes the grid gets no note."""
+    import json
+
+    from harness.api import plan
+    for name, extra in (("default", {}), ("changed", {"seeds": "0-9"})):
+        plan(out=tmp_path / name, **extra)
+    note = json.loads((tmp_path / "default" / "manifest.json").read_text())["note"]
+    seeds = PRESETS["default"].seeds
+    assert note == PRESETS["default"].leaves_out and "--preset small-budget" in note and "--preset paper" in note
+    if len(seeds) < 10:
+        assert "--seeds 0-9" in note and f"seeds {len(seeds)}-9" in note
+    assert "note" not in json.loads((tmp_path / "changed" / "manifest.json").read_text())
