@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from harness.args import PATH_FLAGS, UsageError, build_parser
 

@@ -16,8 +16,9 @@ import math
 import re
 import types
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -6,9 +6,9 @@ import sys
 from dataclasses import replace
 from typing import IO
 
+from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 
-from algorithms import registry as algorithms
 from .presets import SLOW, Preset
 from .simulate import SimulationError, parse_duration, time_source
 from .tasks import ExperimentError, Task

@@ -58,9 +58,8 @@ def benchmark_info(spec: str) -> dict[str, Any]:
 def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     """Every option of each named algorithm (variants expanded) at its default, for the analysis
     (which never imports the algorithms) to place an option-less spec in an ablation series."""
-    from benchmarks.specs import parse_spec
-
     from algorithms import registry as base
+    from benchmarks.specs import parse_spec
     out: dict[str, dict[str, Any]] = {}
     for name in dict.fromkeys(parse_spec(s)[0] for s in specs):
         try:
@@ -93,15 +92,16 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: s
     bench_specs = list(dict.fromkeys(t.benchmark for t in tasks))
     info = dict(old.get("benchmarks", {}))
     info.update({b: benchmark_info(b) for b in bench_specs})
+    algos = list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks]))
     manifest = {
         "command": command, "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "budget": budget,
         "parallel": tasks[0].parallel if tasks else 1,
         "seeds": sorted(set(old.get("seeds", [])) | {t.seed for t in tasks}),
-        "algorithms": list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks])),
+        "algorithms": algos,
         "benchmarks": info, "versions": _versions(), "revision": _revision(),
     }
-    manifest["defaults"] = algorithm_options(manifest["algorithms"])
+    manifest["defaults"] = algorithm_options(algos)
     if note:
         manifest["note"] = note
     exp_dir.mkdir(parents=True, exist_ok=True)

@@ -14,13 +14,14 @@ import importlib.util
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-from benchmarks import registry as benchmarks
+from typing import Any
 
 from algorithms import registry as algorithms
+from benchmarks import registry as benchmarks
+
 from .tasks import ExperimentError
 
 #: plugin (as given) -> the names it registered, for ``run_all.py --list``

@@ -6,8 +6,9 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .tasks import ExperimentError, Task, execute_task
 

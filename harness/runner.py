@@ -8,18 +8,17 @@ for control (``algo_s`` only measures).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark, Result
-
 from algorithms import registry as base
 from analysis.runformat import COLUMNS, arch_key
+from benchmarks.base import Arch, Benchmark, Result
 
 from .evaluation import query_here
-
 
 
 @dataclass
@@ -128,7 +127,9 @@ def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats:
             fresh = _evaluate_new(benchmark, proposals, cache, bench_rng, parallel, evaluate)
             for arch in proposals:
                 cached = arch not in fresh or arch in cache
-                result = cache.setdefault(arch, fresh.get(arch))
+                if arch not in cache:
+                    cache[arch] = fresh[arch]
+                result = cache[arch]
                 repeats = repeats + 1 if cached else 0
                 best = best if cached else max(best, result.valid)
                 t0 = time.perf_counter()

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from benchmarks import registry as benchmarks
 
@@ -68,10 +69,11 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
         else:
             result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
     partition = values = None
+    table_values = getattr(bench, "valid", None)
     if (task.save_partition and hasattr(result.algorithm, "partition")
-            and getattr(bench, "valid", None) is not None and bench.all_archs() is not None):
+            and table_values is not None and bench.all_archs() is not None):
         try:
-            partition, values = result.algorithm.partition(), bench.valid
+            partition, values = result.algorithm.partition(), table_values
         except Exception as exc:  # the figure is optional; the run is not
             log.warning("no partition for %s: %s", task, exc)
     write_run(task_path(Path(exp_dir), task), result, partition, values)
@@ -103,12 +105,14 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
     for t in tasks:
         path = task_path(exp_dir, t)
         meta = read_meta(path, t.budget)
-        if meta is not None and "parallel" not in meta:
-            legacy = _recorded_parallel(exp_dir) if legacy is None else legacy
-        k = None if meta is None else int(meta.get("parallel", legacy))
-        if k is not None and k != t.parallel and meta["status"] != "failed":
-            raise ExperimentError(f"{exp_dir} holds runs made with --parallel {k} (e.g. {path.relative_to(exp_dir)}), "
-                                  f"not {t.parallel}: use another --out or the same --parallel")
+        if meta is not None and meta["status"] != "failed":
+            if "parallel" not in meta and legacy is None:
+                legacy = _recorded_parallel(exp_dir)
+            k = int(meta["parallel"]) if "parallel" in meta else legacy
+            if k != t.parallel:
+                raise ExperimentError(f"{exp_dir} holds runs made with --parallel {k} (e.g. "
+                                      f"{path.relative_to(exp_dir)}), not {t.parallel}: use another --out or the "
+                                      "same --parallel")
         if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
     return todo

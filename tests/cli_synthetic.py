@@ -6,8 +6,8 @@ from pathlib import Path
 
 # the repository root in place of this script's folder, tests/, whose subfolders are named like the packages
 sys.path[0] = str(Path(__file__).resolve().parents[1])
-import tests.conftest  # noqa: E402,F401  (registers synthetic/linear)
 import run_all  # noqa: E402
+import tests.conftest  # noqa: E402,F401  (registers synthetic/linear)
 from algorithms import registry as base  # noqa: E402
 
 

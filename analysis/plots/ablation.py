@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import matplotlib.pyplot as plt
-
+import numpy as np
 from matplotlib.transforms import ScaledTranslation
 
 from ..families import Series
@@ -52,8 +51,8 @@ def _panel(ax, series: Series, target: str, times: dict, budget: int, colour: st
         if series.is_default(value, spec):
             ax.plot(x[i], means[-1], "*", ms=15, color=colour, mec="k", zorder=6,
                     label=f"default ({spec})")
-    means, los, his = map(np.asarray, (means, los, his))
-    ax.errorbar(x, means, yerr=[means - los, his - means], fmt="D-", color="k", ms=5, capsize=4, lw=1.2,
+    mean_a, lo_a, hi_a = (np.asarray(v) for v in (means, los, his))
+    ax.errorbar(x, mean_a, yerr=[mean_a - lo_a, hi_a - mean_a], fmt="D-", color="k", ms=5, capsize=4, lw=1.2,
                 label="restricted mean, 95% bootstrap CI", zorder=5)
 
 
@@ -143,7 +142,7 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
     """Distribution of ``valid`` over every architecture of each leaf, leaves ordered by mean,
     and the share of the table's top-1% architectures that each leaf holds."""
     run = pick_partition_run(exp, bench)
-    if run is None:
+    if run is None or run.partition is None:
         return None
     df = load_partition(run.partition)
     if df.empty:

@@ -150,7 +150,7 @@ def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
     reached = sub.groupby("target")["reached"].sum()
     anyone = [t for t in censored.TARGETS if reached.get(t, 0) > 0]
     half = [t for t in anyone if (sub.loc[sub["target"] == t, "success"] >= 0.5).any()]
-    target = (half or anyone or [None])[0]
+    target = half[0] if half else anyone[0] if anyone else None
     order = censored.TARGETS
     return target, [] if target is None else [t for t in anyone if order.index(t) < order.index(target)]
 

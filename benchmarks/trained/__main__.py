@@ -21,8 +21,8 @@ import numpy as np
 
 from ..base import BenchmarkError
 from ..registry import make
-from . import train_worker
 from ..specs import SpecError
+from . import TrainedBenchmark, train_worker
 
 
 def _spec(args: argparse.Namespace, device: str) -> str:
@@ -35,7 +35,9 @@ def build(args: argparse.Namespace) -> int:
 
     devices = args.device.split(",")
     bench = make(_spec(args, devices[0]))
+    assert isinstance(bench, TrainedBenchmark)
     pool = bench.all_archs()
+    assert pool is not None  # a cell space is enumerable
     pick = np.random.default_rng(args.seed).choice(len(pool), size=min(args.archs, len(pool)), replace=False)
     archs = [tuple(int(a) for a in pool[i]) for i in pick]
     todo = bench.pending(archs, args.seed)
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("supernet", help="rank agreement of the one-shot supernet with N cells trained from scratch")
     for flag in ("--data", "--archs", "--seed", "--epochs", "--options", "--device", "--threads", "--cache"):
         action = next(a for a in b._actions if flag in a.option_strings)
-        s.add_argument(flag, type=action.type, default=action.default, choices=action.choices, help=action.help)
+        s.add_argument(flag, type=action.type, default=action.default, choices=action.choices,  # type: ignore[arg-type]
+                       help=action.help)
     s.add_argument("--top", type=int, default=5, help="k of the top-k overlap")
     args = ap.parse_args(argv)
     if args.cache:

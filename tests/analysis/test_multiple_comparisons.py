@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+from analysis.load import load
 from analysis.stats import censored as stats
 from analysis.stats import crossbench as cb
 from analysis.stats import tables
-from analysis.load import load
+
 from .test_analysis import write_manifest, write_run
 
 

@@ -12,11 +12,12 @@ import pandas as pd
 import pytest
 
 from analysis import analyse
+from analysis.families import series
+from analysis.load import load
 from analysis.plots import ablation as ablation_figures
 from analysis.plots import figures, style
 from analysis.stats import tables
-from analysis.families import series
-from analysis.load import load
+
 from .test_analysis import write_manifest, write_run
 
 BUDGET, SEEDS = 200, 8
@@ -238,10 +239,11 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     (``true_valid``), the manifest holds the tied-optimum counts and the algorithms' defaults, and
     a run reaches the optimum exactly when the cell it would return (its best draw) is the optimal one."""
     import pyarrow.parquet as pq
+
+    from benchmarks import registry
     from harness.manifest import write_manifest as write_harness_manifest
     from harness.tasks import execute_task, grid
     from tests.synthetic import OPTIMUM
-    from benchmarks import registry
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
     tasks = grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
     write_harness_manifest(tmp_path, tasks, ["test"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.stats import tables
 from analysis.load import load
 from analysis.report.summary import family_sentences
+from analysis.stats import tables
+
 from .test_analysis import write_manifest, write_run
 
 BUDGET = 100

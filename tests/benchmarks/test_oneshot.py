@@ -7,8 +7,8 @@ import pytest
 from scipy.stats import kendalltau
 
 from analysis import analyse
-from analysis.stats import oneshot
 from analysis.load import load
+from analysis.stats import oneshot
 from benchmarks import fewshot, registry
 from benchmarks._fewshot_build import cell_of
 from benchmarks.base import arch_codes

@@ -70,9 +70,9 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
 def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
     out = tmp_path / "exp"
     # a benchmark that fails to load fails its runs, which are recorded; the grid goes on
-    from harness.tasks import Task, execute_task
     from benchmarks import registry
     from benchmarks.base import BenchmarkError
+    from harness.tasks import Task, execute_task
 
     def broken():
         raise BenchmarkError("table file is corrupt")

@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import run_all
-from harness import results
-from harness.tasks import grid, pending
 from analysis import __main__ as analysis_cli
 from analysis import analyse, runformat
 from analysis.load import load
+from harness import results
+from harness.tasks import grid, pending
 from tests.readonly import read_only
 
 ROOT = Path(__file__).resolve().parents[2]

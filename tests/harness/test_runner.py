@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from algorithms import registry as algorithms
-from harness.runner import run
 from benchmarks.base import Result
 from benchmarks.specs import SpecError, format_spec, parse_spec
+from harness.runner import run
 
 ROOT = Path(__file__).resolve().parents[2]
 

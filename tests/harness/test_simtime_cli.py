@@ -9,7 +9,6 @@ import pytest
 
 from tests.procs import cli
 
-
 pytestmark = pytest.mark.slow  # each test runs run_all.py in a subprocess
 
 

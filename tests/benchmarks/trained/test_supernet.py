@@ -14,6 +14,7 @@ from benchmarks.trained import TrainedBenchmark  # noqa: E402
 from benchmarks.trained.supernet import SuperNet, train_step  # noqa: E402
 from benchmarks.trained.train import Schedule, make_plan  # noqa: E402
 from harness.runner import run  # noqa: E402
+
 from .test_trained import TINY, fashion, one_thread  # noqa: E402,F401  (fixtures)
 
 CELLS = [(3, 1, 2, 0, 4, 3), (0, 0, 0, 0, 0, 0), (1, 2, 3, 4, 1, 2), (2, 0, 0, 0, 0, 3), (3, 3, 3, 1, 3, 2)]
