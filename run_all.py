@@ -10,6 +10,7 @@
 
 Re-running the same command resumes: finished runs on disk are skipped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,14 +40,17 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None:
             os.environ[var] = str(value.expanduser())
     from harness import cli as commands  # deferred so that --help is instant
+
     if args.plugin:  # before --list and before any spec is checked
         from harness.plugins import PluginError, load_plugins
+
         try:
             load_plugins(args.plugin)
         except PluginError as exc:
             return commands._fail(str(exc))
     if args.figure_format:
         from analysis.plots import files
+
         files.set_formats(args.figure_format)
     if args.list:
         return commands.list_all(args.workers)

@@ -1,5 +1,6 @@
 """The proposals of an algorithm that are asked and not yet told (the parallel contract: each
 ``tell`` answers one earlier ``ask``, in any order)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

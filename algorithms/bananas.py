@@ -1,6 +1,7 @@
 """BANANAS: White, Neiswanger, Savani, "BANANAS: Bayesian Optimization with Neural Architectures
 for Neural Architecture Search", AAAI 2021 (arXiv 1910.11858), Algorithm 1, with the settings of
 its released code (naszilla/bananas: ``bananas(...)``, ``MetaNeuralnet.fit``, ``get_candidates``)."""
+
 from __future__ import annotations
 
 from collections import deque
@@ -30,11 +31,11 @@ def path_encoding(archs: np.ndarray) -> np.ndarray:
     of operations from input to output (4 + 4² + 4³ = 84), 1 where the cell has such a path;
     a path through a "none" edge does not exist."""
     a = np.asarray(archs, dtype=np.int64).reshape(-1, 6)
-    out = np.zeros((len(a), CELL_OPS + CELL_OPS ** 2 + CELL_OPS ** 3), dtype=float)
+    out = np.zeros((len(a), CELL_OPS + CELL_OPS**2 + CELL_OPS**3), dtype=float)
     rows = np.arange(len(a))
     for path in CELL_PATHS:
         ops = a[:, list(path)] - 1  # 0..3, -1 for "none"
-        offset = sum(CELL_OPS ** j for j in range(1, len(path)))  # shorter paths come first
+        offset = sum(CELL_OPS**j for j in range(1, len(path)))  # shorter paths come first
         index = offset + sum(ops[:, j] * CELL_OPS ** (len(path) - 1 - j) for j in range(len(path)))
         exists = (ops >= 0).all(axis=1)
         out[rows[exists], index[exists]] = 1.0
@@ -59,8 +60,8 @@ class MLPEnsemble:
         at = 0
         for k, shape in enumerate(shapes):
             n = int(np.prod(shape))
-            (self.W if k % 2 == 0 else self.b).append(self.theta[at:at + n].reshape(shape))
-            (self.gW if k % 2 == 0 else self.gb).append(self.grad[at:at + n].reshape(shape))
+            (self.W if k % 2 == 0 else self.b).append(self.theta[at : at + n].reshape(shape))
+            (self.gW if k % 2 == 0 else self.gb).append(self.grad[at : at + n].reshape(shape))
             at += n
         for W in self.W:
             limit = np.sqrt(6.0 / (W.shape[1] + W.shape[2]))
@@ -73,14 +74,15 @@ class MLPEnsemble:
             h = np.maximum(h @ W + b, 0.0)
         return (h @ self.W[-1] + self.b[-1])[..., 0]
 
-    def fit(self, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *, epochs: int, batch: int,
-            lr: float) -> None:
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *, epochs: int, batch: int, lr: float
+    ) -> None:
         m, v, tmp, t = np.zeros_like(self.theta), np.zeros_like(self.theta), np.empty_like(self.theta), 0
         members, n = self.W[0].shape[0], len(X)
         for _ in range(epochs):
             order = np.argsort(rng.random((members, n)), axis=1)  # each member its own shuffle
             for s in range(0, n, batch):
-                idx = order[:, s:s + batch]
+                idx = order[:, s : s + batch]
                 hs = [X[idx]]
                 for W, b in zip(self.W[:-1], self.b[:-1]):
                     hs.append(np.maximum(hs[-1] @ W + b, 0.0))
@@ -100,14 +102,25 @@ class MLPEnsemble:
                 np.sqrt(v, out=tmp)
                 tmp += 1e-7
                 np.divide(m, tmp, out=tmp)
-                tmp *= lr * np.sqrt(1 - 0.99 ** t) / (1 - 0.9 ** t)
+                tmp *= lr * np.sqrt(1 - 0.99**t) / (1 - 0.9**t)
                 self.theta -= tmp
 
 
-@register("bananas", limits={"n_init": at_least(1), "k": at_least(1), "candidates": at_least(1),
-                             "parents": at_least(1), "members": at_least(1), "layers": at_least(1),
-                             "width": at_least(1), "epochs": at_least(1), "batch_size": at_least(1),
-                             "lr": at_least(0)})
+@register(
+    "bananas",
+    limits={
+        "n_init": at_least(1),
+        "k": at_least(1),
+        "candidates": at_least(1),
+        "parents": at_least(1),
+        "members": at_least(1),
+        "layers": at_least(1),
+        "width": at_least(1),
+        "epochs": at_least(1),
+        "batch_size": at_least(1),
+        "lr": at_least(0),
+    },
+)
 class Bananas:
     """BANANAS (White et al., AAAI 2021, Algorithm 1; defaults = the paper's and its release's).
 
@@ -135,9 +148,22 @@ class Bananas:
     and at least 2 values told; tells may come in any order.
     """
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_init: int = 10, k: int = 10,
-                 candidates: int = 100, parents: int = 10, members: int = 5, layers: int = 10, width: int = 20,
-                 epochs: int = 200, batch_size: int = 32, lr: float = 0.01) -> None:
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        n_init: int = 10,
+        k: int = 10,
+        candidates: int = 100,
+        parents: int = 10,
+        members: int = 5,
+        layers: int = 10,
+        width: int = 20,
+        epochs: int = 200,
+        batch_size: int = 32,
+        lr: float = 0.01,
+    ) -> None:
         if min(n_init, k, candidates, parents, members, layers, width, epochs, batch_size) < 1 or lr < 0:
             raise ValueError("counts must be >= 1 and lr >= 0")
         self.benchmark, self.rng = benchmark, rng
@@ -196,7 +222,7 @@ class Bananas:
             net.fit(X, y, self.rng, epochs=self.epochs, batch=self.batch_size, lr=self.lr)
             pred = net.predict(self.encode(cands))
             its = self.rng.normal(pred.mean(axis=0), pred.std(axis=0))  # independent Thompson sampling
-            out = [cands[i] for i in np.argsort(-its, kind="stable")[:self.k]]
+            out = [cands[i] for i in np.argsort(-its, kind="stable")[: self.k]]
         while len(out) < self.k:
             arch = next(self._fresh)
             if arch is None:
@@ -213,7 +239,7 @@ class Bananas:
         late in a run, do not leave the round without candidates."""
         per = max(1, self.candidates // self.parents)
         found: dict[Arch, None] = {}
-        for i in np.argsort(-y, kind="stable")[:PATIENCE * self.parents]:
+        for i in np.argsort(-y, kind="stable")[: PATIENCE * self.parents]:
             if len(found) >= self.candidates:
                 break
             for _ in range(per):

@@ -1,5 +1,6 @@
 """Regularized (aging) evolution: Real, Aggarwal, Huang, Le, "Regularized Evolution for Image
 Classifier Architecture Search", AAAI 2019 (arXiv 1802.01548), Algorithm 1."""
+
 from __future__ import annotations
 
 from collections import deque
@@ -45,8 +46,15 @@ class RegularizedEvolution:
 
     rank_invariant = True  # values are only compared (the tournament)
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *,
-                 population: int = 50, sample: int = 10, retries: int = 100) -> None:
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        population: int = 50,
+        sample: int = 10,
+        retries: int = 100,
+    ) -> None:
         if population < 1 or sample < 1 or retries < 0:
             raise ValueError("population and sample must be >= 1 and retries >= 0")
         self.benchmark = benchmark

@@ -1,6 +1,7 @@
 """Local search: White, Zela, Ru, Liu, Hutter, "Local Search is State of the Art for Neural
 Architecture Search Benchmarks" (ICML 2020 AutoML workshop, arXiv 2005.02960), Algorithm 1, as in
 its released code (naszilla, ``local_search`` with ``query_full_nbhd=False, stop_at_minimum=True``)."""
+
 from __future__ import annotations
 
 from collections import deque

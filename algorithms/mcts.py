@@ -2,6 +2,7 @@
 LaNAS argues against (Wang et al., TPAMI, arXiv 1906.06832, Sec. 2), as in AlphaX (Wang, Zhao,
 Jinnai, Tian, Fonseca, "AlphaX: eXploring Neural Architectures with Deep Neural Networks and
 Monte Carlo Tree Search", arXiv 1903.11059) without its meta-DNN."""
+
 from __future__ import annotations
 
 import math
@@ -140,7 +141,7 @@ class MCTS:
 
     # ----- roll-outs ---------------------------------------------------------------
     def _rollout(self, prefix: Arch) -> Arch | None:
-        rest = self.benchmark.choices[len(prefix):]
+        rest = self.benchmark.choices[len(prefix) :]
         size = math.prod(rest)
         tries = _ROLLOUT_TRIES if size <= _ENUMERATE else _MANY_TRIES
         for _ in range(tries if size > tries else 0):

@@ -7,6 +7,7 @@ Klein, Hutter, "BOHB", ICML 2018 (Optuna's ``multivariate=True``). ``optuna-gp``
 process BO with log expected improvement, Optuna's ``GPSampler`` (needs PyTorch). The LaNAS
 paper compares against TPE among its Bayesian-optimisation baselines.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -65,8 +66,10 @@ class _OptunaSearch:
         self.benchmark = benchmark
         self.rng = rng
         self._optuna = optuna = _optuna()
-        self._distributions = {f"x{i}": optuna.distributions.CategoricalDistribution(list(range(c)))
-                               for i, c in enumerate(benchmark.choices)}
+        self._distributions = {
+            f"x{i}": optuna.distributions.CategoricalDistribution(list(range(c)))
+            for i, c in enumerate(benchmark.choices)
+        }
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             sampler = self._sampler(optuna, int(rng.integers(2**31 - 1)))
@@ -105,8 +108,11 @@ class _OptunaSearch:
         self.study.tell(trial, float(result.valid))
 
 
-@register("optuna-tpe", unavailable=lambda: _missing("optuna"),
-          limits={"n_startup": at_least(0), "n_ei_candidates": at_least(1)})
+@register(
+    "optuna-tpe",
+    unavailable=lambda: _missing("optuna"),
+    limits={"n_startup": at_least(0), "n_ei_candidates": at_least(1)},
+)
 class OptunaTPE(_OptunaSearch):
     """Optuna's TPE sampler, multivariate by default (Falkner et al. 2018; Optuna docs
     recommend it for dependent parameters). ``n_startup`` random trials (Optuna's default
@@ -114,33 +120,51 @@ class OptunaTPE(_OptunaSearch):
 
     rank_invariant = True  # TPE reads values only to sort trials into good and bad (tested)
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, multivariate: bool = True,
-                 n_startup: int = 10, n_ei_candidates: int = 24) -> None:
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        multivariate: bool = True,
+        n_startup: int = 10,
+        n_ei_candidates: int = 24,
+    ) -> None:
         self.multivariate = multivariate
         self.n_startup = n_startup
         self.n_ei_candidates = n_ei_candidates
         super().__init__(benchmark, rng)
 
     def _sampler(self, optuna: Any, seed: int) -> Any:
-        return optuna.samplers.TPESampler(seed=seed, multivariate=self.multivariate,
-                                          n_startup_trials=self.n_startup,
-                                          n_ei_candidates=self.n_ei_candidates, constant_liar=True)
+        return optuna.samplers.TPESampler(
+            seed=seed,
+            multivariate=self.multivariate,
+            n_startup_trials=self.n_startup,
+            n_ei_candidates=self.n_ei_candidates,
+            constant_liar=True,
+        )
 
 
-@register("optuna-gp", unavailable=lambda: _missing("optuna", "scipy") or torch_unavailable(),
-          limits={"n_startup": at_least(0)})
+@register(
+    "optuna-gp",
+    unavailable=lambda: _missing("optuna", "scipy") or torch_unavailable(),
+    limits={"n_startup": at_least(0)},
+)
 class OptunaGP(_OptunaSearch):
     """Optuna's GPSampler (a GP with a Matern-5/2 kernel, log-EI acquisition). ``n_startup``
     random trials is Optuna's default 10; ``deterministic=True`` tells the GP the objective
     is noise-free (true of a table's mean accuracy; Optuna's default is False)."""
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10,
-                 deterministic: bool = False) -> None:
+    def __init__(
+        self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10, deterministic: bool = False
+    ) -> None:
         self.n_startup = n_startup
         self.deterministic = deterministic
         super().__init__(benchmark, rng)
 
     def _sampler(self, optuna: Any, seed: int) -> Any:
-        return optuna.samplers.GPSampler(seed=seed, n_startup_trials=self.n_startup,
-                                         deterministic_objective=self.deterministic,
-                                         warn_independent_sampling=False)
+        return optuna.samplers.GPSampler(
+            seed=seed,
+            n_startup_trials=self.n_startup,
+            deterministic_objective=self.deterministic,
+            warn_independent_sampling=False,
+        )

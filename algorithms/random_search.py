@@ -1,4 +1,5 @@
 """Random search without replacement: the baseline every NAS paper is measured against."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -31,6 +31,7 @@ spec's options as typed to the current ones (``lanas``: ``fallback=bfs`` is ``em
 :mod:`algorithms.lanas.options`); a folder written with an old spelling keeps it
 (:func:`as_recorded`), so its runs are found on resume.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -57,9 +58,30 @@ from benchmarks.specs import (
 )
 from benchmarks.specs import options_of as _typed
 
-__all__ = ["Algorithm", "RegistrationError", "SpecError", "above", "as_recorded", "at_least", "between", "canonical",
-           "check", "idle_options", "make", "name_of", "names", "one_of", "options", "options_of", "register",
-           "register_variant", "resolve", "scope", "unavailable", "unregister"]
+__all__ = [
+    "Algorithm",
+    "RegistrationError",
+    "SpecError",
+    "above",
+    "as_recorded",
+    "at_least",
+    "between",
+    "canonical",
+    "check",
+    "idle_options",
+    "make",
+    "name_of",
+    "names",
+    "one_of",
+    "options",
+    "options_of",
+    "register",
+    "register_variant",
+    "resolve",
+    "scope",
+    "unavailable",
+    "unregister",
+]
 
 
 class Algorithm(Protocol):
@@ -78,15 +100,20 @@ _RENAMED: dict[str, Callable[[Mapping[str, str]], dict[str, str]]] = {}
 _TABLES: tuple[dict[str, Any], ...] = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES, _RENAMED)
 
 
-def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
-             limits: Mapping[str, Limit] | None = None,
-             applies: Mapping[str, Mapping[str, tuple]] | None = None,
-             renamed: Callable[[Mapping[str, str]], dict[str, str]] | None = None) -> Callable[[type], type]:
+def register(
+    name: str,
+    *,
+    unavailable: Callable[[], str | None] | None = None,
+    limits: Mapping[str, Limit] | None = None,
+    applies: Mapping[str, Mapping[str, tuple]] | None = None,
+    renamed: Callable[[Mapping[str, str]], dict[str, str]] | None = None,
+) -> Callable[[type], type]:
     """Class decorator: ``@register("random")``. ``unavailable()`` returns a reason when unusable here;
     ``limits`` maps option names to their allowed values (``at_least(1)``, ``one_of("a", "b")``);
     ``applies`` maps an option to the values other options must have for it to take effect;
     ``renamed`` maps a spec's options (as typed) from old spellings to the current ones, so old
     commands and stored folders keep working."""
+
     def deco(cls: type) -> type:
         _check_new(name, cls)
         _check_class(name, cls)
@@ -98,6 +125,7 @@ def register(name: str, *, unavailable: Callable[[], str | None] | None = None,
         if renamed is not None:
             _RENAMED[name] = renamed
         return cls
+
     return deco
 
 
@@ -127,16 +155,20 @@ def _check_class(name: str, cls: Any) -> None:
     ``cls(benchmark, rng, *, option=default, ...)``."""
     missing = [m for m in ("ask", "tell") if not callable(getattr(cls, m, None))]
     if not isinstance(cls, type) or missing:
-        raise RegistrationError(f"algorithm {name!r}: {getattr(cls, '__name__', cls)!r} is not an algorithm class "
-                                f"(it needs ask() and tell(arch, result); missing: {', '.join(missing) or 'a class'})")
+        raise RegistrationError(
+            f"algorithm {name!r}: {getattr(cls, '__name__', cls)!r} is not an algorithm class "
+            f"(it needs ask() and tell(arch, result); missing: {', '.join(missing) or 'a class'})"
+        )
     params = list(inspect.signature(cls).parameters.values())
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     takes_two = len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
     bare = [p.name for p in params if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     if not takes_two or positional[2:] or bare:
-        raise RegistrationError(f"algorithm {name!r}: its constructor must be {cls.__name__}(benchmark, rng, *, "
-                                f"option=default, ...), options keyword-only with defaults; it is "
-                                f"{cls.__name__}{inspect.signature(cls)}")
+        raise RegistrationError(
+            f"algorithm {name!r}: its constructor must be {cls.__name__}(benchmark, rng, *, "
+            f"option=default, ...), options keyword-only with defaults; it is "
+            f"{cls.__name__}{inspect.signature(cls)}"
+        )
 
 
 def name_of(cls: type) -> str | None:
@@ -244,8 +276,12 @@ def check(spec: str) -> str:
     for variant in sorted(_VARIANTS):
         base, own = resolve(variant)
         own = without_defaults(own, options_of(base))
-        if base == name and own and len(own) > len(covered) and all(
-                k in config and config[k] == v for k, v in own.items()):
+        if (
+            base == name
+            and own
+            and len(own) > len(covered)
+            and all(k in config and config[k] == v for k, v in own.items())
+        ):
             best, covered = variant, own
     return format_spec(best, {k: v for k, v in config.items() if k not in covered})
 
@@ -261,7 +297,9 @@ def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
         if len(given) > 1:
             notes.append(f"{', '.join(given)} are one configuration: run and stored once as {name}")
         elif given != [name]:
-            notes.append(f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)")
+            notes.append(
+                f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)"
+            )
     return list(out), notes
 
 

@@ -7,6 +7,7 @@ writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func
 - :mod:`analysis.stats`: the numbers; :mod:`analysis.plots`: the figures; :mod:`analysis.report`:
   ``report.md``. Stats import neither plots nor report; plots do not import the report.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,9 @@ def check_writable(path: Path) -> None:
     for folder in (path, *(path / d for d in OUTPUTS if (path / d).exists())):
         reason = cannot_write(folder)
         if reason:
-            raise AnalysisError(f"cannot write the analysis in {folder}: {reason}; "
-                                "make it writable (the runs are not touched)")
+            raise AnalysisError(
+                f"cannot write the analysis in {folder}: {reason}; make it writable (the runs are not touched)"
+            )
 
 
 def analyse(exp_dir: Path | str) -> Path:
@@ -35,6 +37,7 @@ def analyse(exp_dir: Path | str) -> Path:
     check_writable(path)
     (path / "report.md").unlink(missing_ok=True)
     from .report.build import analyse as _analyse  # matplotlib, scipy, pandas: only once needed
+
     try:
         return _analyse(path)
     except OSError as exc:  # a file of tables/ or figures/ that cannot be replaced, a full disk

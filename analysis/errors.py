@@ -1,5 +1,6 @@
 """User-facing errors and the cheap checks that run before the heavy imports (the CLI answers
 a mistyped folder at once), among them the write check that the harness makes of its run folders too."""
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ algorithm's defaults (the manifest's ``defaults``, written by the experiment, si
 imports the algorithms) it is also a point of the series, at the default value. Spec names are
 canonical (an option at its default is dropped), so ``lanas:height=5`` is stored as ``lanas``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,12 +78,24 @@ def series(specs: list[str], defaults: dict[str, dict[str, Any]] | None = None) 
             for fixed, points in groups.items():
                 ref = next((s for s, o in members.items() if o == dict(fixed)), None)
                 default = (defaults or {}).get(fam, {}).get(key, _MISSING)
-                if ref is not None and default is not _MISSING and _order(default) not in {_order(v) for v, _ in points}:
+                if (
+                    ref is not None
+                    and default is not _MISSING
+                    and _order(default) not in {_order(v) for v, _ in points}
+                ):
                     points = points + [(default, ref)]
                 if len({_order(v) for v, _ in points}) < 2:
                     continue
-                found.append(Series(fam, key, fixed, tuple(sorted(points, key=lambda p: _order(p[0]))), ref,
-                                    None if default is _MISSING else default))
+                found.append(
+                    Series(
+                        fam,
+                        key,
+                        fixed,
+                        tuple(sorted(points, key=lambda p: _order(p[0]))),
+                        ref,
+                        None if default is _MISSING else default,
+                    )
+                )
     return found
 
 

@@ -8,6 +8,7 @@
 Both read any folder the harness wrote, from the command line or from Python, older ones
 included (no ``valid_mean`` / ``true_valid`` column: the judged value is the value seen).
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,23 @@ from .stats import tables
 log = logging.getLogger(__name__)
 
 #: the frame's leading columns; the run file's other columns (the simulated clock's) follow
-FIRST = ("benchmark", "spec", "seed", "sim_workers", "step", "proposal", "arch", "valid", "true_valid",
-         "best_valid", "best_true_valid", "test", "cost_s", "cached", "algo_s")
+FIRST = (
+    "benchmark",
+    "spec",
+    "seed",
+    "sim_workers",
+    "step",
+    "proposal",
+    "arch",
+    "valid",
+    "true_valid",
+    "best_valid",
+    "best_true_valid",
+    "test",
+    "cost_s",
+    "cached",
+    "algo_s",
+)
 
 
 def _files(path: Path) -> list[tuple[Path, int]]:
@@ -73,8 +89,7 @@ def proposals(exp_dir: Path | str) -> pd.DataFrame:
     df = df[[c for c in FIRST if c in df] + [c for c in df if c not in FIRST]]
     for column in ("benchmark", "spec"):
         df[column] = df[column].astype("category")
-    return df.sort_values(["sim_workers", "benchmark", "spec", "seed", "proposal"], kind="stable",
-                          ignore_index=True)
+    return df.sort_values(["sim_workers", "benchmark", "spec", "seed", "proposal"], kind="stable", ignore_index=True)
 
 
 def statistics(exp: Experiment | Path | str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ does not read back (truncated, corrupt, unreadable) is left out with a warning a
 the report. Curves are as long as the longest run (at most the budget), so memory and time
 grow with the samples taken, not with the budget.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,7 @@ class Experiment:
         return order + sorted(present - set(order))
 
     def runs_of(self, benchmark: str, spec: str) -> list[Run]:
-        return sorted((r for r in self.runs if r.benchmark == benchmark and r.spec == spec),
-                      key=lambda r: r.seed)
+        return sorted((r for r in self.runs if r.benchmark == benchmark and r.spec == spec), key=lambda r: r.seed)
 
     def info(self, benchmark: str) -> dict[str, Any]:
         return (self.manifest.get("benchmarks") or {}).get(benchmark) or {}
@@ -143,8 +143,9 @@ def _meta(path: Path) -> dict[str, Any]:
     try:
         return runformat.read_meta(pq.read_schema(path))
     except KeyError:
-        raise AnalysisError(f"{path}: no {runformat.META_KEY.decode()!r} metadata; "
-                            "not a run written by the harness") from None
+        raise AnalysisError(
+            f"{path}: no {runformat.META_KEY.decode()!r} metadata; not a run written by the harness"
+        ) from None
 
 
 def _read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -157,12 +158,21 @@ def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, hor
     best, test, samples, seen, estimated = _curves(table, horizon)
     partition = runformat.partition_path(path)
     return Run(
-        benchmark=str(meta["benchmark"]), spec=str(meta["spec"]), seed=int(meta["seed"]),
-        budget=budget, status=str(meta.get("status", "unknown")), error=str(meta.get("error") or ""),
+        benchmark=str(meta["benchmark"]),
+        spec=str(meta["spec"]),
+        seed=int(meta["seed"]),
+        budget=budget,
+        status=str(meta.get("status", "unknown")),
+        error=str(meta.get("error") or ""),
         wall_s=float(meta.get("wall_s") or np.nan),
         algo_s=float(table["algo_s"].iloc[-1]) if len(table) and "algo_s" in table else np.nan,
-        samples=samples, best=best, incumbent_test=test,
-        partition=partition if partition.exists() else None, seen=seen, estimated=estimated)
+        samples=samples,
+        best=best,
+        incumbent_test=test,
+        partition=partition if partition.exists() else None,
+        seen=seen,
+        estimated=estimated,
+    )
 
 
 def load_run(path: Path, budget: int | None = None) -> Run:
@@ -216,8 +226,9 @@ def load(exp_dir: Path | str) -> Experiment:
             exp.unreadable.append(f"{f.relative_to(path)}: {type(exc).__name__}: {exc}".splitlines()[0])
             log.warning("left out unreadable file %s", exp.unreadable[-1])
     if not exp.runs:
-        raise AnalysisError(f"no readable run in {path / 'runs'} ({len(files)} unreadable files, "
-                            f"e.g. {exp.unreadable[0]})")
+        raise AnalysisError(
+            f"no readable run in {path / 'runs'} ({len(files)} unreadable files, e.g. {exp.unreadable[0]})"
+        )
     for run in exp.runs:
         _readable_partition(run, exp)
     return exp

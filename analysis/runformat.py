@@ -8,6 +8,7 @@ JSON under the key :data:`META_KEY`; a LaNAS run's final partition sits beside i
 The key is ``lanas`` for historical reasons: it labels every run, whatever its algorithm, and
 renaming it would make older folders unreadable.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,12 +24,34 @@ META_KEY = b"lanas"
 #: ``valid``/``test`` are what the search saw; ``true_valid``/``true_test`` the benchmark's value of that
 #: architecture, which the analysis judges (they differ on noisy and proxy benchmarks, see
 #: ``benchmarks/table.py``). Folders written before ``true_valid`` hold ``valid_mean`` (noisy runs only).
-COLUMNS = ("step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid", "algo_s",
-           "true_valid", "true_test")
-SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
-                    ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
-                    ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
-                    ("true_valid", pa.float64()), ("true_test", pa.float64())])
+COLUMNS = (
+    "step",
+    "proposal",
+    "arch",
+    "valid",
+    "test",
+    "cost_s",
+    "cached",
+    "best_valid",
+    "algo_s",
+    "true_valid",
+    "true_test",
+)
+SCHEMA = pa.schema(
+    [
+        ("step", pa.int32()),
+        ("proposal", pa.int32()),
+        ("arch", pa.string()),
+        ("valid", pa.float64()),
+        ("test", pa.float64()),
+        ("cost_s", pa.float64()),
+        ("cached", pa.bool_()),
+        ("best_valid", pa.float64()),
+        ("algo_s", pa.float64()),
+        ("true_valid", pa.float64()),
+        ("true_test", pa.float64()),
+    ]
+)
 #: the judged-value column of folders written before ``true_valid`` (noisy runs; null otherwise)
 OLD_TRUE_VALID = "valid_mean"
 PARTITION_SUFFIX = ".partition.parquet"

@@ -5,6 +5,7 @@ harness encodes it as ``arch[j]`` = index in :data:`OPS` of the operation on edg
 i.e. in the order of NAS-Bench-201's arch string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``. Both
 families use this one encoding, so the same tuple is the same cell in either.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,12 @@ def from_arch_str(text: str) -> Arch:
     tokens = [_TOKEN.fullmatch(t) for node in nodes for t in node.split("|")]
     matches = [m for m in tokens if m is not None]
     expected = [src for _, src in EDGES]
-    if len(nodes) != 3 or len(tokens) != 6 or len(matches) != 6 or any(
-            m.group(1) not in OPS or int(m.group(2)) != src for m, src in zip(matches, expected)):
+    if (
+        len(nodes) != 3
+        or len(tokens) != 6
+        or len(matches) != 6
+        or any(m.group(1) not in OPS or int(m.group(2)) != src for m, src in zip(matches, expected))
+    ):
         raise ValueError(f"not a NAS-Bench-201 arch string: {text!r}")
     return tuple(OPS.index(m.group(1)) for m in matches)
 

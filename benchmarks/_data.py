@@ -5,6 +5,7 @@ A package is found with ``importlib.util.find_spec`` and its files are reached t
 (analog-nasbench imports ``pkg_resources``, which new setuptools lacks) still gives up its data.
 Every failure is one :class:`BenchmarkError` line that names the PyPI package to (re)install.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,8 +16,18 @@ from pathlib import Path
 from .base import BenchmarkError
 
 #: exceptions a truncated or foreign pickle can raise while loading
-PICKLE_ERRORS = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-                 IndexError, KeyError, ImportError, MemoryError, OverflowError)
+PICKLE_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    ImportError,
+    MemoryError,
+    OverflowError,
+)
 
 
 def package_file(package: str, relpath: str, pip_name: str) -> Path:
@@ -26,13 +37,14 @@ def package_file(package: str, relpath: str, pip_name: str) -> Path:
     except (ImportError, ValueError):
         spec = None
     if spec is None or not spec.submodule_search_locations:
-        raise BenchmarkError(f"PyPI package {pip_name!r} is not installed (module {package!r}): "
-                             f"pip install {pip_name}")
+        raise BenchmarkError(f"PyPI package {pip_name!r} is not installed (module {package!r}): pip install {pip_name}")
     module = importlib.util.module_from_spec(spec)  # never executed: no import-time side effects
     path = resources.files(module).joinpath(relpath)
     if not path.is_file():
-        raise BenchmarkError(f"data file {relpath!r} is missing from the installed {pip_name!r}: "
-                             f"pip install --force-reinstall {pip_name}")
+        raise BenchmarkError(
+            f"data file {relpath!r} is missing from the installed {pip_name!r}: "
+            f"pip install --force-reinstall {pip_name}"
+        )
     return Path(str(path))
 
 
@@ -46,8 +58,9 @@ def package_unavailable(package: str, relpath: str, pip_name: str) -> str | None
 
 
 def corrupt(path: Path, pip_name: str, why: str) -> BenchmarkError:
-    return BenchmarkError(f"data file {path} is unreadable ({why}); reinstall it: "
-                          f"pip install --force-reinstall {pip_name}")
+    return BenchmarkError(
+        f"data file {path} is unreadable ({why}); reinstall it: pip install --force-reinstall {pip_name}"
+    )
 
 
 def load_pickle(path: Path, pip_name: str, unpickler: type[pickle.Unpickler] = pickle.Unpickler) -> object:

@@ -9,6 +9,7 @@ with two decimals. That is the order of NAS-Bench-201's arch string, so edge ``j
 decision ``j`` of the harness's encoding (:data:`benchmarks._cell.EDGES`). Values are stored exactly
 as int16 hundredths of a percent, row ``i`` = the cell whose mixed-radix code is ``i``.
 """
+
 from __future__ import annotations
 
 import ast

@@ -12,6 +12,7 @@ adjacency matrix in row-major order, then the op index of the 5 intermediate ver
 stored cell with fewer than 7 vertices is padded with isolated vertices (op 0) placed just
 before the output; pruning removes them again, so the padded encoding hashes to the cell.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,16 @@ def hash_module(matrix: np.ndarray, labels: Sequence[int]) -> str:
     preds = [[w for w in range(n) if m[w, v]] for v in range(n)]
     succs = [[w for w in range(n) if m[v, w]] for v in range(n)]
     for _ in range(n):
-        hashes = [_md5("".join(sorted(hashes[w] for w in preds[v])) + "|"
-                       + "".join(sorted(hashes[w] for w in succs[v])) + "|" + hashes[v]) for v in range(n)]
+        hashes = [
+            _md5(
+                "".join(sorted(hashes[w] for w in preds[v]))
+                + "|"
+                + "".join(sorted(hashes[w] for w in succs[v]))
+                + "|"
+                + hashes[v]
+            )
+            for v in range(n)
+        ]
     return _md5(str(sorted(hashes)))
 
 
@@ -101,7 +110,7 @@ def encode_cell(matrix: np.ndarray, ops: Sequence[int]) -> tuple[int, ...]:
     full = np.zeros((NODES, NODES), dtype=np.int8)
     full[np.ix_(place, place)] = m
     full_ops = [0] * (NODES - 2)
-    full_ops[:d - 2] = [int(o) for o in ops]
+    full_ops[: d - 2] = [int(o) for o in ops]
     return tuple(int(b) for b in full[TRIU]) + tuple(full_ops)
 
 

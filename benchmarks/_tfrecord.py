@@ -5,6 +5,7 @@ Each record is ``uint64 length | uint32 masked_crc32c(length) | data | uint32 ma
 polynomial 0x82F63B78) is computed with NumPy, vectorised over all records of equal length, so
 the 0.5 GB NAS-Bench-101 file is checked in seconds without a compiled CRC package.
 """
+
 from __future__ import annotations
 
 import struct
@@ -52,7 +53,7 @@ def _masked_crcs(buf: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, chun
     for length in np.unique(lengths):
         idx = np.flatnonzero(lengths == length)
         for start in range(0, len(idx), chunk):
-            part = idx[start:start + chunk]
+            part = idx[start : start + chunk]
             rows = buf[offsets[part, None] + np.arange(int(length))]
             out[part] = masked(crc32c_rows(rows))
     return out
@@ -84,7 +85,7 @@ def read_records(path: str | Path) -> list[bytes]:
     bad = _masked_crcs(buf, starts_a + 12, lengths_a) != stored(starts_a + 12 + lengths_a)
     if bad.any():
         raise RecordError(f"corrupt data CRC of record {int(np.argmax(bad))} (byte {starts[int(np.argmax(bad))]})")
-    return [raw[s + 12:s + 12 + n] for s, n in zip(starts, lengths)]
+    return [raw[s + 12 : s + 12 + n] for s, n in zip(starts, lengths)]
 
 
 def frame(record: bytes) -> bytes:

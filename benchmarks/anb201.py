@@ -25,6 +25,7 @@ relabelling (5!) x edge assignment (6!) = 86,400 mappings:
 * with it, the 341 cells whose output is cut off from the input score exactly 10.0% and every
   other cell >= 35.1%.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -66,8 +67,10 @@ class _Drift(_Record):
 class _Unpickler(pickle.Unpickler):
     """Maps the package's classes to the stand-ins; refuses any other class of the package."""
 
-    _CLASSES = {("analognasbench.data", "Architecture"): _Architecture,
-                ("analognasbench.data", "DriftMeasurement"): _Drift}
+    _CLASSES = {
+        ("analognasbench.data", "Architecture"): _Architecture,
+        ("analognasbench.data", "DriftMeasurement"): _Drift,
+    }
 
     def find_class(self, module: str, name: str) -> Any:
         if module.split(".")[0] == PACKAGE:
@@ -129,21 +132,32 @@ class ANB201(CellTable):
         t = load_arrays()
         column = f"{objective}_accuracy"
         extra = {k: v for k, v in t.items() if k not in ("archs", column)}
-        super().__init__(choices=CHOICES, archs=t["archs"], valid=t[column], extra=extra,
-                         value_range=(0.0, 100.0), objective=f"CIFAR-10 {objective} accuracy (%)")
+        super().__init__(
+            choices=CHOICES,
+            archs=t["archs"],
+            valid=t[column],
+            extra=extra,
+            value_range=(0.0, 100.0),
+            objective=f"CIFAR-10 {objective} accuracy (%)",
+        )
         self.column = column
         self.name = f"anb201/{objective}"
 
     def describe(self) -> str:
-        return (f"{len(self):,} cells, AnalogNAS-Bench CIFAR-10 {self.column.replace('_', ' ')}; "
-                f"optimum {self.valid.max():.2f}% (analog-nasbench)")
+        return (
+            f"{len(self):,} cells, AnalogNAS-Bench CIFAR-10 {self.column.replace('_', ' ')}; "
+            f"optimum {self.valid.max():.2f}% (analog-nasbench)"
+        )
 
 
 def _factory(objective: str):
     def make() -> ANB201:
         return ANB201(objective)
+
     return make
 
 
 for _objective in ("baseline", "analog"):
-    register(f"anb201/{_objective}", _factory(_objective), unavailable=lambda: package_unavailable(PACKAGE, RELPATH, PIP))
+    register(
+        f"anb201/{_objective}", _factory(_objective), unavailable=lambda: package_unavailable(PACKAGE, RELPATH, PIP)
+    )

@@ -10,6 +10,7 @@ valid canonical form of any encoding), :meth:`Benchmark.neighbours` (one decisio
 :meth:`Benchmark.index` (rows of architectures in ``all_archs()``) and :meth:`Benchmark.unseen`
 (uniform draws without repeats).
 """
+
 from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping, Sequence
@@ -55,8 +56,9 @@ class Targets:
         v = np.sort(np.asarray(values, dtype=float))[::-1]
         n = len(v)
         # top-q% threshold = value of the ceil(q*n)-th best architecture
-        return cls(float(v[0]), float(v[max(1, int(np.ceil(n * 0.001))) - 1]),
-                   float(v[max(1, int(np.ceil(n * 0.01))) - 1]))
+        return cls(
+            float(v[0]), float(v[max(1, int(np.ceil(n * 0.001))) - 1]), float(v[max(1, int(np.ceil(n * 0.01))) - 1])
+        )
 
 
 class Benchmark:
@@ -72,7 +74,8 @@ class Benchmark:
     # ----- the space -------------------------------------------------------------------
     def is_valid(self, arch: Sequence[int]) -> bool:
         return len(arch) == len(self.choices) and all(
-            isinstance(a, (int, np.integer)) and 0 <= a < c for a, c in zip(arch, self.choices))
+            isinstance(a, (int, np.integer)) and 0 <= a < c for a, c in zip(arch, self.choices)
+        )
 
     def all_archs(self) -> np.ndarray | None:
         """Every valid canonical architecture as an (N, d) int array, or None if not enumerable."""
@@ -99,7 +102,7 @@ class Benchmark:
     def move(self, arch: Arch, i: int, v: int) -> Arch | None:
         """``arch`` with decision ``i`` set to ``v``, as a valid canonical architecture other than
         ``arch``; None when that is no such architecture. ``mutate`` and ``neighbours`` are built on it."""
-        child = arch[:i] + (v,) + arch[i + 1:]
+        child = arch[:i] + (v,) + arch[i + 1 :]
         if self.is_valid(child):
             child = self.canonical(child)
             if child != arch:

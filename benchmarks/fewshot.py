@@ -22,6 +22,7 @@ GPU-hours and 5.3 GPU-hours. A proxy query is one forward pass over the 25,000 v
 the shared weights, about a third of a training epoch (no backward pass): :data:`QUERY_S`. The
 paper's own GPU-hour figures could not be read here; these come from its released recipe.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -32,8 +33,10 @@ import numpy as np
 DATA = Path(__file__).with_name("data") / "fewshot_nb201.npz"
 COLUMNS = ("oneshot", "fewshot", "nasbench201")
 PROXIES = {"oneshot": "one-shot supernet's", "fewshot": "few-shot supernets'"}
-CITATION = ("Zhao et al., Few-Shot Neural Architecture Search, ICML 2021 "
-            "(github.com/aoiang/few-shot-NAS, Few-Shot_NasBench201/supernet_info)")
+CITATION = (
+    "Zhao et al., Few-Shot Neural Architecture Search, ICML 2021 "
+    "(github.com/aoiang/few-shot-NAS, Few-Shot_NasBench201/supernet_info)"
+)
 
 #: the two-stage flow's default k: train the proxy's best k evaluated cells from scratch (``:k=`` on the spec)
 DEFAULT_K = 10

@@ -10,6 +10,7 @@ and ``NATS-sss-v1_0-50262-simple/`` folders (or their ``-full`` folders or singl
 ``.pickle.pbz2`` files), or one of those paths itself. Results are converted once into the
 npz cache with the package's own ``create`` / ``query_meta_info_by_index``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,8 +38,10 @@ DATASETS = ("cifar10-valid", "cifar100", "ImageNet16-120")
 
 def _download(space: str) -> str:
     info = SPACES[space]
-    return (f"download {info['base']}-simple.tar from https://github.com/D-X-Y/NATS-Bench, "
-            f"unpack it and pass --nats-path DIR or set {ENV}")
+    return (
+        f"download {info['base']}-simple.tar from https://github.com/D-X-Y/NATS-Bench, "
+        f"unpack it and pass --nats-path DIR or set {ENV}"
+    )
 
 
 def find_source(space: str) -> Path | None:
@@ -80,8 +83,7 @@ def _indexes(api, source: Path) -> list[int]:
     if not source.is_dir():
         return sorted(api.evaluated_indexes)
     names = {p.name for p in source.iterdir()}  # fast mode: one file per evaluated architecture
-    return [i for i in range(len(api.meta_archs))
-            if f"{i:06d}.pickle.pbz2" in names or f"{i}.pickle.pbz2" in names]
+    return [i for i in range(len(api.meta_archs)) if f"{i:06d}.pickle.pbz2" in names or f"{i}.pickle.pbz2" in names]
 
 
 def _build(space: str, source: Path) -> dict[str, np.ndarray]:
@@ -97,8 +99,10 @@ def _build(space: str, source: Path) -> dict[str, np.ndarray]:
                     with contextlib.suppress(ValueError):  # a schedule this architecture lacks
                         per_hp[hp].append((arch, api.query_meta_info_by_index(index, hp)))
     except _LOAD_ERRORS as exc:
-        raise BenchmarkError(f"{source} is not a readable NATS-Bench {space} file ({type(exc).__name__}: "
-                             f"{str(exc)[:120]}); {_download(space)}") from None
+        raise BenchmarkError(
+            f"{source} is not a readable NATS-Bench {space} file ({type(exc).__name__}: "
+            f"{str(exc)[:120]}); {_download(space)}"
+        ) from None
     out = flatten(per_hp)
     if not out:
         raise BenchmarkError(f"{source} holds no NATS-Bench {space} results; {_download(space)}")
@@ -129,13 +133,17 @@ def load_nats(space: str, dataset: str, hp: str | None = None) -> dict:
 def _factory(space: str, dataset: str):
     def make(hp: str | int | None = None, noisy: bool = False) -> TableBenchmark:
         choices = (5,) * 6 if space == "tss" else (len(CHANNELS),) * 5
-        return TableBenchmark(choices=choices, noisy=noisy, value_range=(0.0, 100.0),
-                              **load_nats(space, dataset, None if hp is None else str(hp)))
+        return TableBenchmark(
+            choices=choices,
+            noisy=noisy,
+            value_range=(0.0, 100.0),
+            **load_nats(space, dataset, None if hp is None else str(hp)),
+        )
+
     make.__doc__ = f"NATS-Bench {space} on {dataset}: mean final validation accuracy (%) over seeds."
     return make
 
 
 for _space in SPACES:
     for _dataset in DATASETS:
-        register(f"nats-{_space}/{_dataset}", _factory(_space, _dataset),
-                 unavailable=partial(unavailable, _space))
+        register(f"nats-{_space}/{_dataset}", _factory(_space, _dataset), unavailable=partial(unavailable, _space))

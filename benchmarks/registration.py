@@ -1,6 +1,7 @@
 """What the benchmark and algorithm registries share besides spec strings (:mod:`benchmarks.specs`):
 loading every registering module of a package, the error for a refused registration, and the
 test that a second registration under a name is the same definition imported again."""
+
 from __future__ import annotations
 
 import importlib
@@ -29,5 +30,7 @@ def import_registrations(package: str, skip: tuple[str, ...] = ()) -> None:
 
 def same_definition(old: Any, new: Any) -> bool:
     """Whether ``new`` is ``old`` or its definition again (the same module imported twice)."""
-    return old is new or (getattr(old, "__module__", None) == getattr(new, "__module__", 0)
-                          and getattr(old, "__qualname__", None) == getattr(new, "__qualname__", 0))
+    return old is new or (
+        getattr(old, "__module__", None) == getattr(new, "__module__", 0)
+        and getattr(old, "__qualname__", None) == getattr(new, "__qualname__", 0)
+    )

@@ -4,6 +4,7 @@ Every module of the ``benchmarks`` package is imported on first use, so a new be
 one file that calls :func:`register`. Options are the factory's parameters, typed from its
 signature, with ``limits`` where the type is not enough (see :mod:`benchmarks.specs`).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -37,8 +38,17 @@ class Entry:
 
 
 _REGISTRY: dict[str, Entry] = {}
-def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Callable[[], str | None] | None = None,
-             limits: Mapping[str, Limit] | None = None, gpu: bool = False, listed: bool = True) -> None:
+
+
+def register(
+    name: str,
+    factory: Callable[..., Benchmark],
+    *,
+    unavailable: Callable[[], str | None] | None = None,
+    limits: Mapping[str, Limit] | None = None,
+    gpu: bool = False,
+    listed: bool = True,
+) -> None:
     """Register ``factory`` under ``name`` (``family/variant``); ``unavailable()`` returns a one-line
     reason when it cannot be built here, ``gpu`` says that each evaluation needs a GPU, and
     ``listed=False`` keeps a test fixture out of ``run_all.py --list``. A name taken by another
@@ -46,15 +56,22 @@ def register(name: str, factory: Callable[..., Benchmark], *, unavailable: Calla
     split_spec(name)
     if ":" in name or not callable(factory):
         raise RegistrationError(f"bad benchmark registration {name!r}: a name without options and a callable factory")
-    bare = [p.name for p in inspect.signature(factory).parameters.values()
-            if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    bare = [
+        p.name
+        for p in inspect.signature(factory).parameters.values()
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
     if bare:
-        raise RegistrationError(f"benchmark {name!r}: every parameter of its factory is an option with a default "
-                                f"(the spec {name!r} calls it with none); {', '.join(bare)} has none")
+        raise RegistrationError(
+            f"benchmark {name!r}: every parameter of its factory is an option with a default "
+            f"(the spec {name!r} calls it with none); {', '.join(bare)} has none"
+        )
     taken = _REGISTRY.get(name)
     if taken is not None and not same_definition(taken.factory, factory):
-        raise RegistrationError(f"benchmark name {name!r} is already registered "
-                                f"({taken.factory.__module__}.{taken.factory.__qualname__}); choose another name")
+        raise RegistrationError(
+            f"benchmark name {name!r} is already registered "
+            f"({taken.factory.__module__}.{taken.factory.__qualname__}); choose another name"
+        )
     if taken is not None:
         _make.cache_clear()  # a replaced factory must not answer from the old one's cache
     _REGISTRY[name] = Entry(name, factory, name.split("/")[0], unavailable or (lambda: None), limits, gpu, listed)

@@ -9,6 +9,7 @@ enough, a registration declares the allowed values in one line, e.g.
 A value is checked against both before any run starts; a bad one is a :class:`SpecError` whose
 one-line message names the option and what it accepts.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -128,8 +129,7 @@ def one_of(*values: Any) -> tuple:
 
 
 Limit = Range | tuple
-_KINDS = {bool: "true or false (also yes/no, on/off, 1/0)", int: "an integer", float: "a finite number",
-          str: "text"}
+_KINDS = {bool: "true or false (also yes/no, on/off, 1/0)", int: "an integer", float: "a finite number", str: "text"}
 
 
 @dataclass(frozen=True)
@@ -197,8 +197,9 @@ def _kinds(annotation: Any) -> tuple[tuple[type, ...], bool, tuple | None]:
     return kinds, optional, None
 
 
-def options_of(factory: Callable[..., Any], limits: Mapping[str, Limit] | None = None,
-               keyword_only: bool = False) -> dict[str, Option]:
+def options_of(
+    factory: Callable[..., Any], limits: Mapping[str, Limit] | None = None, keyword_only: bool = False
+) -> dict[str, Option]:
     """The typed options of a constructor or factory (``keyword_only``: only those after ``*``)."""
     try:
         params = inspect.signature(factory, eval_str=True).parameters
@@ -233,5 +234,8 @@ def typed_options(what: str, name: str, raw: Mapping[str, str], options: Mapping
 
 def without_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
     """The options that differ from ``defaults`` (so equal configurations get one name)."""
-    return {k: v for k, v in values.items()
-            if not (k in defaults and v == defaults[k] and isinstance(v, bool) == isinstance(defaults[k], bool))}
+    return {
+        k: v
+        for k, v in values.items()
+        if not (k in defaults and v == defaults[k] and isinstance(v, bool) == isinstance(defaults[k], bool))
+    }

@@ -4,6 +4,7 @@ Tables are converted once from their packaged form into a compact ``.npz`` under
 cache directory (``$LANAS_CACHE`` or ``$XDG_CACHE_HOME/lanas-harness``). A cache file records
 the size and mtime of its source; a stale or unreadable cache is rebuilt, never trusted.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 def cache_dir() -> Path:
     root = os.environ.get("LANAS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "lanas-harness")
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "lanas-harness"
+    )
     return Path(root)
 
 
@@ -34,8 +36,9 @@ def _stamp(source: Path) -> np.ndarray:
     return np.array([st.st_size, st.st_mtime_ns], dtype=np.int64)
 
 
-def cached_arrays(key: str, source: Path, build: Callable[[], dict[str, np.ndarray]],
-                  version: int = 1) -> dict[str, np.ndarray]:
+def cached_arrays(
+    key: str, source: Path, build: Callable[[], dict[str, np.ndarray]], version: int = 1
+) -> dict[str, np.ndarray]:
     """Arrays built from ``source`` by ``build()``, cached as ``<cache>/<key>.v<version>.npz``."""
     path = cache_dir() / f"{key.replace('/', '_')}.v{version}.npz"
     stamp = _stamp(source)
@@ -72,11 +75,22 @@ class TableBenchmark(Benchmark):
     which the analysis judges (DESIGN.md, "What is searched and what is judged"); ``targets`` are on it.
     """
 
-    def __init__(self, *, choices: Sequence[int], archs: np.ndarray, valid: np.ndarray,
-                 test: np.ndarray | None = None, cost_s: np.ndarray | None = None,
-                 extra: Mapping[str, np.ndarray] | None = None, valid_runs: np.ndarray | None = None,
-                 noisy: bool = False, proxy: np.ndarray | None = None, proxy_cost_s: float = 0.0,
-                 value_range: tuple[float, float] = (0.0, 1.0), objective: str = "validation accuracy") -> None:
+    def __init__(
+        self,
+        *,
+        choices: Sequence[int],
+        archs: np.ndarray,
+        valid: np.ndarray,
+        test: np.ndarray | None = None,
+        cost_s: np.ndarray | None = None,
+        extra: Mapping[str, np.ndarray] | None = None,
+        valid_runs: np.ndarray | None = None,
+        noisy: bool = False,
+        proxy: np.ndarray | None = None,
+        proxy_cost_s: float = 0.0,
+        value_range: tuple[float, float] = (0.0, 1.0),
+        objective: str = "validation accuracy",
+    ) -> None:
         self.choices = tuple(int(c) for c in choices)
         archs = np.asarray(archs, dtype=np.int8 if max(self.choices) < 128 else np.int32)
         codes = arch_codes(archs, self.choices)
@@ -125,8 +139,10 @@ class TableBenchmark(Benchmark):
 
     def query(self, arch: Arch, rng: np.random.Generator | None = None) -> Result:
         if not Benchmark.is_valid(self, arch):
-            raise BenchmarkError(f"{self.name}: {arch!r} is not an architecture of this space "
-                                 f"(expected {len(self.choices)} ints in ranges {self.choices})")
+            raise BenchmarkError(
+                f"{self.name}: {arch!r} is not an architecture of this space "
+                f"(expected {len(self.choices)} ints in ranges {self.choices})"
+            )
         i = int(self.index([arch])[0])
         if i < 0:
             raise BenchmarkError(f"{self.name}: {arch!r} is not a valid canonical architecture of this table")

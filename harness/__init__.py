@@ -12,12 +12,19 @@
   :class:`ExperimentFolder` it returns (tidy pandas frames); :mod:`harness.plugins`: the user's own
   algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid.
 """
+
 from importlib import import_module
 from typing import Any
 
 #: the Python API, imported on first use (``run_all.py --help`` stays instant)
-_API = {"run": "api", "Interrupted": "api", "ExperimentError": "tasks", "ExperimentFolder": "folder",
-        "PluginError": "plugins", "load_plugin": "plugins"}
+_API = {
+    "run": "api",
+    "Interrupted": "api",
+    "ExperimentError": "tasks",
+    "ExperimentFolder": "folder",
+    "PluginError": "plugins",
+    "load_plugin": "plugins",
+}
 __all__ = list(_API)
 
 

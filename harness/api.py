@@ -12,6 +12,7 @@ with the settings, the folder or a plugin is an :class:`ExperimentError` whose m
 one line ``run_all.py`` prints; Ctrl-C raises :class:`Interrupted` (a ``KeyboardInterrupt``)
 after the runs finished so far are safely on disk. Progress goes to ``stream`` (stderr).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,6 +58,7 @@ class Interrupted(KeyboardInterrupt):
 @dataclass
 class Plan:
     """A checked grid: what to run, where, and what is left of it."""
+
     out: Path
     bench_specs: list[str]
     algo_specs: list[str]
@@ -85,11 +87,22 @@ def _seeds(seeds: Any) -> list[int]:
     return list(dict.fromkeys(int(s) for s in seeds))
 
 
-def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, algorithms_: list[str] | None = None,
-         seeds: Any = None, budget: int | None = None, out: Path | None = None, workers: int = 1,
-         executor: str = "local", parallel: int = 1, sim_workers: list[int] | None = None,
-         time_budget: str | None = None, command: list[str] | None = None,
-         stream: IO[str] | None = None) -> Plan:
+def plan(
+    *,
+    preset: str | None = None,
+    benchmarks_: list[str] | None = None,
+    algorithms_: list[str] | None = None,
+    seeds: Any = None,
+    budget: int | None = None,
+    out: Path | None = None,
+    workers: int = 1,
+    executor: str = "local",
+    parallel: int = 1,
+    sim_workers: list[int] | None = None,
+    time_budget: str | None = None,
+    command: list[str] | None = None,
+    stream: IO[str] | None = None,
+) -> Plan:
     """Check a grid and write its manifest; raises one-line errors (see ``_USER_ERRORS``) before
     any run starts."""
     if preset is not None and preset not in PRESETS:
@@ -112,8 +125,7 @@ def plan(*, preset: str | None = None, benchmarks_: list[str] | None = None, alg
     notes += kept
     if parallel < 1:
         raise ExperimentError(f"bad --parallel {parallel}: it must be at least 1")
-    tasks = grid(bench_specs, algo_specs, seed_list, budget, parallel,
-                 remote_eval=executor == "dask" and parallel > 1)
+    tasks = grid(bench_specs, algo_specs, seed_list, budget, parallel, remote_eval=executor == "dask" and parallel > 1)
     simulated = sim_tasks(tasks, sim_workers, time_budget, stream)  # checked before anything is written
     todo = pending(out, tasks + simulated)  # before the manifest: a folder of another --parallel stops here
     write_manifest(out, tasks, command or ["harness.run"], None if custom else chosen.leaves_out)
@@ -136,12 +148,25 @@ def _call(**given: Any) -> list[str]:
     return [f"harness.run({shown})"]
 
 
-def run(benchmarks: Iterable[Any] | None = None, algorithms: Iterable[Any] | None = None, seeds: Any = None,
-        budget: int | None = None, out: str | Path | None = None, workers: int | None = None,
-        executor: str = "local", *, preset: str | None = None, scheduler: str | None = None,
-        parallel: int = 1, sim_workers: list[int] | None = None, time_budget: str | None = None,
-        plugins: Iterable[str] = (), analyse: bool = True, stream: IO[str] | None = None,
-        command: list[str] | None = None) -> ExperimentFolder:
+def run(
+    benchmarks: Iterable[Any] | None = None,
+    algorithms: Iterable[Any] | None = None,
+    seeds: Any = None,
+    budget: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str = "local",
+    *,
+    preset: str | None = None,
+    scheduler: str | None = None,
+    parallel: int = 1,
+    sim_workers: list[int] | None = None,
+    time_budget: str | None = None,
+    plugins: Iterable[str] = (),
+    analyse: bool = True,
+    stream: IO[str] | None = None,
+    command: list[str] | None = None,
+) -> ExperimentFolder:
     """Run (or resume) the grid ``benchmarks x algorithms x seeds`` at ``budget`` distinct samples
     per run into the folder ``out``, then analyse it (``analyse=False``: no figures, no report).
 
@@ -161,34 +186,58 @@ def run(benchmarks: Iterable[Any] | None = None, algorithms: Iterable[Any] | Non
         load_plugins(list(plugins))
         bench_list = None if benchmarks is None else [benchmark_spec(b) for b in _listed(benchmarks)]
         algo_list = None if algorithms is None else [algorithm_spec(a) for a in _listed(algorithms)]
-        command = command or _call(benchmarks=bench_list, algorithms=algo_list, seeds=seeds, budget=budget,
-                                   out=None if out is None else str(out), preset=preset)
-        p = plan(preset=preset, benchmarks_=bench_list, algorithms_=algo_list, seeds=seeds, budget=budget,
-                 out=None if out is None else Path(out), workers=workers, executor=executor, parallel=parallel,
-                 sim_workers=sim_workers, time_budget=time_budget, command=command, stream=stream)
+        command = command or _call(
+            benchmarks=bench_list,
+            algorithms=algo_list,
+            seeds=seeds,
+            budget=budget,
+            out=None if out is None else str(out),
+            preset=preset,
+        )
+        p = plan(
+            preset=preset,
+            benchmarks_=bench_list,
+            algorithms_=algo_list,
+            seeds=seeds,
+            budget=budget,
+            out=None if out is None else Path(out),
+            workers=workers,
+            executor=executor,
+            parallel=parallel,
+            sim_workers=sim_workers,
+            time_budget=time_budget,
+            command=command,
+            stream=stream,
+        )
     except ExperimentError:  # already one line (a PluginError stays one)
         raise
     except _USER_ERRORS as exc:
         raise ExperimentError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     for note in p.notes:
         print(f"note: {note}", file=stream)
-    print(f"{p.out}: {len(p.tasks)} runs ({len(p.bench_specs)} benchmarks x {len(p.algo_specs)} algorithms x "
-          f"{len(p.seeds)} seeds, budget {p.budget}); {len(p.tasks) - len(p.todo)} already on disk", file=stream)
+    print(
+        f"{p.out}: {len(p.tasks)} runs ({len(p.bench_specs)} benchmarks x {len(p.algo_specs)} algorithms x "
+        f"{len(p.seeds)} seeds, budget {p.budget}); {len(p.tasks) - len(p.todo)} already on disk",
+        file=stream,
+    )
     start = time.perf_counter()
     progress = Progress(len(p.tasks), initial=len(p.tasks) - len(p.todo), stream=stream)
     folder = ExperimentFolder(p.out)
     try:
         if executor == "dask":
             from .executors import run_dask
+
             run_dask(p.todo, p.out, workers, scheduler, progress)
         else:
             run_local(p.todo, p.out, workers, progress)
     except KeyboardInterrupt:
         progress.close()
         left = len(pending(p.out, p.tasks))
-        raise Interrupted(f"interrupted: {progress.done} runs finished in this session, {len(p.tasks) - left} of "
-                          f"{len(p.tasks)} on disk; run the same command again to finish the other {left}",
-                          folder) from None
+        raise Interrupted(
+            f"interrupted: {progress.done} runs finished in this session, {len(p.tasks) - left} of "
+            f"{len(p.tasks)} on disk; run the same command again to finish the other {left}",
+            folder,
+        ) from None
     except (ExperimentError, OSError) as exc:  # OSError: results could not be written (one line, see results.py)
         progress.close()
         raise ExperimentError(str(exc).splitlines()[0]) from None
@@ -204,8 +253,9 @@ def run(benchmarks: Iterable[Any] | None = None, algorithms: Iterable[Any] | Non
 
 def _listed(items: Any) -> list[Any]:
     """A single spec, class or pair given where a list is expected is a list of one."""
-    if isinstance(items, (str, type)) or (isinstance(items, tuple) and len(items) == 2
-                                          and isinstance(items[0], str) and callable(items[1])):
+    if isinstance(items, (str, type)) or (
+        isinstance(items, tuple) and len(items) == 2 and isinstance(items[0], str) and callable(items[1])
+    ):
         return [items]
     return list(items)
 

@@ -1,4 +1,5 @@
 """The command line of ``run_all.py``: its flags, and the seed list parser (light: ``--help`` is instant)."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,8 +9,13 @@ from pathlib import Path
 from typing import NoReturn
 
 #: flags that point the official benchmarks and the trained space at the user's files
-PATH_FLAGS = {"--nb201-path": "NB201_PATH", "--nats-path": "NATS_PATH", "--nb101-path": "NB101_PATH",
-              "--cifar10-path": "CIFAR10_PATH", "--trained-cache": "TRAINED_CACHE"}
+PATH_FLAGS = {
+    "--nb201-path": "NB201_PATH",
+    "--nats-path": "NATS_PATH",
+    "--nb101-path": "NB101_PATH",
+    "--cifar10-path": "CIFAR10_PATH",
+    "--trained-cache": "TRAINED_CACHE",
+}
 
 
 MAX_SEEDS = 100_000
@@ -62,20 +68,41 @@ def build_parser(description: str = "") -> Parser:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (with --executor dask)")
-    p.add_argument("--parallel", type=int, default=1, metavar="K",
-                   help="evaluate K proposals of a run at once (with --executor dask: as separate tasks, "
-                        "one GPU each on the trained space); the history depends on K")
-    p.add_argument("--sim-workers", type=int, nargs="+", metavar="K",
-                   help="also run each search with K simulated workers on the table's training times "
-                        "(e.g. 1 4 16; stored under OUT/sim/workers-K; see README, 'Simulated time')")
-    p.add_argument("--time-budget", metavar="DURATION",
-                   help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d")
-    p.add_argument("--figure-format", nargs="+", choices=("png", "pdf", "svg"), metavar="FMT",
-                   help="png, pdf and/or svg for every figure of the report, fonts embedded (default png)")
+    p.add_argument(
+        "--parallel",
+        type=int,
+        default=1,
+        metavar="K",
+        help="evaluate K proposals of a run at once (with --executor dask: as separate tasks, "
+        "one GPU each on the trained space); the history depends on K",
+    )
+    p.add_argument(
+        "--sim-workers",
+        type=int,
+        nargs="+",
+        metavar="K",
+        help="also run each search with K simulated workers on the table's training times "
+        "(e.g. 1 4 16; stored under OUT/sim/workers-K; see README, 'Simulated time')",
+    )
+    p.add_argument(
+        "--time-budget", metavar="DURATION", help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d"
+    )
+    p.add_argument(
+        "--figure-format",
+        nargs="+",
+        choices=("png", "pdf", "svg"),
+        metavar="FMT",
+        help="png, pdf and/or svg for every figure of the report, fonts embedded (default png)",
+    )
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
-    p.add_argument("--plugin", action="append", default=[], metavar="MODULE|FILE.py",
-                   help="import the user's module (mypkg.searchers) or file (path/to/my_search.py) first: its "
-                        "algorithms and benchmarks join the registries (repeatable; see docs/python.md)")
+    p.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE|FILE.py",
+        help="import the user's module (mypkg.searchers) or file (path/to/my_search.py) first: its "
+        "algorithms and benchmarks join the registries (repeatable; see docs/python.md)",
+    )
     p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
     p.add_argument("-v", "--verbose", action="store_true")
     for flag, var in PATH_FLAGS.items():

@@ -1,5 +1,6 @@
 """What ``run_all.py`` does: list the registries, or run (and resume) a grid and analyse it; a thin
 layer over :func:`harness.api.run`, which a notebook calls directly."""
+
 from __future__ import annotations
 
 import argparse
@@ -51,13 +52,21 @@ def list_all(workers: int) -> int:
     for name, preset in PRESETS.items():
         algos = preset_algorithms(preset)
         est = estimate_s(algos, len(preset.benchmarks), len(preset.seeds), preset.budget, workers)
-        print(f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
-              f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}")
+        print(
+            f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
+            f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}"
+        )
     return 0
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+    return (
+        f"{seconds:.0f} s"
+        if seconds < 120
+        else f"{seconds / 60:.0f} min"
+        if seconds < 7200
+        else f"{seconds / 3600:.1f} h"
+    )
 
 
 def _plugin(name: str) -> str:
@@ -69,11 +78,22 @@ def run_grid(args: argparse.Namespace, command: list[str]) -> int:
     """Run the command's grid (plugins already loaded by ``run_all.main``); the exit status."""
     custom = bool(args.benchmarks or args.algorithms or args.seeds or args.budget)
     try:
-        folder = run(args.benchmarks, args.algorithms, args.seeds, args.budget,
-                     args.out or default_out(args.preset, custom, ROOT), args.workers, args.executor,
-                     preset=args.preset, scheduler=args.scheduler, parallel=args.parallel,
-                     sim_workers=args.sim_workers, time_budget=args.time_budget, analyse=not args.no_analysis,
-                     command=command)
+        folder = run(
+            args.benchmarks,
+            args.algorithms,
+            args.seeds,
+            args.budget,
+            args.out or default_out(args.preset, custom, ROOT),
+            args.workers,
+            args.executor,
+            preset=args.preset,
+            scheduler=args.scheduler,
+            parallel=args.parallel,
+            sim_workers=args.sim_workers,
+            time_budget=args.time_budget,
+            analyse=not args.no_analysis,
+            command=command,
+        )
     except ExperimentError as exc:
         return _fail(str(exc))
     except Interrupted as exc:

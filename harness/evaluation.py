@@ -3,6 +3,7 @@
 Each evaluation gets its own seed (drawn in order from the run's benchmark stream by
 :func:`harness.runner.run`), so the answers do not depend on where or in which order they ran.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,14 @@ def _query_remote(spec: str, arch: Arch, seed: int) -> Result:
 def dask_evaluate(benchmark: Benchmark, archs: list[Arch], seeds: list[int]) -> list[Result]:
     """Evaluate a batch of proposals as separate Dask tasks (called from inside a run's task)."""
     from dask.distributed import worker_client
+
     with worker_client() as client:
-        futures = client.map(_query_remote, [benchmark.name] * len(archs), archs, seeds,
-                             resources=gpu_resources(benchmark.name), pure=False)
+        futures = client.map(
+            _query_remote,
+            [benchmark.name] * len(archs),
+            archs,
+            seeds,
+            resources=gpu_resources(benchmark.name),
+            pure=False,
+        )
         return client.gather(futures)

@@ -7,6 +7,7 @@ Dask reschedules it elsewhere and the file is written once, with the same values
 pure function of its task). Runs on a benchmark registered with ``gpu=True`` (the trained space)
 ask for one ``GPU`` worker resource each (start GPU workers with ``--resources GPU=1``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,9 @@ from .tasks import ExperimentError, Task, execute_task
 log = logging.getLogger(__name__)
 
 
-def run_dask(tasks: list[Task], exp_dir: Path, workers: int, scheduler: str | None,
-             on_done: Callable[[dict[str, Any]], None]) -> None:
+def run_dask(
+    tasks: list[Task], exp_dir: Path, workers: int, scheduler: str | None, on_done: Callable[[dict[str, Any]], None]
+) -> None:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -33,16 +35,30 @@ def run_dask(tasks: list[Task], exp_dir: Path, workers: int, scheduler: str | No
         if scheduler:
             client = Client(scheduler, timeout=10)
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         raise ExperimentError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
     try:
         # the experiment folder must be visible to the workers (shared file system on a cluster)
-        futures = [client.submit(execute_task, t, str(Path(exp_dir).resolve()), key=f"run-{i}-{t.seed}",
-                                 resources=None if t.remote_eval else gpu_resources(t.benchmark), pure=False, retries=2)
-                   for i, t in enumerate(tasks)]
+        futures = [
+            client.submit(
+                execute_task,
+                t,
+                str(Path(exp_dir).resolve()),
+                key=f"run-{i}-{t.seed}",
+                resources=None if t.remote_eval else gpu_resources(t.benchmark),
+                pure=False,
+                retries=2,
+            )
+            for i, t in enumerate(tasks)
+        ]
         for fut in as_completed(futures):
             on_done(fut.result())
     finally:

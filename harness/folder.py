@@ -1,6 +1,7 @@
 """An experiment folder seen from Python: what :func:`harness.run` returns, or
 ``ExperimentFolder("results/mine")`` for any folder on disk (written by the command line or by
 Python, older folders included)."""
+
 from __future__ import annotations
 
 import sys
@@ -27,12 +28,14 @@ class ExperimentFolder:
     def proposals(self):
         """A pandas row per told proposal (see :func:`analysis.frames.proposals`)."""
         from analysis.frames import proposals
+
         return proposals(self.path)
 
     def statistics(self):
         """A pandas row per (benchmark, spec, target), the report's numbers
         (see :func:`analysis.frames.statistics`)."""
         from analysis.frames import statistics
+
         return statistics(self.path)
 
     def analyse(self, stream: IO[str] | None = None) -> bool:
@@ -53,8 +56,11 @@ class ExperimentFolder:
             print(f"analysis failed: {exc}; results are in {out}", file=stream)
             return False
         except Exception as exc:  # the runs are safe on disk; say what broke in one line
-            print(f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0] + f"; results are in {out}; "
-                  f"retry with: python -m analysis {out}", file=stream)
+            print(
+                f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0] + f"; results are in {out}; "
+                f"retry with: python -m analysis {out}",
+                file=stream,
+            )
             return False
         print(f"report: {self.report}", file=stream)
         return True

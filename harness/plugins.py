@@ -7,6 +7,7 @@ an algorithm class, or registers nothing, is an :class:`PluginError` with one li
 executor the worker processes inherit the registrations (they are forked); a Dask cluster's
 workers must be able to import the plugin themselves (install it as a package there).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -79,11 +80,15 @@ def load_plugin(ref: str) -> list[str]:
             tb = tb.tb_next
         if isinstance(exc, SyntaxError) and exc.lineno:
             where = f" (line {exc.lineno})"
-        raise PluginError(f"plugin {ref!r} failed to import{where}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+        raise PluginError(
+            f"plugin {ref!r} failed to import{where}: {type(exc).__name__}: {exc}".splitlines()[0]
+        ) from None
     added = sorted(_names() - before)
     if not added:
-        raise PluginError(f"plugin {ref!r} registered no algorithm or benchmark: call "
-                          "algorithms.registry.register or benchmarks.registry.register in it")
+        raise PluginError(
+            f"plugin {ref!r} registered no algorithm or benchmark: call "
+            "algorithms.registry.register or benchmarks.registry.register in it"
+        )
     LOADED[ref] = added
     return added
 

@@ -1,5 +1,6 @@
 """The grid on local processes: a process pool whose workers each use one BLAS/OpenMP thread,
 rebuilt when a worker dies, its workers stopped on Ctrl-C (a Dask cluster: :mod:`harness.executors`)."""
+
 from __future__ import annotations
 
 import logging
@@ -26,13 +27,15 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(ONE_THREAD)
     from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
     threadpool_limits(1)  # the libraries already loaded (numpy's BLAS, inherited from the parent)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
 
 
-def run_local(tasks: list[Task], exp_dir: Path, workers: int,
-              on_done: Callable[[dict[str, Any]], None], max_restarts: int = 3) -> None:
+def run_local(
+    tasks: list[Task], exp_dir: Path, workers: int, on_done: Callable[[dict[str, Any]], None], max_restarts: int = 3
+) -> None:
     """Run tasks on ``workers`` local processes (in this process when workers == 1).
 
     A worker that dies (killed, out of memory) breaks the pool; the pool is rebuilt and only
@@ -45,6 +48,7 @@ def run_local(tasks: list[Task], exp_dir: Path, workers: int,
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
+
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     left = list(tasks)
     for attempt in range(max_restarts + 1):
@@ -60,8 +64,10 @@ def run_local(tasks: list[Task], exp_dir: Path, workers: int,
             log.warning("a worker process died; restarting the pool for the %d unfinished runs", len(left))
             pool.shutdown(wait=False, cancel_futures=True)
             if attempt == max_restarts:
-                raise ExperimentError(f"worker processes kept dying ({max_restarts} restarts); "
-                                      f"{len(left)} runs not done; re-run the same command to resume") from None
+                raise ExperimentError(
+                    f"worker processes kept dying ({max_restarts} restarts); "
+                    f"{len(left)} runs not done; re-run the same command to resume"
+                ) from None
         except BaseException:
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()  # a worker mid-run loses only that run; its file is never half-written

@@ -3,14 +3,28 @@
 Each preset is a grid; ``estimate_s`` predicts its wall time on this kind of machine (2 cores)
 from per-algorithm costs measured with ``run_all.py`` (see README, "Presets").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 EMBEDDED_MAIN = ("nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora")
-ALL_EMBEDDED = ("nb201/cifar10-valid", "nb201/cifar100", "nb201/ImageNet16-120", "anb201/baseline",
-                "anb201/analog", "nbgraph/cora", "nbgraph/citeseer", "nbgraph/pubmed", "nbgraph/cs",
-                "nbgraph/physics", "nbgraph/photo", "nbgraph/computers", "nbgraph/arxiv", "nbgraph/proteins")
+ALL_EMBEDDED = (
+    "nb201/cifar10-valid",
+    "nb201/cifar100",
+    "nb201/ImageNet16-120",
+    "anb201/baseline",
+    "anb201/analog",
+    "nbgraph/cora",
+    "nbgraph/citeseer",
+    "nbgraph/pubmed",
+    "nbgraph/cs",
+    "nbgraph/physics",
+    "nbgraph/photo",
+    "nbgraph/computers",
+    "nbgraph/arxiv",
+    "nbgraph/proteins",
+)
 
 
 @dataclass(frozen=True)
@@ -34,33 +48,68 @@ class Preset:
 SLOW = ("optuna-gp", "bananas")
 
 PRESETS: dict[str, Preset] = {
-    "default": Preset("main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but the slow ones (optuna-gp, bananas)",
-                      EMBEDDED_MAIN, None, range(6), 1000,
-                      leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
-                                 "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` and `bananas` "
-                                 "(`--preset small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)"),
-    "small-budget": Preset("every registered algorithm, optuna-gp included, at a budget the GP can afford",
-                           ("nb201/cifar10-valid", "anb201/baseline"), None, range(5), 100, slow=True),
-    "paper": Preset("all embedded benchmarks, every registered algorithm but the slow ones (optuna-gp, bananas), 100 seeds", ALL_EMBEDDED, None, range(100), 3000),
-    "ablation": Preset("LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
-                       "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
-                       ("nb201/cifar10-valid",),
-                       tuple(["lanas"]  # the default point of every sweep (height 5, Cp 0.1, n_init 10, rebuild every 20)
-                             + [f"lanas:height={h}" for h in (1, 2, 3, 4, 6, 7, 8)]
-                             + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.2, 0.5, 1, 2)]
-                             + [f"lanas:n_init={n}" for n in (2, 50, 200)]
-                             + [f"lanas:rebuild_every={k}" for k in (1, 5, 100)]
-                             + [f"lanas:empty_leaf={f}" for f in ("first_leaf", "avoid")] + ["lanas-release"]
-                             + ["lanas:inleaf=local", "lanas:inleaf=bo", "lanas:inleaf=localbo", "lanas:split=svm",
-                                "lanas:inleaf=bo,split=svm", "lanas:inleaf=localbo,split=svm", "lanas:inleaf=local,split=svm",
-                                "lanas-plus", "lanas-plus:widen=50", "lanas-plus:handover=neighbours"]
-                             + ["random", "evolution", "optuna-tpe"]),
-                       range(20), 2000),
-    "oneshot": Preset("one-shot evaluation (the paper's RQ4): every main algorithm on nb201/cifar10-valid searched on the "
-                      "table and through the published one-shot and few-shot supernet estimates, judged on the table",
-                      ("nb201/cifar10-valid", "nb201/cifar10-valid:evaluator=oneshot",
-                       "nb201/cifar10-valid:evaluator=fewshot"),
-                      ("lanas", "lanas-plus", "evolution", "optuna-tpe", "random"), range(20), 1000),
+    "default": Preset(
+        "main job: the embedded NAS-Bench-201 and NAS-Bench-Graph tables, every registered algorithm but the slow ones (optuna-gp, bananas)",
+        EMBEDDED_MAIN,
+        None,
+        range(6),
+        1000,
+        leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
+        "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` and `bananas` "
+        "(`--preset small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)",
+    ),
+    "small-budget": Preset(
+        "every registered algorithm, optuna-gp included, at a budget the GP can afford",
+        ("nb201/cifar10-valid", "anb201/baseline"),
+        None,
+        range(5),
+        100,
+        slow=True,
+    ),
+    "paper": Preset(
+        "all embedded benchmarks, every registered algorithm but the slow ones (optuna-gp, bananas), 100 seeds",
+        ALL_EMBEDDED,
+        None,
+        range(100),
+        3000,
+    ),
+    "ablation": Preset(
+        "LaNAS ablations on nb201/cifar10-valid: tree height 1..8, Cp 0..2, n_init, rebuild_every, "
+        "in-leaf sampler and split (LA-MCTS), against random, evolution and optuna-tpe",
+        ("nb201/cifar10-valid",),
+        tuple(
+            ["lanas"]  # the default point of every sweep (height 5, Cp 0.1, n_init 10, rebuild every 20)
+            + [f"lanas:height={h}" for h in (1, 2, 3, 4, 6, 7, 8)]
+            + [f"lanas:cp={c}" for c in (0, 0.01, 0.05, 0.2, 0.5, 1, 2)]
+            + [f"lanas:n_init={n}" for n in (2, 50, 200)]
+            + [f"lanas:rebuild_every={k}" for k in (1, 5, 100)]
+            + [f"lanas:empty_leaf={f}" for f in ("first_leaf", "avoid")]
+            + ["lanas-release"]
+            + [
+                "lanas:inleaf=local",
+                "lanas:inleaf=bo",
+                "lanas:inleaf=localbo",
+                "lanas:split=svm",
+                "lanas:inleaf=bo,split=svm",
+                "lanas:inleaf=localbo,split=svm",
+                "lanas:inleaf=local,split=svm",
+                "lanas-plus",
+                "lanas-plus:widen=50",
+                "lanas-plus:handover=neighbours",
+            ]
+            + ["random", "evolution", "optuna-tpe"]
+        ),
+        range(20),
+        2000,
+    ),
+    "oneshot": Preset(
+        "one-shot evaluation (the paper's RQ4): every main algorithm on nb201/cifar10-valid searched on the "
+        "table and through the published one-shot and few-shot supernet estimates, judged on the table",
+        ("nb201/cifar10-valid", "nb201/cifar10-valid:evaluator=oneshot", "nb201/cifar10-valid:evaluator=fewshot"),
+        ("lanas", "lanas-plus", "evolution", "optuna-tpe", "random"),
+        range(20),
+        1000,
+    ),
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
@@ -69,12 +118,20 @@ PRESETS: dict[str, Preset] = {
 #: of 11-18 on 2 cores, where the old code's costs matched the idle wall times of the slower
 #: machines of this kind); and how the cost per sample grows with the budget for model-based
 #: methods (cost per trial grows with the trials seen).
-COST_PER_SAMPLE_S = {"random": 1e-4, "evolution": 2e-4, "mcts": 3e-4, "lanas": 3e-3, "lanas-plus": 1.7e-3,
-                     "lanas-release": 9.5e-3,
-                     "optuna-tpe": 9.5e-3, "optuna-gp": 45.0,
-                     # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/peers.md):
-                     # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
-                     "local-search": 2.8e-3, "bananas": 1.5}
+COST_PER_SAMPLE_S = {
+    "random": 1e-4,
+    "evolution": 2e-4,
+    "mcts": 3e-4,
+    "lanas": 3e-3,
+    "lanas-plus": 1.7e-3,
+    "lanas-release": 9.5e-3,
+    "optuna-tpe": 9.5e-3,
+    "optuna-gp": 45.0,
+    # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/peers.md):
+    # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
+    "local-search": 2.8e-3,
+    "bananas": 1.5,
+}
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
 
 

@@ -1,4 +1,5 @@
 """The terminal progress display of a grid: runs done, failures and an ETA."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,11 @@ from typing import Any
 
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
-        f"{seconds // 60:02d}:{seconds % 60:02d}"
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60:02d}:{seconds % 60:02d}"
+    )
 
 
 class Progress:
@@ -21,8 +25,14 @@ class Progress:
     the grid and at least every ``every_s`` seconds, each state printed once.
     """
 
-    def __init__(self, total: int, initial: int = 0, stream: Any = None, every_s: float = 60.0,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        total: int,
+        initial: int = 0,
+        stream: Any = None,
+        every_s: float = 60.0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.total, self.initial, self.every_s, self.clock = total, initial, every_s, clock
         self.stream = stream if stream is not None else sys.stderr
         self.start = self.last_t = clock()
@@ -33,8 +43,16 @@ class Progress:
         if getattr(self.stream, "isatty", lambda: False)():
             try:
                 from tqdm import tqdm
-                self.bar = tqdm(total=total, initial=initial, unit="run", dynamic_ncols=True, file=self.stream,
-                                mininterval=0.5, smoothing=0)
+
+                self.bar = tqdm(
+                    total=total,
+                    initial=initial,
+                    unit="run",
+                    dynamic_ncols=True,
+                    file=self.stream,
+                    mininterval=0.5,
+                    smoothing=0,
+                )
             except ImportError:
                 pass
 
@@ -49,8 +67,10 @@ class Progress:
         eta = self.eta_s()
         failed = f", {len(self.failed)} failed" if self.failed else ""
         # floored, as the tenths are, so a line just before a tenth never shows that tenth's percentage
-        return (f"{n}/{self.total} runs ({100 * n // max(1, self.total)}%){failed}, "
-                f"{_clock(self.clock() - self.start)} elapsed, ETA {'?' if eta is None else _clock(eta)}")
+        return (
+            f"{n}/{self.total} runs ({100 * n // max(1, self.total)}%){failed}, "
+            f"{_clock(self.clock() - self.start)} elapsed, ETA {'?' if eta is None else _clock(eta)}"
+        )
 
     def __call__(self, summary: dict[str, Any]) -> None:
         self.done += 1

@@ -5,6 +5,7 @@ file that exists is complete; a file that does not read back (truncated, corrupt
 budget) is treated as missing and the run is redone; so is a run whose partition side file
 (``seed-<k>.partition.parquet``) does not read back.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,17 +39,27 @@ def _write_atomic(path: Path, table: pa.Table) -> None:
             tmp.unlink()
 
 
-def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None,
-              partition_values: np.ndarray | None = None) -> None:
+def write_run(
+    path: Path, result: RunResult, partition: np.ndarray | None = None, partition_values: np.ndarray | None = None
+) -> None:
     """Write the run (and its partition); an OSError says in one line which folder failed."""
-    meta = {"benchmark": result.benchmark, "spec": result.spec, "seed": result.seed, "budget": result.budget,
-            "status": result.status, "error": result.error, "wall_s": result.wall_s, "samples": result.samples,
-            **result.meta}
+    meta = {
+        "benchmark": result.benchmark,
+        "spec": result.spec,
+        "seed": result.seed,
+        "budget": result.budget,
+        "status": result.status,
+        "error": result.error,
+        "wall_s": result.wall_s,
+        "samples": result.samples,
+        **result.meta,
+    }
     has_partition = partition is not None and partition_values is not None
     try:
         if has_partition:
-            part = pa.table({"leaf": pa.array(partition, pa.int32()),
-                             "valid": pa.array(partition_values, pa.float64())})
+            part = pa.table(
+                {"leaf": pa.array(partition, pa.int32()), "valid": pa.array(partition_values, pa.float64())}
+            )
             _write_atomic(partition_path(path), part.replace_schema_metadata(runformat.meta_bytes(meta)))
         meta["partition"] = has_partition
         schema = SCHEMA.with_metadata(runformat.meta_bytes(meta))
@@ -57,8 +68,10 @@ def write_run(path: Path, result: RunResult, partition: np.ndarray | None = None
             table = table.append_column(column, pa.array(result.rows[column]))
         _write_atomic(path, table)
     except OSError as exc:
-        raise OSError(f"cannot write results in {path.parent}: {exc.strerror or exc}; runs already on disk are kept; "
-                      "make the folder writable and run the same command again") from None
+        raise OSError(
+            f"cannot write results in {path.parent}: {exc.strerror or exc}; runs already on disk are kept; "
+            "make the folder writable and run the same command again"
+        ) from None
 
 
 def read_meta(path: Path, budget: int | None = None) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ A run is a pure function of (benchmark, spec, seed, budget): the algorithm and t
 each get a child stream of ``numpy.random.SeedSequence(seed)``, and nothing reads the clock
 for control (``algo_s`` only measures).
 """
+
 from __future__ import annotations
 
 import time
@@ -55,8 +56,14 @@ def _propose(algo: Any, k: int) -> list[Arch]:
 Evaluate = Callable[[Benchmark, list[Arch], list[int]], list[Result]]
 
 
-def _evaluate_new(benchmark: Benchmark, proposals: list[Arch], cache: dict[Arch, Result],
-                  bench_rng: np.random.Generator, parallel: int, evaluate: Evaluate | None) -> dict[Arch, Result]:
+def _evaluate_new(
+    benchmark: Benchmark,
+    proposals: list[Arch],
+    cache: dict[Arch, Result],
+    bench_rng: np.random.Generator,
+    parallel: int,
+    evaluate: Evaluate | None,
+) -> dict[Arch, Result]:
     """Answers for the proposals not in ``cache`` (each once): in order from the run's benchmark
     stream, or with K > 1 each with its own seed drawn in order from it, through ``evaluate``."""
     new = [a for a in dict.fromkeys(proposals) if a not in cache]
@@ -71,8 +78,18 @@ def _evaluate_new(benchmark: Benchmark, proposals: list[Arch], cache: dict[Arch,
     return dict(zip(new, results))
 
 
-def record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, cached: bool, best: float,
-           algo_s: float, *, proposal: int | None = None, cost_s: float | None = None) -> None:
+def record(
+    rows: dict[str, list[Any]],
+    step: int,
+    arch: Arch,
+    result: Result,
+    cached: bool,
+    best: float,
+    algo_s: float,
+    *,
+    proposal: int | None = None,
+    cost_s: float | None = None,
+) -> None:
     """One row of the history (see :data:`analysis.runformat.COLUMNS`); ``proposal`` defaults to the
     row's number and ``cost_s`` to the answer's (the simulated clock passes its own)."""
     rows["step"].append(step)
@@ -89,8 +106,16 @@ def record(rows: dict[str, list[Any]], step: int, arch: Arch, result: Result, ca
     rows["true_test"].append(result.extra.get("true_test", result.test))
 
 
-def run(benchmark: Benchmark, spec: str, seed: int, budget: int, *, max_repeats: int = 1000,
-        parallel: int = 1, evaluate: Evaluate | None = None) -> RunResult:
+def run(
+    benchmark: Benchmark,
+    spec: str,
+    seed: int,
+    budget: int,
+    *,
+    max_repeats: int = 1000,
+    parallel: int = 1,
+    evaluate: Evaluate | None = None,
+) -> RunResult:
     """Run ``spec`` on ``benchmark`` until ``budget`` distinct architectures have been evaluated.
 
     Ends early with status ``exhausted`` (the algorithm returned None, or the space is used

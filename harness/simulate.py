@@ -18,6 +18,7 @@ The time of an evaluation is the answer's ``cost_s``. ``anb201/*`` answers carry
 cell's NAS-Bench-201 CIFAR-10 (cifar10-valid) training time stands in for it (same cell space,
 same dataset, 200 epochs). A table with no time (``nbgraph/*``) has no simulated-time view.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -59,9 +60,12 @@ def time_source(benchmark: Benchmark) -> tuple[Callable[[Arch, Result], float], 
     for prefix, other in STAND_IN.items():
         if benchmark.name.startswith(prefix):
             from benchmarks import registry
+
             stand = registry.make(other)
-            return ((lambda arch, result: float(stand.query(arch).cost_s)),  # noqa: B023 (returned at once)
-                    f"{other} training time of the same cell (stand-in: the table records none)")
+            return (
+                (lambda arch, result: float(stand.query(arch).cost_s)),  # noqa: B023 (returned at once)
+                f"{other} training time of the same cell (stand-in: the table records none)",
+            )
     if costs is None and benchmark.all_archs() is None:  # a space trained on demand measures its time
         return (lambda arch, result: float(result.cost_s)), "the answer's measured training time"
     raise SimulationError(f"{benchmark.name} records no training time, so it has no simulated-time view")
@@ -92,8 +96,17 @@ class _Run:
         self.algo_s += time.perf_counter() - t0
         if not cached:
             self.best = max(self.best, result.valid)
-        record(self.rows, len(self.cache), arch, result, cached, self.best, self.algo_s,
-               proposal=proposal, cost_s=finish - start)
+        record(
+            self.rows,
+            len(self.cache),
+            arch,
+            result,
+            cached,
+            self.best,
+            self.algo_s,
+            proposal=proposal,
+            cost_s=finish - start,
+        )
         for column, value in zip(TIME_COLUMNS, (worker, start, finish)):
             self.rows[column].append(value)
 
@@ -135,8 +148,16 @@ def _fill(run: _Run, benchmark: Benchmark, bench_rng, cost, now: float, budget: 
         run.repeats = 0
 
 
-def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: int,
-             time_budget_s: float = math.inf, *, max_repeats: int = 1000) -> RunResult:
+def simulate(
+    benchmark: Benchmark,
+    spec: str,
+    seed: int,
+    budget: int,
+    workers: int,
+    time_budget_s: float = math.inf,
+    *,
+    max_repeats: int = 1000,
+) -> RunResult:
     """Run ``spec`` on ``benchmark`` with ``workers`` simulated workers; see the module doc.
 
     Status: ``budget`` (the sample budget was reached), ``time`` (the next result would arrive
@@ -150,8 +171,12 @@ def simulate(benchmark: Benchmark, spec: str, seed: int, budget: int, workers: i
     start = time.perf_counter()
     try:
         cost, source = time_source(benchmark)
-        out.meta = {"parallel": 1, "sim_workers": workers, "time_budget_s": None if math.isinf(time_budget_s) else time_budget_s,
-                    "time_source": source}
+        out.meta = {
+            "parallel": 1,
+            "sim_workers": workers,
+            "time_budget_s": None if math.isinf(time_budget_s) else time_budget_s,
+            "time_source": source,
+        }
         algo_ss, bench_ss = np.random.SeedSequence(seed).spawn(2)  # as runner.run: K = 1 is its history
         bench_rng = np.random.default_rng(bench_ss)
         t0 = time.perf_counter()

@@ -3,6 +3,7 @@ each is stored, which are still to run, and running one (in whichever process th
 The grid runs on local processes (:mod:`harness.pool`) or a Dask cluster (:mod:`harness.executors`),
 with a manifest beside the runs (:mod:`harness.manifest`) and a progress line (:mod:`harness.progress`).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,24 @@ class Task:
     time_budget_s: float | None = None  # the simulated time budget
 
 
-def grid(bench_specs: Iterable[str], algo_specs: Iterable[str], seeds: Iterable[int], budget: int,
-         parallel: int = 1, remote_eval: bool = False) -> list[Task]:
+def grid(
+    bench_specs: Iterable[str],
+    algo_specs: Iterable[str],
+    seeds: Iterable[int],
+    budget: int,
+    parallel: int = 1,
+    remote_eval: bool = False,
+) -> list[Task]:
     """Every (benchmark, algorithm, seed), seed by seed: each stretch of the queue holds the same mix
     of algorithms, so the progress bar's ETA is steady (slow algorithms do not come together).
     The order only decides when a run starts; a run's result depends on its task alone."""
     seeds = list(seeds)
-    return [Task(b, a, s, budget, save_partition=(s == seeds[0]), parallel=parallel, remote_eval=remote_eval)
-            for s in seeds for b in bench_specs for a in algo_specs]
+    return [
+        Task(b, a, s, budget, save_partition=(s == seeds[0]), parallel=parallel, remote_eval=remote_eval)
+        for s in seeds
+        for b in bench_specs
+        for a in algo_specs
+    ]
 
 
 def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
@@ -55,23 +66,36 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
     try:
         bench = benchmarks.make(task.benchmark)
     except Exception as exc:  # a benchmark that cannot load fails its runs, recorded, not raised
-        result = RunResult(task.benchmark, task.spec, task.seed, task.budget, status="failed",
-                           error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+        result = RunResult(
+            task.benchmark,
+            task.spec,
+            task.seed,
+            task.budget,
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500],
+        )
     else:
         evaluate = None
         if task.remote_eval:
             from .evaluation import dask_evaluate
+
             evaluate = dask_evaluate
         if task.sim_workers:
             from .simulate import simulate
-            result = simulate(bench, task.spec, task.seed, task.budget, task.sim_workers,
-                              task.time_budget_s or float("inf"))
+
+            result = simulate(
+                bench, task.spec, task.seed, task.budget, task.sim_workers, task.time_budget_s or float("inf")
+            )
         else:
             result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
     partition = values = None
     table_values = getattr(bench, "valid", None)
-    if (task.save_partition and hasattr(result.algorithm, "partition")
-            and table_values is not None and bench.all_archs() is not None):
+    if (
+        task.save_partition
+        and hasattr(result.algorithm, "partition")
+        and table_values is not None
+        and bench.all_archs() is not None
+    ):
         try:
             partition, values = result.algorithm.partition(), table_values
         except Exception as exc:  # the figure is optional; the run is not
@@ -110,9 +134,11 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
                 legacy = _recorded_parallel(exp_dir)
             k = int(meta["parallel"]) if "parallel" in meta else legacy
             if k != t.parallel:
-                raise ExperimentError(f"{exp_dir} holds runs made with --parallel {k} (e.g. "
-                                      f"{path.relative_to(exp_dir)}), not {t.parallel}: use another --out or the "
-                                      "same --parallel")
+                raise ExperimentError(
+                    f"{exp_dir} holds runs made with --parallel {k} (e.g. "
+                    f"{path.relative_to(exp_dir)}), not {t.parallel}: use another --out or the "
+                    "same --parallel"
+                )
         if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
     return todo

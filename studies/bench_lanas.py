@@ -13,6 +13,7 @@ them once for all its runs; ``--cold`` leaves it out, so the first seed pays the
 A benchmark that cannot be loaded here is replaced by a synthetic 5^6 = 15,625-architecture
 table (tests/synthetic.py) and reported as such. Not collected by pytest (no ``test_`` prefix).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,6 +42,7 @@ def load(name: str):
         return registry.make(name), name
     except Exception as exc:  # a missing package must not stop the measurement
         from tests.synthetic import linear_table
+
         print(f"# {name} unavailable ({type(exc).__name__}: {exc}); using a synthetic 5^6 table")
         bench = linear_table(choices=(5,) * 6, optimum=(4, 3, 2, 1, 0, 4))
         bench.name = "synthetic/5^6"
@@ -82,10 +84,14 @@ def main() -> None:
         bench, label = load(args.benchmarks[0])
         t0, c0 = time.perf_counter(), time.process_time()
         run(bench, args.spec, 0, min(args.budget, 100))
-        print(f"# warm-up: {label}, seed 0, 100 samples: {time.perf_counter() - t0:.3f} s wall, "
-              f"{time.process_time() - c0:.3f} s CPU (imports and first uses included)")
-    print("benchmark          archs  run_s(median/max)  algo_s(median/max)  cpu_s(median/max)  "
-          "rebuild_ms(median/max)  rebuilds")
+        print(
+            f"# warm-up: {label}, seed 0, 100 samples: {time.perf_counter() - t0:.3f} s wall, "
+            f"{time.process_time() - c0:.3f} s CPU (imports and first uses included)"
+        )
+    print(
+        "benchmark          archs  run_s(median/max)  algo_s(median/max)  cpu_s(median/max)  "
+        "rebuild_ms(median/max)  rebuilds"
+    )
     for name in args.benchmarks:
         bench, label = load(name)
         bench.query(tuple(int(a) for a in bench.all_archs()[0]))  # warm caches
@@ -102,10 +108,12 @@ def main() -> None:
             rebuilds.extend(times)
             counts.append(len(times))
         ms = [1e3 * t for t in rebuilds]
-        print(f"{label:<17} {len(bench):>6}  {statistics.median(walls):8.3f} / {max(walls):.3f}"
-              f"  {statistics.median(algos):9.3f} / {max(algos):.3f}"
-              f"  {statistics.median(cpus):8.3f} / {max(cpus):.3f}"
-              f"  {statistics.median(ms):11.2f} / {max(ms):.2f}  {statistics.median(counts):9.0f}")
+        print(
+            f"{label:<17} {len(bench):>6}  {statistics.median(walls):8.3f} / {max(walls):.3f}"
+            f"  {statistics.median(algos):9.3f} / {max(algos):.3f}"
+            f"  {statistics.median(cpus):8.3f} / {max(cpus):.3f}"
+            f"  {statistics.median(ms):11.2f} / {max(ms):.2f}  {statistics.median(counts):9.0f}"
+        )
 
 
 if __name__ == "__main__":

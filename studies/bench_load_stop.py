@@ -11,6 +11,7 @@ exit, the exit status (130 expected) and the runs kept. The suite asserts the be
 (tests/harness/test_cli.py, tests/harness/test_executors.py), never these times. Not collected by pytest (no
 ``test_`` prefix).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,6 +32,7 @@ TABLES = {"nb201": ("cifar10-valid", "cifar100", "ImageNet16-120"), "nbgraph": (
 
 def load_times(repeats: int) -> None:
     import importlib
+
     print("table                    load_s(median / max)")
     for module, datasets in TABLES.items():
         load = importlib.import_module(f"benchmarks.{module}").load_arrays.__wrapped__
@@ -45,12 +47,27 @@ def load_times(repeats: int) -> None:
 
 
 def stop_once(out: Path, workers: int, ignored: bool, runs: int) -> tuple[float, int, int]:
-    cmd = [sys.executable, str(ROOT / "run_all.py"), "--benchmarks", "nb201/cifar10-valid", "--algorithms",
-           "random", "--seeds", f"0-{runs - 1}", "--budget", "1000", "--workers", str(workers), "--out", str(out),
-           "--no-analysis"]
+    cmd = [
+        sys.executable,
+        str(ROOT / "run_all.py"),
+        "--benchmarks",
+        "nb201/cifar10-valid",
+        "--algorithms",
+        "random",
+        "--seeds",
+        f"0-{runs - 1}",
+        "--budget",
+        "1000",
+        "--workers",
+        str(workers),
+        "--out",
+        str(out),
+        "--no-analysis",
+    ]
     pre = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pre)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=pre
+    )
     try:
         while not list((out / "runs").rglob("seed-*.parquet")) and proc.poll() is None:
             time.sleep(0.01)

@@ -9,6 +9,7 @@ also the run's status/error/samples metadata; partition side files by leaf and v
 Prints each difference and a count; exit 0 when identical, 1 otherwise. Used to show that a
 restructuring changed no result (e.g. a fixed grid run before and after). Not collected by
 pytest (no ``test_`` prefix)."""
+
 import json
 import sys
 from pathlib import Path
@@ -52,9 +53,11 @@ def main(a: str, b: str, spec_filter: str = "") -> int:
             va, vb = ta.column(c).to_pylist(), tb.column(c).to_pylist()
             if va != vb:
                 first = next((i for i, (x, y) in enumerate(zip(va, vb)) if x != y), min(len(va), len(vb)))
-                print(f"DIFF {name} column {c}: first at row {first} "
-                      f"({va[first] if first < len(va) else '-'} vs {vb[first] if first < len(vb) else '-'}), "
-                      f"lengths {len(va)}/{len(vb)}")
+                print(
+                    f"DIFF {name} column {c}: first at row {first} "
+                    f"({va[first] if first < len(va) else '-'} vs {vb[first] if first < len(vb) else '-'}), "
+                    f"lengths {len(va)}/{len(vb)}"
+                )
                 bad += 1
         ma, mb = meta_of(ta), meta_of(tb)
         for k in META:

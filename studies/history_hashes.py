@@ -8,6 +8,7 @@ column of ``harness.runner.run(...).rows`` (every proposal in order) and the run
 Run it on two checkouts and compare the hashes (docs/speed.md has those of 2026-12-02). One core
 (BLAS threads = 1). Not collected by pytest (no ``test_`` prefix).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,11 @@ def main() -> None:
                 c0 = time.process_time()
                 result = run(bench, spec, seed, args.budget)
                 digest = hashlib.sha256(repr(list(result.rows["arch"])).encode()).hexdigest()[:16]
-                print(f"{spec:14s} {name:20s} seed {seed}  {digest}  {result.status} {len(result.rows['arch'])} "
-                      f"proposals  {time.process_time() - c0:.2f} s CPU", flush=True)
+                print(
+                    f"{spec:14s} {name:20s} seed {seed}  {digest}  {result.status} {len(result.rows['arch'])} "
+                    f"proposals  {time.process_time() - c0:.2f} s CPU",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ transforms keep the order, so the same architectures are the top-0.1 %. Reported
 transform: seeds reaching the top-0.1 %, the Kaplan-Meier median and the restricted mean of
 distinct samples to it, and the median algorithm seconds per sample.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,7 +27,11 @@ from analysis.stats import censored as stats  # noqa: E402
 from benchmarks import registry  # noqa: E402
 from harness.runner import run  # noqa: E402
 
-TRANSFORMS = {"acc": lambda a: a, "-log(100-acc)": lambda a: -np.log(100.0 - a), "exp(acc/2)": lambda a: np.exp(a / 2.0)}
+TRANSFORMS = {
+    "acc": lambda a: a,
+    "-log(100-acc)": lambda a: -np.log(100.0 - a),
+    "exp(acc/2)": lambda a: np.exp(a / 2.0),
+}
 
 
 def transformed(bench, name: str):
@@ -55,11 +60,18 @@ def main(spec: str, budget: int, seeds: range, tables: list[str]) -> None:
                 times.append(stats.hitting_time(best[~np.asarray(r.rows["cached"])], target))
                 cost.append(1000 * r.rows["algo_s"][-1] / r.samples)
             t = np.array(times)
-            print(f"| {table} | {name} | {int(np.isfinite(t).sum())}/{len(t)} | {stats.km_median(t, budget):.1f} "
-                  f"| {stats.restricted_mean(t, budget):.1f} | {np.median(cost):.2f} |", flush=True)
+            print(
+                f"| {table} | {name} | {int(np.isfinite(t).sum())}/{len(t)} | {stats.km_median(t, budget):.1f} "
+                f"| {stats.restricted_mean(t, budget):.1f} | {np.median(cost):.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
     lo, _, hi = sys.argv[3].partition("-")
-    main(sys.argv[1], int(sys.argv[2]), range(int(lo), int(hi or lo) + 1),
-         sys.argv[4:] or ["nb201/cifar10-valid", "anb201/baseline"])
+    main(
+        sys.argv[1],
+        int(sys.argv[2]),
+        range(int(lo), int(hi or lo) + 1),
+        sys.argv[4:] or ["nb201/cifar10-valid", "anb201/baseline"],
+    )

@@ -12,6 +12,7 @@ where half the seeds of some spec reach it). Reference
 rows are marked "(ref)"; ``lanas-plus`` of the reference is the earlier configuration
 (``scale=value``), shown unranked.
 """
+
 from __future__ import annotations
 
 import re
@@ -69,8 +70,9 @@ def table(folder: str, target: str) -> list[str]:
         for s in NEW:
             if s in times:
                 r = stats.summarise(times[s][target], budget)
-                med = fmt(r["median"]) + (f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]"
-                                          if np.isfinite(r["median_lo"]) else "")
+                med = fmt(r["median"]) + (
+                    f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]" if np.isfinite(r["median_lo"]) else ""
+                )
                 mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
                 rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
         for s in (*REF_PEERS, "lanas-plus (scale=value)"):
@@ -79,7 +81,9 @@ def table(folder: str, target: str) -> list[str]:
         ranked = [s for s in rows if "scale=value" not in s]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
         for s, r in rows.items():
-            lines.append(f"| {bench} | {s} | {' | '.join(r['cells'])} | {format(ranks[s], 'g') if s in ranks else '—'} |")
+            lines.append(
+                f"| {bench} | {s} | {' | '.join(r['cells'])} | {format(ranks[s], 'g') if s in ranks else '—'} |"
+            )
         judged = target != "optimum" or any(np.isfinite(rows[s]["median"]) for s in ranked)  # half the seeds
         if "lanas-plus" in rows and judged:
             peers = [s for s in ranked if s != "lanas-plus"]
@@ -87,10 +91,15 @@ def table(folder: str, target: str) -> list[str]:
             best_mean = min(rows[s]["mean"] for s in peers)
             p = rows["lanas-plus"]
             ok = p["median"] <= best_med and p["mean"] <= best_mean
-            ratio = f"{p['median'] / best_med:.2f}x" if np.isfinite(p["median"]) and np.isfinite(best_med) else (
-                "—, a peer's is" if np.isfinite(best_med) else "—")
-            lines.append(f"| {bench} | *lanas-plus vs the best peer* | | {ratio} | "
-                         f"{p['mean'] / best_mean:.2f}x | {'no more' if ok else 'more'} |")
+            ratio = (
+                f"{p['median'] / best_med:.2f}x"
+                if np.isfinite(p["median"]) and np.isfinite(best_med)
+                else ("—, a peer's is" if np.isfinite(best_med) else "—")
+            )
+            lines.append(
+                f"| {bench} | *lanas-plus vs the best peer* | | {ratio} | "
+                f"{p['mean'] / best_mean:.2f}x | {'no more' if ok else 'more'} |"
+            )
     return lines
 
 

@@ -12,6 +12,7 @@ per table says whether ``lanas-plus`` needs no more samples than the best peer o
 median and the restricted mean; the optimum is judged only where at least half the seeds of
 some spec reach it within the budget.
 """
+
 from __future__ import annotations
 
 import sys
@@ -29,9 +30,12 @@ from analysis.stats.tables import hitting_times  # noqa: E402
 PLUS = "lanas-plus"
 PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 #: reported beside them, never used to choose: the first lanas-plus and the explore-when-stuck ablation
-OTHERS = {"lanas:inleaf=local,split=svm": "first lanas-plus", "lanas-plus:widen=50": "lanas-plus:widen=50",
-          "lanas-plus:handover=neighbours": "lanas-plus:handover=neighbours",
-          "lanas-plus:inleaf_fallback=near": "lanas-plus:handover=neighbours"}  # its spelling in older folders
+OTHERS = {
+    "lanas:inleaf=local,split=svm": "first lanas-plus",
+    "lanas-plus:widen=50": "lanas-plus:widen=50",
+    "lanas-plus:handover=neighbours": "lanas-plus:handover=neighbours",
+    "lanas-plus:inleaf_fallback=near": "lanas-plus:handover=neighbours",
+}  # its spelling in older folders
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 
 
@@ -54,10 +58,14 @@ def table(folder: str, target: str) -> tuple[list[str], dict[str, dict]]:
         ranks = dict(zip(main, rankdata([rows[s]["mean"] for s in main])))
         for s in specs:
             r = rows[s]
-            med = fmt(r["median"]) + (f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]" if np.isfinite(r["median_lo"]) else "")
+            med = fmt(r["median"]) + (
+                f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]" if np.isfinite(r["median_lo"]) else ""
+            )
             mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
             name = OTHERS.get(s, s)
-            lines.append(f"| {bench} | {name} | {r['reached']}/{r['runs']} | {med} | {mean} | {format(ranks[s], 'g') if s in ranks else '—'} |")
+            lines.append(
+                f"| {bench} | {name} | {r['reached']}/{r['runs']} | {med} | {mean} | {format(ranks[s], 'g') if s in ranks else '—'} |"
+            )
         peers = [s for s in PEERS if s in rows]
         if PLUS not in rows:
             continue
@@ -70,10 +78,12 @@ def table(folder: str, target: str) -> tuple[list[str], dict[str, dict]]:
                 ratio = p["median"] / best_med
             else:  # no peer's median reached: a tie when lanas-plus's is not reached either
                 ratio = 1.0 if not np.isfinite(p["median"]) else 0.0
-            verdicts[bench] = dict(median=ratio,
-                                   mean=p["mean"] / best_mean,
-                                   best_mean=min(peers, key=lambda s: rows[s]["mean"]),
-                                   best_median=min(peers, key=lambda s: rows[s]["median"]))
+            verdicts[bench] = dict(
+                median=ratio,
+                mean=p["mean"] / best_mean,
+                best_mean=min(peers, key=lambda s: rows[s]["mean"]),
+                best_median=min(peers, key=lambda s: rows[s]["median"]),
+            )
     return lines, verdicts
 
 
@@ -95,7 +105,9 @@ def stuck_lines(folder: str) -> list[str]:
         else:
             verdict = "**no**"
         ratio = f"{worst / med:.2f}" if np.isfinite(worst) else "—"
-        out.append(f"| {bench} | {fmt(med)} | {fmt(worst) if np.isfinite(worst) else '> budget'} | {ratio} | {verdict} |")
+        out.append(
+            f"| {bench} | {fmt(med)} | {fmt(worst) if np.isfinite(worst) else '> budget'} | {ratio} | {verdict} |"
+        )
     return out
 
 
@@ -113,14 +125,21 @@ def main(argv: list[str]) -> None:
             print("| --- | --- | --- | --- | --- | --- |")
             print("\n".join(lines))
             wins = [b for b, v in verdicts.items() if v["median"] <= 1 and v["mean"] <= 1]
-            print(f"\n`lanas-plus` needs no more samples than the best peer on both the median and the "
-                  f"restricted mean on {len(wins)} of the {len(verdicts)} tables judged.")
+            print(
+                f"\n`lanas-plus` needs no more samples than the best peer on both the median and the "
+                f"restricted mean on {len(wins)} of the {len(verdicts)} tables judged."
+            )
             for b, v in verdicts.items():
                 if b not in wins:
-                    med = (f"{v['median']:.2f}x" if np.isfinite(v["median"])
-                           else "not reached by half the seeds, against a finite one")
-                    print(f"- {b}: median {med} of the best peer's ({v['best_median']}), "
-                          f"restricted mean {v['mean']:.2f}x ({v['best_mean']})")
+                    med = (
+                        f"{v['median']:.2f}x"
+                        if np.isfinite(v["median"])
+                        else "not reached by half the seeds, against a finite one"
+                    )
+                    print(
+                        f"- {b}: median {med} of the best peer's ({v['best_median']}), "
+                        f"restricted mean {v['mean']:.2f}x ({v['best_mean']})"
+                    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """``run_all.py`` with the synthetic test table registered: ``python tests/cli_synthetic.py ARGS``."""
+
 import os
 import sys
 import time

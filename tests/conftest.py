@@ -7,8 +7,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from benchmarks import registry  # noqa: E402
 from tests.synthetic import linear_table  # noqa: E402
 
-registry.register("synthetic/linear", lambda noisy=False, proxy="none": _synthetic(noisy, proxy), listed=False,
-                  limits={"proxy": ("none", "truth", "reversed")})
+registry.register(
+    "synthetic/linear",
+    lambda noisy=False, proxy="none": _synthetic(noisy, proxy),
+    listed=False,
+    limits={"proxy": ("none", "truth", "reversed")},
+)
 
 
 def _synthetic(noisy: bool, proxy: str = "none"):
@@ -25,15 +29,23 @@ PLUGINS_ENV = "LANAS_PLUGINS"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--plugin", action="append", default=[], metavar="MODULE|FILE.py",
-                     help="import the user's algorithms and benchmarks first, so that the conformance suite "
-                          f"(tests/test_conformance.py) checks them too (or ${PLUGINS_ENV})")
+    parser.addoption(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE|FILE.py",
+        help="import the user's algorithms and benchmarks first, so that the conformance suite "
+        f"(tests/test_conformance.py) checks them too (or ${PLUGINS_ENV})",
+    )
 
 
 def pytest_configure(config):
     """Load the plugins before the test modules are collected (they parametrize over the registries)."""
     from harness.plugins import PluginError, load_plugins
-    refs = config.getoption("--plugin", default=[]) + [r for r in os.environ.get(PLUGINS_ENV, "").split(os.pathsep) if r]
+
+    refs = config.getoption("--plugin", default=[]) + [
+        r for r in os.environ.get(PLUGINS_ENV, "").split(os.pathsep) if r
+    ]
     try:
         load_plugins(refs)
     except PluginError as exc:

@@ -4,6 +4,7 @@ Every process a test starts leads a session of its own, and its whole process gr
 Dask workers included) is killed when the test ends, passed or failed. ``HANG_GUARD_S`` only
 stops a hung test; a working command never comes near it, even on a machine at 4x load.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """``read_only(folder)``: a folder nothing can write to, for root too, undone on exit."""
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,10 @@ def read_only(folder: Path):
             for p in reversed(paths):
                 p.chmod(modes[p])
         return
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "-R", "+i", str(folder)],
-                                                        capture_output=True).returncode != 0:
+    if (
+        shutil.which("chattr") is None
+        or subprocess.run(["chattr", "-R", "+i", str(folder)], capture_output=True).returncode != 0
+    ):
         subprocess.run(["chattr", "-R", "-i", str(folder)], capture_output=True)
         pytest.skip("cannot make a folder read-only for root here (no chattr +i on this file system)")
     try:

@@ -3,6 +3,7 @@
 ``linear_table``: value = planted linear score of the one-hot encoding plus a small
 interaction term, unique optimum at ``OPTIMUM``; ``noisy`` per-seed copies for noise tests.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,7 +27,14 @@ def linear_table(choices=CHOICES, optimum=OPTIMUM, seed: int = 0, interaction: f
     score[(archs == np.asarray(optimum)).all(1)] = len(choices) + 1.0
     valid = score / (len(choices) + 1.0)
     runs = valid[:, None] + 0.01 * rng.standard_normal((len(archs), 3))
-    bench = TableBenchmark(choices=choices, archs=archs, valid=valid, test=valid - 0.01,
-                           cost_s=np.ones(len(archs)), valid_runs=runs, value_range=(0.0, 1.0))
+    bench = TableBenchmark(
+        choices=choices,
+        archs=archs,
+        valid=valid,
+        test=valid - 0.01,
+        cost_s=np.ones(len(archs)),
+        valid_runs=runs,
+        value_range=(0.0, 1.0),
+    )
     bench.name = "synthetic/linear"
     return bench

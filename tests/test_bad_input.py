@@ -2,6 +2,7 @@
 
 Set ``HYPOTHESIS_EXAMPLES`` to try more inputs (the suite uses a modest number).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,8 +29,12 @@ EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 spec_text = st.one_of(
     st.text(max_size=40),
-    st.builds(lambda n, kv: n + ":" + ",".join(kv), st.sampled_from(["random", "lanas", "evolution", "mcts", "x"]),
-              st.lists(st.text(alphabet="abcdehilnprtuxy_=,:0123456789.-", max_size=12), max_size=4)))
+    st.builds(
+        lambda n, kv: n + ":" + ",".join(kv),
+        st.sampled_from(["random", "lanas", "evolution", "mcts", "x"]),
+        st.lists(st.text(alphabet="abcdehilnprtuxy_=,:0123456789.-", max_size=12), max_size=4),
+    ),
+)
 
 
 @SETTINGS
@@ -63,8 +68,11 @@ def test_seed_lists(tokens):
         assert seeds and all(isinstance(s, int) and s >= 0 for s in seeds) and len(set(seeds)) == len(seeds)
 
 
-QUERY_BENCHMARKS = [b for b in ("synthetic/linear", "nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora",
-                                "nbgraph/proteins") if b in registry.entries()]
+QUERY_BENCHMARKS = [
+    b
+    for b in ("synthetic/linear", "nb201/cifar10-valid", "anb201/baseline", "nbgraph/cora", "nbgraph/proteins")
+    if b in registry.entries()
+]
 
 
 @pytest.mark.parametrize("name", QUERY_BENCHMARKS)
@@ -82,12 +90,45 @@ def test_query_any_tuple(name, arch):
 
 
 @settings(max_examples=max(20, EXAMPLES // 5), deadline=None)
-@given(st.lists(st.sampled_from(["--benchmarks", "--algorithms", "--seeds", "--budget", "--workers", "--preset",
-                                 "nope", "random:q=1", "-3", "5-1", "x/y", "0", "lanas:height=x"]), max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "--benchmarks",
+                "--algorithms",
+                "--seeds",
+                "--budget",
+                "--workers",
+                "--preset",
+                "nope",
+                "random:q=1",
+                "-3",
+                "5-1",
+                "x/y",
+                "0",
+                "lanas:height=x",
+            ]
+        ),
+        max_size=6,
+    )
+)
 def test_cli_bad_arguments_write_nothing(tmp_path_factory, argv):
     out = tmp_path_factory.mktemp("cli")
-    small = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--budget", "5", "--seeds", "0",
-             "--workers", "1", "--no-analysis", "--out", str(out / "exp")]
+    small = [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--budget",
+        "5",
+        "--seeds",
+        "0",
+        "--workers",
+        "1",
+        "--no-analysis",
+        "--out",
+        str(out / "exp"),
+    ]
     try:
         code = run_all.main([*small, *argv])  # later flags override the small defaults
     except UsageError:
@@ -106,8 +147,12 @@ def _option_text(option) -> st.SearchStrategy[str]:
         elif kind is int:
             typed.append(st.integers(-3, 40).map(str))
         elif kind is float:
-            typed.append(st.one_of(st.floats(-2, 3, allow_nan=False).map(repr),
-                                   st.sampled_from(["nan", "inf", "-inf", "1e-5", "0", "1"])))
+            typed.append(
+                st.one_of(
+                    st.floats(-2, 3, allow_nan=False).map(repr),
+                    st.sampled_from(["nan", "inf", "-inf", "1e-5", "0", "1"]),
+                )
+            )
         elif kind is str:
             typed.append(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=8))
     if isinstance(option.limit, tuple):
@@ -143,12 +188,14 @@ def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one
                 assert check(canonical) == canonical
 
 
-@settings(max_examples=max(30, EXAMPLES // 3), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=max(30, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(algorithm_specs())
 def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
     from harness.runner import run
+
     try:
         canonical = algorithms.check(spec)
     except SpecError as exc:
@@ -165,8 +212,11 @@ BENCHMARK_OPTIONS = [(name, key) for name, entry in registry.entries().items() f
 
 
 @SETTINGS
-@given(st.sampled_from(BENCHMARK_OPTIONS).flatmap(
-    lambda nk: _option_text(registry.entries()[nk[0]].options()[nk[1]]).map(lambda v: f"{nk[0]}:{nk[1]}={v}")))
+@given(
+    st.sampled_from(BENCHMARK_OPTIONS).flatmap(
+        lambda nk: _option_text(registry.entries()[nk[0]].options()[nk[1]]).map(lambda v: f"{nk[0]}:{nk[1]}={v}")
+    )
+)
 def test_every_benchmark_option_is_checked(spec):
     try:
         canonical = registry.check(spec)
@@ -181,18 +231,33 @@ def test_every_benchmark_option_is_checked(spec):
             assert "\n" not in str(exc)
 
 
-@pytest.mark.parametrize("argv, names", [
-    (["--algorithms", "lanas:height=abc"], ("height", "integer")),
-    (["--algorithms", "lanas:height=0"], ("height", ">= 1")),
-    (["--algorithms", "lanas:height=-1"], ("height", ">= 1")),
-    (["--algorithms", "lanas:cp=nan"], ("cp", "finite number")),
-    (["--algorithms", "lanas:regressor=lsq"], ("regressor", "lstsq, ridge, adam")),
-    (["--benchmarks", "nb201/cifar10-valid:noisy=maybe"], ("noisy", "true or false")),
-])
+@pytest.mark.parametrize(
+    "argv, names",
+    [
+        (["--algorithms", "lanas:height=abc"], ("height", "integer")),
+        (["--algorithms", "lanas:height=0"], ("height", ">= 1")),
+        (["--algorithms", "lanas:height=-1"], ("height", ">= 1")),
+        (["--algorithms", "lanas:cp=nan"], ("cp", "finite number")),
+        (["--algorithms", "lanas:regressor=lsq"], ("regressor", "lstsq, ridge, adam")),
+        (["--benchmarks", "nb201/cifar10-valid:noisy=maybe"], ("noisy", "true or false")),
+    ],
+)
 def test_bad_option_values_stop_before_any_run(tmp_path, capsys, argv, names):
     out = tmp_path / "exp"
-    base = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "1", "--budget", "5",
-            "--workers", "1", "--out", str(out)]
+    base = [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--seeds",
+        "1",
+        "--budget",
+        "5",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    ]
     assert run_all.main([*base, *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and all(n in err for n in names), err
@@ -202,9 +267,28 @@ def test_bad_option_values_stop_before_any_run(tmp_path, capsys, argv, names):
 def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
     """``lanas``, ``lanas:height=5`` and ``lanas:cp=0.1`` are one configuration."""
     out = tmp_path / "exp"
-    code = run_all.main(["--benchmarks", "synthetic/linear", "synthetic/linear:noisy=no", "--algorithms", "lanas",
-                         "lanas:height=5", "lanas:cp=0.1", "random", "lanas:split=svm,inleaf=localbo,height=5,parents=3",
-                         "--seeds", "1", "--budget", "12", "--workers", "1", "--no-analysis", "--out", str(out)])
+    code = run_all.main(
+        [
+            "--benchmarks",
+            "synthetic/linear",
+            "synthetic/linear:noisy=no",
+            "--algorithms",
+            "lanas",
+            "lanas:height=5",
+            "lanas:cp=0.1",
+            "random",
+            "lanas:split=svm,inleaf=localbo,height=5,parents=3",
+            "--seeds",
+            "1",
+            "--budget",
+            "12",
+            "--workers",
+            "1",
+            "--no-analysis",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0
     assert "1 benchmarks x 3 algorithms x 1 seeds" in err
@@ -222,8 +306,27 @@ def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def small_experiment(tmp_path_factory):
     out = tmp_path_factory.mktemp("analysis-input") / "exp"
-    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", "lanas", "random", "--seeds", "2",
-                         "--budget", "25", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    assert (
+        run_all.main(
+            [
+                "--benchmarks",
+                "synthetic/linear",
+                "--algorithms",
+                "lanas",
+                "random",
+                "--seeds",
+                "2",
+                "--budget",
+                "25",
+                "--workers",
+                "1",
+                "--no-analysis",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -236,7 +339,7 @@ def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
     elif fault == "garbage":
         data = bytearray(path.read_bytes())
         at = int(cut * (len(data) - 1))
-        data[at:at + 16] = b"\x00\xff" * 8
+        data[at : at + 16] = b"\x00\xff" * 8
         path.write_bytes(bytes(data))
     elif fault == "empty":
         path.write_bytes(b"")
@@ -248,14 +351,17 @@ def _break(path, fault: str, cut: float, stack: contextlib.ExitStack) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=max(8, EXAMPLES // 10), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1,
-                       max_size=3),
-       analyse_too=st.booleans())
+@settings(
+    max_examples=max(8, EXAMPLES // 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    faults=st.lists(st.tuples(st.integers(0, 99), st.sampled_from(FAULTS), st.floats(0, 1)), min_size=1, max_size=3),
+    analyse_too=st.booleans(),
+)
 def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factory, capsys, faults, analyse_too):
     from analysis import __main__ as analysis_cli
     from analysis.load import load
+
     exp = tmp_path_factory.mktemp("broken") / "exp"
     shutil.copytree(small_experiment, exp)
     files = sorted(p for p in exp.rglob("*") if p.is_file())
@@ -279,15 +385,18 @@ def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factor
                 assert len(err) == 1 and err[0].startswith("error: ")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
-    (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
-    (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
-    (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
-    (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
-    (["--preset", "nope"], "unknown preset"),
-    (["--budget", "ten"], "invalid int value"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--benchmarks", "nope/x"], "unknown benchmark 'nope/x'"),
+        (["--benchmarks", "synthetic/linear", "--algorithms", "random:foo=1"], "has no option 'foo'"),
+        (["--benchmarks", "synthetic/linear", "--algorithms", "ghost"], "unknown algorithm 'ghost'"),
+        (["--benchmarks", "synthetic/linear", "--seeds", "9-1"], "bad seed range"),
+        (["--budget", "0", "--benchmarks", "synthetic/linear"], "bad budget"),
+        (["--preset", "nope"], "unknown preset"),
+        (["--budget", "ten"], "invalid int value"),
+    ],
+)
 def test_bad_input_is_one_line(args, message, tmp_path, capsys):
     assert run_all.cli([*args, "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err

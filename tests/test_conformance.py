@@ -4,6 +4,7 @@ A new algorithm or benchmark registered anywhere is covered here without edits. 
 contract (README, "Adding an algorithm"): with K
 proposals outstanding, tells may come in any order and each answers one earlier ask.
 """
+
 from __future__ import annotations
 
 import random
@@ -31,8 +32,9 @@ def family_representatives() -> list[str]:
 
 
 #: one benchmark per family keeps the suite fast; the smallest table (2,021 architectures) too
-BENCHMARKS = family_representatives() + [b for b in ("nbgraph/proteins",) if b in registry.entries()
-                                         and registry.entries()[b].unavailable() is None]
+BENCHMARKS = family_representatives() + [
+    b for b in ("nbgraph/proteins",) if b in registry.entries() and registry.entries()[b].unavailable() is None
+]
 #: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/algorithms/lanas/test_lanas_release.py checks
 #: those settings); here a tenth of them keeps the same code paths and the contract checks fast
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=2000,adam_refit_epochs=300"}
@@ -70,8 +72,9 @@ def test_conformance(spec, bench):
 
 def test_every_algorithm_is_covered():
     assert "random" in ALGORITHMS
-    assert {a.split(":")[0] for a in ALGORITHMS} == {a for a in algorithms.names()
-                                                     if not algorithms.unavailable(algorithms.resolve(a)[0])}
+    assert {a.split(":")[0] for a in ALGORITHMS} == {
+        a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])
+    }
 
 
 def test_every_family_is_covered():
@@ -183,8 +186,8 @@ def test_every_told_value_is_used(spec, synthetic):
     plain = _shuffled_history(spec, synthetic, 6, budget)[0]
     for j in range(K):
         boosted = _shuffled_history(spec, synthetic, 6, budget, boost=at + j)[0]
-        assert boosted[:at + K] == plain[:at + K]
-        assert boosted[at + K:] != plain[at + K:], f"the value of proposal {at + j} was not used"
+        assert boosted[: at + K] == plain[: at + K]
+        assert boosted[at + K :] != plain[at + K :], f"the value of proposal {at + j} was not used"
 
 
 @pytest.mark.parametrize("spec", SPECS)

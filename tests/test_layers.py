@@ -3,8 +3,9 @@ side, neither importing the other) -> ``benchmarks``, and no module imports itse
 others. Inside ``analysis``, the statistics import neither the plots nor the report, the plots do
 not import the report, and the results format imports no other module of the project and nothing
 that draws. The study scripts (``studies/``) are imported by no source file, and every source file
-stays under 300 lines. Imports are read with ``ast`` from every file, those inside functions and
+stays under 350 lines (as ``ruff format`` writes them). Imports are read with ``ast`` from every file, those inside functions and
 under ``TYPE_CHECKING`` included, so a deferred import cannot hide a loop."""
+
 from __future__ import annotations
 
 import ast
@@ -13,18 +14,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("harness", "algorithms", "analysis", "benchmarks")
 #: package -> the packages of this project it must not import
-FORBIDDEN = {"algorithms": {"analysis", "harness"}, "analysis": {"algorithms", "harness"},
-             "benchmarks": {"algorithms", "analysis", "harness"}}
+FORBIDDEN = {
+    "algorithms": {"analysis", "harness"},
+    "analysis": {"algorithms", "harness"},
+    "benchmarks": {"algorithms", "analysis", "harness"},
+}
 #: subpackage or module -> the parts of the project (module name prefixes) it must not import
-FORBIDDEN_INSIDE = {"analysis.stats": ("analysis.plots", "analysis.report"), "analysis.plots": ("analysis.report",),
-                    "analysis.load": ("analysis.plots", "analysis.report"),
-                    "analysis.frames": ("analysis.plots", "analysis.report"),
-                    "analysis.runformat": ("analysis", "harness", "algorithms", "benchmarks")}
+FORBIDDEN_INSIDE = {
+    "analysis.stats": ("analysis.plots", "analysis.report"),
+    "analysis.plots": ("analysis.report",),
+    "analysis.load": ("analysis.plots", "analysis.report"),
+    "analysis.frames": ("analysis.plots", "analysis.report"),
+    "analysis.runformat": ("analysis", "harness", "algorithms", "benchmarks"),
+}
 #: third-party modules that draw, which the results format must not import
 DRAWING = ("matplotlib", "seaborn", "plotly")
-MAX_LINES = 300
+#: 300 hand-wrapped lines, the limit before the code was formatted by ``ruff format``, which spreads a
+#: call that does not fit in 120 characters one argument per line (about 20% more lines in all)
+MAX_LINES = 350
 #: files known to be over it, each with the work that splits it (then it leaves this list)
-OVER_LIMIT = {"algorithms/lanas/search.py": "the LaNAS options as strategy objects (issue 25, part 2)"}
+OVER_LIMIT: dict[str, str] = {}
 
 
 def _modules() -> dict[str, Path]:
@@ -76,7 +85,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -95,8 +104,12 @@ def test_no_import_loop():
 
 
 def test_layers():
-    wrong = sorted(f"{name} imports {target}" for name, targets in _graph().items() for target in targets
-                   if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], ()))
+    wrong = sorted(
+        f"{name} imports {target}"
+        for name, targets in _graph().items()
+        for target in targets
+        if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], ())
+    )
     assert not wrong, "; ".join(wrong)
 
 
@@ -105,9 +118,14 @@ def _under(name: str, prefix: str) -> bool:
 
 
 def test_layers_inside_analysis():
-    wrong = sorted(f"{name} imports {target}" for name, targets in _graph().items()
-                   for part, banned in FORBIDDEN_INSIDE.items() if _under(name, part)
-                   for target in targets if any(_under(target, b) for b in banned))
+    wrong = sorted(
+        f"{name} imports {target}"
+        for name, targets in _graph().items()
+        for part, banned in FORBIDDEN_INSIDE.items()
+        if _under(name, part)
+        for target in targets
+        if any(_under(target, b) for b in banned)
+    )
     assert not wrong, "; ".join(wrong)
 
 
@@ -133,15 +151,20 @@ def _sources() -> list[Path]:
 
 def test_no_source_file_imports_the_studies():
     assert (ROOT / "studies").is_dir()
-    wrong = sorted(str(p.relative_to(ROOT)) for p in _sources()
-                   if any(n.split(".")[0] in ("studies", "tests") for n in _imported_names(p)))
+    wrong = sorted(
+        str(p.relative_to(ROOT))
+        for p in _sources()
+        if any(n.split(".")[0] in ("studies", "tests") for n in _imported_names(p))
+    )
     assert not wrong, "source files that import studies/ or tests/: " + ", ".join(wrong)
 
 
 def test_source_files_stay_small():
-    long = sorted(f"{p.relative_to(ROOT)} ({n} lines)" for p in _sources()
-                  if (n := len(p.read_text().splitlines())) >= MAX_LINES
-                  and p.relative_to(ROOT).as_posix() not in OVER_LIMIT)
+    long = sorted(
+        f"{p.relative_to(ROOT)} ({n} lines)"
+        for p in _sources()
+        if (n := len(p.read_text().splitlines())) >= MAX_LINES and p.relative_to(ROOT).as_posix() not in OVER_LIMIT
+    )
     assert not long, "split these files: " + ", ".join(long)
 
 

@@ -7,6 +7,7 @@ what the command writing FOLDER wrote. The commands that need the user's files, 
 cluster are skipped, each for a reason stated in ``NEEDS``. Every other script or module a page
 runs (``python tests/perf/...``, ``python -m benchmarks.trained ...``) must exist.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -55,6 +56,7 @@ def test_readme_example_algorithm_registers_and_runs(synthetic):
 def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite(tmp_path):
     from benchmarks import registry
     from tests.test_conformance import family_representatives
+
     code = re.search(r"```python\n(# benchmarks/toy.py.*?)```", README, re.S).group(1)
     code = re.sub(r"from \.(\w+) import", r"from benchmarks.\1 import", code)
     with registry.scope():
@@ -67,8 +69,26 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
             first = run(bench, spec, seed=0, budget=30)
             assert first.status == "budget" and first.rows["arch"] == run(bench, spec, seed=0, budget=30).rows["arch"]
         out = tmp_path / "toy"
-        assert run_all.main(["--benchmarks", "toy/sum:size=4", "--algorithms", "lanas", "random", "--seeds", "0-1",
-                             "--budget", "20", "--workers", "1", "--out", str(out)]) == 0
+        assert (
+            run_all.main(
+                [
+                    "--benchmarks",
+                    "toy/sum:size=4",
+                    "--algorithms",
+                    "lanas",
+                    "random",
+                    "--seeds",
+                    "0-1",
+                    "--budget",
+                    "20",
+                    "--workers",
+                    "1",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         assert (out / "report.md").is_file()
         with pytest.raises(Exception, match="size"):
             registry.check("toy/sum:size=1")
@@ -140,13 +160,18 @@ def test_readme_run_all_commands_run(tmp_path, capsys):
     assert "results/mine" in [a[0] for a in analyse]
     for args in analyse:
         folder = written.get(Path(args[0]).name)
-        assert folder is not None and folder.is_dir(), f"python -m analysis {args[0]}: no command of README/docs writes it"
+        assert folder is not None and folder.is_dir(), (
+            f"python -m analysis {args[0]}: no command of README/docs writes it"
+        )
         assert analysis_main([str(folder), *args[1:]]) == 0  # python -m analysis, in this process
     mine = written["mine"]
     report = (mine / "report.md").read_text()
     assert "nb201/cifar10-valid" in report and "anb201/baseline" in report
     assert sorted(p.name for p in (mine / "figures").glob("efficiency_*.png")) == [
-        "efficiency_anb201_baseline.png", "efficiency_nb201_cifar10-valid.png"]
+        "efficiency_anb201_baseline.png",
+        "efficiency_nb201_cifar10-valid.png",
+    ]
+
 
 def check_runs(out: Path) -> None:
     """Every run of the grid in ``out`` is on disk, complete, and ended with its budget."""
@@ -163,6 +188,7 @@ def test_python_page_runs(tmp_path, monkeypatch, capsys):
     """docs/python.md: its Python blocks in order, in an empty folder (the ``# my_search.py`` block
     saved as that file), then its ``run_all.py --plugin`` command, small, on the saved file."""
     from harness.plugins import scope
+
     monkeypatch.chdir(tmp_path)
     page = PYTHON_PAGE.read_text()
     blocks = re.findall(r"```python\n(.*?)```", page, re.S)
@@ -189,6 +215,7 @@ def test_readme_counts_of_the_default_run_are_the_presets():
     the number of algorithms the default preset runs here (it said 6 beside 7)."""
     from harness.grids import preset_algorithms
     from harness.presets import PRESETS
+
     text = DOCS
     n = len(preset_algorithms(PRESETS["default"]))
     said = [int(m) for m in re.findall(r"default run's (\d+)", text)]

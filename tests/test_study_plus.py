@@ -1,4 +1,5 @@
 """The 14-table study script of README "LaNAS beyond the paper" runs on real experiment folders."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -14,8 +15,28 @@ def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsy
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     out = tmp_path / "b60"
-    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", "lanas-plus", "evolution", "random",
-                         "--seeds", "0-3", "--budget", "60", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    assert (
+        run_all.main(
+            [
+                "--benchmarks",
+                "synthetic/linear",
+                "--algorithms",
+                "lanas-plus",
+                "evolution",
+                "random",
+                "--seeds",
+                "0-3",
+                "--budget",
+                "60",
+                "--workers",
+                "1",
+                "--no-analysis",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     study.main([str(out)])
     text = capsys.readouterr().out

@@ -6,6 +6,7 @@ values, another scale. A rank-invariant algorithm must give the same history on 
 long as the transform keeps distinct values distinct in floating point (checked: the real tables
 hold values one ulp apart, which e.g. ``cube`` merges on ``nbgraph/proteins``).
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,8 +32,10 @@ def transformed(bench: TableBenchmark, name: str) -> TableBenchmark:
     distinct = np.unique(valid)  # a transform strictly increasing on the reals can merge values an ulp
     merged = int(np.sum(np.diff(f(distinct, lo, hi)) <= 0))  # apart (the tables have such pairs)
     if merged:
-        raise ValueError(f"{name} is not strictly increasing on {bench.name}'s values in floating point "
-                         f"({merged} neighbouring values merged or reversed)")
+        raise ValueError(
+            f"{name} is not strictly increasing on {bench.name}'s values in floating point "
+            f"({merged} neighbouring values merged or reversed)"
+        )
     out = copy.copy(bench)  # the same class: the same space, neighbours and canonical forms
     out.valid = f(valid, lo, hi)
     out.value_range = (float(f(np.float64(lo), lo, hi)), float(f(np.float64(hi), lo, hi)))

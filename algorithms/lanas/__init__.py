@@ -12,6 +12,7 @@
   :mod:`.surrogate`, their model;
 - :mod:`.variants`: the named configurations.
 """
+
 from . import variants  # noqa: F401  (registers lanas-release and lanas-plus)
 from .search import LIMITS, LaNAS
 

@@ -4,6 +4,7 @@ Enumerable spaces only (the pool, :mod:`.pool`); one strategy per run, chosen at
 :func:`make_empty_leaf`. Each selects a leaf (:meth:`EmptyLeaf.select`) and draws a row for it
 (:meth:`EmptyLeaf.draw`), counting in :attr:`EmptyLeaf.count` the times the leaf had none.
 """
+
 from __future__ import annotations
 
 import numpy as np

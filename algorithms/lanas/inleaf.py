@@ -25,6 +25,7 @@ construction. When the selected leaf gives no candidate, ``handover`` decides (c
 A search gets the pool (None on a space that is not enumerable), the tree (at each rebuild)
 and a read-only view of the samples; it never sees the LaNAS object.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -50,8 +51,15 @@ HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :clas
 Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
 
 
-def make_inleaf(options: InLeafOptions, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
-                pool_mode: bool, samples: SampleView, max_tries: int) -> InLeaf | None:
+def make_inleaf(
+    options: InLeafOptions,
+    benchmark: Benchmark,
+    rng: np.random.Generator,
+    pool: Pool | None,
+    pool_mode: bool,
+    samples: SampleView,
+    max_tries: int,
+) -> InLeaf | None:
     """The in-leaf search of one LaNAS run (None: the paper's uniform draw). ``pool_mode``:
     candidates come from the pool's buckets (else from the rejection sampler)."""
     if options.kind == "uniform":
@@ -64,8 +72,15 @@ class InLeaf:
     """An in-leaf search: what the kinds share (the model, the widening neighbourhood, the
     handover); a subclass per space type supplies ``_local``, ``_bo`` and ``_take``."""
 
-    def __init__(self, options: InLeafOptions, benchmark: Benchmark, rng: np.random.Generator, pool: Pool | None,
-                 samples: SampleView, max_tries: int) -> None:
+    def __init__(
+        self,
+        options: InLeafOptions,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        pool: Pool | None,
+        samples: SampleView,
+        max_tries: int,
+    ) -> None:
         self.benchmark, self.rng, self.pool, self.samples, self.max_tries = benchmark, rng, pool, samples, max_tries
         self.kind, self.widen, self._stall, self._best = options.kind, options.widen, 0, -np.inf
         self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
@@ -76,8 +91,9 @@ class InLeaf:
         self.fallbacks = 0  # proposals handed over (see ``handover``)
         # the two choices made once: which search, and what happens when it finds nothing
         self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
-        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(zip(
-            HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours)))[options.handover]
+        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(
+            zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours))
+        )[options.handover]
 
     # ----- feeding the model --------------------------------------------------------------
     def tell(self, arch: Arch, y: float) -> None:
@@ -154,7 +170,7 @@ class InLeaf:
         if len(archs) > built:  # told since the rebuild: by their predicted leaf
             routed = len(self._new_leaves)
             if built + routed < len(archs):  # each routed once per rebuild, not once per proposal
-                self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed:])).tolist())
+                self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed :])).tolist())
             inside = np.flatnonzero(np.asarray(self._new_leaves) == leaf)
             members = np.concatenate([members, built + inside])
         y = np.asarray(self.samples.y)[members]
@@ -172,7 +188,7 @@ class PoolInLeaf(InLeaf):
 
     def _local(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
-        best = self.leaf_samples(leaf)[:max(self.n_parents, SCAN)]
+        best = self.leaf_samples(leaf)[: max(self.n_parents, SCAN)]
         if len(best) == 0:
             return None
         parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
@@ -197,7 +213,7 @@ class PoolInLeaf(InLeaf):
 
     def _bo(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
-        bucket = pool.buckets[leaf][:int(pool.sizes[leaf])]
+        bucket = pool.buckets[leaf][: int(pool.sizes[leaf])]
         bucket = bucket[pool.available[bucket]]
         if len(bucket) == 0:
             return None
@@ -219,7 +235,7 @@ class RegionInLeaf(InLeaf):
         target = self.tree.height - 1
         found: list[Arch] = []  # in-region neighbours of the parents used so far
         used = 0  # parents that gave candidates
-        for i in self.leaf_samples(leaf)[:max(self.n_parents, SCAN)]:
+        for i in self.leaf_samples(leaf)[: max(self.n_parents, SCAN)]:
             if used == self.n_parents:
                 break
             parent = self.samples.archs[i]
@@ -245,8 +261,16 @@ class RegionInLeaf(InLeaf):
         return found[int(np.argmax(self._scores(np.asarray(found))))]
 
     def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
-        cands = region_candidates(self.tree, leaf, self.benchmark, self.rng, self.samples.seen,
-                                  region_parents(self.tree, self.samples, leaf), self.max_tries, N_BO_CANDIDATES)
+        cands = region_candidates(
+            self.tree,
+            leaf,
+            self.benchmark,
+            self.rng,
+            self.samples.seen,
+            region_parents(self.tree, self.samples, leaf),
+            self.max_tries,
+            N_BO_CANDIDATES,
+        )
         if not cands:
             return None
         return cands[int(np.argmax(self._scores(np.asarray(cands))))]

@@ -4,6 +4,7 @@ The registry spec stays flat (``lanas:height=8,empty_leaf=first_leaf``) and so d
 :class:`~algorithms.lanas.LaNAS`'s constructor; it builds these groups, as Optuna's TPE builds its
 ``_ParzenEstimatorParameters``. Every option is documented once, here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

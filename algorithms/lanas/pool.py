@@ -4,6 +4,7 @@ At every rebuild the unevaluated rows are routed through the tree once (vectoris
 bucket per leaf; a leaf's architecture is a uniform draw without replacement from its bucket.
 When the selected leaf's bucket is empty, ``empty_leaf`` decides (:mod:`.empty_leaf`).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ LaNAS draws candidates and keeps one that satisfies the constraints (its code ac
 candidate when *any* holds; the correct rule, used here, is *all*); the authors name
 hit-and-run sampling inside the polytope as the intended method (TPAMI, one-shot LaNAS).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence, Set
@@ -31,9 +32,15 @@ def region_parents(tree: Tree, samples: SampleView | Samples, leaf: int) -> list
     return [samples.archs[i] for i in best]
 
 
-def candidate_chunks(benchmark: Benchmark, rng: np.random.Generator, seen: Set[Arch],
-                     parents: Sequence[Arch], max_tries: int, chunk: int = 32,
-                     drawn: set[Arch] | None = None) -> Iterator[list[Arch]]:
+def candidate_chunks(
+    benchmark: Benchmark,
+    rng: np.random.Generator,
+    seen: Set[Arch],
+    parents: Sequence[Arch],
+    max_tries: int,
+    chunk: int = 32,
+    drawn: set[Arch] | None = None,
+) -> Iterator[list[Arch]]:
     """The rejection sampler's candidates, a chunk per ``next()``, ``max_tries`` drawn in all:
     alternately ``benchmark.sample`` (uniform) and ``benchmark.mutate`` of a random one of
     ``parents``; repeats of ``seen`` are dropped, and repeats within a chunk (across chunks too
@@ -54,9 +61,16 @@ def candidate_chunks(benchmark: Benchmark, rng: np.random.Generator, seen: Set[A
         yield cands
 
 
-def sample_in_region(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random.Generator,
-                     seen: Set[Arch], parents: Sequence[Arch], max_tries: int,
-                     chunk: int = 32) -> Arch | None:
+def sample_in_region(
+    tree: Tree,
+    leaf: int,
+    benchmark: Benchmark,
+    rng: np.random.Generator,
+    seen: Set[Arch],
+    parents: Sequence[Arch],
+    max_tries: int,
+    chunk: int = 32,
+) -> Arch | None:
     """A new architecture inside ``leaf``'s region by rejection sampling.
 
     Candidates come from :func:`candidate_chunks`. The first candidate satisfying every
@@ -80,9 +94,17 @@ def sample_in_region(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random
     return best
 
 
-def region_candidates(tree: Tree, leaf: int, benchmark: Benchmark, rng: np.random.Generator,
-                      seen: Set[Arch], parents: Sequence[Arch], max_tries: int, want: int,
-                      chunk: int = 32) -> list[Arch]:
+def region_candidates(
+    tree: Tree,
+    leaf: int,
+    benchmark: Benchmark,
+    rng: np.random.Generator,
+    seen: Set[Arch],
+    parents: Sequence[Arch],
+    max_tries: int,
+    want: int,
+    chunk: int = 32,
+) -> list[Arch]:
     """Unseen candidates inside ``leaf``'s region from :func:`candidate_chunks` (no repeats across
     chunks), at most ``max_tries`` drawn, stopping once ``want`` lie inside."""
     out: list[Arch] = []

@@ -20,6 +20,7 @@ All of them handle degenerate data without NaNs: with no samples the model stays
   (:func:`fit_many`: all nodes of a tree level train together on their Gram matrices); float64
   where the release uses float32.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -76,14 +77,23 @@ class RidgeRegressor(LstsqRegressor):
 class AdamRegressor:
     """The release's ``LinearModel`` trained by Adam on the MSE (see the module docstring)."""
 
-    def __init__(self, dim: int, rng: np.random.Generator, *, lr: float = 1e-5,
-                 epochs: int = 20_000, refit_epochs: int = 3_000, clip: float = 5.0) -> None:
+    def __init__(
+        self,
+        dim: int,
+        rng: np.random.Generator,
+        *,
+        lr: float = 1e-5,
+        epochs: int = 20_000,
+        refit_epochs: int = 3_000,
+        clip: float = 5.0,
+    ) -> None:
         if epochs < 0 or refit_epochs < 0 or lr <= 0:
             raise ValueError("adam needs lr > 0 and epochs >= 0")
         # PyTorch nn.Linear(dim, 1): Xavier-uniform weight, U(±1/sqrt(dim)) bias
         bound = np.sqrt(6.0 / (dim + 1))
-        self._theta = np.concatenate([rng.uniform(-bound, bound, dim),
-                                      rng.uniform(-1 / np.sqrt(dim), 1 / np.sqrt(dim), 1)])
+        self._theta = np.concatenate(
+            [rng.uniform(-bound, bound, dim), rng.uniform(-1 / np.sqrt(dim), 1 / np.sqrt(dim), 1)]
+        )
         self._m = np.zeros(dim + 1)
         self._v = np.zeros(dim + 1)
         self._t = 0
@@ -151,8 +161,8 @@ def _adam_epochs(regs: list[AdamRegressor], Xs, ys, epochs: int, lr: float, clip
     rate = np.array([1 - b1, 1 - b2])[:, None, None]  # m.lerp_(grad, 1 - b1); v += (1 - b2)(grad² - v)
     # bias corrections of every step ahead: t = each model's count + 1 .. + epochs
     t = np.array([r._t for r in regs], dtype=float)[None, :] + np.arange(1, epochs + 1)[:, None]
-    steps = list((lr / (1 - b1 ** t))[:, :, None])
-    root_bc2s = list(np.sqrt(1 - b2 ** t)[:, :, None])
+    steps = list((lr / (1 - b1**t))[:, :, None])
+    root_bc2s = list(np.sqrt(1 - b2**t)[:, :, None])
     gg = np.empty_like(mv)  # the gradient and its square, then their moves towards them
     grad, grad2, tmp = gg[0], gg[1], np.empty_like(theta)
     g3, th3 = grad[:, :, None], theta[:, :, None]
@@ -184,8 +194,16 @@ def _adam_epochs(regs: list[AdamRegressor], Xs, ys, epochs: int, lr: float, clip
 REGRESSORS = ("lstsq", "ridge", "adam")
 
 
-def make_regressor(kind: str, dim: int, rng: np.random.Generator, *, ridge_alpha: float = 1.0,
-                   adam_lr: float = 1e-5, adam_epochs: int = 20_000, adam_refit_epochs: int = 3_000):
+def make_regressor(
+    kind: str,
+    dim: int,
+    rng: np.random.Generator,
+    *,
+    ridge_alpha: float = 1.0,
+    adam_lr: float = 1e-5,
+    adam_epochs: int = 20_000,
+    adam_refit_epochs: int = 3_000,
+):
     """One regressor of ``kind`` (one of :data:`REGRESSORS`) for ``dim`` features."""
     if kind == "lstsq":
         return LstsqRegressor(dim)

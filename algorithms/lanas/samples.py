@@ -1,4 +1,5 @@
 """LaNAS's evaluated samples, and the read-only view of them that the in-leaf samplers get."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence, Set

@@ -13,6 +13,7 @@
   as their current quantiles do; the quantiles of all samples are computed only when the tree is
   rebuilt (:meth:`ValueScale.fitted`), so the layer costs O(n) per tell and O(n log n) per rebuild.
 """
+
 from __future__ import annotations
 
 import bisect

@@ -8,6 +8,7 @@ The options, grouped and documented once, are in :mod:`algorithms.lanas.options`
 empty leaf does in :mod:`.empty_leaf`, region sampling in :mod:`.regions`, the samples in
 :mod:`.samples`, the in-leaf searches in :mod:`.inleaf`.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -41,13 +42,26 @@ SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regresso
 
 #: allowed option values, checked before any run starts (types come from the signature)
 LIMITS: dict[str, Limit] = {
-    "height": between(1, 12), "cp": at_least(0), "n_init": at_least(0), "rebuild_every": at_least(1),
-    "batch": at_least(1), "max_tries": at_least(1), "ridge_alpha": at_least(0), "adam_lr": above(0),
-    "adam_epochs": at_least(0), "adam_refit_epochs": at_least(0), "regressor": one_of(*REGRESSORS),
-    "route": one_of("actual", "predicted"), "sampler": one_of("auto", "pool", "reject"),
-    "inleaf": one_of(*KINDS), "split": one_of(*SPLITS),
-    "empty_leaf": one_of(*EMPTY_LEAF), "unsampled_node": one_of(*UNSAMPLED_NODE),
-    "n_parents": at_least(1), "widen": at_least(0), "handover": one_of(*HANDOVERS),
+    "height": between(1, 12),
+    "cp": at_least(0),
+    "n_init": at_least(0),
+    "rebuild_every": at_least(1),
+    "batch": at_least(1),
+    "max_tries": at_least(1),
+    "ridge_alpha": at_least(0),
+    "adam_lr": above(0),
+    "adam_epochs": at_least(0),
+    "adam_refit_epochs": at_least(0),
+    "regressor": one_of(*REGRESSORS),
+    "route": one_of("actual", "predicted"),
+    "sampler": one_of("auto", "pool", "reject"),
+    "inleaf": one_of(*KINDS),
+    "split": one_of(*SPLITS),
+    "empty_leaf": one_of(*EMPTY_LEAF),
+    "unsampled_node": one_of(*UNSAMPLED_NODE),
+    "n_parents": at_least(1),
+    "widen": at_least(0),
+    "handover": one_of(*HANDOVERS),
     "scale": one_of(*SCALES),
 }
 
@@ -56,8 +70,10 @@ LIMITS: dict[str, Limit] = {
 #: enumerable or not) are not listed
 APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
-    "ridge_alpha": {"regressor": ("ridge",)}, "n_parents": {"inleaf": ("local", "localbo")},
-    "widen": {"inleaf": ("local", "localbo")}, "handover": {"inleaf": ("local", "bo", "localbo")},
+    "ridge_alpha": {"regressor": ("ridge",)},
+    "n_parents": {"inleaf": ("local", "localbo")},
+    "widen": {"inleaf": ("local", "localbo")},
+    "handover": {"inleaf": ("local", "bo", "localbo")},
 }
 
 
@@ -93,13 +109,33 @@ class LaNAS:
     After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
     """
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, n_init: int = 10, batch: int = 1,
-                 scale: str = "value", height: int = 5, cp: float = 0.1, rebuild_every: int = 20,
-                 route: str = "actual", split: str = "regressor", unsampled_node: str = "by_sign",
-                 regressor: str = "lstsq", ridge_alpha: float = 1.0, adam_lr: float = 1e-5,
-                 adam_epochs: int = 20_000, adam_refit_epochs: int = 3_000, inleaf: str = "uniform",
-                 n_parents: int = 20, widen: int = 0, handover: str = "first_leaf", sampler: str = "auto",
-                 max_tries: int = 1000, empty_leaf: str = "anywhere") -> None:
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        n_init: int = 10,
+        batch: int = 1,
+        scale: str = "value",
+        height: int = 5,
+        cp: float = 0.1,
+        rebuild_every: int = 20,
+        route: str = "actual",
+        split: str = "regressor",
+        unsampled_node: str = "by_sign",
+        regressor: str = "lstsq",
+        ridge_alpha: float = 1.0,
+        adam_lr: float = 1e-5,
+        adam_epochs: int = 20_000,
+        adam_refit_epochs: int = 3_000,
+        inleaf: str = "uniform",
+        n_parents: int = 20,
+        widen: int = 0,
+        handover: str = "first_leaf",
+        sampler: str = "auto",
+        max_tries: int = 1000,
+        empty_leaf: str = "anywhere",
+    ) -> None:
         # option values are checked against LIMITS by the registry before a run starts
         self._scale = ValueScale(scale, benchmark.value_range)  # checks the range
         self.benchmark, self.rng, self.n_init, self.batch, self.scale = benchmark, rng, n_init, batch, scale
@@ -122,8 +158,9 @@ class LaNAS:
         # the strategies, chosen once
         make_split = SPLITS[split]
         self._splitter = None if make_split is None else make_split(rng)
-        self._inleaf = make_inleaf(self.inleaf_options, benchmark, rng, self.pool, self._pool_mode,
-                                   self.samples.view(), max_tries)
+        self._inleaf = make_inleaf(
+            self.inleaf_options, benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries
+        )
         self._empty_leaf = make_empty_leaf(empty_leaf, rng, self._pool_mode and self._inleaf is None)
 
     @property
@@ -193,8 +230,15 @@ class LaNAS:
         if self._pool_mode and pool is not None:
             leaf, row = self._empty_leaf.draw(tree, cp, pool, leaf)  # counts empty_leaf_fallbacks
             return None if row is None else self._accept(pool.arch(row), leaf, row)
-        arch = sample_in_region(tree, leaf, self.benchmark, self.rng, self.samples.seen,
-                                region_parents(tree, self.samples, leaf), self.sampling_options.max_tries)
+        arch = sample_in_region(
+            tree,
+            leaf,
+            self.benchmark,
+            self.rng,
+            self.samples.seen,
+            region_parents(tree, self.samples, leaf),
+            self.sampling_options.max_tries,
+        )
         if arch is None:
             return None
         leaf = int(tree.route(encode(self.benchmark, [arch]))[0])
@@ -226,7 +270,7 @@ class LaNAS:
     def _samples_X(self) -> np.ndarray:
         if self._X is None:
             self._X = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
-        new = self.samples.archs[len(self._X):]
+        new = self.samples.archs[len(self._X) :]
         if new:
             self._X = np.concatenate([self._X, encode(self.benchmark, new)])
         return self._X
@@ -258,8 +302,7 @@ class LaNAS:
         """Every leaf of the tree as of the last rebuild, in index order (leaf 0: all-good path)."""
         if self.tree is None:
             return []
-        return self.tree.leaves(self.samples.archs, np.asarray(self.samples.values, dtype=float),
-                                self._scale.unscale)
+        return self.tree.leaves(self.samples.archs, np.asarray(self.samples.values, dtype=float), self._scale.unscale)
 
     def partition(self) -> np.ndarray:
         """Leaf index (0 = all-good path, breadth-first numbering) of every row of

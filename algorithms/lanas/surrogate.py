@@ -27,6 +27,7 @@ features is the explicit form of a second-order kernel; its posterior is exact a
   architecture is the candidate of largest ``φ·w̃``: greedy in expectation, exploring in
   proportion to the model's uncertainty, and all randomness from the run's rng.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -78,8 +79,8 @@ class PairwiseThompson:
     def _fold(self) -> None:
         """Fold the pending updates into ``_base``, which then is A⁻¹."""
         if self._m:
-            U = self._U[:, :self._m]
-            self._base -= (U / self._c[:self._m]) @ U.T
+            U = self._U[:, : self._m]
+            self._base -= (U / self._c[: self._m]) @ U.T
             self._m = 0
 
     @property
@@ -115,8 +116,10 @@ class PairwiseThompson:
         if self._cache is None or self._cache[0] != n:
             rows = self._rows[:n]
             z = ndtri((average_ranks(self._y) - 0.5) / n)
-            self._cache = n, (rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]),
-                                                   minlength=self.dim))
+            self._cache = (
+                n,
+                (rows, z, np.bincount(rows.ravel(), weights=np.repeat(z, rows.shape[1]), minlength=self.dim)),
+            )
         return self._cache[1]
 
     def refresh(self) -> None:
@@ -128,7 +131,7 @@ class PairwiseThompson:
         resid = z - w[rows].sum(axis=1)
         lev = self._Ainv[rows[:, :, None], rows[:, None, :]].sum(axis=(1, 2))
         loo = resid / np.maximum(1.0 - lev, 1e-6)
-        self.sigma = float(max(np.sqrt(np.mean(loo ** 2)), 1e-6))
+        self.sigma = float(max(np.sqrt(np.mean(loo**2)), 1e-6))
 
     def _draw_rhs(self, rng: np.random.Generator) -> np.ndarray:
         """``Φᵀ(z + σε) + σ√α ξ``: a Thompson draw of the weights is A⁻¹ times it."""

@@ -12,6 +12,7 @@ checks, the same coefficients bit for bit (tests/test_lanas_fast_paths.py) in ab
 When a cluster is empty, the values are constant, or the SVM puts every sample on one side,
 :meth:`SvmSplit.__call__` returns None and the node keeps the regressor split.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -58,14 +59,16 @@ def two_means(Z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return labels
 
 
-def linear_svc(X: np.ndarray, target: np.ndarray, c: float, seed: int, max_iter: int = 2000
-               ) -> tuple[np.ndarray, float]:
+def linear_svc(
+    X: np.ndarray, target: np.ndarray, c: float, seed: int, max_iter: int = 2000
+) -> tuple[np.ndarray, float]:
     """``(coef, intercept)`` of ``LinearSVC(C=c, random_state=seed, max_iter=max_iter).fit(X, target)``
     for 0/1 ``target`` with both classes present: the liblinear call LinearSVC makes (squared
     hinge, L2 penalty, the installed version's default ``dual``, tol 1e-4, intercept scaling 1,
     unit class and sample weights, liblinear seeded from ``RandomState(seed)`` as
     ``check_random_state`` does: a generator of this module, seeded anew, never numpy's global one)."""
     from sklearn.svm import _liblinear  # imported here: only this option needs scikit-learn
+
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.asarray(target, dtype=np.float64)
     dual = _default_dual()
@@ -75,8 +78,9 @@ def linear_svc(X: np.ndarray, target: np.ndarray, c: float, seed: int, max_iter:
     _liblinear.set_verbosity_wrap(0)
     legacy = _legacy_generator()
     legacy.seed(seed)  # the state of RandomState(seed), without a new generator's OS entropy draw
-    raw, _ = _liblinear.train_wrap(X, y, False, solver, 1e-4, 1.0, c, np.ones(2), max_iter,
-                                   legacy.randint(np.iinfo("i").max), 0.1, np.ones(len(y)))
+    raw, _ = _liblinear.train_wrap(
+        X, y, False, solver, 1e-4, 1.0, c, np.ones(2), max_iter, legacy.randint(np.iinfo("i").max), 0.1, np.ones(len(y))
+    )
     return raw[0, :-1], float(raw[0, -1])
 
 
@@ -90,6 +94,7 @@ def _legacy_generator() -> np.random.RandomState:
 def _default_dual() -> bool | str:
     """LinearSVC's default ``dual`` in the installed scikit-learn (True before 1.5, then "auto")."""
     from sklearn.svm import LinearSVC
+
     return LinearSVC().dual
 
 
@@ -112,7 +117,7 @@ class SvmSplit:
             return None
         good_label = int(y[labels == 1].mean() > y[labels == 0].mean())
         target = (labels == good_label).astype(int)
-        boundary = Boundary(*linear_svc(X, target, self.c, int(self.rng.integers(2 ** 31 - 1))))
+        boundary = Boundary(*linear_svc(X, target, self.c, int(self.rng.integers(2**31 - 1))))
         good = boundary.predict(X) >= 0
         if good.all() or not good.any():
             self.fallbacks += 1

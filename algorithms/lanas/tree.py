@@ -6,6 +6,7 @@ are internal, the rest are leaves. Leaf ``k`` is node ``n_int + k``, so leaves a
 breadth-first order, leaf 0 is the all-good path and the bits of ``k`` (most significant
 first, good = 0) spell its path. Values are the benchmark's scaled to [0, 1].
 """
+
 from __future__ import annotations
 
 import math
@@ -60,7 +61,7 @@ class Tree:
             raise ValueError(f"height must be >= 1, got {height}")
         self.height = height
         self.n_internal = 2 ** (height - 1) - 1
-        self.n_nodes = 2 ** height - 1
+        self.n_nodes = 2**height - 1
         self.n_leaves = self.n_nodes - self.n_internal
         if len(regressors) != self.n_internal:
             raise ValueError("one regressor per internal node")
@@ -94,7 +95,7 @@ class Tree:
         members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
         members[0] = np.arange(len(y))
         for level in range(self.height - 1):
-            nodes = range(2 ** level - 1, 2 ** (level + 1) - 1)
+            nodes = range(2**level - 1, 2 ** (level + 1) - 1)
             fit = []
             for j in nodes:
                 idx = members[j]
@@ -190,7 +191,7 @@ class Tree:
         ok = None
         if open_leaves is not None:
             ok = np.zeros(self.n_nodes, dtype=bool)
-            ok[self.n_internal:] = open_leaves
+            ok[self.n_internal :] = open_leaves
             for j in range(self.n_internal - 1, -1, -1):
                 ok[j] = ok[2 * j + 1] or ok[2 * j + 2]
             if not ok[0]:
@@ -227,10 +228,27 @@ class Tree:
         for k in range(self.n_leaves):
             path = self.path(k)
             node = path[-1]
-            cons = tuple(Constraint(p, np.array(self.models[p].coef_), float(self.models[p].intercept_),
-                                    float(self.threshold[p]), c == 2 * p + 1) for p, c in zip(path[:-1], path[1:]))
+            cons = tuple(
+                Constraint(
+                    p,
+                    np.array(self.models[p].coef_),
+                    float(self.models[p].intercept_),
+                    float(self.threshold[p]),
+                    c == 2 * p + 1,
+                )
+                for p, c in zip(path[:-1], path[1:])
+            )
             members = self.members[node]
             mean = self.mean(node)
-            out.append(Leaf(k, node, cons, tuple(archs[i] for i in members), values[members], self.n[node],
-                            unscale(mean) if self.count[node] and math.isfinite(mean) else None))
+            out.append(
+                Leaf(
+                    k,
+                    node,
+                    cons,
+                    tuple(archs[i] for i in members),
+                    values[members],
+                    self.n[node],
+                    unscale(mean) if self.count[node] and math.isfinite(mean) else None,
+                )
+            )
         return out

@@ -17,6 +17,7 @@ The first ``lanas-plus``
 (until 2026-11-26) was ``lanas:inleaf=local,split=svm``; README, "LaNAS beyond the paper", has
 both on all 14 embedded tables.
 """
+
 from __future__ import annotations
 
 from ..registry import register_variant

@@ -1,5 +1,6 @@
 """Figures 4 and 5: ablation series (paper, research question 3) and the learned partition
 (the paper's "good leaves hold better architectures with smaller spread")."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,7 @@ def option_axis(series: Series) -> tuple[np.ndarray, str]:
         return np.arange(len(series.points), dtype=float), "category"
     x = np.array([float(v) for v, _ in series.points])
     pos = x[x > 0]
-    if len(pos) >= 2 and pos.max() / pos.min() >= 10 ** 1.5 and (x >= 0).all():
+    if len(pos) >= 2 and pos.max() / pos.min() >= 10**1.5 and (x >= 0).all():
         return x, "log" if len(pos) == len(x) else "symlog"
     return x, "linear"
 
@@ -43,39 +44,85 @@ def _panel(ax, series: Series, target: str, times: dict, budget: int, colour: st
         ok = np.isfinite(t)
         for j, (tj, okj) in enumerate(zip(t, ok)):
             shift = ScaledTranslation(_seed_offsets(len(t))[j] / 72, 0, ax.figure.dpi_scale_trans)
-            ax.plot(x[i], tj if okj else budget * (1.12 + 0.06 * (j % 3)), ">" if not okj else "o", ms=3.5 if okj else 4.5,
-                    color=colour, mfc=colour if okj else "none", alpha=0.55, transform=ax.transData + shift,
-                    label="one seed (▷ not reached, drawn above the budget)" if not okj else "one seed")
-        ax.annotate(f"{ok.sum()}/{len(t)}", (x[i], hi), xytext=(-3, 4), textcoords="offset points",
-                    ha="right", fontsize=7, color="0.3")  # left: the seeds are on the right
+            ax.plot(
+                x[i],
+                tj if okj else budget * (1.12 + 0.06 * (j % 3)),
+                ">" if not okj else "o",
+                ms=3.5 if okj else 4.5,
+                color=colour,
+                mfc=colour if okj else "none",
+                alpha=0.55,
+                transform=ax.transData + shift,
+                label="one seed (▷ not reached, drawn above the budget)" if not okj else "one seed",
+            )
+        ax.annotate(
+            f"{ok.sum()}/{len(t)}",
+            (x[i], hi),
+            xytext=(-3, 4),
+            textcoords="offset points",
+            ha="right",
+            fontsize=7,
+            color="0.3",
+        )  # left: the seeds are on the right
         if series.is_default(value, spec):
-            ax.plot(x[i], means[-1], "*", ms=15, color=colour, mec="k", zorder=6,
-                    label=f"default ({spec})")
+            ax.plot(x[i], means[-1], "*", ms=15, color=colour, mec="k", zorder=6, label=f"default ({spec})")
     mean_a, lo_a, hi_a = (np.asarray(v) for v in (means, los, his))
-    ax.errorbar(x, mean_a, yerr=[mean_a - lo_a, hi_a - mean_a], fmt="D-", color="k", ms=5, capsize=4, lw=1.2,
-                label="restricted mean, 95% bootstrap CI", zorder=5)
+    ax.errorbar(
+        x,
+        mean_a,
+        yerr=[mean_a - lo_a, hi_a - mean_a],
+        fmt="D-",
+        color="k",
+        ms=5,
+        capsize=4,
+        lw=1.2,
+        label="restricted mean, 95% bootstrap CI",
+        zorder=5,
+    )
 
 
-def _reference_lines(ax, exp: Experiment, bench: str, series: Series, target: str, times: dict,
-                     look: dict[str, Look]) -> None:
+def _reference_lines(
+    ax, exp: Experiment, bench: str, series: Series, target: str, times: dict, look: dict[str, Look]
+) -> None:
     budget = exp.budget
     ref = series.reference
     if ref and series.default is None and ref in times:  # default value unknown: a line, not a point
-        ax.axhline(censored.restricted_mean(times[ref][target], budget), color=look[ref].colour, ls="--", lw=1.3,
-                   label=f"{ref} (option at its default): restricted mean")
+        ax.axhline(
+            censored.restricted_mean(times[ref][target], budget),
+            color=look[ref].colour,
+            ls="--",
+            lw=1.3,
+            label=f"{ref} (option at its default): restricted mean",
+        )
     if ref is None and series.default is not None and series.numeric and isinstance(series.default, (int, float)):
-        ax.axvline(float(series.default), color="k", ls="--", lw=1,
-                   label=f"default {series.option} = {series.default} (not run)")
+        ax.axvline(
+            float(series.default),
+            color="k",
+            ls="--",
+            lw=1,
+            label=f"default {series.option} = {series.default} (not run)",
+        )
     if "random" in times and target in times["random"]:
-        ax.axhline(censored.restricted_mean(times["random"][target], budget), color="0.35", ls=":", lw=1.5,
-                   label="random: restricted mean")
+        ax.axhline(
+            censored.restricted_mean(times["random"][target], budget),
+            color="0.35",
+            ls=":",
+            lw=1.5,
+            label="random: restricted mean",
+        )
     elif (expect := tables.random_expectation(exp, bench, target)) and expect[0] <= budget:
         ax.axhline(expect[0], color="0.35", ls=":", lw=1.5, label="random search's expectation (N+1)/(k+1)")
     ax.axhline(budget, color="k", lw=0.8, alpha=0.6)
 
 
-def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[str, np.ndarray]],
-             look: dict[str, Look], out: Path) -> Path | None:
+def ablation(
+    exp: Experiment,
+    bench: str,
+    series: Series,
+    times: dict[str, dict[str, np.ndarray]],
+    look: dict[str, Look],
+    out: Path,
+) -> Path | None:
     """Samples to each target against the value of the one option the series varies: each seed
     a point beside the restricted mean's interval, the default a star, random a dotted line."""
     targets = exp.targets(bench) or {}
@@ -86,8 +133,9 @@ def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[
     x, scale = option_axis(series)
     colour = look[series.reference or series.points[0][1]].colour
     fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 4.1), sharey=True, squeeze=False)
-    every = np.concatenate([times[s][t] for t in keys for s in [p[1] for p in series.points] + ["random"]
-                            if s in times and t in times[s]])
+    every = np.concatenate(
+        [times[s][t] for t in keys for s in [p[1] for p in series.points] + ["random"] if s in times and t in times[s]]
+    )
     low = max(0.7, float(np.min(every[np.isfinite(every)], initial=budget)) / 1.6)
     for ax, target in zip(axes[0], keys):
         _panel(ax, series, target, times, budget, colour, x)
@@ -107,13 +155,18 @@ def ablation(exp: Experiment, bench: str, series: Series, times: dict[str, dict[
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis, low, budget)
         ax.set_ylim(low, budget * 1.4)  # seeds are drawn off the data transform: not autoscaled
-        ax.set_xlabel(f"{series.option}" + {"log": " (log scale)", "symlog": " (log scale, 0 at the left)"}.get(scale, ""))
+        ax.set_xlabel(
+            f"{series.option}" + {"log": " (log scale)", "symlog": " (log scale, 0 at the left)"}.get(scale, "")
+        )
         rho, lo, hi = censored.trend(*tables.pooled(series, times, target), budget) if series.numeric else (np.nan,) * 3
         trend = f"\nSpearman ρ = {rho:+.2f} [{lo:+.2f}, {hi:+.2f}]" if rho == rho else ""
         ax.set_title(f"{censored.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g}){trend}", fontsize=9)
     axes[0][0].set_ylabel("distinct samples to reach the target\n(log scale; black line = budget)")
-    fig.suptitle(f"{bench}: ablation of {series.label}\nn/N = seeds that reached the target; "
-                 "seeds that never reach it count as the budget in the mean", y=1.08)
+    fig.suptitle(
+        f"{bench}: ablation of {series.label}\nn/N = seeds that reached the target; "
+        "seeds that never reach it count as the budget in the mean",
+        y=1.08,
+    )
     _legend_below(fig, axes[0])
     fixed = "_".join(f"{k}-{v}" for k, v in series.fixed)
     parts = [bench, series.family, series.option] + ([fixed] if fixed else [])
@@ -153,19 +206,32 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
     top1 = targets.get("top1", float(np.quantile(df["valid"], 0.99)))
     share = np.array([(g >= top1).sum() for g in groups]) / max((df["valid"] >= top1).sum(), 1)
     many = len(order) > 32
-    fig, (ax, bx) = plt.subplots(2, 1, figsize=(max(7.0, min(0.35 * len(order) + 3, 18)), 6.5), sharex=True,
-                                 gridspec_kw={"height_ratios": [3, 1.2]})
+    fig, (ax, bx) = plt.subplots(
+        2,
+        1,
+        figsize=(max(7.0, min(0.35 * len(order) + 3, 18)), 6.5),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 1.2]},
+    )
     pos = np.arange(len(order))
-    box = ax.boxplot(groups, positions=pos, widths=0.6, showfliers=not many, patch_artist=True,
-                     flierprops={"markersize": 2, "alpha": 0.4}, medianprops={"color": "k"})
+    box = ax.boxplot(
+        groups,
+        positions=pos,
+        widths=0.6,
+        showfliers=not many,
+        patch_artist=True,
+        flierprops={"markersize": 2, "alpha": 0.4},
+        medianprops={"color": "k"},
+    )
     for patch in box["boxes"]:
         patch.set_facecolor(look[run.spec].colour)
         patch.set_alpha(0.35)
     ax.plot(pos, [g.mean() for g in groups], "D", color="k", ms=3, label="leaf mean")
     for key, ls in (("optimum", "-"), ("top1", "--")):
         if key in targets:
-            ax.axhline(targets[key], color=TARGET_COLOURS[key], ls=ls, lw=1,
-                       label=f"{censored.TARGET_LABELS[key]} threshold")
+            ax.axhline(
+                targets[key], color=TARGET_COLOURS[key], ls=ls, lw=1, label=f"{censored.TARGET_LABELS[key]} threshold"
+            )
     ax.set_ylabel(f"valid ({exp.info(bench).get('objective', 'objective')})")
     ax.legend(loc="lower left")
     # tables hold a tail of broken networks (e.g. 10% on CIFAR-10) that would flatten the good
@@ -176,11 +242,17 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
     bx.bar(pos, 100 * share, color=look[run.spec].colour, alpha=0.7)
     bx.set_ylabel("% of the table's\ntop-1% archs")
     step = max(1, len(order) // 40)
-    bx.set_xticks(pos[::step], [f"{order[i]}\nn={len(groups[i])}" if not many else str(order[i])
-                                for i in range(0, len(order), step)], fontsize=7 if many else 8)
+    bx.set_xticks(
+        pos[::step],
+        [f"{order[i]}\nn={len(groups[i])}" if not many else str(order[i]) for i in range(0, len(order), step)],
+        fontsize=7 if many else 8,
+    )
     bx.set_xlabel("leaf (0 = the all-good path), ordered by mean valid; n = architectures in the leaf")
-    fig.suptitle(f"{bench}: learned partition of {run.spec}, seed {run.seed}, at the end of the run "
-                 f"({len(df):,} architectures in {len(order)} leaves)\ny axis zoomed on the best 90% of the table: "
-                 f"{hidden:,} architectures below {lo - 0.05 * (top - lo):.4g} are not drawn", fontsize=10)
+    fig.suptitle(
+        f"{bench}: learned partition of {run.spec}, seed {run.seed}, at the end of the run "
+        f"({len(df):,} architectures in {len(order)} leaves)\ny axis zoomed on the best 90% of the table: "
+        f"{hidden:,} architectures below {lo - 0.05 * (top - lo):.4g} are not drawn",
+        fontsize=10,
+    )
     fig.tight_layout()
     return save(fig, out / f"partition_{file_safe(bench)}")

@@ -1,6 +1,7 @@
 """Figures of the cross-benchmark section: the critical-difference diagram (Demšar 2006, Fig. 1),
 a heat map of ranks (numbers printed, so it reads in greyscale) and the anytime ECDFs (a marker
 per algorithm as well as a colour)."""
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title:
     order = sorted(avg, key=avg.__getitem__)
     k = len(order)
     left = order[: math.ceil(k / 2)]
-    right = order[math.ceil(k / 2):][::-1]
+    right = order[math.ceil(k / 2) :][::-1]
     top = 0.15 * (len(groups) + 1)
     rows = max(len(left), len(right))
     fig, ax = plt.subplots(figsize=(7.5, 1.3 + _STEP * (rows + 1) + top))
@@ -39,8 +40,14 @@ def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title:
         for i, spec in enumerate(specs):
             y = top + _STEP * (i + 1)
             ax.plot([avg[spec], avg[spec], x_text], [0, y, y], color="black", lw=0.8)
-            ax.text(x_text + (-0.05 if side == "l" else 0.05), y, f"{spec} ({avg[spec]:.2f})",
-                    ha=align, va="center", fontsize=9)
+            ax.text(
+                x_text + (-0.05 if side == "l" else 0.05),
+                y,
+                f"{spec} ({avg[spec]:.2f})",
+                ha=align,
+                va="center",
+                fontsize=9,
+            )
     for g, members in enumerate(groups):
         y = 0.1 + 0.15 * g
         ax.hlines(y, avg[members[0]] - 0.05, avg[members[-1]] + 0.05, color="black", lw=3.5)
@@ -54,15 +61,20 @@ def cd_diagram(avg: dict[str, float], cd: float, groups: list[list[str]], title:
 def rank_heatmap(tests: list[dict], specs: list[str], stem: Path) -> Path:
     """Rank of each algorithm (rows) on each benchmark (columns), one panel per budget fraction."""
     benches = list(tests[0]["wide"].index)
-    fig, axes = plt.subplots(len(tests), 1, figsize=(max(5.5, 2.2 + 0.62 * len(benches)),
-                                                      (0.7 + 0.3 * len(specs)) * len(tests) + 1.2),
-                             squeeze=False, sharex=True)
+    fig, axes = plt.subplots(
+        len(tests),
+        1,
+        figsize=(max(5.5, 2.2 + 0.62 * len(benches)), (0.7 + 0.3 * len(specs)) * len(tests) + 1.2),
+        squeeze=False,
+        sharex=True,
+    )
     for ax, test in zip(axes[:, 0], tests):
         data = test["wide"][specs].to_numpy().T
         im = ax.imshow(data, cmap="Greys", vmin=1, vmax=len(specs) + 0.5, aspect="auto")
         for (i, j), v in np.ndenumerate(data):
-            ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
-                    color="white" if v > 0.6 * len(specs) else "black")
+            ax.text(
+                j, i, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 * len(specs) else "black"
+            )
         ax.set_yticks(range(len(specs)), specs, fontsize=8)
         ax.set_title(f"{test['samples']:,} samples ({test['fraction']:.0%} of the budget)", fontsize=9)
         ax.grid(False)
@@ -86,8 +98,7 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
             else:
                 y = ecdf_curve(regret[panel][spec], grid)
             lk = look[spec]
-            ax.plot(grid, y, color=lk.colour, ls=lk.linestyle, marker=lk.marker, markevery=8, ms=4,
-                    label=spec, lw=1.4)
+            ax.plot(grid, y, color=lk.colour, ls=lk.linestyle, marker=lk.marker, markevery=8, ms=4, label=spec, lw=1.4)
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.set_title(panel, fontsize=9)
@@ -96,7 +107,7 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
         ax.set_xlabel("distinct samples")
     for ax in axes[:, 0]:
         ax.set_ylabel("(seed, target) reached")
-    for ax in axes.flat[len(panels):]:
+    for ax in axes.flat[len(panels) :]:
         ax.axis("off")
     spare = axes.flat[len(panels)] if len(panels) < axes.size else axes.flat[len(panels) - 1]
     handles, labels = axes.flat[0].get_legend_handles_labels()

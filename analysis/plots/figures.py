@@ -1,5 +1,6 @@
 """The paper's figures for one benchmark: samples-to-target ECDFs, regret and incumbent test
 curves, and the search-efficiency figure (samples to the global optimum per algorithm)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,17 +23,33 @@ def _legend(fig: plt.Figure, axes) -> None:
                 handles[lab] = h
                 labels.append(lab)
     if handles:
-        fig.legend([handles[lab] for lab in labels], labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                   ncol=min(len(labels), 5), frameon=False, handlelength=3)
+        fig.legend(
+            [handles[lab] for lab in labels],
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=min(len(labels), 5),
+            frameon=False,
+            handlelength=3,
+        )
 
 
 def _target_title(target: str, value: float) -> str:
     return f"{censored.TARGET_LABELS[target]} (valid ≥ {value:.6g})"
 
 
-def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], specs: list[str],
-         look: dict[str, Look], out: Path, name: str = "ecdf", what: str = "",
-         which: tuple[str, ...] = censored.TARGETS, thick: frozenset[str] = frozenset()) -> Path | None:
+def ecdf(
+    exp: Experiment,
+    bench: str,
+    times: dict[str, dict[str, np.ndarray]],
+    specs: list[str],
+    look: dict[str, Look],
+    out: Path,
+    name: str = "ecdf",
+    what: str = "",
+    which: tuple[str, ...] = censored.TARGETS,
+    thick: frozenset[str] = frozenset(),
+) -> Path | None:
     """Figure 1: fraction of seeds that reached each target within n distinct samples."""
     targets = exp.targets(bench) or {}
     keys = [t for t in which if t in targets]
@@ -45,15 +62,33 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
         for spec in specs:
             t = times[spec][target]
             lk = look[spec]
-            ax.step(grid, censored.ecdf(t, grid), where="post", color=lk.colour, ls=lk.linestyle,
-                    lw=3.0 if spec in thick else 1.8, alpha=0.8 if spec in thick else 1.0,
-                    label=spec, marker=lk.marker, markevery=0.1, ms=4)
+            ax.step(
+                grid,
+                censored.ecdf(t, grid),
+                where="post",
+                color=lk.colour,
+                ls=lk.linestyle,
+                lw=3.0 if spec in thick else 1.8,
+                alpha=0.8 if spec in thick else 1.0,
+                label=spec,
+                marker=lk.marker,
+                markevery=0.1,
+                ms=4,
+            )
         expect = tables.random_expectation(exp, bench, target)
         if expect and expect[0] <= budget:  # random search's expected samples, when in view
             ax.axvline(expect[0], color="0.35", ls=":", lw=1.2)
-            ax.annotate(f"random expects\n(N+1)/(k+1) = {expect[0]:,.0f}", (expect[0], 0.98), xytext=(-3, 0),
-                        textcoords="offset points", ha="right", va="top", fontsize=7, color="0.3",
-                        bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
+            ax.annotate(
+                f"random expects\n(N+1)/(k+1) = {expect[0]:,.0f}",
+                (expect[0], 0.98),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=7,
+                color="0.3",
+                bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1},
+            )
         ax.set_xscale("log")
         plain_log_ticks(ax.xaxis, 1, budget)
         ax.set_xlim(1, budget)
@@ -62,8 +97,11 @@ def ecdf(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], s
         ax.set_xlabel("distinct samples n (log scale)")
     axes[0][0].set_ylabel("fraction of seeds that reached\nthe target within n samples")
     n_seeds = max(len(v[keys[0]]) for v in times.values())
-    fig.suptitle(f"{bench}{what}: samples-to-target ECDF\n{n_seeds} seeds, budget {budget:,}; "
-                 "seeds that never reach the target stay in the denominator", y=1.06)
+    fig.suptitle(
+        f"{bench}{what}: samples-to-target ECDF\n{n_seeds} seeds, budget {budget:,}; "
+        "seeds that never reach the target stay in the denominator",
+        y=1.06,
+    )
     _legend(fig, axes)
     return save(fig, out / f"{name}_{file_safe(bench)}")
 
@@ -93,18 +131,29 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     # a decade below the smallest positive regret, so "reached" stays apart from "nearly"
     floor = 10 ** (np.floor(np.log10(positive.min())) - 1) if len(positive) else 1e-6
     has_test = any(x.incumbent_test is not None for r in runs.values() for x in r)
-    fig, axes = plt.subplots(1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False,
-                             gridspec_kw={"wspace": 0.35})
+    fig, axes = plt.subplots(
+        1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False, gridspec_kw={"wspace": 0.35}
+    )
     n = np.arange(1, exp.horizon + 1)  # curves end at the longest run, not at the budget
     ax = axes[0][0]
     for s, r in regrets.items():
         lo, med, hi = _quartiles(np.maximum(r, floor))
-        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s,
-                marker=look[s].marker, markevery=0.1, ms=4)
+        ax.plot(
+            n,
+            med,
+            color=look[s].colour,
+            ls=look[s].linestyle,
+            lw=1.8,
+            label=s,
+            marker=look[s].marker,
+            markevery=0.1,
+            ms=4,
+        )
         ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
     ax.axhline(floor, color="k", ls=":", lw=1)
-    ax.annotate(f"regret 0 (reached) drawn at {floor:.0e}", (1.2, floor), xytext=(0, 4),
-                textcoords="offset points", fontsize=8)
+    ax.annotate(
+        f"regret 0 (reached) drawn at {floor:.0e}", (1.2, floor), xytext=(0, 4), textcoords="offset points", fontsize=8
+    )
     ax.set_xscale("log")
     plain_log_ticks(ax.xaxis, 1, exp.budget)
     ax.set_yscale("log")
@@ -130,8 +179,17 @@ def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
         lo, med, hi = _quartiles(np.vstack(tests))
         lows.append(lo)
         highs.append(hi)
-        ax.plot(n, med, color=look[s].colour, ls=look[s].linestyle, lw=1.8, label=s,
-                marker=look[s].marker, markevery=0.1, ms=4)
+        ax.plot(
+            n,
+            med,
+            color=look[s].colour,
+            ls=look[s].linestyle,
+            lw=1.8,
+            label=s,
+            marker=look[s].marker,
+            markevery=0.1,
+            ms=4,
+        )
         ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
     ax.set_xscale("log")
     plain_log_ticks(ax.xaxis, 1, budget)
@@ -148,8 +206,15 @@ def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
         ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
 
 
-def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]], specs: list[str],
-               look: dict[str, Look], out: Path, target: str = "optimum") -> Path | None:
+def efficiency(
+    exp: Experiment,
+    bench: str,
+    times: dict[str, dict[str, np.ndarray]],
+    specs: list[str],
+    look: dict[str, Look],
+    out: Path,
+    target: str = "optimum",
+) -> Path | None:
     """Figure 3: samples to the global optimum per algorithm, restricted mean with bootstrap 95%
     interval, every seed as a jittered point; censored seeds drawn as hollow triangles at the budget."""
     targets = exp.targets(bench) or {}
@@ -164,14 +229,27 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
         y = i + rng.uniform(-0.18, 0.18, len(t))
         ok = np.isfinite(t)
         ax.scatter(t[ok], y[ok], s=14, color=look[spec].colour, alpha=0.6, lw=0)
-        ax.scatter(np.full((~ok).sum(), budget * 1.18), y[~ok], s=22, marker=">", facecolors="none",
-                   edgecolors=look[spec].colour, alpha=0.8)
+        ax.scatter(
+            np.full((~ok).sum(), budget * 1.18),
+            y[~ok],
+            s=22,
+            marker=">",
+            facecolors="none",
+            edgecolors=look[spec].colour,
+            alpha=0.8,
+        )
         mean = censored.restricted_mean(t, budget)
         lo, hi = censored.mean_ci(t, budget)
         ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="D", color="k", ms=6, capsize=4, zorder=5)
         mark = "≥" if (~ok).any() else ""
-        ax.annotate(f"mean {mark}{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]\n{ok.sum()}/{len(t)} seeds reached",
-                    (1.01, i), xycoords=("axes fraction", "data"), ha="left", va="center", fontsize=8)
+        ax.annotate(
+            f"mean {mark}{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]\n{ok.sum()}/{len(t)} seeds reached",
+            (1.01, i),
+            xycoords=("axes fraction", "data"),
+            ha="left",
+            va="center",
+            fontsize=8,
+        )
     ax.axvline(budget, color="k", ls="--", lw=1)
     ax.set_yticks(range(len(specs)), specs)
     ax.invert_yaxis()
@@ -183,16 +261,26 @@ def efficiency(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarra
         expected, k = expect
         ax.axvline(expected, color=look["random"].colour if "random" in look else "0.5", ls=":", lw=1.5)
         ties = "a unique optimum" if k == 1 else f"{k:,} architectures reach it"
-        ax.annotate(f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {exp.info(bench)['size']:,}, {ties})",
-                    (expected, -0.6), xytext=(-4, 0), textcoords="offset points", ha="right", va="top", fontsize=8)
+        ax.annotate(
+            f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {exp.info(bench)['size']:,}, {ties})",
+            (expected, -0.6),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=8,
+        )
         right = max(right, expected * 1.6)
     observed = np.concatenate([times[s][target][np.isfinite(times[s][target])] for s in specs])
     left = max(0.8, observed.min() / 2) if len(observed) else budget / 10
     ax.set_xlim(left, right)
     plain_log_ticks(ax.xaxis, left, right)
     ax.set_xlabel("distinct samples to reach the target (log scale); dashed line = budget")
-    ax.set_title(f"{bench}: samples to the {censored.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})\n"
-                 "◆ restricted mean with bootstrap 95% interval (censored seeds count as the budget, so ≥); "
-                 "dots = seeds, ▷ (right of the budget) = not reached", fontsize=9)
+    ax.set_title(
+        f"{bench}: samples to the {censored.TARGET_LABELS[target]} (valid ≥ {targets[target]:.6g})\n"
+        "◆ restricted mean with bootstrap 95% interval (censored seeds count as the budget, so ≥); "
+        "dots = seeds, ▷ (right of the budget) = not reached",
+        fontsize=9,
+    )
     ax.grid(axis="y", visible=False)
     return save(fig, out / f"efficiency_{file_safe(bench)}")

@@ -2,6 +2,7 @@
 ``--figure-format png pdf svg`` (``run_all.py`` and ``python -m analysis``; default png), with
 fonts embedded (TrueType in PDF/PS, glyphs as paths in SVG) so a figure drops into a paper as
 is, under a name made safe by :func:`file_safe` (the report's CSV tables are named so too)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Figures of the one-shot section: each proxy's estimate against the truth over every cell, and
 final true accuracy against GPU-hours (numbers: :mod:`analysis.stats.oneshot`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,15 @@ def cost_figure(stages: pd.DataFrame, stem: Path) -> Path:
     colours = dict(zip(dict.fromkeys(stages["spec"]), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3))
     for (spec, ev), g in stages.groupby(["spec", "evaluator"], sort=False):
         g = g.sort_values("samples")
-        ax.plot(g["gpu_hours"], g["final_true_valid"], marker=markers.get(ev, "x"), color=colours[spec],
-                ls="-" if ev == "table" else "--", ms=5, label=f"{spec} / {ev}")
+        ax.plot(
+            g["gpu_hours"],
+            g["final_true_valid"],
+            marker=markers.get(ev, "x"),
+            color=colours[spec],
+            ls="-" if ev == "table" else "--",
+            ms=5,
+            label=f"{spec} / {ev}",
+        )
     ax.set_xscale("log")
     ax.set_xlabel("total GPU-hours (supernet training, queries, training the best k; mean over seeds)")
     ax.set_ylabel("true validation accuracy returned (%)")

@@ -1,6 +1,7 @@
 """Figures of the simulated-time section: hours to the target against the number of workers, and
 best-so-far regret against simulated hours for each K (a marker per algorithm as well as a
 colour, so they read in greyscale)."""
+
 from __future__ import annotations
 
 import warnings

@@ -5,6 +5,7 @@ specs (variants, new baselines) take the next free colour of a fixed palette in 
 a line style cycles with it so that many variants stay distinguishable. Figures are written by
 :func:`analysis.plots.files.save`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 FIXED = {
-    "lanas": "#d62728", "random": "#7f7f7f", "evolution": "#2ca02c", "optuna-tpe": "#1f77b4",
-    "optuna-gp": "#9467bd", "mcts": "#ff7f0e",
+    "lanas": "#d62728",
+    "random": "#7f7f7f",
+    "evolution": "#2ca02c",
+    "optuna-tpe": "#1f77b4",
+    "optuna-gp": "#9467bd",
+    "mcts": "#ff7f0e",
     # the LaNAS variants differ from lanas (red) in lightness and hue, and in line style too
-    "lanas-plus": "#e377c2", "lanas-release": "#5b3a1a",
+    "lanas-plus": "#e377c2",
+    "lanas-release": "#5b3a1a",
 }
 FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-."}
 # none of them near a fixed colour (CIE76 distance >= 24; tests/test_analysis_report.py)
-PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8",
-           "#fdae6b", "#8ca252")
+PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#8ca252")
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TARGET_COLOURS = {"optimum": "#000000", "top0_1": "#555555", "top1": "#999999"}
@@ -45,17 +50,29 @@ def looks(specs: list[str]) -> dict[str, Look]:
     for i, spec in enumerate(sorted(s for s in set(specs) if s in FIXED)):
         out[spec] = Look(FIXED[spec], FIXED_STYLE.get(spec, "-"), MARKERS[i % len(MARKERS)])
     for i, spec in enumerate(others):
-        out[spec] = Look(PALETTE[i % len(PALETTE)], LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)],
-                         MARKERS[(i + 1) % len(MARKERS)])
+        out[spec] = Look(
+            PALETTE[i % len(PALETTE)],
+            LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)],
+            MARKERS[(i + 1) % len(MARKERS)],
+        )
     return out
 
 
 def setup() -> None:
-    plt.rcParams.update({
-        "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 11,
-        "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "legend.framealpha": 0.85,
-        "axes.spines.top": False, "axes.spines.right": False,
-    })
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 110,
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "legend.fontsize": 9,
+            "legend.framealpha": 0.85,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
 
 
 def log_subs(lo: float, hi: float) -> tuple[float, ...]:

@@ -1,4 +1,5 @@
 """``analyse(exp_dir)``: figures, CSV tables and ``report.md`` for one experiment folder."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +20,7 @@ CENSORING = (
     "bound of the true mean, marked ≥ whenever any seed is censored (the mean over successes alone "
     "would be biased towards fast seeds; it is in the CSV as `mean_of_successes`); the *median* is the "
     "Kaplan-Meier median (with every censored seed at the budget, the ordinary median: the middle "
-    "seed, or the mean of the two middle seeds), \"not reached\" when half the seeds or more are "
+    'seed, or the mean of the two middle seeds), "not reached" when half the seeds or more are '
     "censored, as it then lies beyond the budget. A failed or stuck run counts as not reaching any "
     "target it had not reached before it stopped. The median's interval is the distribution-free "
     "order-statistic interval, with at least 95% coverage from 6 seeds up (below 6 seeds it is the "
@@ -29,11 +30,12 @@ CENSORING = (
     "with both groups resampled; when either side has censored seeds it is marked ~ (both means are "
     "lower bounds), as are the ratios in the summary. p = two-sided Mann-Whitney U on samples-to-target, "
     "censored seeds tied above every observed value, Holm-adjusted over the family it belongs to: every "
-    "comparison of one table (\"p vs lanas\" and \"p vs best peer\" together, as the best peer is chosen "
+    'comparison of one table ("p vs lanas" and "p vs best peer" together, as the best peer is chosen '
     "on the same data), and every comparison of one summary sentence with its fastest algorithm (also "
     "chosen on the data); raw values are in the CSV (`*_raw`). The summary calls a difference decided only "
     "when the adjusted p < 0.05 and never ranks specs that reached a target in no seed. The Friedman test "
-    "across benchmarks gives a permutation p below 10 benchmarks, the chi-square approximation from 10 on.")
+    "across benchmarks gives a permutation p below 10 benchmarks, the chi-square approximation from 10 on."
+)
 
 
 def _figure(rel: Path | None, caption: str) -> str:
@@ -47,53 +49,109 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
     main = tables.main_specs(exp, bench, times)
     info = exp.info(bench)
     size = f"{info['size']:,} architectures" if info.get("size") else "size unknown"
-    lines = [f"## {bench}", "", f"{info.get('objective', 'objective')}, {size}; "
-             f"{len(exp.runs_of(bench, specs[0]))} seeds per algorithm, budget {exp.budget:,} distinct samples.", ""]
+    lines = [
+        f"## {bench}",
+        "",
+        f"{info.get('objective', 'objective')}, {size}; "
+        f"{len(exp.runs_of(bench, specs[0]))} seeds per algorithm, budget {exp.budget:,} distinct samples.",
+        "",
+    ]
     if not exp.targets(bench):
-        lines += ["No targets for this benchmark (not an enumerable table): regret is measured against the "
-                  "best value seen in any run, and samples-to-target is not computed.", ""]
+        lines += [
+            "No targets for this benchmark (not an enumerable table): regret is measured against the "
+            "best value seen in any run, and samples-to-target is not computed.",
+            "",
+        ]
     if len(main) < len(specs):
-        lines += [f"The ECDF and regret figures show one spec per algorithm family ({', '.join(f'`{s}`' for s in main)}): "
-                  "the option-less spec, or else the family's spec with the fewest mean samples to the optimum; "
-                  "every spec is in the efficiency figure, the tables and the variants figure.", ""]
+        lines += [
+            f"The ECDF and regret figures show one spec per algorithm family ({', '.join(f'`{s}`' for s in main)}): "
+            "the option-less spec, or else the family's spec with the fewest mean samples to the optimum; "
+            "every spec is in the efficiency figure, the tables and the variants figure.",
+            "",
+        ]
     eff_specs = specs if len(specs) <= 30 else main
-    lines.append(_figure(rel(figures.efficiency(exp, bench, times, eff_specs, look, fig_dir)),
-                         "Search efficiency: distinct samples to the global optimum per algorithm (paper's "
-                         "figure). ◆ restricted mean with bootstrap 95% interval; dots: seeds; ▷: seeds that "
-                         "did not reach it within the budget."))
-    lines.append(_figure(rel(figures.ecdf(exp, bench, times, main, look, fig_dir)),
-                         "Samples-to-target ECDF: fraction of seeds that reached each target within n distinct "
-                         "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
-                         "success rate."))
-    lines.append(_figure(rel(figures.regret(exp, bench, main, look, fig_dir)),
-                         "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
-                         "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
-                         "value): test value of the incumbent chosen by validation."))
+    lines.append(
+        _figure(
+            rel(figures.efficiency(exp, bench, times, eff_specs, look, fig_dir)),
+            "Search efficiency: distinct samples to the global optimum per algorithm (paper's "
+            "figure). ◆ restricted mean with bootstrap 95% interval; dots: seeds; ▷: seeds that "
+            "did not reach it within the budget.",
+        )
+    )
+    lines.append(
+        _figure(
+            rel(figures.ecdf(exp, bench, times, main, look, fig_dir)),
+            "Samples-to-target ECDF: fraction of seeds that reached each target within n distinct "
+            "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
+            "success rate.",
+        )
+    )
+    lines.append(
+        _figure(
+            rel(figures.regret(exp, bench, main, look, fig_dir)),
+            "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
+            "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
+            "value): test value of the incumbent chosen by validation.",
+        )
+    )
     variants = families.variant_specs(specs)
     if len(variants) >= 2 and set(variants) - set(main):
         peers = [s for s in specs if not families.is_family(s)]
-        lines.append(_figure(rel(figures.ecdf(exp, bench, times, variants + peers, look, fig_dir,
-                                              name="ecdf_lanas_variants", what=" (every LaNAS variant)",
-                                              which=("optimum", "top0_1"), thick=frozenset(peers))),
-                             "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
-                             + ("; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
-                                if len(variants) < len(families.variant_specs(specs, max_lines=10**6)) else ".")))
+        lines.append(
+            _figure(
+                rel(
+                    figures.ecdf(
+                        exp,
+                        bench,
+                        times,
+                        variants + peers,
+                        look,
+                        fig_dir,
+                        name="ecdf_lanas_variants",
+                        what=" (every LaNAS variant)",
+                        which=("optimum", "top0_1"),
+                        thick=frozenset(peers),
+                    )
+                ),
+                "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
+                + (
+                    "; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
+                    if len(variants) < len(families.variant_specs(specs, max_lines=10**6))
+                    else "."
+                ),
+            )
+        )
     for target in censored.TARGETS:
         sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
         if len(sub) == 0:
             continue
         header, rows = target_rows(sub, exp.budget)
         expect = tables.random_expectation(exp, bench, target)
-        ties = "" if not expect else (f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
-                                      f"k = {expect[1]:,} architecture{'s' if expect[1] > 1 else ''} reaching it")
-        lines += [f"**{censored.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})", "",
-                  md_table(header, rows), ""]
+        ties = (
+            ""
+            if not expect
+            else (
+                f"; random search expects (N+1)/(k+1) = {expect[0]:,.0f} samples, "
+                f"k = {expect[1]:,} architecture{'s' if expect[1] > 1 else ''} reaching it"
+            )
+        )
+        lines += [
+            f"**{censored.TARGET_LABELS[target]}** (valid ≥ {sub['target_value'].iloc[0]:.6g}{ties})",
+            "",
+            md_table(header, rows),
+            "",
+        ]
     lines += _ablation_lines(exp, bench, times, look, fig_dir)
     part = ablation.partition(exp, bench, look, fig_dir)
     if part:
-        lines.append(_figure(rel(part), "The learned partition: validation value of every architecture of the "
-                                        "table by leaf of the final tree, leaves ordered by mean; below, the "
-                                        "share of the table's top-1% architectures in each leaf."))
+        lines.append(
+            _figure(
+                rel(part),
+                "The learned partition: validation value of every architecture of the "
+                "table by leaf of the final tree, leaves ordered by mean; below, the "
+                "share of the table's top-1% architectures in each leaf.",
+            )
+        )
     return lines
 
 
@@ -110,43 +168,87 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
     lines = []
     rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
     for series in families.series(exp.specs(bench), exp.manifest.get("defaults")):
-        default = (f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
-                   if series.reference and series.default is not None else
-                   "dashed: the spec with the option at its default (its value unknown to this manifest)"
-                   if series.reference else "dashed vertical line: the default value, not run")
-        lines.append(_figure(rel(ablation.ablation(exp, bench, series, times, look, fig_dir)),
-                             f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
-                             f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
-                             "dotted: random. Numeric values are placed by value. "
-                             + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else "")))
+        default = (
+            f"★ the default ({series.option} = {series.default}, spec `{series.reference}`)"
+            if series.reference and series.default is not None
+            else "dashed: the spec with the option at its default (its value unknown to this manifest)"
+            if series.reference
+            else "dashed vertical line: the default value, not run"
+        )
+        lines.append(
+            _figure(
+                rel(ablation.ablation(exp, bench, series, times, look, fig_dir)),
+                f"Ablation: {series.label}. ◆ restricted mean samples-to-target with bootstrap 95% "
+                f"interval, each seed a dot beside it (▷: not reached); n/N seeds reached; {default}; "
+                "dotted: random. Numeric values are placed by value. "
+                + (f"{trend_sentence(exp, bench, series, times)}." if exp.targets(bench) else ""),
+            )
+        )
     return lines
 
 
 def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
     limits = health["tail_limit"].dropna().unique() if "tail_limit" in health else []
     limit = f"{int(limits[0]):,}" if len(limits) == 1 else "3,000 (or the budget)"
-    header = ["benchmark", "algorithm", "runs", "budget reached", "exhausted", "stuck", "failed",
-              f"no optimum within {limit}", "beyond 10x median",
-              "median wall s", "median algo s", "algo s / 1,000 samples"]
-    rows = [[h.benchmark, f"`{h.spec}`", h.runs, h.budget_reached, h.exhausted,
-             f"**{h.stuck}**" if h.stuck else "0", f"**{h.failed}**" if h.failed else "0",
-             _share(h.tail_beyond_limit), _share(h.tail_10x_lo, h.tail_10x_hi),
-             style.fmt(h.median_wall_s), style.fmt(h.median_algo_s), style.fmt(h.algo_s_per_1000)]
-            for h in health.itertuples()]
-    lines = ["## Run health and cost", "", md_table(header, rows), "",
-             f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
-             "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
-             "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
-             "benchmark has no known optimum).", ""]
+    header = [
+        "benchmark",
+        "algorithm",
+        "runs",
+        "budget reached",
+        "exhausted",
+        "stuck",
+        "failed",
+        f"no optimum within {limit}",
+        "beyond 10x median",
+        "median wall s",
+        "median algo s",
+        "algo s / 1,000 samples",
+    ]
+    rows = [
+        [
+            h.benchmark,
+            f"`{h.spec}`",
+            h.runs,
+            h.budget_reached,
+            h.exhausted,
+            f"**{h.stuck}**" if h.stuck else "0",
+            f"**{h.failed}**" if h.failed else "0",
+            _share(h.tail_beyond_limit),
+            _share(h.tail_10x_lo, h.tail_10x_hi),
+            style.fmt(h.median_wall_s),
+            style.fmt(h.median_algo_s),
+            style.fmt(h.algo_s_per_1000),
+        ]
+        for h in health.itertuples()
+    ]
+    lines = [
+        "## Run health and cost",
+        "",
+        md_table(header, rows),
+        "",
+        f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
+        "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
+        "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
+        "benchmark has no known optimum).",
+        "",
+    ]
     errors = health[health["first_error"] != ""]
     for h in errors.itertuples():
-        lines.append(f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
-                     f"first error: `{h.first_error}`")
+        lines.append(
+            f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
+            f"first error: `{h.first_error}`"
+        )
     for u in unreadable:
-        lines.append(f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
-                     "command to redo that run)")
-    lines += ["", "Wall time is per run (benchmark queries included); algo s is time spent in the "
-              "algorithm's ask/tell. Timings depend on the machine and its load.", ""]
+        lines.append(
+            f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
+            "command to redo that run)"
+        )
+    lines += [
+        "",
+        "Wall time is per run (benchmark queries included); algo s is time spent in the "
+        "algorithm's ask/tell. Timings depend on the machine and its load.",
+        "",
+    ]
     return lines
 
 
@@ -166,13 +268,18 @@ def analyse(exp_dir: Path | str) -> Path:
     table.to_csv(table_dir / "samples_to_target.csv", index=False)
     m = exp.manifest
     seeds = m.get("seeds") or sorted({r.seed for r in exp.runs})
-    lines = [f"# Experiment `{exp.path.name}`", "",
-             f"- command: `{' '.join(map(str, m.get('command', [])))}`",
-             f"- created {m.get('created', '?')}, code revision `{str(m.get('revision', '?'))[:12]}`",
-             f"- budget {exp.budget:,} distinct samples per run; {len(seeds)} seeds; {len(exp.runs)} runs on disk",
-             f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}",
-             *([f"- {m['note']}"] if m.get("note") else []), "",
-             "## Summary", ""]
+    lines = [
+        f"# Experiment `{exp.path.name}`",
+        "",
+        f"- command: `{' '.join(map(str, m.get('command', [])))}`",
+        f"- created {m.get('created', '?')}, code revision `{str(m.get('revision', '?'))[:12]}`",
+        f"- budget {exp.budget:,} distinct samples per run; {len(seeds)} seeds; {len(exp.runs)} runs on disk",
+        f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}",
+        *([f"- {m['note']}"] if m.get("note") else []),
+        "",
+        "## Summary",
+        "",
+    ]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
     lines += oneshot.judged_note(exp)
@@ -181,10 +288,15 @@ def analyse(exp_dir: Path | str) -> Path:
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
     lines += oneshot.section(exp, fig_dir, table_dir)
-    lines += ["## Files", "", "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
-              "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`; from Python, "
-              "`harness.ExperimentFolder(path).proposals()` (a row per proposal) and `.statistics()` (the numbers "
-              "above), see docs/python.md.", ""]
+    lines += [
+        "## Files",
+        "",
+        "Tables for notebooks: `tables/samples_to_target.csv` (one row per benchmark, "
+        "target and algorithm), `tables/runs.csv` (one row per run), `tables/health.csv`; from Python, "
+        "`harness.ExperimentFolder(path).proposals()` (a row per proposal) and `.statistics()` (the numbers "
+        "above), see docs/python.md.",
+        "",
+    ]
     report = exp.path / "report.md"
     report.write_text("\n".join(lines))
     return report

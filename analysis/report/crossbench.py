@@ -1,5 +1,6 @@
 """The report's cross-benchmark section: the numbers of :mod:`analysis.stats.crossbench` in words,
 with the figures of :mod:`analysis.plots.crossbench`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,16 +14,24 @@ from .summary import md_table
 def _sentence(test: dict, n: int) -> str:
     avg = test["avg"]
     ranks = ", ".join(f"`{s}` {avg[s]:.2f}" for s in sorted(avg, key=avg.get))
-    chi = ("Friedman: not defined (fewer than 3 algorithms or all ranks equal)" if test["p"] != test["p"]
-           else f"Friedman χ²({len(avg) - 1}) = {test['chi2']:.2f}, p = {test['p']:.3g} "
-           + (f"(permutation, N < {EXACT_BELOW})" if n < EXACT_BELOW else "(chi-square approximation)"))
+    chi = (
+        "Friedman: not defined (fewer than 3 algorithms or all ranks equal)"
+        if test["p"] != test["p"]
+        else f"Friedman χ²({len(avg) - 1}) = {test['chi2']:.2f}, p = {test['p']:.3g} "
+        + (f"(permutation, N < {EXACT_BELOW})" if n < EXACT_BELOW else "(chi-square approximation)")
+    )
     groups_text = "; ".join("{" + ", ".join(f"`{s}`" for s in g) + "}" for g in test["groups"])
-    verdict = (f"not distinguishable at the 5% level (Nemenyi): {groups_text}" if groups_text
-               else "every pair differs by at least the critical difference (Nemenyi, 5% level)")
+    verdict = (
+        f"not distinguishable at the 5% level (Nemenyi): {groups_text}"
+        if groups_text
+        else "every pair differs by at least the critical difference (Nemenyi, 5% level)"
+    )
     if test["p"] == test["p"] and test["p"] >= 0.05:
         verdict += "; the Friedman test does not reject equal ranks at 5%, so no difference here is significant"
-    return (f"**{test['samples']:,} samples ({test['fraction']:.0%} of the budget)**: average rank {ranks}; "
-            f"{chi}; CD = {test['cd']:.2f} (k = {len(avg)}, N = {n}); {verdict}.")
+    return (
+        f"**{test['samples']:,} samples ({test['fraction']:.0%} of the budget)**: average rank {ranks}; "
+        f"{chi}; CD = {test['cd']:.2f} (k = {len(avg)}, N = {n}); {verdict}."
+    )
 
 
 def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
@@ -36,19 +45,31 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     s["ranks"].to_csv(table_dir / "crossbench_ranks.csv", index=False)
     s["area"].to_csv(table_dir / "ecdf_area.csv", index=False)
     if n >= 2:
-        lines += [f"Rank (1 = best) of each algorithm's mean normalised regret, (optimum − best) / (optimum − "
-                  f"table median), on each of the {n} benchmarks, at three budgets; average ranks, the Friedman "
-                  "test and Nemenyi's critical difference (CD) as in Demšar (2006). Two algorithms whose average "
-                  "ranks differ by less than the CD are not distinguishable; a bar joins them in the diagram. "
-                  "With few benchmarks the CD is wide: that is the test's honest answer, not a tie.", ""]
+        lines += [
+            f"Rank (1 = best) of each algorithm's mean normalised regret, (optimum − best) / (optimum − "
+            f"table median), on each of the {n} benchmarks, at three budgets; average ranks, the Friedman "
+            "test and Nemenyi's critical difference (CD) as in Demšar (2006). Two algorithms whose average "
+            "ranks differ by less than the CD are not distinguishable; a bar joins them in the diagram. "
+            "With few benchmarks the CD is wide: that is the test's honest answer, not a tie.",
+            "",
+        ]
         for test in s["tests"]:
-            path = figs.cd_diagram(test["avg"], test["cd"], test["groups"],
-                                   f"{test['samples']:,} samples: average rank over {n} benchmarks",
-                                   fig_dir / f"critical_difference_{round(100 * test['fraction'])}")
+            path = figs.cd_diagram(
+                test["avg"],
+                test["cd"],
+                test["groups"],
+                f"{test['samples']:,} samples: average rank over {n} benchmarks",
+                fig_dir / f"critical_difference_{round(100 * test['fraction'])}",
+            )
             lines += [_sentence(test, n), "", f"![critical difference]({rel(path)})", ""]
         heat = figs.rank_heatmap(s["tests"], specs, fig_dir / "rank_heatmap")
-        lines += [f"![rank heat map]({rel(heat)})", "", "*Rank of every algorithm on every benchmark (1 = best; "
-                  "ties share the mean rank) at 10%, 30% and 100% of the budget.*", ""]
+        lines += [
+            f"![rank heat map]({rel(heat)})",
+            "",
+            "*Rank of every algorithm on every benchmark (1 = best; "
+            "ties share the mean rank) at 10%, 30% and 100% of the budget.*",
+            "",
+        ]
     else:
         lines += ["One benchmark only: ranks across benchmarks need two or more.", ""]
     area = s["area"].pivot(index="spec", columns="benchmark", values="ecdf_area")
@@ -56,11 +77,21 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     area = area.sort_values("mean", ascending=False)
     header = ["algorithm", *area.columns[:-1], "mean over benchmarks"]
     rows = [[f"`{spec}`", *(f"{v:.3f}" for v in r)] for spec, r in area.iterrows()]
-    lines += ["**Anytime performance**: area under the ECDF of (seed, target) pairs over log-budget, in [0, 1] "
-              "(1: every target at the first sample). Targets: normalised regret 10^0 .. 10^-3 (31 log-spaced) "
-              "and the optimum; a pair reached after n samples adds 1 − log n / log budget, so early and late "
-              "progress both count (COCO / IOHanalyzer's aggregated ECDF).", "", md_table(header, rows), ""]
+    lines += [
+        "**Anytime performance**: area under the ECDF of (seed, target) pairs over log-budget, in [0, 1] "
+        "(1: every target at the first sample). Targets: normalised regret 10^0 .. 10^-3 (31 log-spaced) "
+        "and the optimum; a pair reached after n samples adds 1 − log n / log budget, so early and late "
+        "progress both count (COCO / IOHanalyzer's aggregated ECDF).",
+        "",
+        md_table(header, rows),
+        "",
+    ]
     path = figs.anytime(s["regret"], specs, exp.budget, fig_dir / "anytime_ecdf")
-    lines += [f"![anytime ECDF]({rel(path)})", "", "*Fraction of (seed, target) pairs reached within n samples, "
-              "per benchmark and averaged over benchmarks (the area under each curve, on log n, is the table).*", ""]
+    lines += [
+        f"![anytime ECDF]({rel(path)})",
+        "",
+        "*Fraction of (seed, target) pairs reached within n samples, "
+        "per benchmark and averaged over benchmarks (the area under each curve, on log n, is the table).*",
+        "",
+    ]
     return lines

@@ -1,5 +1,6 @@
 """The report's "One-shot evaluation" section (numbers: :mod:`analysis.stats.oneshot`, figures:
 :mod:`analysis.plots.oneshot`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,23 +28,31 @@ def _fmt_at(at: pd.DataFrame) -> tuple[list[str], list[list]]:
 def _ordered(frame: pd.DataFrame, specs: list[str]) -> pd.DataFrame:
     """Rows by evaluator (the truth first), then algorithm in the experiment's order, then samples."""
     rank = {"table": 0, "oneshot": 1, "fewshot": 2}
-    key = frame["evaluator"].map(lambda e: rank.get(e, 3)) * 10**6 + frame["spec"].map(
-        lambda s: specs.index(s) if s in specs else len(specs)) * 10**4 + frame["samples"]
+    key = (
+        frame["evaluator"].map(lambda e: rank.get(e, 3)) * 10**6
+        + frame["spec"].map(lambda s: specs.index(s) if s in specs else len(specs)) * 10**4
+        + frame["samples"]
+    )
     return frame.iloc[np.argsort(key.to_numpy(), kind="stable")]
 
 
 def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     """Markdown lines of the section (empty when no benchmark was searched through a proxy)."""
     from benchmarks import fewshot
+
     lines: list[str] = []
     for base, group in oneshot.groups(exp).items():
         proxies = [ev for ev in group if ev != oneshot.TRUTH]
         rel = lambda p: p.relative_to(exp.path).as_posix()  # noqa: E731
-        lines += [f"## One-shot evaluation: {base}", "",
-                  "The paper's fourth question: what does searching through a weight-sharing supernet's estimate "
-                  "(one network holds every operation; a mask picks a cell) save, and what does it lose? The "
-                  f"estimates are those Zhao et al. (ICML 2021) published for every cell ({fewshot.CITATION}). "
-                  "Every search is judged on the table's value of the cell it would return.", ""]
+        lines += [
+            f"## One-shot evaluation: {base}",
+            "",
+            "The paper's fourth question: what does searching through a weight-sharing supernet's estimate "
+            "(one network holds every operation; a mask picks a cell) save, and what does it lose? The "
+            f"estimates are those Zhao et al. (ICML 2021) published for every cell ({fewshot.CITATION}). "
+            "Every search is judged on the table's value of the cell it would return.",
+            "",
+        ]
         try:
             agreement = oneshot.rank_agreement(base, proxies)
         except Exception as exc:  # noqa: BLE001 - e.g. the table's package is missing where the report is drawn
@@ -51,37 +60,74 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             agreement = None
         if agreement is not None:
             agreement.to_csv(table_dir / f"oneshot_agreement_{file_safe(base)}.csv", index=False)
-            lines += ["**Rank agreement with the truth over all cells** (regret: table optimum − true value of the "
-                      "proxy's best cell, and of the best of its 10 best; ties in the estimate in table order).", "",
-                      md_table(["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"],
-                               [[r.evaluator, f"{r.cells:,}", f"{r.kendall_tau:.3f}", f"{r.spearman_rho:.3f}",
-                                 f"{r.regret_best1:.2f}", f"{r.regret_best10:.2f}"] for r in agreement.itertuples()]),
-                      "", f"![proxy vs truth]({rel(scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
-                      "", "*Each cell's supernet estimate against its table value.*", ""]
+            lines += [
+                "**Rank agreement with the truth over all cells** (regret: table optimum − true value of the "
+                "proxy's best cell, and of the best of its 10 best; ties in the estimate in table order).",
+                "",
+                md_table(
+                    ["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"],
+                    [
+                        [
+                            r.evaluator,
+                            f"{r.cells:,}",
+                            f"{r.kendall_tau:.3f}",
+                            f"{r.spearman_rho:.3f}",
+                            f"{r.regret_best1:.2f}",
+                            f"{r.regret_best10:.2f}",
+                        ]
+                        for r in agreement.itertuples()
+                    ],
+                ),
+                "",
+                f"![proxy vs truth]({rel(scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
+                "",
+                "*Each cell's supernet estimate against its table value.*",
+                "",
+            ]
         at = oneshot.at_samples(exp, group)
         at = _ordered(at, exp.specs()) if len(at) else at
         if len(at):
             at.to_csv(table_dir / f"oneshot_at_samples_{file_safe(base)}.csv", index=False)
             header, rows = _fmt_at(at)
-            lines += ["**What each search returns**: true validation accuracy (%) of the cell the search would return "
-                      "(its best by the value it saw) after n distinct samples, mean ± sd over seeds.", "",
-                      md_table(header, rows), ""]
+            lines += [
+                "**What each search returns**: true validation accuracy (%) of the cell the search would return "
+                "(its best by the value it saw) after n distinct samples, mean ± sd over seeds.",
+                "",
+                md_table(header, rows),
+                "",
+            ]
         stages = oneshot.two_stage(exp, base, group)
         stages = _ordered(stages, exp.specs()) if len(stages) else stages
         if len(stages):
             stages.to_csv(table_dir / f"oneshot_two_stage_{file_safe(base)}.csv", index=False)
             hours = ", ".join(f"{ev} {fewshot.train_gpu_h(ev):.1f}" for ev in proxies)
-            lines += [f"**Two-stage flow** (one-shot LaNAS and the rest): search n samples through the proxy, then train "
-                      f"its best k cells from scratch (k = {', '.join(sorted({str(k) for k in stages['k'] if k}))}; a table "
-                      "lookup charged at the table's training time) and return the best; against searching on the "
-                      f"truth (every sample trained). GPU-hours include the supernet's training, once: {hours} GPU-hours, "
-                      f"and {fewshot.QUERY_S:g} s per proxy query (estimates from the released recipe and the table's "
-                      "per-epoch time, `benchmarks/fewshot.py`).", "",
-                      md_table(["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"],
-                               [[f"`{r.spec}`", r.evaluator, f"{r.samples:,}", f"{r.final_true_valid:.2f} ± {r.final_sd:.2f}",
-                                 f"{r.gpu_hours:.1f}"] for r in stages.itertuples()]),
-                      "", f"![cost]({rel(cost_figure(stages, fig_dir / f'oneshot_cost_{file_safe(base)}'))})", "",
-                      "*Final true accuracy against total GPU-hours, one point per sample count (100, 300, 1,000).*", ""]
+            lines += [
+                f"**Two-stage flow** (one-shot LaNAS and the rest): search n samples through the proxy, then train "
+                f"its best k cells from scratch (k = {', '.join(sorted({str(k) for k in stages['k'] if k}))}; a table "
+                "lookup charged at the table's training time) and return the best; against searching on the "
+                f"truth (every sample trained). GPU-hours include the supernet's training, once: {hours} GPU-hours, "
+                f"and {fewshot.QUERY_S:g} s per proxy query (estimates from the released recipe and the table's "
+                "per-epoch time, `benchmarks/fewshot.py`).",
+                "",
+                md_table(
+                    ["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"],
+                    [
+                        [
+                            f"`{r.spec}`",
+                            r.evaluator,
+                            f"{r.samples:,}",
+                            f"{r.final_true_valid:.2f} ± {r.final_sd:.2f}",
+                            f"{r.gpu_hours:.1f}",
+                        ]
+                        for r in stages.itertuples()
+                    ],
+                ),
+                "",
+                f"![cost]({rel(cost_figure(stages, fig_dir / f'oneshot_cost_{file_safe(base)}'))})",
+                "",
+                "*Final true accuracy against total GPU-hours, one point per sample count (100, 300, 1,000).*",
+                "",
+            ]
     return lines
 
 
@@ -90,7 +136,12 @@ def judged_note(exp: Experiment) -> list[str]:
     rows = [[b, oneshot.searched_through(b)] for b in exp.benchmarks()]
     if all(r[1] == "the benchmark's own value" for r in rows) and not any(r.estimated for r in exp.runs):
         return []
-    return ["**Searched and judged.** Every figure and table judges the cell a search would return (its best by the "
-            "value it saw) on the benchmark's true value (column `true_valid`; `valid_mean` in older folders), "
-            "so a noisy draw or a proxy's estimate that flatters a cell does not count. What each benchmark's "
-            "searches saw:", "", md_table(["benchmark", "searched through"], [[f"`{b}`", w] for b, w in rows]), ""]
+    return [
+        "**Searched and judged.** Every figure and table judges the cell a search would return (its best by the "
+        "value it saw) on the benchmark's true value (column `true_valid`; `valid_mean` in older folders), "
+        "so a noisy draw or a proxy's estimate that flatters a cell does not count. What each benchmark's "
+        "searches saw:",
+        "",
+        md_table(["benchmark", "searched through"], [[f"`{b}`", w] for b, w in rows]),
+        "",
+    ]

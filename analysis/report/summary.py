@@ -1,4 +1,5 @@
 """Markdown tables and the report's summary sentences (one per benchmark family)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,14 @@ def _p(p: float) -> str:
 
 def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
     """The markdown rows of one (benchmark, target) table."""
-    header = ["algorithm", "reached", "mean samples [95% CI]", "median (KM) [95% CI]",
-              "speed-up vs random [95% CI]", "p vs lanas (Holm)"]
+    header = [
+        "algorithm",
+        "reached",
+        "mean samples [95% CI]",
+        "median (KM) [95% CI]",
+        "speed-up vs random [95% CI]",
+        "p vs lanas (Holm)",
+    ]
     peer = "best_peer" in sub and sub["best_peer"].notna().any()
     if peer:
         header.append("p vs best peer (Holm)")
@@ -41,14 +48,22 @@ def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
         if getattr(r, "speedup", None) == getattr(r, "speedup", None) and hasattr(r, "speedup"):
             mark = "~" if r.speedup_censored else ""
             speed = f"{mark}{r.speedup:.2f}x [{r.speedup_lo:.2f}, {r.speedup_hi:.2f}]"
-        med = f"not reached (> {budget:,})" if np.isinf(r.median_lo) else (
-            f"{'not reached' if np.isinf(r.median) else fmt(r.median)} {_interval(r.median_lo, r.median_hi)}")
+        med = (
+            f"not reached (> {budget:,})"
+            if np.isinf(r.median_lo)
+            else (f"{'not reached' if np.isinf(r.median) else fmt(r.median)} {_interval(r.median_lo, r.median_hi)}")
+        )
         cover = getattr(r, "median_coverage", 0.95)
         if cover == cover and cover < 0.95 - 1e-9:  # too few seeds for 95%: say what it is
             med += f" ({100 * cover:.0f}% interval)"
-        row = [f"`{r.spec}`", f"{r.reached}/{r.runs} ({100 * r.success:.0f}%)",
-               f"{ge}{fmt(r.mean)} {_interval(r.mean_lo, r.mean_hi)}", med,
-               speed, _p(getattr(r, "p_vs_lanas", np.nan))]
+        row = [
+            f"`{r.spec}`",
+            f"{r.reached}/{r.runs} ({100 * r.success:.0f}%)",
+            f"{ge}{fmt(r.mean)} {_interval(r.mean_lo, r.mean_hi)}",
+            med,
+            speed,
+            _p(getattr(r, "p_vs_lanas", np.nan)),
+        ]
         if peer:
             bp = getattr(r, "best_peer", None)
             row.append(f"{_p(r.p_vs_best_peer)} (vs `{bp}`)" if isinstance(bp, str) else "–")
@@ -89,8 +104,10 @@ def _open_clause(exp: Experiment, bench: str) -> str:
     if not finals:
         return f"on {bench} no run produced a value"
     best = max(finals, key=lambda s: finals[s])
-    return (f"on {bench} (no known optimum) `{best}` has the highest median final validation value "
-            f"({finals[best]:.4g}; differences are not tested)")
+    return (
+        f"on {bench} (no known optimum) `{best}` has the highest median final validation value "
+        f"({finals[best]:.4g}; differences are not tested)"
+    )
 
 
 def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
@@ -106,8 +123,10 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
     target, harder = summary_target(sub)
     tail = f"; every run of {', '.join(f'`{s}`' for s in failed)} failed (see run health)" if failed else ""
     if target is None:
-        return (f"on {bench} no algorithm reached even the {censored.TARGET_LABELS[censored.TARGETS[-1]]} "
-                f"within {exp.budget:,} samples in any seed" + tail)
+        return (
+            f"on {bench} no algorithm reached even the {censored.TARGET_LABELS[censored.TARGETS[-1]]} "
+            f"within {exp.budget:,} samples in any seed" + tail
+        )
     sub = sub[sub["target"] == target].assign(_neg=lambda d: -d["success"]).sort_values(["mean", "_neg"])
     hits, zero = sub[sub["reached"] > 0], list(sub.loc[sub["reached"] == 0, "spec"])
     times = {s: v[target] for s, v in tables.hitting_times(exp, bench).items()}
@@ -136,8 +155,10 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
     if zero:
         text += f"; not reached in any seed by {', '.join(f'`{s}`' for s in zero)} (not ranked)"
     if harder:
-        text += (f"; the {' and the '.join(censored.TARGET_LABELS[t] for t in harder)}: not reached in half the seeds "
-                 "by any algorithm")
+        text += (
+            f"; the {' and the '.join(censored.TARGET_LABELS[t] for t in harder)}: not reached in half the seeds "
+            "by any algorithm"
+        )
     if swept:
         text += f"; {len(swept)} ablation settings are not ranked: their trends follow"
     return text + tail
@@ -157,8 +178,13 @@ def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
 
 def swept_specs(exp: Experiment, bench: str) -> list[str]:
     """Specs that are a non-default point of an ablation series whose default point is present."""
-    out = {s for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))
-           if ser.reference for _, s in ser.points if s != ser.reference}
+    out = {
+        s
+        for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))
+        if ser.reference
+        for _, s in ser.points
+        if s != ser.reference
+    }
     return [s for s in exp.specs(bench) if s in out]
 
 
@@ -174,8 +200,10 @@ def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
         for bench in benches:
             if exp.targets(bench):
                 times = tables.hitting_times(exp, bench)
-                out += [f"ablation: {trend_sentence(exp, bench, ser, times)}."
-                        for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))]
+                out += [
+                    f"ablation: {trend_sentence(exp, bench, ser, times)}."
+                    for ser in families.series(exp.specs(bench), exp.manifest.get("defaults"))
+                ]
     return out
 
 
@@ -183,14 +211,21 @@ def _point_label(value, spec: str, series: families.Series) -> str:
     return f"{value}" + (" (default)" if series.is_default(value, spec) else "")
 
 
-def trend_sentence(exp: Experiment, bench: str, series: families.Series,
-                   times: dict[str, dict[str, np.ndarray]]) -> str:
+def trend_sentence(
+    exp: Experiment, bench: str, series: families.Series, times: dict[str, dict[str, np.ndarray]]
+) -> str:
     """What one ablation series shows, in words: for a numeric option the rank correlation of
     samples-to-target with its value (bootstrap 95% interval; a trend is stated only when the
     interval excludes 0), for other options a Kruskal-Wallis test; then each setting's mean."""
     budget = exp.budget
-    target = next((t for t in censored.TARGETS if t in (exp.targets(bench) or {}) and any(
-        np.isfinite(times[s][t]).any() for _, s in series.points)), None)
+    target = next(
+        (
+            t
+            for t in censored.TARGETS
+            if t in (exp.targets(bench) or {}) and any(np.isfinite(times[s][t]).any() for _, s in series.points)
+        ),
+        None,
+    )
     head = f"`{series.label}` on {bench}"
     if target is None:
         return f"{head}: no setting reached even the top-1% in any seed, so no effect can be read"
@@ -201,16 +236,25 @@ def trend_sentence(exp: Experiment, bench: str, series: families.Series,
         if rho != rho:
             verdict = f"every setting gives the same samples to the {label}: no effect"
         elif lo > 0 or hi < 0:
-            verdict = (f"samples to the {label} {'fall' if rho < 0 else 'rise'} as {series.option} rises "
-                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}])")
+            verdict = (
+                f"samples to the {label} {'fall' if rho < 0 else 'rise'} as {series.option} rises "
+                f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}])"
+            )
         else:
-            verdict = (f"no clear effect of {series.option} on samples to the {label} at {seeds} seeds per value "
-                       f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}] includes 0)")
+            verdict = (
+                f"no clear effect of {series.option} on samples to the {label} at {seeds} seeds per value "
+                f"(Spearman ρ = {rho:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}] includes 0)"
+            )
     else:
         groups = [np.minimum(times[s][target], budget + 1) for _, s in series.points]
         p = 1.0 if np.ptp(np.concatenate(groups)) == 0 else float(sps.kruskal(*groups).pvalue)
-        verdict = (f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
-                   f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)")
-    means = ", ".join(f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"
-                      f"{fmt(censored.restricted_mean(times[s][target], budget))}" for v, s in series.points)
+        verdict = (
+            f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
+            f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)"
+        )
+    means = ", ".join(
+        f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"
+        f"{fmt(censored.restricted_mean(times[s][target], budget))}"
+        for v, s in series.points
+    )
     return f"{head}: {verdict}; mean samples by {series.option}: {means}"

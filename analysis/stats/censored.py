@@ -18,6 +18,7 @@ algorithm look fast, so (cf. the paper's Fig. "samples to the global optimum", T
   intervals are percentile bootstraps over seeds with ``numpy.random.default_rng(0)``, so that a
   report is reproducible.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -83,8 +84,14 @@ def _resample(values: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.n
     return v[rng.integers(0, len(v), size=(n_boot, len(v)))]
 
 
-def bootstrap_ci(values: np.ndarray, stat: Callable[[np.ndarray], np.ndarray], *,
-                 n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+def bootstrap_ci(
+    values: np.ndarray,
+    stat: Callable[[np.ndarray], np.ndarray],
+    *,
+    n_boot: int = N_BOOT,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Percentile bootstrap interval of ``stat`` (applied row-wise to an (n_boot, n) array)."""
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
@@ -117,8 +124,9 @@ def median_ci(times: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
     return float(t[ls[i] - 1]), float(t[n - ls[i]]), float(cover[i])
 
 
-def speedup(times: np.ndarray, reference: np.ndarray, budget: float, *, n_boot: int = N_BOOT,
-            level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+def speedup(
+    times: np.ndarray, reference: np.ndarray, budget: float, *, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
     """Ratio of restricted means ``mean(reference) / mean(times)`` with a bootstrap interval
     (both groups resampled independently). > 1 means ``times`` needs fewer samples."""
     a = np.minimum(np.asarray(times, dtype=float), budget)
@@ -163,11 +171,17 @@ def summarise(times: np.ndarray, budget: float) -> dict[str, float]:
     mean_lo, mean_hi = mean_ci(t, budget)
     med_lo, med_hi, med_cover = median_ci(t)
     return {
-        "runs": len(t), "reached": int(ok.sum()), "success": float(ok.mean()) if len(t) else np.nan,
-        "mean": restricted_mean(t, budget), "mean_lo": mean_lo, "mean_hi": mean_hi,
+        "runs": len(t),
+        "reached": int(ok.sum()),
+        "success": float(ok.mean()) if len(t) else np.nan,
+        "mean": restricted_mean(t, budget),
+        "mean_lo": mean_lo,
+        "mean_hi": mean_hi,
         "mean_censored": bool((~ok).any()),
         "mean_of_successes": float(t[ok].mean()) if ok.any() else np.nan,
-        "median": km_median(t, budget), "median_lo": med_lo, "median_hi": med_hi,
+        "median": km_median(t, budget),
+        "median_lo": med_lo,
+        "median_hi": med_hi,
         "median_coverage": med_cover,
     }
 
@@ -181,8 +195,12 @@ def tail(times: np.ndarray, budget: float, limit: float = 3000) -> dict[str, flo
     n = max(len(t), 1)
     lim = min(limit, budget)
     med = km_median(t, budget)
-    out = {"tail_limit": lim, "tail_beyond_limit": float((t > lim).sum() / n) if len(t) else np.nan,
-           "tail_10x_lo": np.nan, "tail_10x_hi": np.nan}
+    out = {
+        "tail_limit": lim,
+        "tail_beyond_limit": float((t > lim).sum() / n) if len(t) else np.nan,
+        "tail_10x_lo": np.nan,
+        "tail_10x_hi": np.nan,
+    }
     if np.isfinite(med):
         cut = 10 * med
         doubt = np.isinf(t) & (budget < cut)
@@ -191,8 +209,9 @@ def tail(times: np.ndarray, budget: float, limit: float = 3000) -> dict[str, flo
     return out
 
 
-def trend(x: np.ndarray, times: np.ndarray, budget: float, *, n_boot: int = N_BOOT,
-          level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+def trend(
+    x: np.ndarray, times: np.ndarray, budget: float, *, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
     """Spearman rank correlation of samples-to-target with an option's value over all seeds
     (censored seeds tied above every observed time), with a bootstrap interval that resamples
     the seeds within each value. NaN when either side is constant."""
@@ -210,7 +229,7 @@ def trend(x: np.ndarray, times: np.ndarray, budget: float, *, n_boot: int = N_BO
     ry_c = ry - ry.mean(axis=1, keepdims=True)
     rx_c = rx - rx.mean()
     with np.errstate(invalid="ignore", divide="ignore"):
-        rho = (ry_c @ rx_c) / np.sqrt((ry_c ** 2).sum(axis=1) * (rx_c ** 2).sum())
+        rho = (ry_c @ rx_c) / np.sqrt((ry_c**2).sum(axis=1) * (rx_c**2).sum())
     rho = np.where(np.isfinite(rho), rho, 0.0)  # a resample with every seed tied shows no trend
     q = (1.0 - level) / 2.0
     lo, hi = np.quantile(rho, [q, 1.0 - q])

@@ -12,6 +12,7 @@ statistic is scipy's: ``rankdata``, ``friedmanchisquare``, and the studentized r
 Nemenyi's critical difference ``q_0.05 sqrt(k (k+1) / (6 N))``, ``q_0.05 =
 studentized_range.ppf(0.95, k, inf) / sqrt(2)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,8 +65,10 @@ def rank_table(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budge
         for bench, per_spec in regret.items():
             means = np.array([np.nanmean(_at(per_spec[s], n)) for s in specs])
             ranks = stats.rankdata(np.round(means, 12))
-            rows += [{"fraction": frac, "samples": n, "benchmark": bench, "spec": s, "mean_regret": m, "rank": r}
-                     for s, m, r in zip(specs, means, ranks)]
+            rows += [
+                {"fraction": frac, "samples": n, "benchmark": bench, "spec": s, "mean_regret": m, "rank": r}
+                for s, m, r in zip(specs, means, ranks)
+            ]
     return pd.DataFrame(rows)
 
 
@@ -111,7 +114,7 @@ def groups(avg: dict[str, float], cd: float) -> list[list[str]]:
             j += 1
         if j > i and not any(a <= i and j <= b for a, b in spans):
             spans.append((i, j))
-    return [order[a:b + 1] for a, b in spans]
+    return [order[a : b + 1] for a, b in spans]
 
 
 def ecdf_area(regret: np.ndarray, budget: int) -> float:
@@ -151,8 +154,19 @@ def summary(exp: Experiment) -> dict:
         chi2, p = friedman(wide.to_numpy())
         avg = wide.mean().to_dict()
         cd = critical_difference(len(specs), len(wide)) if len(specs) >= 2 else math.nan
-        tests.append({"fraction": frac, "samples": int(sub["samples"].iloc[0]), "avg": avg, "chi2": chi2,
-                      "p": p, "cd": cd, "groups": groups(avg, cd), "wide": wide})
-    area = pd.DataFrame([{"benchmark": b, "spec": s, "ecdf_area": ecdf_area(regret[b][s], exp.budget)}
-                         for b in regret for s in specs])
+        tests.append(
+            {
+                "fraction": frac,
+                "samples": int(sub["samples"].iloc[0]),
+                "avg": avg,
+                "chi2": chi2,
+                "p": p,
+                "cd": cd,
+                "groups": groups(avg, cd),
+                "wide": wide,
+            }
+        )
+    area = pd.DataFrame(
+        [{"benchmark": b, "spec": s, "ecdf_area": ecdf_area(regret[b][s], exp.budget)} for b in regret for s in specs]
+    )
     return {"specs": specs, "regret": regret, "ranks": table, "tests": tests, "area": area}

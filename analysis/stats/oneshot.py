@@ -8,6 +8,7 @@ The proxy's estimate of *every* cell is not in the results, so the rank agreemen
 flow's training costs are read from the benchmark itself (data only; the analysis never imports the
 algorithms).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +29,7 @@ PUBLISHED = "nb201/"
 def split(bench: str) -> tuple[str, str, dict]:
     """(the benchmark without ``evaluator``/``k``, the evaluator, the spec's other options)."""
     from benchmarks.specs import format_spec, parse_spec
+
     name, options = parse_spec(bench)
     evaluator = str(options.pop("evaluator", TRUTH))
     k = options.pop("k", None)
@@ -37,6 +39,7 @@ def split(bench: str) -> tuple[str, str, dict]:
 def searched_through(bench: str) -> str:
     """What the searches of ``bench`` saw, in words (the report says it for every benchmark)."""
     from benchmarks.fewshot import PROXIES
+
     base, evaluator, _ = split(bench)
     if evaluator in PROXIES and base.startswith(PUBLISHED):
         return f"the published {PROXIES[evaluator]} estimate (Zhao et al., ICML 2021)"
@@ -60,6 +63,7 @@ def groups(exp: Experiment) -> dict[str, dict[str, str]]:
 
 def _truth(base: str):
     from benchmarks import registry
+
     return registry.make(base)
 
 
@@ -67,6 +71,7 @@ def proxy_values(base: str, evaluator: str) -> tuple[np.ndarray, np.ndarray]:
     """(estimate, true value) of every cell of ``base`` for the proxy ``evaluator``."""
     from benchmarks import registry
     from benchmarks.table import TableBenchmark
+
     table, proxied = _truth(base), registry.make(f"{base}:evaluator={evaluator}")
     assert isinstance(proxied, TableBenchmark) and proxied.proxy is not None, f"{proxied.name} has no proxy column"
     return proxied.proxy, table.valid
@@ -79,11 +84,17 @@ def rank_agreement(base: str, evaluators: list[str]) -> pd.DataFrame:
     for ev in evaluators:
         proxy, true = proxy_values(base, ev)
         order = np.argsort(-proxy, kind="stable")  # ties in the estimate (2 decimals): in table order
-        rows.append({"benchmark": base, "evaluator": ev, "cells": len(true),
-                     "kendall_tau": sps.kendalltau(proxy, true).statistic,
-                     "spearman_rho": sps.spearmanr(proxy, true).statistic,
-                     "regret_best1": true.max() - true[order[0]],
-                     "regret_best10": true.max() - true[order[:10]].max()})
+        rows.append(
+            {
+                "benchmark": base,
+                "evaluator": ev,
+                "cells": len(true),
+                "kendall_tau": sps.kendalltau(proxy, true).statistic,
+                "spearman_rho": sps.spearmanr(proxy, true).statistic,
+                "regret_best1": true.max() - true[order[0]],
+                "regret_best10": true.max() - true[order[:10]].max(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -115,8 +126,16 @@ def at_samples(exp: Experiment, group: dict[str, str]) -> pd.DataFrame:
             runs = [r for r in exp.runs_of(bench, spec) if r.samples]
             for n in (n for n in AT if n <= exp.horizon):
                 v = np.array([r.best[n - 1] for r in runs])
-                rows.append({"spec": spec, "evaluator": ev, "samples": n, "seeds": len(v),
-                             "true_valid_mean": v.mean(), "true_valid_sd": v.std(ddof=1) if len(v) > 1 else 0.0})
+                rows.append(
+                    {
+                        "spec": spec,
+                        "evaluator": ev,
+                        "samples": n,
+                        "seeds": len(v),
+                        "true_valid_mean": v.mean(),
+                        "true_valid_sd": v.std(ddof=1) if len(v) > 1 else 0.0,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -126,6 +145,7 @@ def two_stage(exp: Experiment, base: str, group: dict[str, str]) -> pd.DataFrame
     evaluated cells trained from scratch (a table lookup charged at the table's training time) and the
     best of them returned. On the truth: the training time of the n cells, the incumbent returned."""
     from benchmarks import fewshot
+
     table = _truth(base)
     rows = []
     runs = _rows(exp, set(group.values()))
@@ -144,11 +164,27 @@ def two_stage(exp: Experiment, base: str, group: dict[str, str]) -> pd.DataFrame
                 best = np.argsort(-t["valid"].to_numpy(float)[:n], kind="stable")[:k]
                 final = float(t["true"].to_numpy(float)[best].max())
                 hours = fewshot.train_gpu_h(ev) + (n * fewshot.QUERY_S + float(train_s[best].sum())) / 3600
-            rows.append({"spec": spec, "evaluator": ev, "k": k, "samples": n, "seed": seed,
-                         "final_true_valid": final, "gpu_hours": hours})
+            rows.append(
+                {
+                    "spec": spec,
+                    "evaluator": ev,
+                    "k": k,
+                    "samples": n,
+                    "seed": seed,
+                    "final_true_valid": final,
+                    "gpu_hours": hours,
+                }
+            )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    return (frame.groupby(["spec", "evaluator", "k", "samples"], sort=False)
-            .agg(seeds=("seed", "size"), final_true_valid=("final_true_valid", "mean"),
-                 final_sd=("final_true_valid", "std"), gpu_hours=("gpu_hours", "mean")).reset_index())
+    return (
+        frame.groupby(["spec", "evaluator", "k", "samples"], sort=False)
+        .agg(
+            seeds=("seed", "size"),
+            final_true_valid=("final_true_valid", "mean"),
+            final_sd=("final_true_valid", "std"),
+            gpu_hours=("gpu_hours", "mean"),
+        )
+        .reset_index()
+    )

@@ -12,6 +12,7 @@ reach it. So every algorithm of a comparison is cut off at the same time and two
 different cut-offs are never ranked. GPU-hours = K x hours (K workers held until the target is
 reached).
 """
+
 from __future__ import annotations
 
 import math
@@ -60,10 +61,21 @@ def load_sim(exp: Experiment) -> list[SimRun]:
         finish = t["sim_finish_s"].to_numpy(float) / 3600
         stopped_by_time = meta.get("status") == "time" and meta.get("time_budget_s")
         horizon = meta["time_budget_s"] / 3600 if stopped_by_time else (finish.max() if len(finish) else 0.0)
-        out.append(SimRun(str(meta["benchmark"]), str(meta["spec"]), int(meta["seed"]), int(meta["sim_workers"]),
-                          str(meta.get("status")), str(meta.get("time_source", "")), horizon, finish,
-                          _judged_best(t), t["step"].to_numpy(int),
-                          t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600))
+        out.append(
+            SimRun(
+                str(meta["benchmark"]),
+                str(meta["spec"]),
+                int(meta["seed"]),
+                int(meta["sim_workers"]),
+                str(meta.get("status")),
+                str(meta.get("time_source", "")),
+                horizon,
+                finish,
+                _judged_best(t),
+                t["step"].to_numpy(int),
+                t.loc[~t["cached"], "cost_s"].to_numpy(float) / 3600,
+            )
+        )
     return out
 
 
@@ -87,8 +99,10 @@ def time_table(exp: Experiment, runs: list[SimRun]) -> pd.DataFrame:
     """One row per (benchmark, spec, K): restricted mean hours to the target on the common horizon
     of that benchmark and K (``horizon_h``), reached/runs."""
     rows = []
-    horizons = {(b, k): common_horizon([r for r in runs if (r.benchmark, r.workers) == (b, k)])
-                for b, k in {(r.benchmark, r.workers) for r in runs}}
+    horizons = {
+        (b, k): common_horizon([r for r in runs if (r.benchmark, r.workers) == (b, k)])
+        for b, k in {(r.benchmark, r.workers) for r in runs}
+    }
     for (bench, spec, k), group in _group(runs).items():
         target = (exp.targets(bench) or {}).get(TARGET)
         if target is None:
@@ -97,11 +111,21 @@ def time_table(exp: Experiment, runs: list[SimRun]) -> pd.DataFrame:
         hours = np.array([hours_to(r, target) for r in group])
         reached = hours <= horizon
         ok = [r for r in group if r.status != "failed"]
-        rows.append({"benchmark": bench, "spec": spec, "workers": k, "runs": len(group), "failed": len(group) - len(ok),
-                     "horizon_h": horizon, "reached": int(reached.sum()),
-                     "mean_hours": float(np.mean(np.minimum(hours, horizon))), "censored": bool((~reached).any()),
-                     "train_h_per_eval": float(np.mean(np.concatenate([r.train_h for r in group]))) if ok else math.nan,
-                     "source": group[0].source})
+        rows.append(
+            {
+                "benchmark": bench,
+                "spec": spec,
+                "workers": k,
+                "runs": len(group),
+                "failed": len(group) - len(ok),
+                "horizon_h": horizon,
+                "reached": int(reached.sum()),
+                "mean_hours": float(np.mean(np.minimum(hours, horizon))),
+                "censored": bool((~reached).any()),
+                "train_h_per_eval": float(np.mean(np.concatenate([r.train_h for r in group]))) if ok else math.nan,
+                "source": group[0].source,
+            }
+        )
     df = pd.DataFrame(rows)
     if len(df):
         df["gpu_hours"] = df["mean_hours"] * df["workers"]
@@ -148,8 +172,13 @@ def ranking_sentence(exp: Experiment, runs: list[SimRun], bench: str, table: pd.
     for k in sorted(sub["workers"].unique()):
         rows = sub[sub["workers"] == k]
         text, by_hours = _chain({r.spec: (round(r.mean_hours, 9), -r.reached) for r in rows.itertuples()})
-        moved = [f"`{s}` {by_samples[s] - by_hours[s]:+d}" for s in by_hours
-                 if s in by_samples and by_samples[s] != by_hours[s]]
-        parts.append(f"by hours with K = {k} (all cut off at {rows['horizon_h'].iloc[0]:.1f} h): {text}"
-                     + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)"))
+        moved = [
+            f"`{s}` {by_samples[s] - by_hours[s]:+d}"
+            for s in by_hours
+            if s in by_samples and by_samples[s] != by_hours[s]
+        ]
+        parts.append(
+            f"by hours with K = {k} (all cut off at {rows['horizon_h'].iloc[0]:.1f} h): {text}"
+            + (f" (places gained: {', '.join(moved)})" if moved else " (unchanged)")
+        )
     return f"**{bench}**, mean to the {TARGET_LABEL} (best first): " + "; ".join(parts) + "."

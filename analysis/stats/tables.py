@@ -2,6 +2,7 @@
 
 Every table is a pandas DataFrame, written as CSV under ``<exp>/tables/`` for notebooks.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,9 @@ def random_expectation(exp: Experiment, bench: str, target: str) -> tuple[float,
     return ((size + 1) / (k + 1), k) if k else None
 
 
-def pooled(series: families.Series, times: dict[str, dict[str, np.ndarray]],
-           target: str) -> tuple[np.ndarray, np.ndarray]:
+def pooled(
+    series: families.Series, times: dict[str, dict[str, np.ndarray]], target: str
+) -> tuple[np.ndarray, np.ndarray]:
     """(option value, samples to ``target``) for every seed of every point of a numeric series."""
     xs = [np.full(len(times[s][target]), float(v)) for v, s in series.points]
     return np.concatenate(xs), np.concatenate([times[s][target] for _, s in series.points])
@@ -44,8 +46,11 @@ def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.nda
         out: dict[str, dict[str, np.ndarray]] = {}
         for spec in exp.specs(benchmark):
             runs = exp.runs_of(benchmark, spec)
-            out[spec] = {t: np.array([censored.hitting_time(r.best, targets[t]) for r in runs])
-                         for t in censored.TARGETS if t in targets}
+            out[spec] = {
+                t: np.array([censored.hitting_time(r.best, targets[t]) for r in runs])
+                for t in censored.TARGETS
+                if t in targets
+            }
         exp.memo[key] = out
     return exp.memo[key]
 
@@ -78,19 +83,28 @@ def target_table(exp: Experiment) -> pd.DataFrame:
             per = {s: times[s][target] for s in times}
             peer = best_peer(per, budget)
             for spec, t in per.items():
-                row = {"benchmark": bench, "target": target, "target_value": targets[target], "spec": spec,
-                       **censored.summarise(t, budget)}
+                row = {
+                    "benchmark": bench,
+                    "target": target,
+                    "target_value": targets[target],
+                    "spec": spec,
+                    **censored.summarise(t, budget),
+                }
                 if REFERENCE in per and spec != REFERENCE:
                     s, lo, hi = censored.speedup(t, per[REFERENCE], budget)
-                    row.update(speedup=s, speedup_lo=lo, speedup_hi=hi,
-                               speedup_censored=bool(np.isinf(np.r_[t, per[REFERENCE]]).any()))
+                    row.update(
+                        speedup=s,
+                        speedup_lo=lo,
+                        speedup_hi=hi,
+                        speedup_censored=bool(np.isinf(np.r_[t, per[REFERENCE]]).any()),
+                    )
                 if LANAS in per and spec != LANAS:
                     row["p_vs_lanas"] = censored.mann_whitney(t, per[LANAS], budget)
                 if peer and families.is_family(spec, LANAS):
                     row["best_peer"] = peer
                     row["p_vs_best_peer"] = censored.mann_whitney(t, per[peer], budget)
                 rows.append(row)
-            _adjust(rows[len(rows) - len(per):])
+            _adjust(rows[len(rows) - len(per) :])
     return pd.DataFrame(rows)
 
 
@@ -113,12 +127,26 @@ def run_table(exp: Experiment) -> pd.DataFrame:
     for r in sorted(exp.runs, key=lambda r: (r.benchmark, r.spec, r.seed)):
         times = hitting_times(exp, r.benchmark)[r.spec]
         final = r.best[min(r.samples, len(r.best)) - 1] if r.samples else np.nan
-        test = r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
+        test = (
+            r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
+        )
         targets = exp.targets(r.benchmark) or {}
-        rows.append({"benchmark": r.benchmark, "spec": r.spec, "seed": r.seed, "status": r.status,
-                     "samples": r.samples, "budget": r.budget, "wall_s": r.wall_s, "algo_s": r.algo_s,
-                     "best_valid": final, "incumbent_test": test, "error": r.error,
-                     **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in censored.TARGETS if t in targets}})
+        rows.append(
+            {
+                "benchmark": r.benchmark,
+                "spec": r.spec,
+                "seed": r.seed,
+                "status": r.status,
+                "samples": r.samples,
+                "budget": r.budget,
+                "wall_s": r.wall_s,
+                "algo_s": r.algo_s,
+                "best_valid": final,
+                "incumbent_test": test,
+                "error": r.error,
+                **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in censored.TARGETS if t in targets},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -129,15 +157,26 @@ def health_table(runs: pd.DataFrame) -> pd.DataFrame:
         status = g["status"].value_counts()
         known = sum(int(status.get(k, 0)) for k in ("budget", "exhausted", "stuck", "failed"))
         samples = g["samples"].replace(0, np.nan)
-        tail = (censored.tail(g["samples_to_optimum"].to_numpy(dtype=float), int(g["budget"].max()))
-                if "samples_to_optimum" in g and g["samples_to_optimum"].notna().all() else {})
-        rows.append({
-            "benchmark": bench, "spec": spec, "runs": len(g), "budget_reached": int(status.get("budget", 0)),
-            "exhausted": int(status.get("exhausted", 0)), "stuck": int(status.get("stuck", 0)),
-            "failed": int(status.get("failed", 0)), "other": len(g) - known,
-            "median_wall_s": float(g["wall_s"].median()), "median_algo_s": float(g["algo_s"].median()),
-            "algo_s_per_1000": float((1000 * g["algo_s"] / samples).median()),
-            "first_error": next((e for e in g["error"] if e), ""),
-            **{k: tail.get(k, np.nan) for k in ("tail_limit", "tail_beyond_limit", "tail_10x_lo", "tail_10x_hi")},
-        })
+        tail = (
+            censored.tail(g["samples_to_optimum"].to_numpy(dtype=float), int(g["budget"].max()))
+            if "samples_to_optimum" in g and g["samples_to_optimum"].notna().all()
+            else {}
+        )
+        rows.append(
+            {
+                "benchmark": bench,
+                "spec": spec,
+                "runs": len(g),
+                "budget_reached": int(status.get("budget", 0)),
+                "exhausted": int(status.get("exhausted", 0)),
+                "stuck": int(status.get("stuck", 0)),
+                "failed": int(status.get("failed", 0)),
+                "other": len(g) - known,
+                "median_wall_s": float(g["wall_s"].median()),
+                "median_algo_s": float(g["algo_s"].median()),
+                "algo_s_per_1000": float((1000 * g["algo_s"] / samples).median()),
+                "first_error": next((e for e in g["error"] if e), ""),
+                **{k: tail.get(k, np.nan) for k in ("tail_limit", "tail_beyond_limit", "tail_10x_lo", "tail_10x_hi")},
+            }
+        )
     return pd.DataFrame(rows)

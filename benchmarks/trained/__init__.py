@@ -17,6 +17,7 @@ and its reason, so a search goes on. Any other failure (out of memory, a bug) ra
 ``BenchmarkError`` with the recorded reason, which the runner records as a failed run; such
 failures are stored but retried by the next query, as they may be transient.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,12 +45,30 @@ class TrainedBenchmark(Benchmark):
     value_range = (0.0, 100.0)
     objective = "validation accuracy (%) after training"
 
-    def __init__(self, *, dataset: str, epochs: int = 12, width: int = 16, cells: int = 5, batch: int = 256,
-                 lr: float = 0.1, momentum: float = 0.9, wd: float = 5e-4, split: str = "holdout",
-                 train_size: int | None = None, valid_size: int | None = None, test_size: int | None = None,
-                 seed: int = 0, seeds: int = 1, device: str = "auto", precision: str = "auto",
-                 compile: bool = False, graphs: bool = True, cache: str | None = None,
-                 evaluator: Literal["train", "oneshot"] = "train") -> None:
+    def __init__(
+        self,
+        *,
+        dataset: str,
+        epochs: int = 12,
+        width: int = 16,
+        cells: int = 5,
+        batch: int = 256,
+        lr: float = 0.1,
+        momentum: float = 0.9,
+        wd: float = 5e-4,
+        split: str = "holdout",
+        train_size: int | None = None,
+        valid_size: int | None = None,
+        test_size: int | None = None,
+        seed: int = 0,
+        seeds: int = 1,
+        device: str = "auto",
+        precision: str = "auto",
+        compile: bool = False,
+        graphs: bool = True,
+        cache: str | None = None,
+        evaluator: Literal["train", "oneshot"] = "train",
+    ) -> None:
         self.dataset, self.epochs, self.width, self.cells, self.batch = dataset, epochs, width, cells, batch
         self.lr, self.momentum, self.wd, self.split = lr, momentum, wd, split
         self.train_size, self.valid_size, self.test_size = train_size, valid_size, test_size
@@ -87,22 +106,37 @@ class TrainedBenchmark(Benchmark):
             precision = "bf16" if self.resolved_device().startswith("cuda") else "fp32"
         if precision not in ("bf16", "fp32"):
             raise BenchmarkError(f"precision must be auto, bf16 or fp32, not {precision!r}")
-        return Schedule(int(self.epochs), int(self.batch), float(self.lr), float(self.momentum), float(self.wd),
-                        int(self.width), int(self.cells), precision)
+        return Schedule(
+            int(self.epochs),
+            int(self.batch),
+            float(self.lr),
+            float(self.momentum),
+            float(self.wd),
+            int(self.width),
+            int(self.cells),
+            precision,
+        )
 
     def schedule_key(self) -> str:
         """The store's schedule column: the training schedule and the data split."""
         valid = self.valid_size if self.valid_size is not None else VALID_SIZE.get(self.dataset)
-        split = f"split={self.split},valid={valid if self.split == 'holdout' else 'half'}," \
-                f"train={self.train_size},test={self.test_size}"
+        split = (
+            f"split={self.split},valid={valid if self.split == 'holdout' else 'half'},"
+            f"train={self.train_size},test={self.test_size}"
+        )
         return f"{self.schedule().key()}|{split}"
 
     def splits(self):
         if self._splits is None:
             from .data import load
 
-            self._splits = load(self.dataset, split=self.split, valid_size=self.valid_size,
-                                train_size=self.train_size, test_size=self.test_size)
+            self._splits = load(
+                self.dataset,
+                split=self.split,
+                valid_size=self.valid_size,
+                train_size=self.train_size,
+                test_size=self.test_size,
+            )
         return self._splits
 
     # ----- the oracle --------------------------------------------------------------------
@@ -172,14 +206,34 @@ class TrainedBenchmark(Benchmark):
         from .train import train_group
 
         device = self.resolved_device()
-        outcomes = train_group(archs, self.splits(), self.schedule(), seed, device=device, graphs=bool(self.graphs),
-                               compile=bool(self.compile), data=self.device_data())
+        outcomes = train_group(
+            archs,
+            self.splits(),
+            self.schedule(),
+            seed,
+            device=device,
+            graphs=bool(self.graphs),
+            compile=bool(self.compile),
+            data=self.device_data(),
+        )
         key = self.schedule_key()
         for o in outcomes:
             self.trainings += 1
-            self.store.put(o.arch, self.dataset, key, seed, status=o.status, valid=o.valid, test=o.test,
-                           train_loss=o.train_loss, cost_s=o.cost_s, epochs=o.epochs, params=o.params,
-                           reason=o.reason, device=device)
+            self.store.put(
+                o.arch,
+                self.dataset,
+                key,
+                seed,
+                status=o.status,
+                valid=o.valid,
+                test=o.test,
+                train_loss=o.train_loss,
+                cost_s=o.cost_s,
+                epochs=o.epochs,
+                params=o.params,
+                reason=o.reason,
+                device=device,
+            )
             if o.status != "ok":
                 log.warning("training %s on %s: %s (%s)", arch_key(o.arch), self.dataset, o.status, o.reason)
         return outcomes
@@ -200,7 +254,7 @@ def train_worker(spec: str, archs: list[Arch], seed: int, concurrent: int, threa
     bench = make(spec)
     assert isinstance(bench, TrainedBenchmark)
     for i in range(0, len(archs), concurrent):
-        todo = bench.pending(archs[i:i + concurrent], seed)  # another worker or run may have done them
+        todo = bench.pending(archs[i : i + concurrent], seed)  # another worker or run may have done them
         if todo:
             bench.train(todo, seed)
 
@@ -209,8 +263,15 @@ def _factory(dataset: str) -> partial:
     return partial(TrainedBenchmark, dataset=dataset)
 
 
-register("trained/nb201-cifar10", _factory("cifar10"), unavailable=lambda: torch_unavailable() or dataset_unavailable("cifar10"),
-         gpu=True)
-register("trained/nb201-fashion-mnist", _factory("fashion-mnist"),
-         unavailable=lambda: torch_unavailable() or dataset_unavailable("fashion-mnist"),
-         gpu=True)
+register(
+    "trained/nb201-cifar10",
+    _factory("cifar10"),
+    unavailable=lambda: torch_unavailable() or dataset_unavailable("cifar10"),
+    gpu=True,
+)
+register(
+    "trained/nb201-fashion-mnist",
+    _factory("fashion-mnist"),
+    unavailable=lambda: torch_unavailable() or dataset_unavailable("fashion-mnist"),
+    gpu=True,
+)

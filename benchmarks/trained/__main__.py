@@ -9,6 +9,7 @@ the store to .parquet or .csv afterwards.
 ``python -m benchmarks.trained supernet --data fashion-mnist --archs 30 --seed S``: the one-shot
 supernet's rank agreement with those cells trained from scratch (``agreement.py``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,19 +42,31 @@ def build(args: argparse.Namespace) -> int:
     pick = np.random.default_rng(args.seed).choice(len(pool), size=min(args.archs, len(pool)), replace=False)
     archs = [tuple(int(a) for a in pool[i]) for i in pick]
     todo = bench.pending(archs, args.seed)
-    print(f"{bench.name}: {len(archs) - len(todo)} of {len(archs)} cells already in {bench.store.path}",
-          file=sys.stderr)
+    print(
+        f"{bench.name}: {len(archs) - len(todo)} of {len(archs)} cells already in {bench.store.path}", file=sys.stderr
+    )
     bar = tqdm(total=len(archs), initial=len(archs) - len(todo), unit="arch", file=sys.stderr)
     workers = max(1, min(args.workers, len(todo)))
     if workers == 1:
         for i in range(0, len(todo), args.concurrent):
-            group = todo[i:i + args.concurrent]
+            group = todo[i : i + args.concurrent]
             bench.train(group, args.seed)
             bar.update(len(group))
     else:
         ctx = mp.get_context("spawn")
-        procs = [ctx.Process(target=train_worker, args=(_spec(args, devices[k % len(devices)]), todo[k::workers],
-                                                   args.seed, args.concurrent, args.threads)) for k in range(workers)]
+        procs = [
+            ctx.Process(
+                target=train_worker,
+                args=(
+                    _spec(args, devices[k % len(devices)]),
+                    todo[k::workers],
+                    args.seed,
+                    args.concurrent,
+                    args.threads,
+                ),
+            )
+            for k in range(workers)
+        ]
         for p in procs:
             p.start()
         while any(p.is_alive() for p in procs):
@@ -91,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("supernet", help="rank agreement of the one-shot supernet with N cells trained from scratch")
     for flag in ("--data", "--archs", "--seed", "--epochs", "--options", "--device", "--threads", "--cache"):
         action = next(a for a in b._actions if flag in a.option_strings)
-        s.add_argument(flag, type=action.type, default=action.default, choices=action.choices,  # type: ignore[arg-type]
-                       help=action.help)
+        s.add_argument(
+            flag,
+            type=action.type,
+            default=action.default,
+            choices=action.choices,  # type: ignore[arg-type]
+            help=action.help,
+        )
     s.add_argument("--top", type=int, default=5, help="k of the top-k overlap")
     args = ap.parse_args(argv)
     if args.cache:

@@ -3,6 +3,7 @@ scratch with the same schedule. Samples N cells as ``build`` does (the same N fo
 cells ``build`` trained are reused from the store), trains the supernet once (or loads it), and prints
 its training time, the cost of one query, Kendall tau and Spearman rho between estimate and trained
 validation accuracy, and the overlap of the top k of each."""
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,9 @@ def agreement(spec: str, n: int, seed: int, top: int = 5) -> dict[str, float]:
     proxy = make(f"{spec},evaluator=oneshot")
     pool = trained.all_archs()
     assert pool is not None  # the trained space is enumerable
-    archs = [tuple(int(a) for a in pool[i])
-             for i in np.random.default_rng(seed).choice(len(pool), size=n, replace=False)]
+    archs = [
+        tuple(int(a) for a in pool[i]) for i in np.random.default_rng(seed).choice(len(pool), size=n, replace=False)
+    ]
     start = time.perf_counter()
     truth = []
     for k, arch in enumerate(archs):
@@ -31,10 +33,14 @@ def agreement(spec: str, n: int, seed: int, top: int = 5) -> dict[str, float]:
     est = np.array([r.valid for r in estimates])
     true = np.array(truth)
     overlap = len(set(np.argsort(-est, kind="stable")[:top]) & set(np.argsort(-true, kind="stable")[:top]))
-    return {"cells": n, "kendall_tau": stats.kendalltau(est, true).statistic,
-            "spearman_rho": stats.spearmanr(est, true).statistic, f"top{top}_overlap": overlap,
-            "supernet_train_s": estimates[0].extra["supernet_train_s"],
-            "supernet_from_cache": estimates[0].extra["supernet_from_cache"],
-            "query_s": float(np.mean([r.cost_s for r in estimates])),
-            "cell_train_s": float(np.mean([trained.query(a).cost_s for a in archs])),
-            "wall_s_this_run": train_s}
+    return {
+        "cells": n,
+        "kendall_tau": stats.kendalltau(est, true).statistic,
+        "spearman_rho": stats.spearmanr(est, true).statistic,
+        f"top{top}_overlap": overlap,
+        "supernet_train_s": estimates[0].extra["supernet_train_s"],
+        "supernet_from_cache": estimates[0].extra["supernet_from_cache"],
+        "query_s": float(np.mean([r.cost_s for r in estimates])),
+        "cell_train_s": float(np.mean([trained.query(a).cost_s for a in archs])),
+        "wall_s_this_run": train_s,
+    }

@@ -9,6 +9,7 @@ Splits: the validation set is held out of the training set by a fixed permutatio
 test images never select anything. ``split="nb201"`` is NAS-Bench-201's ``cifar10-valid`` protocol:
 half of the training set (25k for CIFAR-10) trains, the other half validates.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,8 +25,12 @@ import numpy as np
 from ..base import BenchmarkError
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
-FASHION_FILES = {"train_x": "train-images-idx3-ubyte.gz", "train_y": "train-labels-idx1-ubyte.gz",
-                 "test_x": "t10k-images-idx3-ubyte.gz", "test_y": "t10k-labels-idx1-ubyte.gz"}
+FASHION_FILES = {
+    "train_x": "train-images-idx3-ubyte.gz",
+    "train_y": "train-labels-idx1-ubyte.gz",
+    "test_x": "t10k-images-idx3-ubyte.gz",
+    "test_y": "t10k-labels-idx1-ubyte.gz",
+}
 DATASETS = ("cifar10", "fashion-mnist")
 #: default size of the held-out validation set
 VALID_SIZE = {"cifar10": 5000, "fashion-mnist": 10000}
@@ -63,18 +68,24 @@ def dataset_unavailable(dataset: str, path: str | None = None) -> str | None:
     if dataset == "cifar10":
         p = path or cifar10_path()
         if not p:
-            return ("CIFAR-10 not given: download cifar-10-python.tar.gz from https://www.cs.toronto.edu/~kriz/"
-                    " and pass --cifar10-path (or set CIFAR10_PATH) to it or to its extracted folder")
+            return (
+                "CIFAR-10 not given: download cifar-10-python.tar.gz from https://www.cs.toronto.edu/~kriz/"
+                " and pass --cifar10-path (or set CIFAR10_PATH) to it or to its extracted folder"
+            )
         if _cifar_source(Path(p)) is None:
-            return (f"no CIFAR-10 python archive at {p}: expected cifar-10-python.tar.gz or a "
-                    "cifar-10-batches-py/ folder (https://www.cs.toronto.edu/~kriz/)")
+            return (
+                f"no CIFAR-10 python archive at {p}: expected cifar-10-python.tar.gz or a "
+                "cifar-10-batches-py/ folder (https://www.cs.toronto.edu/~kriz/)"
+            )
         return None
     if dataset == "fashion-mnist":
         d = Path(path or fashion_path())
         absent = [f for f in FASHION_FILES.values() if not (d / f).is_file()]
         if absent:
-            return (f"Fashion-MNIST not found in {d} (missing {absent[0]}): run `apt-get install "
-                    "dataset-fashion-mnist` or set FASHION_MNIST_PATH to a folder with the four idx .gz files")
+            return (
+                f"Fashion-MNIST not found in {d} (missing {absent[0]}): run `apt-get install "
+                "dataset-fashion-mnist` or set FASHION_MNIST_PATH to a folder with the four idx .gz files"
+            )
         return None
     return f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})"
 
@@ -139,12 +150,23 @@ def load_fashion(path: str | None = None) -> tuple[np.ndarray, np.ndarray, np.nd
         x = np.pad(x, ((0, 0), (2, 2), (2, 2)))  # 28x28 -> 32x32 with black borders
         return np.repeat(x[:, None], 3, axis=1)
 
-    return (image(arrays["train_x"]), arrays["train_y"].astype(np.int64),
-            image(arrays["test_x"]), arrays["test_y"].astype(np.int64))
+    return (
+        image(arrays["train_x"]),
+        arrays["train_y"].astype(np.int64),
+        image(arrays["test_x"]),
+        arrays["test_y"].astype(np.int64),
+    )
 
 
-def load(dataset: str, *, path: str | None = None, split: str = "holdout", valid_size: int | None = None,
-         train_size: int | None = None, test_size: int | None = None) -> Splits:
+def load(
+    dataset: str,
+    *,
+    path: str | None = None,
+    split: str = "holdout",
+    valid_size: int | None = None,
+    train_size: int | None = None,
+    test_size: int | None = None,
+) -> Splits:
     """Train / valid / test splits of ``dataset``; ``train_size``/``test_size`` take subsets."""
     if dataset not in DATASETS:
         raise BenchmarkError(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})")
@@ -153,8 +175,9 @@ def load(dataset: str, *, path: str | None = None, split: str = "holdout", valid
 
 
 @lru_cache(maxsize=4)
-def _load(dataset: str, path: str | None, split: str, valid_size: int | None, train_size: int | None,
-          test_size: int | None) -> Splits:
+def _load(
+    dataset: str, path: str | None, split: str, valid_size: int | None, train_size: int | None, test_size: int | None
+) -> Splits:
     tx, ty, sx, sy = load_cifar10(path) if dataset == "cifar10" else load_fashion(path)
     perm = np.random.default_rng(0).permutation(len(tx))
     if split == "nb201":
@@ -167,7 +190,8 @@ def _load(dataset: str, path: str | None, split: str, valid_size: int | None, tr
         raise BenchmarkError(f"valid_size={n_valid} must be between 1 and {len(tx) - 1}")
     valid, train = perm[:n_valid], perm[n_valid:]
     if train_size is not None:
-        train = train[:int(train_size)]
+        train = train[: int(train_size)]
     n_test = len(sx) if test_size is None else min(int(test_size), len(sx))
-    return Splits(dataset, tx[train], ty[train], tx[valid], ty[valid], sx[:n_test], sy[:n_test],
-                  int(max(ty.max(), sy.max()) + 1))
+    return Splits(
+        dataset, tx[train], ty[train], tx[valid], ty[valid], sx[:n_test], sy[:n_test], int(max(ty.max(), sy.max()) + 1)
+    )

@@ -7,6 +7,7 @@ The cell is a DAG over 4 nodes; each of its 6 edges (in arch-string order 1<-0, 
 3<-1, 3<-2) carries one of 5 operations, indexed as in the embedded ``nb201``/``anb201`` tables.
 Parameter counts match the published ``model_size`` of NAS-Bench-201 exactly (tests check it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -22,8 +23,11 @@ EDGES = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
 
 class ReLUConvBN(nn.Sequential):
     def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1, stats: bool = True) -> None:
-        super().__init__(nn.ReLU(inplace=False), nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, bias=False),
-                         nn.BatchNorm2d(c_out, track_running_stats=stats))
+        super().__init__(
+            nn.ReLU(inplace=False),
+            nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, bias=False),
+            nn.BatchNorm2d(c_out, track_running_stats=stats),
+        )
 
 
 class Zero(nn.Module):
@@ -52,8 +56,10 @@ def live_inputs(arch: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
     for j in (2, 1):
         if any(t in live and i == j and OPS[a] != "none" for (t, i), a in zip(EDGES, arch)):
             live.add(j)
-    return {j: [(e, i) for e, ((t, i), a) in enumerate(zip(EDGES, arch)) if t == j and OPS[a] != "none"]
-            for j in sorted(live)}
+    return {
+        j: [(e, i) for e, ((t, i), a) in enumerate(zip(EDGES, arch)) if t == j and OPS[a] != "none"]
+        for j in sorted(live)
+    }
 
 
 def cell_forward(x: torch.Tensor, inputs: dict[int, list[tuple[int, int]]], op) -> torch.Tensor:
@@ -102,8 +108,17 @@ class Network(nn.Module):
     """The NAS-Bench-201 macro network for one cell ``arch`` (C=16, N=5 by default); ``cell(c)`` builds
     each cell at ``c`` channels instead (the supernet's); ``stats=False``: no running BN statistics."""
 
-    def __init__(self, arch: Sequence[int], *, width: int = 16, cells: int = 5, num_classes: int = 10,
-                 in_channels: int = 3, stats: bool = True, cell=None) -> None:
+    def __init__(
+        self,
+        arch: Sequence[int],
+        *,
+        width: int = 16,
+        cells: int = 5,
+        num_classes: int = 10,
+        in_channels: int = 3,
+        stats: bool = True,
+        cell=None,
+    ) -> None:
         super().__init__()
         self.arch = tuple(int(a) for a in arch)
         cell = cell or (lambda c: Cell(arch, c, stats))
@@ -114,11 +129,13 @@ class Network(nn.Module):
                 layers.append(ResidualReduction(c, 2 * c, stats))
                 c *= 2
             layers.extend(cell(c) for _ in range(cells))
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, width, 3, padding=1, bias=False),
-                                  nn.BatchNorm2d(width, track_running_stats=stats))
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, track_running_stats=stats)
+        )
         self.body = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.BatchNorm2d(c, track_running_stats=stats), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
-                                  nn.Flatten())
+        self.head = nn.Sequential(
+            nn.BatchNorm2d(c, track_running_stats=stats), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten()
+        )
         self.classifier = nn.Linear(c, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -8,6 +8,7 @@ ordinary loop (DataLoader with per-image augmentation, fp32, eager, torch.optim.
 largest, median and smallest cells by FLOPs; and the trainer's achieved FLOP/s (3x the forward
 FLOPs per image) against the GPU's peak dense bf16 FLOP/s. ``--quick`` runs on tiny data (CPU).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,17 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def time_trainer(arch, splits: Splits, sched: Schedule, device: torch.device, *, steps: int, warmup: int,
-                 concurrent: int = 1, compile: bool = False) -> float:
+def time_trainer(
+    arch,
+    splits: Splits,
+    sched: Schedule,
+    device: torch.device,
+    *,
+    steps: int,
+    warmup: int,
+    concurrent: int = 1,
+    compile: bool = False,
+) -> float:
     """Images per second of ``concurrent`` copies of ``arch`` trained together by ``train.Net``."""
     data = DeviceData(splits, device)
     epochs = math.ceil((warmup + steps) / max(1, len(splits.train_y) // sched.batch)) + 1
@@ -101,22 +111,30 @@ class AugmentedImages(Dataset):
     def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
         img = F.pad(self.x[i].float(), (4, 4, 4, 4))
         dy, dx = torch.randint(0, 9, (2,)).tolist()
-        img = img[:, dy:dy + 32, dx:dx + 32]
+        img = img[:, dy : dy + 32, dx : dx + 32]
         if torch.rand(()) < 0.5:
             img = img.flip(-1)
         return (img - self.mean) / self.std, self.y[i]
 
 
-def time_plain(arch, splits: Splits, sched: Schedule, device: torch.device, *, steps: int, warmup: int,
-               workers: int) -> float:
+def time_plain(
+    arch, splits: Splits, sched: Schedule, device: torch.device, *, steps: int, warmup: int, workers: int
+) -> float:
     """Images per second of a plain loop: DataLoader, fp32, eager, torch.optim.SGD, loss.item()."""
     model = Network(arch, width=sched.width, cells=sched.cells, num_classes=splits.num_classes).to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=sched.lr, momentum=sched.momentum, weight_decay=sched.wd,
-                          nesterov=True)
-    lr_sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10 ** 6)
-    loader = DataLoader(AugmentedImages(splits.train_x, splits.train_y, *splits.mean_std()), batch_size=sched.batch,
-                        shuffle=True, drop_last=True, num_workers=workers, pin_memory=device.type == "cuda",
-                        persistent_workers=workers > 0)
+    opt = torch.optim.SGD(
+        model.parameters(), lr=sched.lr, momentum=sched.momentum, weight_decay=sched.wd, nesterov=True
+    )
+    lr_sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10**6)
+    loader = DataLoader(
+        AugmentedImages(splits.train_x, splits.train_y, *splits.mean_std()),
+        batch_size=sched.batch,
+        shuffle=True,
+        drop_last=True,
+        num_workers=workers,
+        pin_memory=device.type == "cuda",
+        persistent_workers=workers > 0,
+    )
     done, t0, seen = 0, 0.0, 0
     while done < warmup + steps:
         for x, y in loader:
@@ -140,8 +158,12 @@ def time_plain(arch, splits: Splits, sched: Schedule, device: torch.device, *, s
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.trained.speedtest", description=__doc__.splitlines()[0])
-    ap.add_argument("--data", choices=["fashion-mnist", "random", "cifar10"], default="fashion-mnist",
-                    help="fashion-mnist (padded to 32x32x3), random uint8 tensors of CIFAR-10's shape, or cifar10")
+    ap.add_argument(
+        "--data",
+        choices=["fashion-mnist", "random", "cifar10"],
+        default="fashion-mnist",
+        help="fashion-mnist (padded to 32x32x3), random uint8 tensors of CIFAR-10's shape, or cifar10",
+    )
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--epochs", type=int, default=12, help="schedule length used to extrapolate s/arch")
     ap.add_argument("--steps", type=int, default=50, help="timed steps per measurement")
@@ -178,10 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     n_img = args.epochs * (len(splits.train_y) // batch) * batch
     peak = peak_flops(device)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    print(f"device {name}; data {args.data} ({len(splits.train_y)} training images); "
-          f"C={width}, N={cells}, batch {batch}; trainer precision {precision}; s/arch for {args.epochs} epochs")
-    print("| cell | arch | fwd MFLOP/img | plain img/s | trainer img/s | x | "
-          f"trainer x{args.concurrent} img/s | plain s/arch | trainer s/arch | TFLOP/s | of peak |")
+    print(
+        f"device {name}; data {args.data} ({len(splits.train_y)} training images); "
+        f"C={width}, N={cells}, batch {batch}; trainer precision {precision}; s/arch for {args.epochs} epochs"
+    )
+    print(
+        "| cell | arch | fwd MFLOP/img | plain img/s | trainer img/s | x | "
+        f"trainer x{args.concurrent} img/s | plain s/arch | trainer s/arch | TFLOP/s | of peak |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     rows = []
     for label, arch in pick_cells(width, cells).items():
@@ -192,14 +218,26 @@ def main(argv: list[str] | None = None) -> int:
         many = time_trainer(arch, splits, sched, device, concurrent=args.concurrent, compile=args.compile, **kw)
         best = max(ours, many)
         achieved = 3 * fl * best
-        row = dict(cell=label, arch="-".join(map(str, arch)), fwd_mflop=fl / 1e6, plain_ips=plain, trainer_ips=ours,
-                   speedup=best / plain, concurrent_ips=many, plain_s=n_img / plain, trainer_s=n_img / best,
-                   tflops=achieved / 1e12, peak_fraction=achieved / peak if peak else None)
+        row = dict(
+            cell=label,
+            arch="-".join(map(str, arch)),
+            fwd_mflop=fl / 1e6,
+            plain_ips=plain,
+            trainer_ips=ours,
+            speedup=best / plain,
+            concurrent_ips=many,
+            plain_s=n_img / plain,
+            trainer_s=n_img / best,
+            tflops=achieved / 1e12,
+            peak_fraction=achieved / peak if peak else None,
+        )
         rows.append(row)
         frac = f"{row['peak_fraction']:.1%}" if peak else "n/a"
-        print(f"| {label} | {row['arch']} | {row['fwd_mflop']:.1f} | {plain:.0f} | {ours:.0f} | {best / plain:.1f} | "
-              f"{many:.0f} | {row['plain_s']:.1f} | {row['trainer_s']:.1f} | {row['tflops']:.3f} | {frac} |",
-              flush=True)
+        print(
+            f"| {label} | {row['arch']} | {row['fwd_mflop']:.1f} | {plain:.0f} | {ours:.0f} | {best / plain:.1f} | "
+            f"{many:.0f} | {row['plain_s']:.1f} | {row['trainer_s']:.1f} | {row['tflops']:.3f} | {frac} |",
+            flush=True,
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(device=name, data=args.data, args=vars(args), peak_flops=peak, rows=rows), f, indent=1)

@@ -4,6 +4,7 @@ Each training is written in its own transaction once it ends, so a crash loses a
 trainings under way; failures are rows too (``status`` diverged or error, with ``reason``). The
 table grows into a tabular benchmark; ``export`` writes it as Parquet or CSV.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,23 @@ from ..table import cache_dir
 
 #: bump when the model, data pipeline or trainer change what a training returns
 CODE_VERSION = "1"
-COLUMNS = ("arch", "dataset", "schedule", "seed", "version", "status", "valid", "test", "train_loss",
-           "cost_s", "epochs", "params", "reason", "device", "created")
+COLUMNS = (
+    "arch",
+    "dataset",
+    "schedule",
+    "seed",
+    "version",
+    "status",
+    "valid",
+    "test",
+    "train_loss",
+    "cost_s",
+    "epochs",
+    "params",
+    "reason",
+    "device",
+    "created",
+)
 _SCHEMA = """CREATE TABLE IF NOT EXISTS trainings (
     arch TEXT NOT NULL, dataset TEXT NOT NULL, schedule TEXT NOT NULL, seed INTEGER NOT NULL,
     version TEXT NOT NULL, status TEXT NOT NULL, valid REAL, test REAL, train_loss REAL,
@@ -55,21 +71,30 @@ class Store:
     def get(self, arch: Iterable[int], dataset: str, schedule: str, seed: int) -> dict[str, Any] | None:
         with self._connect() as con:
             con.row_factory = sqlite3.Row
-            row = con.execute("SELECT * FROM trainings WHERE arch=? AND dataset=? AND schedule=? AND seed=?"
-                              " AND version=?", (arch_key(arch), dataset, schedule, int(seed), CODE_VERSION)
-                              ).fetchone()
+            row = con.execute(
+                "SELECT * FROM trainings WHERE arch=? AND dataset=? AND schedule=? AND seed=? AND version=?",
+                (arch_key(arch), dataset, schedule, int(seed), CODE_VERSION),
+            ).fetchone()
         return dict(row) if row is not None else None
 
     def put(self, arch: Iterable[int], dataset: str, schedule: str, seed: int, **fields: Any) -> None:
-        row = {c: None for c in COLUMNS} | {"arch": arch_key(arch), "dataset": dataset, "schedule": schedule,
-                                           "seed": int(seed), "version": CODE_VERSION, "created": time.time()}
+        row = {c: None for c in COLUMNS} | {
+            "arch": arch_key(arch),
+            "dataset": dataset,
+            "schedule": schedule,
+            "seed": int(seed),
+            "version": CODE_VERSION,
+            "created": time.time(),
+        }
         unknown = set(fields) - set(COLUMNS)
         if unknown:
             raise KeyError(f"unknown store columns {sorted(unknown)}")
         row.update(fields)
         with self._connect() as con:  # one transaction per training
-            con.execute(f"INSERT OR REPLACE INTO trainings ({','.join(COLUMNS)}) VALUES "
-                        f"({','.join('?' * len(COLUMNS))})", [row[c] for c in COLUMNS])
+            con.execute(
+                f"INSERT OR REPLACE INTO trainings ({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
+                [row[c] for c in COLUMNS],
+            )
 
     def rows(self) -> list[dict[str, Any]]:
         with self._connect() as con:

@@ -8,6 +8,7 @@ parameters without a gradient alone). A query is a forward pass of the cell's pa
 validation split with the shared weights. A trained supernet is cached on disk under a key of the
 dataset, the schedule, the seed and :data:`VERSION`, beside the trained store (``$TRAINED_CACHE``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,7 @@ class SuperCell(nn.Module):
 
     def __init__(self, c: int) -> None:
         super().__init__()
-        self.ops = nn.ModuleList(nn.ModuleList(make_op(k, c, stats=False) for k in range(len(OPS)))
-                                 for _ in EDGES)
+        self.ops = nn.ModuleList(nn.ModuleList(make_op(k, c, stats=False) for k in range(len(OPS))) for _ in EDGES)
 
     def forward(self, x: torch.Tensor, inputs: dict, arch: Sequence[int]) -> torch.Tensor:
         return cell_forward(x, inputs, lambda e: self.ops[e][arch[e]])
@@ -48,8 +48,15 @@ class SuperNet(Network):
     """The NAS-Bench-201 skeleton with :class:`SuperCell` cells; ``forward(x, arch)``."""
 
     def __init__(self, *, width: int = 16, cells: int = 5, num_classes: int = 10, in_channels: int = 3) -> None:
-        super().__init__((0,) * len(EDGES), width=width, cells=cells, num_classes=num_classes,
-                         in_channels=in_channels, stats=False, cell=SuperCell)
+        super().__init__(
+            (0,) * len(EDGES),
+            width=width,
+            cells=cells,
+            num_classes=num_classes,
+            in_channels=in_channels,
+            stats=False,
+            cell=SuperCell,
+        )
         self.dims = dict(width=width, cells=cells, num_classes=num_classes, in_channels=in_channels)
 
     def forward(self, x: torch.Tensor, arch: Sequence[int]) -> torch.Tensor:  # type: ignore[override]
@@ -72,8 +79,9 @@ class SuperNet(Network):
         return net
 
 
-def train_step(model: SuperNet, bufs: list[torch.Tensor], data: DeviceData, plan, sched: Schedule, t: int,
-               arch: Sequence[int]) -> float:
+def train_step(
+    model: SuperNet, bufs: list[torch.Tensor], data: DeviceData, plan, sched: Schedule, t: int, arch: Sequence[int]
+) -> float:
     """One SGD step of batch ``t`` through ``arch``'s path; parameters off the path get no gradient and
     are left alone (as are their momentum buffers). Returns the batch's loss."""
     params: list[torch.Tensor] = list(model.parameters())
@@ -109,7 +117,7 @@ def accuracy(model: SuperNet, data: DeviceData, arch: Sequence[int], split: str 
     x, y = data.eval_sets[split]
     correct = 0
     for i in range(0, len(y), chunk):
-        correct += int((model(data.normalize(x[i:i + chunk]), arch).argmax(1) == y[i:i + chunk]).sum())
+        correct += int((model(data.normalize(x[i : i + chunk]), arch).argmax(1) == y[i : i + chunk]).sum())
     return 100.0 * correct / max(1, len(y))
 
 

@@ -13,6 +13,7 @@ replayed, so a step costs one launch; several networks are trained at once, each
 graph on its own stream. The loss is summed on the device and read once per epoch: a non-finite
 epoch loss marks the training as diverged. Eager execution of the same step is the fallback (CPU).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -77,8 +78,13 @@ class DeviceData:
         self.device = device
         self.train_x = torch.from_numpy(np.pad(splits.train_x, ((0, 0), (0, 0), (p, p), (p, p)))).to(device)
         self.train_y = torch.from_numpy(splits.train_y).to(device)
-        self.eval_sets = {k: (torch.from_numpy(getattr(splits, f"{k}_x")).to(device),
-                              torch.from_numpy(getattr(splits, f"{k}_y")).to(device)) for k in ("valid", "test")}
+        self.eval_sets = {
+            k: (
+                torch.from_numpy(getattr(splits, f"{k}_x")).to(device),
+                torch.from_numpy(getattr(splits, f"{k}_y")).to(device),
+            )
+            for k in ("valid", "test")
+        }
         self.mean = torch.tensor(mean, dtype=torch.float32, device=device).view(1, -1, 1, 1)
         self.inv_std = (1.0 / torch.tensor(std, dtype=torch.float32, device=device)).view(1, -1, 1, 1)
         self.num_classes = splits.num_classes
@@ -110,10 +116,13 @@ def make_plan(n: int, sched: Schedule, seed: int, device: torch.device) -> Plan:
     g = torch.Generator().manual_seed(int(seed))
     b = min(sched.batch, n)
     spe = n // b
-    order = torch.stack([torch.randperm(n, generator=g)[:spe * b].view(spe, b) for _ in range(sched.epochs)])
+    order = torch.stack([torch.randperm(n, generator=g)[: spe * b].view(spe, b) for _ in range(sched.epochs)])
     shape = (sched.epochs * spe, b)
-    aug = (torch.randint(0, 9, shape, generator=g) * 18 + torch.randint(0, 9, shape, generator=g) * 2
-           + torch.randint(0, 2, shape, generator=g)).to(torch.uint8)
+    aug = (
+        torch.randint(0, 9, shape, generator=g) * 18
+        + torch.randint(0, 9, shape, generator=g) * 2
+        + torch.randint(0, 2, shape, generator=g)
+    ).to(torch.uint8)
     t = torch.arange(shape[0], dtype=torch.float64)
     lr = (0.5 * sched.lr * (1 + torch.cos(math.pi * t / shape[0]))).float()
     return Plan(order.view(shape).to(device), aug.to(device), lr.to(device), spe)
@@ -122,8 +131,17 @@ def make_plan(n: int, sched: Schedule, seed: int, device: torch.device) -> Plan:
 class Net:
     """One network's training state; ``step()`` runs one eager step or replays its CUDA graph."""
 
-    def __init__(self, arch: Sequence[int], data: DeviceData, plan: Plan, sched: Schedule, seed: int, *,
-                 graphs: bool = True, compile: bool = False) -> None:
+    def __init__(
+        self,
+        arch: Sequence[int],
+        data: DeviceData,
+        plan: Plan,
+        sched: Schedule,
+        seed: int,
+        *,
+        graphs: bool = True,
+        compile: bool = False,
+    ) -> None:
         with torch.random.fork_rng(devices=[]):  # seeded init without touching the global RNG
             torch.manual_seed(int(seed))
             model = Network(arch, width=sched.width, cells=sched.cells, num_classes=data.num_classes)
@@ -153,8 +171,9 @@ class Net:
             logits = self.forward(x)
         loss = F.cross_entropy(logits.float(), d.train_y.index_select(0, idx))
         loss.backward()
-        sgd_nesterov(self.params, self.bufs, plan.lr.index_select(0, self.t).squeeze(0),
-                     self.sched.momentum, self.sched.wd)
+        sgd_nesterov(
+            self.params, self.bufs, plan.lr.index_select(0, self.t).squeeze(0), self.sched.momentum, self.sched.wd
+        )
         self.loss_sum.add_(loss.detach())
         self.t.add_(1)
 
@@ -189,9 +208,9 @@ class Net:
         finite = torch.ones((), dtype=torch.bool, device=x.device)
         for i in range(0, len(y), chunk):
             with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-                logits = self.model(self.data.normalize(x[i:i + chunk])).float()
+                logits = self.model(self.data.normalize(x[i : i + chunk])).float()
             finite &= torch.isfinite(logits).all()
-            correct += (logits.argmax(1) == y[i:i + chunk]).sum()
+            correct += (logits.argmax(1) == y[i : i + chunk]).sum()
         self.model.train()
         if not bool(finite):
             self.status, self.reason = "diverged", f"non-finite outputs on the {split} set"
@@ -199,8 +218,9 @@ class Net:
 
 
 @torch.no_grad()
-def sgd_nesterov(params: list[torch.Tensor], bufs: list[torch.Tensor], lr: torch.Tensor, momentum: float,
-                 wd: float) -> None:
+def sgd_nesterov(
+    params: list[torch.Tensor], bufs: list[torch.Tensor], lr: torch.Tensor, momentum: float, wd: float
+) -> None:
     """torch.optim.SGD(nesterov=True, dampening=0) with a device-tensor learning rate (graph-safe).
 
     As in torch.optim, parameters without a gradient (dead edges of the cell) are left alone.
@@ -228,9 +248,17 @@ def _on(net: Net):
     return torch.cuda.stream(net.stream) if net.stream is not None else contextlib.nullcontext()
 
 
-def train_group(archs: Sequence[Sequence[int]], splits: Splits, sched: Schedule, seed: int, *,
-                device: str | torch.device = "cpu", graphs: bool = True, compile: bool = False,
-                data: DeviceData | None = None) -> list[Outcome]:
+def train_group(
+    archs: Sequence[Sequence[int]],
+    splits: Splits,
+    sched: Schedule,
+    seed: int,
+    *,
+    device: str | torch.device = "cpu",
+    graphs: bool = True,
+    compile: bool = False,
+    data: DeviceData | None = None,
+) -> list[Outcome]:
     """Train each of ``archs`` with ``sched`` and ``seed``, concurrently on one device.
 
     Each network's result does not depend on the others of the group: they share the batches
@@ -260,8 +288,12 @@ def train_group(archs: Sequence[Sequence[int]], splits: Splits, sched: Schedule,
         for net in live:
             with _on(net):
                 _guard(net, net.end_epoch, epoch)
-        log.info("epoch %d/%d: %s", epoch + 1, sched.epochs,
-                 ", ".join(f"{n.losses[-1]:.3f}" if n.losses else n.status for n in nets))
+        log.info(
+            "epoch %d/%d: %s",
+            epoch + 1,
+            sched.epochs,
+            ", ".join(f"{n.losses[-1]:.3f}" if n.losses else n.status for n in nets),
+        )
     accs: dict[int, tuple[float, float]] = {}
     for i, net in enumerate(nets):
         if net.status == "ok":
@@ -274,6 +306,17 @@ def train_group(archs: Sequence[Sequence[int]], splits: Splits, sched: Schedule,
     for i, net in enumerate(nets):
         ok = net.status == "ok"
         valid, test = accs.get(i, (None, None)) if ok else (None, None)
-        out.append(Outcome(net.arch, net.status, valid, test, net.losses[-1] if net.losses else None, cost,
-                           len(net.losses), param_count(net.model), net.reason))
+        out.append(
+            Outcome(
+                net.arch,
+                net.status,
+                valid,
+                test,
+                net.losses[-1] if net.losses else None,
+                cost,
+                len(net.losses),
+                param_count(net.model),
+                net.reason,
+            )
+        )
     return out

@@ -1,4 +1,5 @@
 """The baselines: regularized evolution, Optuna TPE / GP, plain MCTS."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,11 +24,14 @@ def samples_to_optimum(bench, spec: str, seed: int, budget: int) -> int:
     return hits[0] if hits else budget + 1  # censored at the budget: counts against the algorithm
 
 
-@pytest.mark.parametrize("spec,seeds,budget,limit", [
-    ("evolution", 6, 300, RANDOM_MEAN / 2),
-    ("mcts:cp=0.1", 6, 300, RANDOM_MEAN / 2),
-    ("optuna-tpe", 3, 100, RANDOM_MEAN / 3),
-])
+@pytest.mark.parametrize(
+    "spec,seeds,budget,limit",
+    [
+        ("evolution", 6, 300, RANDOM_MEAN / 2),
+        ("mcts:cp=0.1", 6, 300, RANDOM_MEAN / 2),
+        ("optuna-tpe", 3, 100, RANDOM_MEAN / 3),
+    ],
+)
 def test_beats_random_on_the_planted_optimum(synthetic, spec, seeds, budget, limit):
     mean = np.mean([samples_to_optimum(synthetic, spec, s, budget) for s in range(seeds)])
     assert mean < limit, f"{spec}: {mean:.0f} samples on average"

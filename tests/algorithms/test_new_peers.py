@@ -1,5 +1,6 @@
 """local-search and bananas: the behaviour their docstrings promise (the conformance suite covers
 seeding, budgets and the parallel contract); the rank layer of LaNAS (algorithms/lanas/scale.py)."""
+
 from __future__ import annotations
 
 import inspect
@@ -57,10 +58,14 @@ def test_local_search_reaches_the_nb201_cifar100_optimum():
 
 
 def test_path_encoding_counts_input_to_output_paths():
-    cells = np.array([[0, 0, 0, 0, 0, 0],  # empty
-                      [1, 1, 1, 1, 1, 1],  # all skip: 0->3, two 2-edge paths (one feature), 0->1->2->3
-                      [3, 0, 0, 0, 2, 0],  # conv3x3 then conv1x1 through node 1 only
-                      [3, 0, 0, 0, 0, 0]])  # node 1 reaches no output: no path
+    cells = np.array(
+        [
+            [0, 0, 0, 0, 0, 0],  # empty
+            [1, 1, 1, 1, 1, 1],  # all skip: 0->3, two 2-edge paths (one feature), 0->1->2->3
+            [3, 0, 0, 0, 2, 0],  # conv3x3 then conv1x1 through node 1 only
+            [3, 0, 0, 0, 0, 0],
+        ]
+    )  # node 1 reaches no output: no path
     enc = path_encoding(cells)
     assert enc.shape == (4, 84)
     assert enc[0].sum() == 0 and enc[3].sum() == 0
@@ -73,8 +78,9 @@ def test_bananas_encoding_and_paper_settings(synthetic):
     assert not is_cell_space(registry.make("nbgraph/proteins"))
     assert Bananas(synthetic, np.random.default_rng(0)).encoding == "one-hot"
     defaults = {k: p.default for k, p in inspect.signature(Bananas).parameters.items() if p.kind == p.KEYWORD_ONLY}
-    assert defaults == dict(n_init=10, k=10, candidates=100, parents=10, members=5, layers=10, width=20,
-                            epochs=200, batch_size=32, lr=0.01)
+    assert defaults == dict(
+        n_init=10, k=10, candidates=100, parents=10, members=5, layers=10, width=20, epochs=200, batch_size=32, lr=0.01
+    )
 
 
 def test_bananas_rounds_propose_mutations_of_the_best(synthetic):

@@ -1,6 +1,7 @@
 """Algorithms declared rank-invariant (``rank_invariant`` true on the built algorithm) give the same
 history under strictly increasing transforms of a table's values; the others are listed in
 docs/rank-invariance.md as depending on the scale."""
+
 from __future__ import annotations
 
 import re

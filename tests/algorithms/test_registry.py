@@ -1,5 +1,6 @@
 """The algorithm registry's public view: names with and without the named variants, and
 registrations undone by ``scope()``."""
+
 from __future__ import annotations
 
 from algorithms import registry as algorithms

@@ -1,5 +1,6 @@
 """The whole analysis on hand-made experiment folders written in the exact result format
 (format: analysis/runformat.py): samples-to-target extraction, figures, report, CSV, failed runs, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -18,31 +19,64 @@ import pytest
 from analysis import AnalysisError, analyse
 from analysis.stats import censored as stats
 
-SCHEMA = pa.schema([("step", pa.int32()), ("proposal", pa.int32()), ("arch", pa.string()),
-                    ("valid", pa.float64()), ("test", pa.float64()), ("cost_s", pa.float64()),
-                    ("cached", pa.bool_()), ("best_valid", pa.float64()), ("algo_s", pa.float64()),
-                    ("valid_mean", pa.float64())])
+SCHEMA = pa.schema(
+    [
+        ("step", pa.int32()),
+        ("proposal", pa.int32()),
+        ("arch", pa.string()),
+        ("valid", pa.float64()),
+        ("test", pa.float64()),
+        ("cost_s", pa.float64()),
+        ("cached", pa.bool_()),
+        ("best_valid", pa.float64()),
+        ("algo_s", pa.float64()),
+        ("valid_mean", pa.float64()),
+    ]
+)
 
 
-def write_manifest(exp: Path, budget: int, seeds: Sequence[int], algorithms: Sequence[str],
-                   benchmarks: dict[str, dict]) -> None:
+def write_manifest(
+    exp: Path, budget: int, seeds: Sequence[int], algorithms: Sequence[str], benchmarks: dict[str, dict]
+) -> None:
     exp.mkdir(parents=True, exist_ok=True)
-    (exp / "manifest.json").write_text(json.dumps({
-        "command": ["run_all.py", "--budget", str(budget)], "created": "2026-11-25T00:00:00+00:00",
-        "budget": budget, "seeds": list(seeds), "algorithms": list(algorithms), "benchmarks": benchmarks,
-        "versions": {}, "revision": "0" * 40}))
+    (exp / "manifest.json").write_text(
+        json.dumps(
+            {
+                "command": ["run_all.py", "--budget", str(budget)],
+                "created": "2026-11-25T00:00:00+00:00",
+                "budget": budget,
+                "seeds": list(seeds),
+                "algorithms": list(algorithms),
+                "benchmarks": benchmarks,
+                "versions": {},
+                "revision": "0" * 40,
+            }
+        )
+    )
 
 
-def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[float], budget: int, *,
-              status: str = "budget", error: str = "", repeats: Sequence[int] = (), test_offset: float | None = -0.01,
-              partition: tuple[np.ndarray, np.ndarray] | None = None, means: Sequence[float] | None = None) -> Path:
+def write_run(
+    exp: Path,
+    bench: str,
+    spec: str,
+    seed: int,
+    values: Sequence[float],
+    budget: int,
+    *,
+    status: str = "budget",
+    error: str = "",
+    repeats: Sequence[int] = (),
+    test_offset: float | None = -0.01,
+    partition: tuple[np.ndarray, np.ndarray] | None = None,
+    means: Sequence[float] | None = None,
+) -> Path:
     """One run whose k-th distinct sample has value ``values[k]``; a repeat proposal (cached row)
     is inserted after each distinct step listed in ``repeats``; ``means``: the table's mean value
     of each sample, as a noisy benchmark records it (``valid_mean``)."""
     rows: dict[str, list] = {c: [] for c in SCHEMA.names}
     best = -np.inf
     for k, v in enumerate(values, start=1):
-        for cached in ([False, True] if k in repeats else [False]):
+        for cached in [False, True] if k in repeats else [False]:
             best = max(best, v)
             rows["step"].append(k)
             rows["proposal"].append(len(rows["proposal"]) + 1)
@@ -54,8 +88,16 @@ def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[floa
             rows["best_valid"].append(float(best))
             rows["algo_s"].append(0.001 * len(rows["step"]))
             rows["valid_mean"].append(None if means is None else float(means[k - 1]))
-    meta = {"benchmark": bench, "spec": spec, "seed": seed, "budget": budget, "status": status, "error": error,
-            "wall_s": 0.5, "samples": len(values)}
+    meta = {
+        "benchmark": bench,
+        "spec": spec,
+        "seed": seed,
+        "budget": budget,
+        "status": status,
+        "error": error,
+        "wall_s": 0.5,
+        "samples": len(values),
+    }
     # paths are deliberately not the harness's: analysis must not parse them
     path = exp / "runs" / bench.replace("/", "+") / spec.replace(":", "@") / f"seed-{seed}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,8 +105,10 @@ def write_run(exp: Path, bench: str, spec: str, seed: int, values: Sequence[floa
     pq.write_table(pa.Table.from_pydict(rows, schema=schema), path)
     if partition is not None:
         leaf, valid = partition
-        pq.write_table(pa.table({"leaf": pa.array(leaf, pa.int32()), "valid": pa.array(valid, pa.float64())}),
-                       path.with_name(f"seed-{seed}.partition.parquet"))
+        pq.write_table(
+            pa.table({"leaf": pa.array(leaf, pa.int32()), "valid": pa.array(valid, pa.float64())}),
+            path.with_name(f"seed-{seed}.partition.parquet"),
+        )
     return path
 
 
@@ -74,8 +118,13 @@ def toy_experiment(exp: Path, budget: int = 60, seeds: int = 6) -> Path:
     table = np.linspace(0.0, 1.0, 1000)
     targets = {"optimum": 1.0, "top0_1": float(table[-1]), "top1": float(table[-10])}
     specs = ["lanas", "random", "lanas:height=2", "lanas:height=4"]
-    write_manifest(exp, budget, range(seeds), specs, {"toy/table": {
-        "size": 1000, "objective": "validation accuracy", "value_range": [0, 1], "targets": targets}})
+    write_manifest(
+        exp,
+        budget,
+        range(seeds),
+        specs,
+        {"toy/table": {"size": 1000, "objective": "validation accuracy", "value_range": [0, 1], "targets": targets}},
+    )
     rng = np.random.default_rng(1)
     hit = {"lanas": 10, "lanas:height=2": 30, "lanas:height=4": 15, "random": 55}
     for spec in specs:
@@ -91,8 +140,18 @@ def toy_experiment(exp: Path, budget: int = 60, seeds: int = 6) -> Path:
             status, error, n = "budget", "", budget
             if spec == "lanas:height=4" and seed == 1:
                 status, error, n = "failed", "RuntimeError: boom", 12
-            write_run(exp, "toy/table", spec, seed, values[:n], budget, status=status, error=error,
-                      repeats=(2, 5), partition=part)
+            write_run(
+                exp,
+                "toy/table",
+                spec,
+                seed,
+                values[:n],
+                budget,
+                status=status,
+                error=error,
+                repeats=(2, 5),
+                partition=part,
+            )
     (exp / "runs" / "torn").mkdir()
     (exp / "runs" / "torn" / "seed-9.parquet").write_bytes(b"PAR1 not a parquet file")
     return exp
@@ -100,6 +159,7 @@ def toy_experiment(exp: Path, budget: int = 60, seeds: int = 6) -> Path:
 
 def test_samples_to_target_extraction_from_a_run_file(tmp_path):
     from analysis.load import load_run
+
     path = write_run(tmp_path, "toy/table", "lanas", 3, [0.1, 0.5, 0.4, 0.9], budget=6, repeats=(2, 3))
     run = load_run(path)
     assert (run.spec, run.seed, run.samples, run.status) == ("lanas", 3, 4, "budget")
@@ -155,11 +215,17 @@ def test_a_failed_run_is_counted_and_stays_in_the_denominator(analysed):
 
 def test_cli_gives_one_line_for_a_missing_or_empty_folder(tmp_path, capsys):
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-m", "analysis", str(tmp_path / "missing")], cwd=root,
-                          capture_output=True, text=True, timeout=1200)  # a hang guard only
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", str(tmp_path / "missing")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )  # a hang guard only
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1
     from analysis.__main__ import main
+
     assert main([str(tmp_path)]) != 0  # a folder without manifest.json
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "manifest.json" in err and len(err.strip().splitlines()) == 1
@@ -170,8 +236,13 @@ def test_cli_gives_one_line_for_a_missing_or_empty_folder(tmp_path, capsys):
 
 def test_a_benchmark_without_targets_and_an_empty_failed_run(tmp_path):
     exp = tmp_path / "open"
-    write_manifest(exp, 20, [0, 1], ["random", "lanas"], {"open/space": {
-        "size": None, "objective": "validation accuracy", "value_range": [0, 1], "targets": None}})
+    write_manifest(
+        exp,
+        20,
+        [0, 1],
+        ["random", "lanas"],
+        {"open/space": {"size": None, "objective": "validation accuracy", "value_range": [0, 1], "targets": None}},
+    )
     rng = np.random.default_rng(0)
     for spec in ("random", "lanas"):
         for seed in (0, 1):
@@ -195,6 +266,7 @@ def test_hitting_times_are_computed_once_per_analysis(tmp_path, monkeypatch):
     monkeypatch.setattr(stats, "hitting_time", lambda best, target: calls.append(target) or real(best, target))
     analyse(exp)
     from analysis.load import load
+
     loaded = load(exp)
     expected = sum(len(loaded.targets(r.benchmark) or {}) for r in loaded.runs)
     assert 0 < len(calls) == expected

@@ -1,4 +1,5 @@
 """Rank statistics across benchmarks (analysis/stats/crossbench.py) against scipy and Demšar (2006)."""
+
 from __future__ import annotations
 
 import math
@@ -12,12 +13,24 @@ from analysis.stats import crossbench as cb
 #: Demšar (JMLR 2006), Table 6: AUC of C4.5, C4.5+m, C4.5+cf, C4.5+m+cf on 14 data sets. The
 #: voting row's 0.975s tie when rounded; the paper ranks C4.5+cf second, so it is 0.97501 here.
 NAMES = ["C4.5", "C4.5+m", "C4.5+cf", "C4.5+m+cf"]
-AUC = np.array([
-    [0.763, 0.768, 0.771, 0.798], [0.599, 0.591, 0.590, 0.569], [0.954, 0.971, 0.968, 0.967],
-    [0.628, 0.661, 0.654, 0.657], [0.882, 0.888, 0.886, 0.898], [0.936, 0.931, 0.916, 0.931],
-    [0.661, 0.668, 0.609, 0.685], [0.583, 0.583, 0.563, 0.625], [0.775, 0.838, 0.866, 0.875],
-    [1.000, 1.000, 1.000, 1.000], [0.940, 0.962, 0.965, 0.962], [0.619, 0.666, 0.614, 0.669],
-    [0.972, 0.981, 0.97501, 0.975], [0.957, 0.978, 0.946, 0.970]])
+AUC = np.array(
+    [
+        [0.763, 0.768, 0.771, 0.798],
+        [0.599, 0.591, 0.590, 0.569],
+        [0.954, 0.971, 0.968, 0.967],
+        [0.628, 0.661, 0.654, 0.657],
+        [0.882, 0.888, 0.886, 0.898],
+        [0.936, 0.931, 0.916, 0.931],
+        [0.661, 0.668, 0.609, 0.685],
+        [0.583, 0.583, 0.563, 0.625],
+        [0.775, 0.838, 0.866, 0.875],
+        [1.000, 1.000, 1.000, 1.000],
+        [0.940, 0.962, 0.965, 0.962],
+        [0.619, 0.666, 0.614, 0.669],
+        [0.972, 0.981, 0.97501, 0.975],
+        [0.957, 0.978, 0.946, 0.970],
+    ]
+)
 
 
 @pytest.fixture
@@ -39,7 +52,7 @@ def test_friedman_is_scipys_and_the_papers_without_tie_correction(demsar):
     ref = stats.friedmanchisquare(*AUC.T)
     assert (chi2, p) == pytest.approx((ref.statistic, ref.pvalue))
     # scipy corrects for ties (t = 4 on one data set, t = 2 on three); Demšar's 9.28 does not
-    correction = 1 - (4 ** 3 - 4 + 3 * (2 ** 3 - 2)) / (14 * 4 * (4 ** 2 - 1))
+    correction = 1 - (4**3 - 4 + 3 * (2**3 - 2)) / (14 * 4 * (4**2 - 1))
     assert round(chi2 * correction, 2) == 9.28
 
 
@@ -49,8 +62,10 @@ def test_critical_difference_and_groups_are_the_papers(demsar):
     avg = demsar.mean().to_dict()
     assert cb.groups(avg, cb.critical_difference(4, 14)) == [["C4.5+m+cf", "C4.5+m", "C4.5+cf", "C4.5"]]
     # at 10% C4.5 is worse than C4.5+m and C4.5+m+cf (Demšar, Sec. 3.2.2)
-    assert cb.groups(avg, cb.critical_difference(4, 14, alpha=0.10)) == [["C4.5+m+cf", "C4.5+m", "C4.5+cf"],
-                                                                         ["C4.5+cf", "C4.5"]]
+    assert cb.groups(avg, cb.critical_difference(4, 14, alpha=0.10)) == [
+        ["C4.5+m+cf", "C4.5+m", "C4.5+cf"],
+        ["C4.5+cf", "C4.5"],
+    ]
 
 
 def test_friedman_undefined_for_two_algorithms_or_all_ties():

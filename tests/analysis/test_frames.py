@@ -1,6 +1,7 @@
 """Tidy frames of an experiment folder (``analysis.frames``): a row per told proposal and a row per
 (benchmark, spec, target); the report prints the numbers of the second, and both agree with a
 computation of their own from the run files; folders of every format load."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,15 @@ SPECS = ["random", "lanas", "evolution"]
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory):
     out = tmp_path_factory.mktemp("frames") / "exp"
-    return harness.run(benchmarks=["synthetic/linear", "synthetic/linear:noisy=true"], algorithms=SPECS,
-                       seeds=range(6), budget=80, out=out, workers=1, sim_workers=[2])
+    return harness.run(
+        benchmarks=["synthetic/linear", "synthetic/linear:noisy=true"],
+        algorithms=SPECS,
+        seeds=range(6),
+        budget=80,
+        out=out,
+        workers=1,
+        sim_workers=[2],
+    )
 
 
 def own_hitting_times(props: pd.DataFrame, bench: str, spec: str, target: float) -> np.ndarray:
@@ -75,6 +83,7 @@ def rewrite(folder, change) -> None:
 
 def test_older_and_newer_run_files_load(experiment, tmp_path):
     import shutil
+
     now = experiment.proposals()
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(experiment.path, old)
@@ -83,8 +92,12 @@ def test_older_and_newer_run_files_load(experiment, tmp_path):
     assert judged  # the folder is in today's format
     rewrite(old, lambda t: t.drop_columns(judged))  # before noisy tables: the value seen is judged
     # before true_valid: a noisy table's judged value was called valid_mean
-    rewrite(new, lambda t: t.drop_columns(["true_test"]).rename_columns(
-        ["valid_mean" if c == "true_valid" else c for c in t.drop_columns(["true_test"]).column_names]))
+    rewrite(
+        new,
+        lambda t: t.drop_columns(["true_test"]).rename_columns(
+            ["valid_mean" if c == "true_valid" else c for c in t.drop_columns(["true_test"]).column_names]
+        ),
+    )
     before = frames.proposals(old)
     assert (before.true_valid == before.valid).all() and len(before) == len(now)
     assert frames.proposals(new)["true_valid"].equals(now["true_valid"])
@@ -96,12 +109,32 @@ def test_older_and_newer_run_files_load(experiment, tmp_path):
 
 def test_a_command_line_folder_reads_the_same(experiment, tmp_path):
     import run_all
+
     out = tmp_path / "cli"
-    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", *SPECS, "--seeds", "0-5",
-                         "--budget", "80", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    assert (
+        run_all.main(
+            [
+                "--benchmarks",
+                "synthetic/linear",
+                "--algorithms",
+                *SPECS,
+                "--seeds",
+                "0-5",
+                "--budget",
+                "80",
+                "--workers",
+                "1",
+                "--no-analysis",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     mine = harness.ExperimentFolder(out).proposals().drop(columns="algo_s")
     theirs = experiment.proposals()
     theirs = theirs[(theirs.sim_workers == 0) & (theirs.benchmark == "synthetic/linear")]
     theirs = theirs[[c for c in theirs if c not in ("algo_s", "worker", "sim_start_s", "sim_finish_s")]]
-    assert np.array_equal(mine.drop(columns=["benchmark", "spec"]).to_numpy(),
-                          theirs.drop(columns=["benchmark", "spec"]).to_numpy())
+    assert np.array_equal(
+        mine.drop(columns=["benchmark", "spec"]).to_numpy(), theirs.drop(columns=["benchmark", "spec"]).to_numpy()
+    )

@@ -1,5 +1,6 @@
 """Comparisons chosen after the fact are corrected (Holm), and the Friedman p is exact enough at
 few benchmarks (a permutation p below ``EXACT_BELOW``) (issue 23, point 5)."""
+
 from __future__ import annotations
 
 import itertools
@@ -26,8 +27,13 @@ def test_holm_by_hand():
 
 def test_table_p_values_are_holm_adjusted_over_the_table(tmp_path):
     exp = tmp_path / "exp"
-    bench = {"size": 1000, "objective": "validation accuracy", "value_range": [0, 1],
-             "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985}, "at_target": None}
+    bench = {
+        "size": 1000,
+        "objective": "validation accuracy",
+        "value_range": [0, 1],
+        "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
+        "at_target": None,
+    }
     write_manifest(exp, 100, range(6), ["lanas", "random", "evolution"], {"toy/t": bench})
     at = {"lanas": [3, 5, 7, 9, 11, 13], "random": [8, 30, 50, 70, 90, None], "evolution": [6, 20, 40, 60, 80, 95]}
     for spec, hits in at.items():
@@ -38,14 +44,19 @@ def test_table_p_values_are_holm_adjusted_over_the_table(tmp_path):
             write_run(exp, "toy/t", spec, seed, values, 100)
     table = tables.target_table(load(exp))
     sub = table[table["target"] == "optimum"].set_index("spec")
-    raw = {s: stats.mann_whitney(np.array([h or math.inf for h in at[s]], float),
-                                 np.array(at["lanas"], float), 100) for s in ("random", "evolution")}
+    raw = {
+        s: stats.mann_whitney(np.array([h or math.inf for h in at[s]], float), np.array(at["lanas"], float), 100)
+        for s in ("random", "evolution")
+    }
     peer = sub.loc["lanas", "best_peer"]
     family = [raw["random"], raw["evolution"], raw[peer]]  # lanas vs its best peer is a third comparison
     expected = stats.holm(family)
     assert sub.loc["random", "p_vs_lanas_raw"] == pytest.approx(raw["random"])
-    assert [sub.loc["random", "p_vs_lanas"], sub.loc["evolution", "p_vs_lanas"],
-            sub.loc["lanas", "p_vs_best_peer"]] == pytest.approx(list(expected))
+    assert [
+        sub.loc["random", "p_vs_lanas"],
+        sub.loc["evolution", "p_vs_lanas"],
+        sub.loc["lanas", "p_vs_best_peer"],
+    ] == pytest.approx(list(expected))
     assert sub.loc["evolution", "p_vs_lanas"] > raw["evolution"]
 
 
@@ -61,9 +72,14 @@ def _exact_p(table: np.ndarray) -> float:
     return hits / total
 
 
-@pytest.mark.parametrize("table", [[[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4]],
-                                   [[1, 2, 3, 4], [1, 2, 3, 4], [2, 1, 4, 3]],
-                                   [[1, 2.5, 2.5, 4], [2, 1, 3, 4], [1, 3, 2, 4]]])
+@pytest.mark.parametrize(
+    "table",
+    [
+        [[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4]],
+        [[1, 2, 3, 4], [1, 2, 3, 4], [2, 1, 4, 3]],
+        [[1, 2.5, 2.5, 4], [2, 1, 3, 4], [1, 3, 2, 4]],
+    ],
+)
 def test_friedman_at_few_benchmarks_is_the_exact_p(table):
     table = np.array(table, dtype=float)
     chi2, p = cb.friedman(table)

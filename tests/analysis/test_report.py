@@ -2,6 +2,7 @@
 random search's expectation from the number of tied optima, the tail in the health table, noisy
 benchmarks judged on mean values, ablation figures placed by value with the default point, and
 figures whose labels and bands stay readable."""
+
 from __future__ import annotations
 
 import json
@@ -39,11 +40,25 @@ NOTE = "left out: seeds 6-9 (`python run_all.py --preset default --seeds 0-9`)"
 @pytest.fixture(scope="module")
 def exp(tmp_path_factory):
     exp = tmp_path_factory.mktemp("report") / "exp"
-    specs = ["lanas", "random", "evolution", "mcts", "broken", "lanas:height=1", "lanas:height=2",
-             "lanas:height=8", "lanas:cp=0", "lanas:cp=1"]
-    bench = {"size": 1000, "objective": "validation accuracy", "value_range": [0, 1],
-             "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
-             "at_target": {"optimum": 2, "top0_1": 4, "top1": 30}}
+    specs = [
+        "lanas",
+        "random",
+        "evolution",
+        "mcts",
+        "broken",
+        "lanas:height=1",
+        "lanas:height=2",
+        "lanas:height=8",
+        "lanas:cp=0",
+        "lanas:cp=1",
+    ]
+    bench = {
+        "size": 1000,
+        "objective": "validation accuracy",
+        "value_range": [0, 1],
+        "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
+        "at_target": {"optimum": 2, "top0_1": 4, "top1": 30},
+    }
     write_manifest(exp, BUDGET, range(SEEDS), specs, {"toy/ties": bench, "toy/noisy": dict(bench, at_target=None)})
     manifest = json.loads((exp / "manifest.json").read_text())
     (exp / "manifest.json").write_text(json.dumps(dict(manifest, defaults=DEFAULTS, note=NOTE)))
@@ -75,7 +90,7 @@ def test_report_quotes_what_the_grid_leaves_out(exp):
 
 def _summary(exp) -> str:
     text = (exp / "report.md").read_text()
-    return text[text.index("## Summary"):text.index("**How to read")]
+    return text[text.index("## Summary") : text.index("**How to read")]
 
 
 def test_summary_does_not_rank_ties_or_failures(exp):
@@ -144,6 +159,7 @@ def captured(monkeypatch):
         monkeypatch.setattr(module, "save", lambda fig, path: figs.append(fig) or path)
     yield figs
     import matplotlib.pyplot as plt
+
     for fig in figs:
         plt.close(fig)
 
@@ -165,6 +181,7 @@ def test_ablation_figure_places_values_and_shows_default_random_and_seeds(exp, c
 
 def test_option_axis_uses_log_where_values_span_decades():
     from analysis.families import Series
+
     make = lambda values: Series("lanas", "x", (), tuple((v, f"lanas:x={v}") for v in values), None)  # noqa: E731
     assert ablation_figures.option_axis(make([1, 3, 5, 8]))[1] == "linear"
     assert ablation_figures.option_axis(make([5, 20, 200]))[1] == "log"
@@ -173,14 +190,26 @@ def test_option_axis_uses_log_where_values_span_decades():
 
 
 def _overlaps(boxes) -> bool:
-    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_ecdf_tick_labels_do_not_overlap_at_budget_1000(tmp_path, captured):
     exp = tmp_path / "wide"
-    write_manifest(exp, 1000, [0, 1], ["lanas", "random"], {"toy/wide": {
-        "size": 5000, "objective": "v", "value_range": [0, 1],
-        "targets": {"optimum": 1.0, "top0_1": 0.999, "top1": 0.99}, "at_target": {"optimum": 1, "top0_1": 5, "top1": 50}}})
+    write_manifest(
+        exp,
+        1000,
+        [0, 1],
+        ["lanas", "random"],
+        {
+            "toy/wide": {
+                "size": 5000,
+                "objective": "v",
+                "value_range": [0, 1],
+                "targets": {"optimum": 1.0, "top0_1": 0.999, "top1": 0.99},
+                "at_target": {"optimum": 1, "top0_1": 5, "top1": 50},
+            }
+        },
+    )
     rng = np.random.default_rng(0)
     for spec in ("lanas", "random"):
         for seed in (0, 1):
@@ -214,6 +243,7 @@ def test_incumbent_test_bands_stay_inside_the_panel(exp, captured):
 def _lab(colour: str) -> np.ndarray:
     """CIE L*a*b* (D65) of an sRGB hex colour."""
     from matplotlib.colors import to_rgb
+
     rgb = np.array(to_rgb(colour))
     lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ lin
@@ -225,7 +255,7 @@ def test_lanas_variants_have_clearly_distinct_looks():
     looks = style.looks(["lanas", "lanas-plus", "lanas-release", "random", "lanas:cp=0.5"])
     names = ["lanas", "lanas-plus", "lanas-release"]
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert np.linalg.norm(_lab(looks[a].colour) - _lab(looks[b].colour)) > 40, (a, b)  # CIE76 ΔE
     assert len({looks[n].linestyle for n in names}) == 3
     assert len({lk.colour for lk in looks.values()}) == len(looks)
@@ -244,6 +274,7 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
     from harness.manifest import write_manifest as write_harness_manifest
     from harness.tasks import execute_task, grid
     from tests.synthetic import OPTIMUM
+
     bench = registry.check("synthetic/linear:noisy=true")  # canonical, as the command line passes it
     tasks = grid([bench], ["random", "lanas:height=2"], [0, 1], 200)
     write_harness_manifest(tmp_path, tasks, ["test"])
@@ -261,8 +292,11 @@ def test_a_noisy_experiment_records_mean_values_and_the_manifest_what_analysis_n
         rows = pq.read_table(path).to_pandas()
         assert rows["true_valid"].notna().all() and (rows["true_valid"] != rows["valid"]).any()
         meta = json.loads(pq.read_schema(path).metadata[b"lanas"])
-        incumbent = rows["arch"].to_numpy()[np.maximum.accumulate(  # the first row of each new best draw
-            np.where(np.r_[True, np.diff(rows["best_valid"]) > 0], np.arange(len(rows)), 0))]
+        incumbent = rows["arch"].to_numpy()[
+            np.maximum.accumulate(  # the first row of each new best draw
+                np.where(np.r_[True, np.diff(rows["best_valid"]) > 0], np.arange(len(rows)), 0)
+            )
+        ]
         hit = rows.loc[incumbent == optimum, "step"]
         expected = float(hit.iloc[0]) if len(hit) else np.inf
         row = runs[(runs["spec"] == meta["spec"]) & (runs["seed"] == meta["seed"])]

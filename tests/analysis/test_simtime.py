@@ -1,5 +1,6 @@
 """Simulated-time statistics on a common horizon (issue 23, point 1): a run stopped early by its
 sample budget (cheaper cells) must not look faster than one that ran longer and reached the target."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,19 @@ class _Exp:
 
 
 def _run(spec: str, seed: int, finish_h: list[float], best: list[float], status: str = "budget") -> SimRun:
-    return SimRun("toy/t", spec, seed, 4, status, "test", max(finish_h), np.array(finish_h), np.array(best),
-                  np.arange(1, len(finish_h) + 1), np.diff([0.0, *finish_h]))
+    return SimRun(
+        "toy/t",
+        spec,
+        seed,
+        4,
+        status,
+        "test",
+        max(finish_h),
+        np.array(finish_h),
+        np.array(best),
+        np.arange(1, len(finish_h) + 1),
+        np.diff([0.0, *finish_h]),
+    )
 
 
 def _runs() -> list[SimRun]:

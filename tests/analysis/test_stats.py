@@ -1,4 +1,5 @@
 """Statistics of samples-to-target on hand-made numbers with known answers."""
+
 import numpy as np
 import pytest
 from scipy import stats as sps
@@ -129,8 +130,7 @@ def test_ablation_series_place_the_default_from_the_plain_spec_and_the_defaults(
     specs = ["lanas", "lanas:height=1", "lanas:height=8", "lanas:cp=0", "random"]
     defaults = {"lanas": {"height": 5, "cp": 0.1, "sampler": "auto"}, "random": {}}
     found = {s.option: s for s in families.series(specs, defaults)}
-    assert [(v, s) for v, s in found["height"].points] == [(1, "lanas:height=1"), (5, "lanas"),
-                                                           (8, "lanas:height=8")]
+    assert [(v, s) for v, s in found["height"].points] == [(1, "lanas:height=1"), (5, "lanas"), (8, "lanas:height=8")]
     assert found["height"].default == 5 and found["height"].numeric
     # one explicit value and the default make a series
     assert [v for v, _ in found["cp"].points] == [0, 0.1] and found["cp"].reference == "lanas"
@@ -139,14 +139,25 @@ def test_ablation_series_place_the_default_from_the_plain_spec_and_the_defaults(
 
 
 def test_ablation_series_are_found_from_the_specs():
-    specs = ["lanas", "lanas:height=1", "lanas:height=8", "lanas:cp=0.5", "lanas:cp=1",
-             "lanas:cp=1,height=8", "random", "lanas:sampler=local", "evolution"]
+    specs = [
+        "lanas",
+        "lanas:height=1",
+        "lanas:height=8",
+        "lanas:cp=0.5",
+        "lanas:cp=1",
+        "lanas:cp=1,height=8",
+        "random",
+        "lanas:sampler=local",
+        "evolution",
+    ]
     found = {(s.family, s.option, s.fixed): s for s in families.series(specs)}
     height = found[("lanas", "height", ())]
     assert [v for v, _ in height.points] == [1, 8] and height.reference == "lanas"
     assert [v for v, _ in found[("lanas", "cp", ())].points] == [0.5, 1]
     assert ("lanas", "sampler", ()) not in found  # one value only: no series
-    assert families.variant_specs(specs + ["lanas-plus"]) == [s for s in specs if s.startswith("lanas")] + ["lanas-plus"]
+    assert families.variant_specs(specs + ["lanas-plus"]) == [s for s in specs if s.startswith("lanas")] + [
+        "lanas-plus"
+    ]
     assert families.main_specs(specs) == ["lanas", "random", "evolution"]
 
 

@@ -1,6 +1,7 @@
 """The summary speaks of the hardest target that at least half the seeds of some algorithm reach
 (issue 23, point 7): on a table where one seed of one algorithm found the optimum, the sentence
 compares the algorithms on the top-0.1%, and names the optimum only as not reached."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,12 +17,19 @@ BUDGET = 100
 
 def test_summary_speaks_of_the_hardest_target_half_the_seeds_reach(tmp_path):
     exp = tmp_path / "exp"
-    bench = {"size": 1000, "objective": "validation accuracy", "value_range": [0, 1],
-             "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985}, "at_target": None}
+    bench = {
+        "size": 1000,
+        "objective": "validation accuracy",
+        "value_range": [0, 1],
+        "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
+        "at_target": None,
+    }
     write_manifest(exp, BUDGET, range(6), ["lanas-release", "random"], {"toy/hard": bench})
     for seed in range(6):
-        for spec, top, at in (("lanas-release", 0.99 if seed < 2 else 0.98, 40),
-                              ("random", 0.99 if seed < 5 else 0.986, 10 + seed)):
+        for spec, top, at in (
+            ("lanas-release", 0.99 if seed < 2 else 0.98, 40),
+            ("random", 0.99 if seed < 5 else 0.986, 10 + seed),
+        ):
             values = np.full(BUDGET, 0.5)
             values[at - 1] = top
             if spec == "lanas-release" and seed == 0:

@@ -1,4 +1,5 @@
 """anb201/*: analog-nasbench read without importing the package, in the nb201 encoding."""
+
 import pickle
 import sys
 
@@ -39,8 +40,11 @@ def test_key_mapping_correlates_with_nb201(tables):
     # the same table read with other mappings: package order taken literally, the DAG's mirror,
     # the package's positions taken as arch-string order
     keys = np.array([anb201.package_key(tuple(a)) for a in base.all_archs()])
-    for ops, positions in [((0, 1, 2, 3, 4), (0, 1, 2, 3, 4, 5)), ((1, 0, 3, 2, 4), (5, 4, 3, 2, 1, 0)),
-                           ((1, 0, 3, 2, 4), (0, 1, 2, 3, 4, 5))]:
+    for ops, positions in [
+        ((0, 1, 2, 3, 4), (0, 1, 2, 3, 4, 5)),
+        ((1, 0, 3, 2, 4), (5, 4, 3, 2, 1, 0)),
+        ((1, 0, 3, 2, 4), (0, 1, 2, 3, 4, 5)),
+    ]:
         other = np.asarray(ops)[keys][:, list(positions)]
         assert spearmanr(base.valid, nb.valid[nb.index(other)])[0] < rho - 0.015
     cut = ~connected(base.all_archs())
@@ -59,11 +63,14 @@ def test_package_keys_and_known_cells(tables):
 
 def test_objectives_and_optima():
     base, analog = registry.make("anb201/baseline"), registry.make("anb201/analog")
-    assert base.arch_str(base.best()) == \
-        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+    assert (
+        base.arch_str(base.best())
+        == "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+    )
     assert base.targets().optimum == pytest.approx(94.0664)
     assert analog.best() == from_arch_str(
-        "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|")
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|"
+    )
     assert analog.targets().optimum == pytest.approx(91.326)
     r = base.query(base.best())
     assert r.valid == pytest.approx(94.0664) and "baseline_accuracy" not in r.extra
@@ -95,7 +102,10 @@ def test_missing_and_corrupt_data_file(monkeypatch, tmp_path):
         anb201._build(bad)
     assert "\n" not in str(err.value)
     foreign = tmp_path / "foreign.anb"
-    foreign.write_bytes(pickle.dumps({(0,) * 6: anb201._Record()}, protocol=0).replace(
-        b"benchmarks.anb201", b"analognasbench.evil").replace(b"_Record", b"Evil"))
+    foreign.write_bytes(
+        pickle.dumps({(0,) * 6: anb201._Record()}, protocol=0)
+        .replace(b"benchmarks.anb201", b"analognasbench.evil")
+        .replace(b"_Record", b"Evil")
+    )
     with pytest.raises(BenchmarkError, match="unexpected class"):
         anb201._build(foreign)

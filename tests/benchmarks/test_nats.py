@@ -1,4 +1,5 @@
 """NATS-Bench from small files in the real formats (nats_bench's own classes and pickle_save)."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,9 +15,11 @@ nats_bench = pytest.importorskip("nats_bench")
 from nats_bench import api_utils  # noqa: E402
 
 SSS = ["8:16:24:32:40", "64:64:64:64:64", "8:8:8:8:8", "16:32:64:48:56"]
-TSS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
-       "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
-       "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|skip_connect~2|"]
+TSS = [
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
+    "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+    "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|skip_connect~2|",
+]
 
 
 def _hp_results(index: int, arch_str: str, epochs: int, shift: float) -> dict:
@@ -34,16 +37,20 @@ def nats_root(tmp_path, monkeypatch):
     monkeypatch.setenv("LANAS_CACHE", str(tmp_path / "cache"))
     root = tmp_path / "nats"
     root.mkdir()
-    sss = {i: {"01": _hp_results(i, s, 1, -30.0), "12": _hp_results(i, s, 12, -10.0), "90": _hp_results(i, s, 90, 0.0)}
-           for i, s in enumerate(SSS)}
-    nats_bench.pickle_save({"meta_archs": SSS, "arch2infos": sss, "evaluated_indexes": set(sss)},
-                           str(root / "NATS-sss-v1_0-50262.pickle"))
+    sss = {
+        i: {"01": _hp_results(i, s, 1, -30.0), "12": _hp_results(i, s, 12, -10.0), "90": _hp_results(i, s, 90, 0.0)}
+        for i, s in enumerate(SSS)
+    }
+    nats_bench.pickle_save(
+        {"meta_archs": SSS, "arch2infos": sss, "evaluated_indexes": set(sss)}, str(root / "NATS-sss-v1_0-50262.pickle")
+    )
     folder = root / "NATS-tss-v1_0-3ffb9-simple"
     folder.mkdir()
     nats_bench.pickle_save({"meta_archs": TSS}, str(folder / "meta.pickle"))
     for i, s in enumerate(TSS[:2]):  # the third architecture has no file: not evaluated
-        nats_bench.pickle_save({"12": _hp_results(i, s, 12, -10.0), "200": _hp_results(i, s, 200, 0.0)},
-                               str(folder / f"{i:06d}.pickle"))
+        nats_bench.pickle_save(
+            {"12": _hp_results(i, s, 12, -10.0), "200": _hp_results(i, s, 200, 0.0)}, str(folder / f"{i:06d}.pickle")
+        )
     monkeypatch.setenv(nats.ENV, str(root))
     return root
 

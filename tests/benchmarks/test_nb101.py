@@ -1,4 +1,5 @@
 """NAS-Bench-101 from a small TFRecord in the official format (framing, CRCs, JSON, ModelMetrics)."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,17 +15,41 @@ from benchmarks.base import BenchmarkError
 from tests.official_fixtures import nb101_record
 
 # the inception-like cell of the NAS-Bench-101 README (7 vertices, 9 edges)
-INCEPTION = ([[0, 1, 1, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0, 0],
-              [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]], [1, 0, 0, 0, 2])
+INCEPTION = (
+    [
+        [0, 1, 1, 1, 0, 1, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1, 0, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 0],
+    ],
+    [1, 0, 0, 0, 2],
+)
 # the same cell with vertices 1 and 2 swapped (an isomorphic duplicate)
-INCEPTION_SWAPPED = ([[0, 1, 1, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0, 0],
-                      [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]], [0, 1, 0, 0, 2])
+INCEPTION_SWAPPED = (
+    [
+        [0, 1, 1, 1, 0, 1, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1, 0, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 0],
+    ],
+    [0, 1, 0, 0, 2],
+)
 CHAIN5 = ([[0, 1, 0, 0, 1], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]], [0, 2, 1])
 TINY = ([[0, 1, 0], [0, 0, 1], [0, 0, 0]], [0])
 TINY_SKIP = ([[0, 1, 1], [0, 0, 1], [0, 0, 0]], [0])
 CELLS = {"inception": INCEPTION, "chain5": CHAIN5, "tiny": TINY, "tiny_skip": TINY_SKIP}
-VALID = {"inception": (0.93, 0.94, 0.95), "chain5": (0.90, 0.91, 0.89), "tiny": (0.80, 0.82, 0.81),
-         "tiny_skip": (0.85, 0.86, 0.84)}
+VALID = {
+    "inception": (0.93, 0.94, 0.95),
+    "chain5": (0.90, 0.91, 0.89),
+    "tiny": (0.80, 0.82, 0.81),
+    "tiny_skip": (0.85, 0.86, 0.84),
+}
 
 
 def _records() -> list[bytes]:
@@ -76,11 +101,25 @@ def test_hash_is_isomorphism_invariant_and_prunes():
 def test_hash_agrees_with_the_official_file():
     """Values published from the official API: the first row of nasbench_only108.tfrecord, and
     the README's inception-like query cell with the representative the API returned for it."""
-    first = [[0, 1, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0],
-             [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0] * 7]
+    first = [
+        [0, 1, 0, 0, 1, 1, 0],
+        [0, 0, 1, 0, 0, 0, 0],
+        [0, 0, 0, 1, 0, 0, 1],
+        [0, 0, 0, 0, 0, 1, 0],
+        [0, 0, 0, 0, 0, 1, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0] * 7,
+    ]
     assert graph.cell_hash(np.array(first), [0, 2, 0, 0, 1]) == "00005c142e6f48ac74fdcf73e3439874"
-    stored = [[0, 1, 1, 1, 1, 0, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1],
-              [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0] * 7]
+    stored = [
+        [0, 1, 1, 1, 1, 0, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 0, 1, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [0] * 7,
+    ]
     assert graph.cell_hash(np.array(stored), [0, 1, 2, 0, 0]) == graph.cell_hash(np.array(INCEPTION[0]), INCEPTION[1])
 
 
@@ -100,7 +139,11 @@ def test_load_enumerate_encode_query(tfrecord):
     assert bench.query(swapped) == bench.query(_enc(INCEPTION))
     assert not bench.is_valid(_enc(([[0, 1], [0, 0]], [])))  # a valid cell the file lacks
     x = bench.encode(bench.all_archs())
-    assert x.shape == (4, 36) and np.all(x[:, 21:].sum(1) == 5) and np.all(x[:, :21].sum(1) == bench.all_archs()[:, :21].sum(1))
+    assert (
+        x.shape == (4, 36)
+        and np.all(x[:, 21:].sum(1) == 5)
+        and np.all(x[:, :21].sum(1) == bench.all_archs()[:, :21].sum(1))
+    )
     rng = np.random.default_rng(0)
     tiny = bench.canonical(_enc(TINY))
     assert bench.mutate(tiny, rng) == bench.canonical(_enc(TINY_SKIP))  # the one neighbour in the file
@@ -129,7 +172,7 @@ def test_cache_reused(tfrecord, monkeypatch):
 def test_corrupt_file_one_line_and_no_cache(tfrecord, tmp_path, damage):
     raw = bytearray(tfrecord.read_bytes())
     if damage == "truncate":
-        raw = raw[:len(raw) // 2]
+        raw = raw[: len(raw) // 2]
     elif damage == "flip_data":
         raw[40] ^= 0xFF
     elif damage == "flip_length":

@@ -8,12 +8,18 @@ from benchmarks._cell import EDGES, OPS, arch_str, connected, from_arch_str
 from benchmarks.base import BenchmarkError
 
 BEST = {  # dataset: (cell, mean validation accuracy), the published optima
-    "cifar10-valid": ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
-                      91.6067),
-    "cifar100": ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
-                 73.4933),
-    "ImageNet16-120": ("|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
-                       46.7333),
+    "cifar10-valid": (
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
+        91.6067,
+    ),
+    "cifar100": (
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+        73.4933,
+    ),
+    "ImageNet16-120": (
+        "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+        46.7333,
+    ),
 }
 # cifar10-valid accuracy quoted from the official API for cells that the DAG's mirror image changes
 QUOTED = {
@@ -38,11 +44,16 @@ def test_arch_str_roundtrip_and_format(c10):
     for arch in c10.all_archs()[::97]:
         arch = tuple(int(a) for a in arch)
         assert from_arch_str(arch_str(arch)) == arch
-    assert arch_str((0, 1, 2, 3, 4, 0)) == \
-        "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|"
+    assert (
+        arch_str((0, 1, 2, 3, 4, 0))
+        == "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|"
+    )
     assert c10.arch_str((3,) * 6).count("nor_conv_3x3") == 6 and len(EDGES) == 6 and len(OPS) == 5
-    for bad in ("|none~0|+|none~0|", "|none~1|+|none~0|none~1|+|none~0|none~1|none~2|",
-                "|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"):
+    for bad in (
+        "|none~0|+|none~0|",
+        "|none~1|+|none~0|none~1|+|none~0|none~1|none~2|",
+        "|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+    ):
         with pytest.raises(ValueError):
             from_arch_str(bad)
     with pytest.raises(ValueError):

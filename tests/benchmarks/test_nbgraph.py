@@ -1,4 +1,5 @@
 """nbgraph/*: NAS-Bench-Graph tables, one stored entry per canonical architecture."""
+
 import contextlib
 import io
 import pickle
@@ -13,6 +14,7 @@ from benchmarks.base import BenchmarkError
 def _package_archs(dataset):
     """The package's own enumeration, in this module's encoding (restricted to the dataset's ops)."""
     from nas_bench_graph import architecture as nbg
+
     with contextlib.redirect_stdout(io.StringIO()):  # all_archs() prints its count
         archs = nbg.all_archs()
     ops = nbgraph._ops(dataset)
@@ -45,6 +47,7 @@ def test_enumeration_is_the_packages_and_one_to_one(dataset):
     raw = pickle.loads(nbgraph.package_file(nbgraph.PACKAGE, nbgraph._relpath(dataset), nbgraph.PIP).read_bytes())
     assert len(raw) == len(mine)
     from nas_bench_graph import architecture as nbg
+
     ops = nbgraph._ops(dataset)
     for arch in list(mine)[::37]:
         entry = raw[nbg.Arch(list(nbg.link_list[arch[0]]), [nbg.gnn_list[ops[o]] for o in arch[1:]]).hash_arch()]

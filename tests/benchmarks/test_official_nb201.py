@@ -1,4 +1,5 @@
 """The official NAS-Bench-201 file, on a small ``.pth`` in the real format (nas_201_api's classes)."""
+
 from __future__ import annotations
 
 import pickle
@@ -55,12 +56,17 @@ def _built(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("nb201")
     tables = {d: _embedded(d) for d in EMBEDDED}
     meta = [_arch_str(k) for k in KEYS]
-    infos = {i: {"less": arch_results(api_utils, i, meta[i], _trials(k, tables, "12"), 12).state_dict(),
-                 "full": arch_results(api_utils, i, meta[i], _trials(k, tables, "200"), 200).state_dict()}
-             for i, k in enumerate(KEYS)}
+    infos = {
+        i: {
+            "less": arch_results(api_utils, i, meta[i], _trials(k, tables, "12"), 12).state_dict(),
+            "full": arch_results(api_utils, i, meta[i], _trials(k, tables, "200"), 200).state_dict(),
+        }
+        for i, k in enumerate(KEYS)
+    }
     path = tmp_path / "NAS-Bench-201-v1_1-096897.pth"
-    torch.save({"meta_archs": meta, "arch2infos": infos, "evaluated_indexes": set(infos),
-                "total_archs": len(meta)}, path)
+    torch.save(
+        {"meta_archs": meta, "arch2infos": infos, "evaluated_indexes": set(infos), "total_archs": len(meta)}, path
+    )
     return path, tables
 
 
@@ -80,7 +86,7 @@ def test_same_cell_same_validation_accuracy_as_embedded(nb201_file, dataset):
     kw = off.load_official_nb201(path, dataset)
     assert len(kw["archs"]) == len(KEYS)
     for key in KEYS:
-        expected = np.mean(tables[dataset][key]["val_acc"][:2 if key == "204104" else 3])
+        expected = np.mean(tables[dataset][key]["val_acc"][: 2 if key == "204104" else 3])
         assert kw["valid"][_row(kw, key)] == pytest.approx(expected)
 
 
@@ -116,8 +122,11 @@ def test_hook_reads_env(nb201_file, monkeypatch):
     monkeypatch.delenv(off.ENV, raising=False)
     assert off.official_source() is None
     monkeypatch.setenv(off.ENV, str(path))
-    bench = TableBenchmark(choices=(len(off.OPS),) * 6, value_range=(0.0, 100.0),
-                           **off.load_official_nb201(off.official_source(), "ImageNet16-120", "12"))
+    bench = TableBenchmark(
+        choices=(len(off.OPS),) * 6,
+        value_range=(0.0, 100.0),
+        **off.load_official_nb201(off.official_source(), "ImageNet16-120", "12"),
+    )
     res = bench.query(tuple(int(c) for c in KEYS[1]))
     assert res.test is not None and res.test < res.valid and len(bench) == len(KEYS)
 

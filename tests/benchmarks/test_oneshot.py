@@ -1,5 +1,6 @@
 """One-shot evaluation (issue 24): the published supernet estimates mapped onto the harness's cells,
 and the one mechanism that searches one value and judges another (noisy and proxy runs alike)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,8 +32,10 @@ def _column(table, name, perm=(0, 1, 2, 3, 4, 5)):
 
 
 def test_their_key_is_read_in_arch_string_order():
-    best = "[(('nor_conv_3x3', 0),), (('nor_conv_3x3', 0), ('nor_conv_3x3', 1)), " \
-           "(('skip_connect', 0), ('nor_conv_3x3', 1), ('nor_conv_1x1', 2))]"
+    best = (
+        "[(('nor_conv_3x3', 0),), (('nor_conv_3x3', 0), ('nor_conv_3x3', 1)), "
+        "(('skip_connect', 0), ('nor_conv_3x3', 1), ('nor_conv_1x1', 2))]"
+    )
     assert cell_of(best) == (3, 3, 3, 1, 3, 2)  # NAS-Bench-201's best cifar10-valid cell (benchmarks/nb201.py)
     with pytest.raises(ValueError):
         cell_of("[(('none', 1),), (('none', 0), ('none', 1)), (('none', 0), ('none', 1), ('none', 2))]")
@@ -62,9 +65,15 @@ def test_a_proxy_query_sees_the_estimate_and_carries_the_truth(table):
     assert r.extra["true_valid"] == truth.valid and proxied.targets() == table.targets()
 
 
-@pytest.mark.parametrize("spec", ["nb201/cifar100:evaluator=oneshot", "nb201/cifar10-valid:k=3",
-                                  "nb201/cifar10-valid:evaluator=oneshot,noisy=true",
-                                  "nb201/cifar10-valid:evaluator=twoshot"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "nb201/cifar100:evaluator=oneshot",
+        "nb201/cifar10-valid:k=3",
+        "nb201/cifar10-valid:evaluator=oneshot,noisy=true",
+        "nb201/cifar10-valid:evaluator=twoshot",
+    ],
+)
 def test_a_proxy_where_it_does_not_apply_is_one_clear_line(spec):
     with pytest.raises(ValueError if "twoshot" in spec else Exception) as err:
         registry.make(spec)
@@ -123,5 +132,6 @@ def test_the_two_stage_flow_trains_the_proxys_best_k(tmp_path):
     table = registry.make(base)
     trained = table.cost_s[table.index([[int(a) for a in s.split("-")] for s in top3["arch"]])].sum()
     assert stages.loc["fewshot", "gpu_hours"] == pytest.approx(
-        fewshot.train_gpu_h("fewshot") + (100 * fewshot.QUERY_S + trained) / 3600)
+        fewshot.train_gpu_h("fewshot") + (100 * fewshot.QUERY_S + trained) / 3600
+    )
     assert stages.loc["table", "k"] == 0 and stages.loc["fewshot", "k"] == 3

@@ -1,5 +1,6 @@
 """The space operations every algorithm shares (benchmarks/base.py): neighbours, the valid canonical
 form of an encoding, rows in an enumerable space, and uniform draws without repeats."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,8 +32,12 @@ def test_neighbours_are_what_mutate_returns(name):
         drawn = {bench.mutate(arch, rng) for _ in range(200)}
         assert drawn <= set(near)
         # one decision away, before canonicalisation: every neighbour is reached by some move
-        assert all(bench.move(arch, i, v) in near for i, c in enumerate(bench.choices)
-                   for v in range(c) if v != arch[i] and bench.move(arch, i, v) is not None)
+        assert all(
+            bench.move(arch, i, v) in near
+            for i, c in enumerate(bench.choices)
+            for v in range(c)
+            if v != arch[i] and bench.move(arch, i, v) is not None
+        )
 
 
 def test_neighbours_of_a_full_grid_change_one_decision():
@@ -60,7 +65,7 @@ def test_valid_canonical_maps_an_isomorphic_encoding_to_its_stored_form():
         arch = tuple(int(v) for v in arch)
         for i, c in enumerate(bench.choices):
             for v in range(c):
-                enc = arch[:i] + (v,) + arch[i + 1:]
+                enc = arch[:i] + (v,) + arch[i + 1 :]
                 if enc not in stored and (rep := bench.valid_canonical(enc)) is not None:
                     assert rep in stored and bench.canonical(enc) == rep
                     found += 1
@@ -82,6 +87,7 @@ def test_index_of_the_generic_space_is_the_tables(name):
 def test_index_needs_an_enumerable_space():
     class Open(Benchmark):
         choices = (3, 3)
+
     with pytest.raises(Exception, match="not enumerable"):
         Open().index([(0, 1)])
 
@@ -102,6 +108,7 @@ def test_unseen_walks_every_architecture_once_then_none():
 def test_unseen_on_an_open_space_rejects_what_it_has_seen():
     class Open(Benchmark):
         choices = (2, 2)
+
     seen: set = set()
     stream = Open().unseen(np.random.default_rng(4), seen, tries=200)
     for _ in range(4):

@@ -1,4 +1,5 @@
 """TableBenchmark lookups, ragged per-seed rows, and the npz cache (rebuilt when stale or corrupt)."""
+
 import os
 
 import numpy as np
@@ -11,8 +12,9 @@ from benchmarks.table import TableBenchmark, cached_arrays
 def _table(noisy=False):
     archs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     runs = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, np.nan], [6.0, np.nan, np.nan], [7.0, 8.0, 9.0]])
-    return TableBenchmark(choices=(2, 2), archs=archs[::-1], valid=np.nanmean(runs, 1)[::-1],
-                          valid_runs=runs[::-1], noisy=noisy)
+    return TableBenchmark(
+        choices=(2, 2), archs=archs[::-1], valid=np.nanmean(runs, 1)[::-1], valid_runs=runs[::-1], noisy=noisy
+    )
 
 
 def test_lookup_and_validity():

@@ -1,5 +1,6 @@
 """``harness.run``: the command line's grid from Python, with the same semantics (canonical specs,
 resume, one-line errors as one exception type; Ctrl-C: test_sigint.py)."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,27 @@ def test_python_and_command_line_write_the_same_experiment(tmp_path, capsys):
     py = harness.run(algorithms=["random", "lanas:n_init=5,height=3"], out=tmp_path / "py", **GRID)
     assert isinstance(py, harness.ExperimentFolder) and py.path == tmp_path / "py" and py.ran == 6
     assert "lanas:n_init=5,height=3 is stored as lanas:height=3,n_init=5" in capsys.readouterr().err
-    assert run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", "random", "lanas:n_init=5,height=3",
-                         "--seeds", "0-2", "--budget", "30", "--workers", "1", "--no-analysis",
-                         "--out", str(tmp_path / "cli")]) == 0
+    assert (
+        run_all.main(
+            [
+                "--benchmarks",
+                "synthetic/linear",
+                "--algorithms",
+                "random",
+                "lanas:n_init=5,height=3",
+                "--seeds",
+                "0-2",
+                "--budget",
+                "30",
+                "--workers",
+                "1",
+                "--no-analysis",
+                "--out",
+                str(tmp_path / "cli"),
+            ]
+        )
+        == 0
+    )
     manifests = [json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("py", "cli")]
     assert manifests[0]["algorithms"] == manifests[1]["algorithms"] == ["random", "lanas:height=3,n_init=5"]
     assert manifests[0]["command"][0].startswith("harness.run(")
@@ -45,18 +64,21 @@ def test_the_same_call_resumes_and_rewrites_nothing(tmp_path):
     assert all(f.stat().st_mtime_ns == t for f, t in stamps.items())
 
 
-@pytest.mark.parametrize("settings, message", [
-    (dict(algorithms=["ghost"]), "unknown algorithm 'ghost'"),
-    (dict(algorithms=["random:foo=1"]), "has no option 'foo'"),
-    (dict(benchmarks=["nope/x"]), "unknown benchmark 'nope/x'"),
-    (dict(seeds=[-1]), "bad seeds"),
-    (dict(seeds="9-1"), "bad seed range"),
-    (dict(budget=0), "bad budget"),
-    (dict(preset="nope"), "unknown preset"),
-    (dict(executor="slurm"), "unknown executor"),
-    (dict(time_budget="1h"), "--time-budget needs --sim-workers"),
-    (dict(algorithms=[int]), "'int' is not an algorithm class"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (dict(algorithms=["ghost"]), "unknown algorithm 'ghost'"),
+        (dict(algorithms=["random:foo=1"]), "has no option 'foo'"),
+        (dict(benchmarks=["nope/x"]), "unknown benchmark 'nope/x'"),
+        (dict(seeds=[-1]), "bad seeds"),
+        (dict(seeds="9-1"), "bad seed range"),
+        (dict(budget=0), "bad budget"),
+        (dict(preset="nope"), "unknown preset"),
+        (dict(executor="slurm"), "unknown executor"),
+        (dict(time_budget="1h"), "--time-budget needs --sim-workers"),
+        (dict(algorithms=[int]), "'int' is not an algorithm class"),
+    ],
+)
 def test_bad_settings_are_one_exception_with_one_line(settings, message, tmp_path):
     with scope(), pytest.raises(harness.ExperimentError) as info:
         harness.run(**{**GRID, "algorithms": ["random"], **settings, "out": tmp_path / "x"})
@@ -73,11 +95,18 @@ def test_a_folder_keeps_its_budget(tmp_path):
 def test_an_algorithm_class_or_a_benchmark_factory_is_passed_directly(tmp_path):
     from benchmarks import registry
     from tests.synthetic import linear_table
+
     StopOnThirdRun.built = 0
     with scope():
-        exp = harness.run(benchmarks=[("mine/small", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))],
-                          algorithms=[("first-choice", StopOnThirdRun), "random"], seeds=[0], budget=5,
-                          out=tmp_path, workers=1, analyse=False)
+        exp = harness.run(
+            benchmarks=[("mine/small", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))],
+            algorithms=[("first-choice", StopOnThirdRun), "random"],
+            seeds=[0],
+            budget=5,
+            out=tmp_path,
+            workers=1,
+            analyse=False,
+        )
         assert read_meta(run_path(tmp_path, "mine/small", "random", 0), 5)["status"] == "budget"
         assert exp.ran == 2
     assert "mine/small" not in registry.entries()

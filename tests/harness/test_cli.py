@@ -1,5 +1,6 @@
 """The command line (run_all.py): seeds, a grid's run files and manifest, resume, failed runs, ``--list``
 into a closed pipe (bad input: tests/test_bad_input.py; Ctrl-C: test_sigint.py)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,20 @@ from tests.procs import cli
 
 
 def grid_args(out: Path, seeds: str = "0-5", budget: str = "50", *more: str) -> list[str]:
-    return ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", seeds,
-            "--budget", budget, "--out", str(out), "--no-analysis", *more]
+    return [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--seeds",
+        seeds,
+        "--budget",
+        budget,
+        "--out",
+        str(out),
+        "--no-analysis",
+        *more,
+    ]
 
 
 def test_parse_seeds():
@@ -37,16 +50,33 @@ def test_grid_writes_runs_and_manifest_then_resumes(tmp_path):
     p = cli(*grid_args(out), "--workers", "2")
     assert p.returncode == 0, p.stderr
     # not a terminal: one progress line per tenth of the grid, the last one once
-    assert [ln.split()[0] for ln in p.stderr.splitlines() if " runs (" in ln and "%)" in ln] == \
-        ["1/6", "2/6", "3/6", "4/6", "5/6", "6/6"]
+    assert [ln.split()[0] for ln in p.stderr.splitlines() if " runs (" in ln and "%)" in ln] == [
+        "1/6",
+        "2/6",
+        "3/6",
+        "4/6",
+        "5/6",
+        "6/6",
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["budget"] == 50 and manifest["seeds"] == list(range(6))
     assert manifest["benchmarks"]["synthetic/linear"]["targets"]["optimum"] == 1.0
     files = sorted((out / "runs").rglob("*.parquet"))
     assert len(files) == 6
     table = pq.read_table(files[0])
-    assert table.column_names == ["step", "proposal", "arch", "valid", "test", "cost_s", "cached", "best_valid",
-                                  "algo_s", "true_valid", "true_test"]
+    assert table.column_names == [
+        "step",
+        "proposal",
+        "arch",
+        "valid",
+        "test",
+        "cost_s",
+        "cached",
+        "best_valid",
+        "algo_s",
+        "true_valid",
+        "true_test",
+    ]
     meta = read_meta(files[0], 50)
     assert meta["status"] == "budget" and meta["samples"] == 50
     before = {f: f.stat().st_mtime_ns for f in files}
@@ -76,6 +106,7 @@ def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
 
     def broken():
         raise BenchmarkError("table file is corrupt")
+
     with registry.scope():
         registry.register("test/broken", broken)
         summary = execute_task(Task("test/broken", "random", 0, 5), str(out))
@@ -89,8 +120,13 @@ def test_list_into_a_closed_pipe_ends_quietly():
     read, write = os.pipe()
     os.close(read)  # every write fails (EPIPE), as after ``head`` has exited
     try:
-        proc = subprocess.run([sys.executable, str(Path(run_all.__file__)), "--list"], stdout=write,
-                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        proc = subprocess.run(
+            [sys.executable, str(Path(run_all.__file__)), "--list"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
     finally:
         os.close(write)
     assert "Traceback" not in proc.stderr and proc.returncode == 141, proc.stderr

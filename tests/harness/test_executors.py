@@ -4,6 +4,7 @@ Faults are injected at a known point, never after a guessed delay: ``test-gated`
 cli_synthetic.py) wait at a gate folder, so a test kills or interrupts a process while a run is
 in progress, whatever the machine's load.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,13 +26,29 @@ needs_nb201 = pytest.mark.skipif("nb201/cifar10-valid" not in registry.entries()
 
 def values(out: Path) -> dict[str, dict]:
     """Every run's stored values (timings excluded), keyed by its relative path."""
-    return {str(f.relative_to(out)): pq.read_table(f).drop(["algo_s"]).to_pydict()
-            for f in sorted((out / "runs").rglob("seed-*[0-9].parquet"))}
+    return {
+        str(f.relative_to(out)): pq.read_table(f).drop(["algo_s"]).to_pydict()
+        for f in sorted((out / "runs").rglob("seed-*[0-9].parquet"))
+    }
 
 
 def grid(out: Path, *more: str) -> list[str]:
-    return ["--benchmarks", "synthetic/linear", "--algorithms", "random", "evolution", "test-gated",
-            "--seeds", "0-2", "--budget", "60", "--out", str(out), "--no-analysis", *more]
+    return [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "evolution",
+        "test-gated",
+        "--seeds",
+        "0-2",
+        "--budget",
+        "60",
+        "--out",
+        str(out),
+        "--no-analysis",
+        *more,
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +68,9 @@ def test_killed_worker_loses_nothing_and_matches_one_process(executor, reference
     out, gate = tmp_path / executor, tmp_path / "gate"
     gate.mkdir()
     env = {**os.environ, "LANAS_TEST_GATE": str(gate)}
-    with started([*CLI, *grid(out, "--workers", "2", "--executor", executor)], env=env,
-                 stderr=subprocess.PIPE, text=True) as proc:
+    with started(
+        [*CLI, *grid(out, "--workers", "2", "--executor", executor)], env=env, stderr=subprocess.PIPE, text=True
+    ) as proc:
         assert wait_for(lambda: waiting_pids(gate), proc), proc.communicate()[1]
         victim = waiting_pids(gate)[0]  # a pool or Dask worker process inside a gated run
         os.kill(victim, signal.SIGKILL)
@@ -65,8 +83,22 @@ def test_killed_worker_loses_nothing_and_matches_one_process(executor, reference
 
 def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
     out = tmp_path / "exp"
-    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "test-crash-sometimes", "random",
-            "--seeds", "0-9", "--budget", "20", "--out", str(out), "--no-analysis", "--workers", "2")
+    p = cli(
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "test-crash-sometimes",
+        "random",
+        "--seeds",
+        "0-9",
+        "--budget",
+        "20",
+        "--out",
+        str(out),
+        "--no-analysis",
+        "--workers",
+        "2",
+    )
     assert p.returncode == 1
     metas = [read_meta(f) for f in (out / "runs").rglob("seed-*.parquet")]
     assert len(metas) == 20
@@ -81,8 +113,22 @@ def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
 @needs_nb201
 def test_parallel_evaluations_on_dask_match_local(tmp_path):
     """Batch proposals evaluated as separate Dask tasks give the same histories as in-process."""
-    args = ["--benchmarks", "nb201/cifar10-valid:noisy=true", "--algorithms", "lanas:batch=4", "random",
-            "--seeds", "0-1", "--budget", "60", "--parallel", "4", "--workers", "2", "--no-analysis"]
+    args = [
+        "--benchmarks",
+        "nb201/cifar10-valid:noisy=true",
+        "--algorithms",
+        "lanas:batch=4",
+        "random",
+        "--seeds",
+        "0-1",
+        "--budget",
+        "60",
+        "--parallel",
+        "4",
+        "--workers",
+        "2",
+        "--no-analysis",
+    ]
     a, b = tmp_path / "local", tmp_path / "dask"
     for out, ex in ((a, "local"), (b, "dask")):
         p = cli(*args, "--out", str(out), "--executor", ex)

@@ -1,5 +1,6 @@
 """Faults: folders that cannot be written, truncated side files, a failed analysis,
 a budget far beyond the space, missing data for the trainer bench, torch absent."""
+
 from __future__ import annotations
 
 import os
@@ -150,8 +151,14 @@ def test_old_result_folders_with_default_options_still_load(experiment, tmp_path
 @pytest.mark.slow
 def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
     env = {**os.environ, "FASHION_MNIST_PATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.trained.speedtest", "--quick", "--device", "cpu"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.trained.speedtest", "--quick", "--device", "cpu"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     err = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(err) == 1, proc.stderr
     assert ("FASHION_MNIST_PATH" in err[0] and "dataset-fashion-mnist" in err[0]) or "PyTorch" in err[0]
@@ -160,12 +167,28 @@ def test_trainer_bench_without_fashion_mnist_is_one_line(tmp_path):
 def test_without_torch_optuna_gp_and_the_trained_space_say_how_to_add_it(tmp_path, capsys, monkeypatch):
     from algorithms import optuna_bo
     from benchmarks import optional, trained
+
     monkeypatch.setattr(optuna_bo, "torch_unavailable", lambda: optional.TORCH_HINT)
     monkeypatch.setattr(trained, "torch_unavailable", lambda: optional.TORCH_HINT)
     for args in (["--algorithms", "optuna-gp"], ["--benchmarks", "trained/nb201-fashion-mnist"]):
         capsys.readouterr()
-        assert run_all.main([*SMALL, "--algorithms", "random", "--seeds", "1", "--budget", "5",
-                             "--out", str(tmp_path / "exp"), *args]) == 2
+        assert (
+            run_all.main(
+                [
+                    *SMALL,
+                    "--algorithms",
+                    "random",
+                    "--seeds",
+                    "1",
+                    "--budget",
+                    "5",
+                    "--out",
+                    str(tmp_path / "exp"),
+                    *args,
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "pip install torch==2.13.0 --index-url" in err[0]
         assert "requirements-torch.txt" in err[0]

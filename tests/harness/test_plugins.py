@@ -1,6 +1,7 @@
 """Algorithms and benchmarks from the user's own module or file (``--plugin``), outside the
 repository: registered without editing the harness, listed, run, checked by the conformance
 suite; a broken plugin is one line."""
+
 from __future__ import annotations
 
 import os
@@ -62,9 +63,29 @@ def test_a_plugin_file_outside_the_repository_is_listed_and_run(tmp_path, capsys
         listing = capsys.readouterr().out
         assert f"mutate-best    n_init=10  (plugin {path})" in listing
         # two worker processes: the registration reaches them
-        assert run_all.main(["--plugin", str(path), "--benchmarks", "synthetic/linear", "--algorithms",
-                             "mutate-best:n_init=5", "random", "--seeds", "0-1", "--budget", "20", "--workers", "2",
-                             "--no-analysis", "--out", str(out)]) == 0
+        assert (
+            run_all.main(
+                [
+                    "--plugin",
+                    str(path),
+                    "--benchmarks",
+                    "synthetic/linear",
+                    "--algorithms",
+                    "mutate-best:n_init=5",
+                    "random",
+                    "--seeds",
+                    "0-1",
+                    "--budget",
+                    "20",
+                    "--workers",
+                    "2",
+                    "--no-analysis",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
     assert "mutate-best" not in algorithms.names()
     for seed in (0, 1):
         assert read_meta(run_path(out, "synthetic/linear", "mutate-best:n_init=5", seed), 20)["status"] == "budget"
@@ -72,18 +93,29 @@ def test_a_plugin_file_outside_the_repository_is_listed_and_run(tmp_path, capsys
 
 def test_a_plugin_module_registers_a_benchmark_and_python_takes_it(tmp_path, monkeypatch):
     plugin(tmp_path / "mypkg", "", "__init__.py")
-    plugin(tmp_path / "mypkg", f'''
+    plugin(
+        tmp_path / "mypkg",
+        f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from benchmarks.registry import register
         from tests.synthetic import linear_table
 
         register("mine/tiny", lambda: linear_table(choices=(3, 3, 2), optimum=(2, 1, 0)))
-        ''', "searchers.py")
+        """,
+        "searchers.py",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     with scope():
-        exp = harness.run(benchmarks=["mine/tiny"], algorithms=["random"], seeds=[0], budget=18, out=tmp_path / "exp",
-                          workers=1, plugins=["mypkg.searchers"])
+        exp = harness.run(
+            benchmarks=["mine/tiny"],
+            algorithms=["random"],
+            seeds=[0],
+            budget=18,
+            out=tmp_path / "exp",
+            workers=1,
+            plugins=["mypkg.searchers"],
+        )
         assert harness.plugins.origin("mine/tiny") == "mypkg.searchers"
         assert len(exp.proposals()) == 18 and set(exp.statistics()["reached"]) == {1}
     assert "mine/tiny" not in benchmarks.entries()
@@ -91,16 +123,25 @@ def test_a_plugin_module_registers_a_benchmark_and_python_takes_it(tmp_path, mon
 
 BAD = {
     "syntax": ("def broken(:\n", "failed to import (line 1): SyntaxError"),
-    "missing dependency": ("import not_installed_anywhere\n",
-                           "failed to import (line 1): ModuleNotFoundError: No module named 'not_installed_anywhere'"),
+    "missing dependency": (
+        "import not_installed_anywhere\n",
+        "failed to import (line 1): ModuleNotFoundError: No module named 'not_installed_anywhere'",
+    ),
     "taken name": (GOOD.format(name="random"), "algorithm name 'random' is already registered"),
-    "not an algorithm": ("from algorithms.registry import register\n\n@register('half')\nclass Half:\n"
-                         "    def ask(self):\n        return None\n", "missing: tell"),
+    "not an algorithm": (
+        "from algorithms.registry import register\n\n@register('half')\nclass Half:\n"
+        "    def ask(self):\n        return None\n",
+        "missing: tell",
+    ),
     "registers nothing": ("X = 1\n", "registered no algorithm or benchmark"),
-    "positional option": (GOOD.format(name="mutate-best").replace("rng, *, n_init", "rng, n_init"),
-                          "its constructor must be MutateBest(benchmark, rng, *, option=default, ...)"),
-    "factory without defaults": ("from benchmarks.registry import register\n\nregister('mine/x', lambda path: None)\n",
-                                 "benchmark 'mine/x': every parameter of its factory is an option with a default"),
+    "positional option": (
+        GOOD.format(name="mutate-best").replace("rng, *, n_init", "rng, n_init"),
+        "its constructor must be MutateBest(benchmark, rng, *, option=default, ...)",
+    ),
+    "factory without defaults": (
+        "from benchmarks.registry import register\n\nregister('mine/x', lambda path: None)\n",
+        "benchmark 'mine/x': every parameter of its factory is an option with a default",
+    ),
 }
 
 
@@ -110,8 +151,12 @@ def test_a_bad_plugin_is_one_line_and_nothing_runs(case, tmp_path, capsys):
     path = plugin(tmp_path, text)
     out = tmp_path / "exp"
     with scope():
-        assert run_all.cli(["--plugin", str(path), "--benchmarks", "synthetic/linear", "--algorithms", "random",
-                            "--out", str(out)]) == 2
+        assert (
+            run_all.cli(
+                ["--plugin", str(path), "--benchmarks", "synthetic/linear", "--algorithms", "random", "--out", str(out)]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         assert err.startswith(f"run_all.py: error: plugin {str(path)!r}") and message in err, err
         assert len(err.strip().splitlines()) == 1 and not out.exists()
@@ -126,8 +171,13 @@ def test_a_missing_plugin_file_is_one_line(tmp_path, capsys):
 
 
 def conformance(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_conformance.py",
-                           *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_conformance.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.slow
@@ -136,10 +186,15 @@ def test_the_conformance_suite_checks_a_plugin(tmp_path):
     p = conformance("--plugin", str(good), "-k", "mutate-best")
     assert p.returncode == 0 and "9 passed" in p.stdout, p.stdout + p.stderr
     # a plugin that draws from numpy's global generator breaks the contract, and the suite says so
-    leaky = plugin(tmp_path, GOOD.format(name="leaky").replace("self.benchmark.sample(self.rng)",
-                                                               "self.benchmark.sample(np.random.default_rng("
-                                                               "np.random.randint(2**31)))")
-                   .replace("from algorithms", "import numpy as np\nfrom algorithms"), "leaky.py")
+    leaky = plugin(
+        tmp_path,
+        GOOD.format(name="leaky")
+        .replace(
+            "self.benchmark.sample(self.rng)", "self.benchmark.sample(np.random.default_rng(np.random.randint(2**31)))"
+        )
+        .replace("from algorithms", "import numpy as np\nfrom algorithms"),
+        "leaky.py",
+    )
     p = conformance("-k", "test_conformance and leaky", env={"LANAS_PLUGINS": str(leaky)})
     assert p.returncode == 1 and "global numpy state touched" in p.stdout, p.stdout + p.stderr
     p = conformance("--plugin", str(tmp_path / "nope.py"))

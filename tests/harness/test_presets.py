@@ -1,5 +1,6 @@
 """The presets (harness/presets.py): which algorithms each runs, and the note the default grid
 writes about what it leaves out."""
+
 from __future__ import annotations
 
 from harness.presets import PRESETS, SLOW
@@ -10,6 +11,7 @@ def test_presets_name_their_algorithms_or_run_every_registered_one():
     ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
     from algorithms import registry as algorithms
     from harness.grids import preset_algorithms
+
     runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
     assert preset_algorithms(PRESETS["small-budget"]) == runnable
     assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
@@ -24,6 +26,7 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
     import json
 
     from harness.api import plan
+
     for name, extra in (("default", {}), ("changed", {"seeds": "0-9"})):
         plan(out=tmp_path / name, **extra)
     note = json.loads((tmp_path / "default" / "manifest.json").read_text())["note"]

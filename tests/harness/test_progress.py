@@ -1,5 +1,6 @@
 """The run queue and the progress line: an even mix of algorithms along the queue, a steady ETA,
 each progress state printed once in a log file, and results that do not depend on the order."""
+
 from __future__ import annotations
 
 import io
@@ -24,7 +25,9 @@ def test_queue_is_the_whole_grid_with_the_same_mix_in_every_stretch():
     assert sorted((t.benchmark, t.spec, t.seed) for t in tasks) == sorted(itertools.product(benches, ALGOS, seeds))
     stretch = len(benches) * len(ALGOS)
     for i in range(0, len(tasks), stretch):
-        assert sorted((t.benchmark, t.spec) for t in tasks[i:i + stretch]) == sorted(itertools.product(benches, ALGOS))
+        assert sorted((t.benchmark, t.spec) for t in tasks[i : i + stretch]) == sorted(
+            itertools.product(benches, ALGOS)
+        )
     assert [t.save_partition for t in tasks] == [t.seed == 0 for t in tasks]
 
 
@@ -102,8 +105,10 @@ def test_interrupted_progress_prints_its_state_once_and_a_quiet_stretch_prints_b
         progress({"status": "budget"})
     progress.close()
     progress.close()
-    assert stream.getvalue().splitlines() == ["2/100 runs (2%), 01:20 elapsed, ETA 1:05:20",
-                                              "3/100 runs (3%), 02:00 elapsed, ETA 1:04:40"]
+    assert stream.getvalue().splitlines() == [
+        "2/100 runs (2%), 01:20 elapsed, ETA 1:05:20",
+        "3/100 runs (3%), 02:00 elapsed, ETA 1:04:40",
+    ]
 
 
 def test_results_do_not_depend_on_the_queue_order(tmp_path):

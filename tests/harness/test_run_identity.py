@@ -1,5 +1,6 @@
 """A run's identity: every flag that shapes its history is in its file's metadata, and a folder
 never mixes histories of another configuration under the same file names (issue 23, point 2)."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,20 @@ from harness.results import read_meta, run_path
 
 
 def _args(out: Path, *more: str) -> list[str]:
-    return ["--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "0-1", "--budget", "12",
-            "--out", str(out), "--no-analysis", *more]
+    return [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--seeds",
+        "0-1",
+        "--budget",
+        "12",
+        "--out",
+        str(out),
+        "--no-analysis",
+        *more,
+    ]
 
 
 def test_parallel_k_is_recorded_and_another_k_stops_before_any_run(tmp_path, capsys):

@@ -91,6 +91,7 @@ def test_exhausts_enumerable_space(synthetic):
 
 def test_noisy_queries_reproducible():
     from benchmarks import registry
+
     bench = registry.make("synthetic/linear:noisy=true")
     a = run(bench, "random", seed=5, budget=50).rows["valid"]
     b = run(bench, "random", seed=5, budget=50).rows["valid"]
@@ -98,10 +99,18 @@ def test_noisy_queries_reproducible():
     assert a == b and a != det
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("nope", "unknown algorithm 'nope'"), ("random:x=1", "has no option 'x'"), ("random:", "has a ':' but no"),
-    ("random:a", "expected key=value"), ("random:a=1,a=2", "given twice"), ("", "empty spec"),
-    ("bad name!", "bad name")])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("nope", "unknown algorithm 'nope'"),
+        ("random:x=1", "has no option 'x'"),
+        ("random:", "has a ':' but no"),
+        ("random:a", "expected key=value"),
+        ("random:a=1,a=2", "given twice"),
+        ("", "empty spec"),
+        ("bad name!", "bad name"),
+    ],
+)
 def test_bad_specs(spec, message):
     with pytest.raises(SpecError, match=message):
         algorithms.check(spec)
@@ -109,7 +118,9 @@ def test_bad_specs(spec, message):
 
 def test_spec_parsing():
     assert parse_spec("lanas:height=8,cp=0.5,regressor=ridge,batch=true") == (
-        "lanas", {"height": 8, "cp": 0.5, "regressor": "ridge", "batch": True})
+        "lanas",
+        {"height": 8, "cp": 0.5, "regressor": "ridge", "batch": True},
+    )
     assert format_spec(*parse_spec("x:b=1,a=2")) == "x:a=2,b=1"
 
 
@@ -135,9 +146,12 @@ def test_pool_workers_use_one_blas_thread():
     thread: the pool has a process per core already."""
     import subprocess
     import sys
-    code = ("import numpy, threadpoolctl, os; from harness.pool import _worker_init; _worker_init(); "
-            "info = threadpoolctl.threadpool_info(); "
-            "print(len(info), max(i['num_threads'] for i in info), os.environ['OMP_NUM_THREADS'])")
+
+    code = (
+        "import numpy, threadpoolctl, os; from harness.pool import _worker_init; _worker_init(); "
+        "info = threadpoolctl.threadpool_info(); "
+        "print(len(info), max(i['num_threads'] for i in info), os.environ['OMP_NUM_THREADS'])"
+    )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     pools, threads, omp = out.stdout.split()

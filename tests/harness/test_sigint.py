@@ -5,6 +5,7 @@ restores the default handler too.
 The command-line tests interrupt at a known point, never after a guessed delay: ``test-gated``
 runs (see cli_synthetic.py) wait at a gate folder until the test has sent the signal.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,22 @@ def stamps(out: Path) -> dict[Path, int]:
 def gated_grid(out: Path, gate: Path, seeds: str = "0-3") -> tuple[list[str], dict[str, str]]:
     """A grid whose ``test-gated`` runs wait at ``gate``: with both workers inside one, the grid
     cannot finish, so a test interrupts it mid-run at a known point, on any machine load."""
-    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", seeds,
-            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
+    args = [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "test-gated",
+        "--seeds",
+        seeds,
+        "--budget",
+        "50",
+        "--out",
+        str(out),
+        "--no-analysis",
+        "--workers",
+        "2",
+    ]
     return args, {**os.environ, "LANAS_TEST_GATE": str(gate)}
 
 
@@ -59,6 +74,7 @@ def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
 
 class StopOnThirdRun:
     """Random search whose third run (in grid order: seed 2) is stopped by Ctrl-C."""
+
     built = 0
 
     def __init__(self, benchmark, rng):
@@ -79,14 +95,22 @@ def test_ctrl_c_keeps_finished_runs_and_the_same_call_resumes(tmp_path):
     out = tmp_path / "exp"
     StopOnThirdRun.built = 0
     with scope():
-        grid = dict(benchmarks=["synthetic/linear"], algorithms=[StopOnThirdRun], seeds=range(4), budget=30, workers=1,
-                    analyse=False, out=out)
+        grid = dict(
+            benchmarks=["synthetic/linear"],
+            algorithms=[StopOnThirdRun],
+            seeds=range(4),
+            budget=30,
+            workers=1,
+            analyse=False,
+            out=out,
+        )
         with pytest.raises(harness.Interrupted) as info:
             harness.run(**grid)
         assert isinstance(info.value, KeyboardInterrupt) and info.value.folder.path == out
         assert "2 of 4 on disk" in str(info.value) and "run the same command again" in str(info.value)
-        assert [read_meta(run_path(out, "synthetic/linear", "stop-on-third-run", s), 30) is not None
-                for s in range(4)] == [True, True, False, False]
+        assert [
+            read_meta(run_path(out, "synthetic/linear", "stop-on-third-run", s), 30) is not None for s in range(4)
+        ] == [True, True, False, False]
         assert not list(out.rglob("*.tmp"))
         assert harness.run(**grid).ran == 2
     assert "stop-on-third-run" not in algorithms.names()  # the scope forgot it
@@ -98,8 +122,22 @@ def test_sigint_works_when_the_shell_ignored_it(tmp_path):
     restores the default handler, so ``kill -INT`` stops it (status 130) and keeps finished runs."""
     out, gate = tmp_path / "exp", tmp_path / "gate"
     gate.mkdir()
-    args = ["--benchmarks", "synthetic/linear", "--algorithms", "random", "test-gated", "--seeds", "0-3",
-            "--budget", "50", "--out", str(out), "--no-analysis", "--workers", "2"]
+    args = [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "test-gated",
+        "--seeds",
+        "0-3",
+        "--budget",
+        "50",
+        "--out",
+        str(out),
+        "--no-analysis",
+        "--workers",
+        "2",
+    ]
     env = {**os.environ, "LANAS_TEST_GATE": str(gate)}
     ignore = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731  (as `cmd &` in a script)
     with started([*CLI, *args], env=env, stderr=subprocess.PIPE, text=True, preexec_fn=ignore) as proc:
@@ -117,6 +155,7 @@ def test_sigint_works_when_the_shell_ignored_it(tmp_path):
 def test_analysis_command_restores_sigint(tmp_path):
     """``python -m analysis`` restores the default SIGINT handler too (it may run for minutes)."""
     from analysis.__main__ import main
+
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         assert main([str(tmp_path / "missing")]) != 0

@@ -1,4 +1,5 @@
 """``run_all.py --sim-workers K --time-budget T --figure-format``: runs, report sections, files."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,31 @@ pytestmark = pytest.mark.slow  # each test runs run_all.py in a subprocess
 
 def test_simulated_grid_report_and_vector_figures(tmp_path):
     out = tmp_path / "exp"
-    p = cli("--benchmarks", "synthetic/linear", "synthetic/linear:noisy=true", "--algorithms", "random",
-            "evolution", "lanas", "--seeds", "0-2", "--budget", "40", "--out", str(out), "--workers", "1",
-            "--sim-workers", "1", "3", "--time-budget", "30s", "--figure-format", "png", "pdf")
+    p = cli(
+        "--benchmarks",
+        "synthetic/linear",
+        "synthetic/linear:noisy=true",
+        "--algorithms",
+        "random",
+        "evolution",
+        "lanas",
+        "--seeds",
+        "0-2",
+        "--budget",
+        "40",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--sim-workers",
+        "1",
+        "3",
+        "--time-budget",
+        "30s",
+        "--figure-format",
+        "png",
+        "pdf",
+    )
     assert p.returncode == 0, p.stderr
     # synthetic/linear trains every architecture for 1 s: K = 1 fits 30 results in 30 s (the 31st
     # would arrive at 31 s), K = 3 reaches the 40 samples at 14 s (3 results a second)
@@ -32,8 +55,15 @@ def test_simulated_grid_report_and_vector_figures(tmp_path):
     assert "CD = " in report and "not distinguishable at the 5% level" in report
     assert "by hours with K = 3" in report
     figs = out / "figures"
-    for stem in ("critical_difference_100", "rank_heatmap", "anytime_ecdf", "sim_time_to_target_synthetic_linear",
-                 "ecdf_synthetic_linear", "regret_synthetic_linear", "efficiency_synthetic_linear"):
+    for stem in (
+        "critical_difference_100",
+        "rank_heatmap",
+        "anytime_ecdf",
+        "sim_time_to_target_synthetic_linear",
+        "ecdf_synthetic_linear",
+        "regret_synthetic_linear",
+        "efficiency_synthetic_linear",
+    ):
         assert (figs / f"{stem}.png").stat().st_size > 0
         pdf = (figs / f"{stem}.pdf").read_bytes()
         assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType fonts embedded, no Type 3
@@ -50,21 +80,54 @@ def test_simulated_grid_report_and_vector_figures(tmp_path):
         row = table[(table.benchmark == "synthetic/linear") & (table.spec == "lanas") & (table.workers == k)].iloc[0]
         assert row.mean_hours == pytest.approx(sum(hours) / 3) and row.gpu_hours == pytest.approx(k * row.mean_hours)
     # re-running the same command redoes nothing; another time budget redoes the simulated runs
-    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "0-2", "--budget", "40",
-            "--out", str(out), "--sim-workers", "1", "--time-budget", "30s", "--no-analysis")
+    p = cli(
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--seeds",
+        "0-2",
+        "--budget",
+        "40",
+        "--out",
+        str(out),
+        "--sim-workers",
+        "1",
+        "--time-budget",
+        "30s",
+        "--no-analysis",
+    )
     assert "6 already on disk" in p.stderr
-    p = cli("--benchmarks", "synthetic/linear", "--algorithms", "random", "--seeds", "0-2", "--budget", "40",
-            "--out", str(out), "--sim-workers", "1", "--time-budget", "20s", "--no-analysis")
+    p = cli(
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        "random",
+        "--seeds",
+        "0-2",
+        "--budget",
+        "40",
+        "--out",
+        str(out),
+        "--sim-workers",
+        "1",
+        "--time-budget",
+        "20s",
+        "--no-analysis",
+    )
     assert "3 already on disk" in p.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--time-budget", "24h"], "--time-budget needs --sim-workers"),
-    (["--sim-workers", "0"], "bad --sim-workers 0"),
-    (["--sim-workers", "2", "--time-budget", "soon"], "bad duration 'soon'"),
-    (["--sim-workers", "2", "--parallel", "2"], "do not combine"),
-    (["--figure-format", "jpg"], "invalid choice: 'jpg'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--time-budget", "24h"], "--time-budget needs --sim-workers"),
+        (["--sim-workers", "0"], "bad --sim-workers 0"),
+        (["--sim-workers", "2", "--time-budget", "soon"], "bad duration 'soon'"),
+        (["--sim-workers", "2", "--parallel", "2"], "do not combine"),
+        (["--figure-format", "jpg"], "invalid choice: 'jpg'"),
+    ],
+)
 def test_bad_simulation_settings_are_one_line(args, message, tmp_path):
     p = cli("--benchmarks", "synthetic/linear", "--algorithms", "random", *args, "--out", str(tmp_path / "x"))
     assert p.returncode == 2 and message in p.stderr, p.stderr

@@ -1,5 +1,6 @@
 """The simulated clock (algorithms/simulate.py): event order and times exactly on a synthetic
 table with known training times; K = 1 is the runner's history; several outstanding proposals."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,7 @@ COSTS = (5.0, 1.0, 3.0, 2.0, 4.0, 6.0)
 def timed_table(costs=COSTS) -> TableBenchmark:
     """Architecture i (one decision) has value i / 10 and trains for costs[i] seconds."""
     n = len(costs)
-    bench = TableBenchmark(choices=(n,), archs=np.arange(n)[:, None], valid=np.arange(n) / 10,
-                           cost_s=np.array(costs))
+    bench = TableBenchmark(choices=(n,), archs=np.arange(n)[:, None], valid=np.arange(n) / 10, cost_s=np.array(costs))
     bench.name = "synthetic/timed"
     return bench
 
@@ -108,8 +108,11 @@ def test_several_outstanding_proposals(synthetic, spec):
     assert out.status == "budget", out.error
     same = [c for c in out.rows if c != "algo_s"]  # algo_s measures the machine
     assert out.samples == 80 and all(again.rows[c] == out.rows[c] for c in same)  # pure in (spec, seed, K)
-    rows = [(s, f, w) for s, f, w, c in zip(out.rows["sim_start_s"], out.rows["sim_finish_s"],
-                                            out.rows["worker"], out.rows["cached"]) if not c]
+    rows = [
+        (s, f, w)
+        for s, f, w, c in zip(out.rows["sim_start_s"], out.rows["sim_finish_s"], out.rows["worker"], out.rows["cached"])
+        if not c
+    ]
     assert len(rows) == 80 and {w for _, _, w in rows} == set(range(k))
     for w in range(k):  # a worker trains one architecture at a time, and is never idle while asked
         spans = sorted((s, f) for s, f, v in rows if v == w)
@@ -132,6 +135,7 @@ def test_history_file_keeps_the_clock(tmp_path):
     path = tmp_path / "run.parquet"
     write_run(path, out)
     import pyarrow.parquet as pq
+
     table = pq.read_table(path).to_pydict()
     assert table["sim_finish_s"] == [1, 4, 5, 6, 9, 12] and table["worker"] == [1, 1, 0, 1, 0, 1]
     meta = read_meta(path, 6)
@@ -151,6 +155,7 @@ def test_parse_duration_refuses(text):
 
 def test_anb201_borrows_the_same_cells_nb201_training_time():
     from benchmarks import registry
+
     for name in ("anb201/baseline", "nb201/cifar10-valid"):
         if registry.entries()[name].unavailable():
             pytest.skip(f"{name} not installed")

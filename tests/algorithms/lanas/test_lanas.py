@@ -1,4 +1,5 @@
 """LaNAS on the synthetic table with a planted linear structure (tests/synthetic.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -58,8 +59,9 @@ def test_leaves_expose_regions_and_samples(synthetic):
             assert np.all((pred >= c.threshold) == c.good)
 
 
-@pytest.mark.parametrize("spec", ["lanas", "lanas:batch=8", "lanas:sampler=reject,max_tries=200",
-                                  "lanas:route=predicted,height=3"])
+@pytest.mark.parametrize(
+    "spec", ["lanas", "lanas:batch=8", "lanas:sampler=reject,max_tries=200", "lanas:route=predicted,height=3"]
+)
 def test_no_architecture_twice_and_exhausts_the_table(spec):
     bench = linear_table()
     budget = len(bench) if "reject" not in spec else 200
@@ -116,9 +118,11 @@ def selections(cp: float, seeds: range, budget: int = 200) -> np.ndarray:
         algo = LaNAS(bench, np.random.default_rng(seed), cp=cp)
         for _ in range(budget):
             if algo.tree is not None and "select" not in vars(algo.tree):
+
                 def select(cp, rng, open_leaves=None, _select=algo.tree.select):
                     chosen.append(_select(cp, rng, open_leaves))
                     return chosen[-1]
+
                 algo.tree.select = select
             arch = algo.ask()
             algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
@@ -163,11 +167,24 @@ def test_percent_table_gives_the_same_run():
 
 
 def test_spec_options_and_errors(synthetic):
-    algo = algorithms.make("lanas:height=3,cp=0.5,n_init=4,rebuild_every=7,regressor=ridge", synthetic,
-                           np.random.default_rng(0))
+    algo = algorithms.make(
+        "lanas:height=3,cp=0.5,n_init=4,rebuild_every=7,regressor=ridge", synthetic, np.random.default_rng(0)
+    )
     tree = algo.tree_options
-    assert (tree.height, tree.cp, algo.n_init, tree.rebuild_every, algo.regressor_options.kind) == (3, 0.5, 4, 7, "ridge")
-    for bad in ("lanas:height=0", "lanas:regressor=svm", "lanas:route=sideways", "lanas:cp=-1",
-                "lanas:batch=0", "lanas:rebuild_every=1.5"):
+    assert (tree.height, tree.cp, algo.n_init, tree.rebuild_every, algo.regressor_options.kind) == (
+        3,
+        0.5,
+        4,
+        7,
+        "ridge",
+    )
+    for bad in (
+        "lanas:height=0",
+        "lanas:regressor=svm",
+        "lanas:route=sideways",
+        "lanas:cp=-1",
+        "lanas:batch=0",
+        "lanas:rebuild_every=1.5",
+    ):
         with pytest.raises(SpecError):
             algorithms.make(bad, synthetic, np.random.default_rng(0))

@@ -1,6 +1,7 @@
 """LaNAS's fast paths give the same numbers as the plain computations they replace (issue 28:
 speed with histories unchanged): the SVM split's direct liblinear call, the 2-means, the ranks
 of the Thompson model, the pool's row look-up and the in-leaf samplers' cached routing."""
+
 from __future__ import annotations
 
 import warnings
@@ -22,6 +23,7 @@ from tests.synthetic import linear_table
 @pytest.mark.parametrize("n", [3, 12, 29, 30, 31, 200])  # both sides of dual="auto" (30 features)
 def test_linear_svc_is_sklearns_linear_svc(n):
     from sklearn.svm import LinearSVC
+
     rng = np.random.default_rng(n)
     X = np.eye(5)[rng.integers(5, size=(n, 6))].reshape(n, 30)
     target = (X[:, :3].sum(axis=1) + 0.5 * rng.random(n) > 0.8).astype(int)
@@ -37,6 +39,7 @@ def test_linear_svc_is_sklearns_linear_svc(n):
 def test_two_means_is_the_two_means_of_the_n_2_d_distances(monkeypatch):
     """The 2-means gives the labels it gave with its first distances (an (n, 2, d) array, argmin)."""
     from algorithms.lanas import svm_split
+
     rng = np.random.default_rng(0)
     inputs = []
     for trial in range(40):
@@ -46,8 +49,9 @@ def test_two_means_is_the_two_means_of_the_n_2_d_distances(monkeypatch):
             Z[: n // 2] = Z[0]  # ties between the two centres
         inputs.append(Z)
     fast = [two_means(Z, np.random.default_rng(k)) for k, Z in enumerate(inputs)]
-    monkeypatch.setattr(svm_split, "nearest",
-                        lambda Z, centres: np.argmin(((Z[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1))
+    monkeypatch.setattr(
+        svm_split, "nearest", lambda Z, centres: np.argmin(((Z[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    )
     for k, Z in enumerate(inputs):
         assert np.array_equal(fast[k], two_means(Z, np.random.default_rng(k)))
 
@@ -61,8 +65,9 @@ def test_average_ranks_are_scipys():
 
 def test_pool_rows_are_the_benchmarks_rows():
     full = linear_table(choices=(5, 4, 3, 3), optimum=(4, 3, 2, 1))
-    bench = TableBenchmark(choices=full.choices, archs=full.all_archs()[::3], valid=full.valid[::3],
-                           value_range=(0.0, 1.0))  # a third of the space: most look-ups miss
+    bench = TableBenchmark(
+        choices=full.choices, archs=full.all_archs()[::3], valid=full.valid[::3], value_range=(0.0, 1.0)
+    )  # a third of the space: most look-ups miss
     pool = Pool(bench, np.random.default_rng(0))
     grid = np.stack(np.meshgrid(*[np.arange(c) for c in bench.choices], indexing="ij"), -1).reshape(-1, 4)
     rows = pool.rows(grid)
@@ -94,13 +99,17 @@ def test_leaf_samples_route_the_samples_told_since_the_rebuild():
 
 def reference_adam_epochs(regs, Xs, ys, epochs: int, lr: float, clip: float) -> int:
     """Adam as first written (one numpy call per operation of torch's step); the epochs clipped."""
-    G = np.stack([np.hstack([X, np.ones((len(y), 1))]).T @ np.hstack([X, np.ones((len(y), 1))]) * (2.0 / len(y))
-                  for X, y in zip(Xs, ys)])
+    G = np.stack(
+        [
+            np.hstack([X, np.ones((len(y), 1))]).T @ np.hstack([X, np.ones((len(y), 1))]) * (2.0 / len(y))
+            for X, y in zip(Xs, ys)
+        ]
+    )
     c = np.stack([np.hstack([X, np.ones((len(y), 1))]).T @ y * (2.0 / len(y)) for X, y in zip(Xs, ys)])
     theta, m, v = (np.stack([getattr(r, name) for r in regs]) for name in ("_theta", "_m", "_v"))
     b1, b2, eps = 0.9, 0.999, 1e-8
     t = np.array([r._t for r in regs], dtype=float)[None, :] + np.arange(1, epochs + 1)[:, None]
-    step, root_bc2 = (lr / (1 - b1 ** t))[:, :, None], np.sqrt(1 - b2 ** t)[:, :, None]
+    step, root_bc2 = (lr / (1 - b1**t))[:, :, None], np.sqrt(1 - b2**t)[:, :, None]
     grad, tmp = np.empty_like(theta), np.empty_like(theta)
     clipped = 0
     for e in range(epochs):
@@ -131,11 +140,14 @@ def reference_adam_epochs(regs, Xs, ys, epochs: int, lr: float, clip: float) -> 
 @pytest.mark.parametrize("scale, clipped", [(1.0, False), (6.0, True), (30.0, True)])
 def test_adam_is_the_reference_adam_bit_for_bit(scale, clipped):
     from algorithms.lanas.regressors import AdamRegressor, fit_many
+
     rng = np.random.default_rng(5)
     data = [(np.eye(5)[rng.integers(5, size=(n, 6))].reshape(n, 30), scale * rng.random(n)) for n in (4, 60, 17)]
     Xs, ys = [d[0] for d in data], [d[1] for d in data]
-    fast, slow = ([AdamRegressor(30, np.random.default_rng(k), lr=1e-3, epochs=400, refit_epochs=300)
-                   for k in range(3)] for _ in range(2))
+    fast, slow = (
+        [AdamRegressor(30, np.random.default_rng(k), lr=1e-3, epochs=400, refit_epochs=300) for k in range(3)]
+        for _ in range(2)
+    )
     clips = []
     for epochs in (400, 300):  # a first fit, then a refit continuing the optimiser
         fit_many(fast, Xs, ys)

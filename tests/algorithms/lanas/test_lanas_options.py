@@ -1,5 +1,6 @@
 """LaNAS options that take no effect in a configuration are rejected or canonicalised away, never
 run as a separate algorithm with an identical history (issue 23, point 3)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,29 +12,63 @@ from algorithms.lanas.search import LaNAS
 from algorithms.registry import SpecError
 
 #: an alternative value for every option (all differ from the default)
-OTHER = {"height": 3, "cp": 0.5, "n_init": 5, "rebuild_every": 7, "regressor": "ridge", "route": "predicted",
-         "batch": 3, "sampler": "reject", "max_tries": 3, "ridge_alpha": 5.0, "adam_lr": 0.1, "adam_epochs": 7,
-         "adam_refit_epochs": 3, "inleaf": "local", "split": "svm", "empty_leaf": "first_leaf",
-         "unsampled_node": "all_good", "n_parents": 2, "widen": 3, "handover": "neighbours"}
+OTHER = {
+    "height": 3,
+    "cp": 0.5,
+    "n_init": 5,
+    "rebuild_every": 7,
+    "regressor": "ridge",
+    "route": "predicted",
+    "batch": 3,
+    "sampler": "reject",
+    "max_tries": 3,
+    "ridge_alpha": 5.0,
+    "adam_lr": 0.1,
+    "adam_epochs": 7,
+    "adam_refit_epochs": 3,
+    "inleaf": "local",
+    "split": "svm",
+    "empty_leaf": "first_leaf",
+    "unsampled_node": "all_good",
+    "n_parents": 2,
+    "widen": 3,
+    "handover": "neighbours",
+}
 #: options whose effect depends on the benchmark, not on the other options (enumerable or not,
 #: how full the leaves get, whether the values are exactly linear: the synthetic table's are, so
 #: routing by prediction is routing by value), so the registry cannot decide them from the configuration
 BY_BENCHMARK = {"sampler", "max_tries", "empty_leaf", "unsampled_node", "route"}
 
 
-@pytest.mark.parametrize("spec, needs", [
-    ("lanas:n_parents=3", "n_parents applies only with inleaf=local|localbo"),
-    ("lanas:parents=3", "n_parents applies only with inleaf=local|localbo"),  # the old name
-    ("lanas:widen=50", "widen applies only with inleaf=local|localbo"),
-    ("lanas:adam_lr=0.1", "adam_lr applies only with regressor=adam"),
-    ("lanas:handover=neighbours", "handover applies only with inleaf=local|bo|localbo"),
-    ("lanas-release:ridge_alpha=2", "ridge_alpha applies only with regressor=ridge"),
-])
+@pytest.mark.parametrize(
+    "spec, needs",
+    [
+        ("lanas:n_parents=3", "n_parents applies only with inleaf=local|localbo"),
+        ("lanas:parents=3", "n_parents applies only with inleaf=local|localbo"),  # the old name
+        ("lanas:widen=50", "widen applies only with inleaf=local|localbo"),
+        ("lanas:adam_lr=0.1", "adam_lr applies only with regressor=adam"),
+        ("lanas:handover=neighbours", "handover applies only with inleaf=local|bo|localbo"),
+        ("lanas-release:ridge_alpha=2", "ridge_alpha applies only with regressor=ridge"),
+    ],
+)
 def test_an_option_without_effect_is_rejected_in_one_line(spec, needs, tmp_path, capsys):
     with pytest.raises(SpecError, match=needs):
         algorithms.check(spec)
-    code = run_all.main(["--benchmarks", "synthetic/linear", "--algorithms", spec, "--seeds", "1", "--budget", "5",
-                         "--no-analysis", "--out", str(tmp_path / "x")])
+    code = run_all.main(
+        [
+            "--benchmarks",
+            "synthetic/linear",
+            "--algorithms",
+            spec,
+            "--seeds",
+            "1",
+            "--budget",
+            "5",
+            "--no-analysis",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and needs in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "x").exists()
@@ -49,8 +84,10 @@ def test_options_that_take_effect_are_kept():
 def test_a_variants_option_switched_off_by_the_spec_is_dropped_with_a_note():
     names, notes = algorithms.canonical(["lanas-plus:inleaf=uniform"])
     assert names == ["lanas:split=svm"]  # n_parents=3 of lanas-plus does nothing with uniform sampling
-    assert notes == ["lanas-plus:inleaf=uniform is stored as lanas:split=svm "
-                     "(options at their defaults or without effect are dropped, keys sorted)"]
+    assert notes == [
+        "lanas-plus:inleaf=uniform is stored as lanas:split=svm "
+        "(options at their defaults or without effect are dropped, keys sorted)"
+    ]
 
 
 def _history(bench, **options) -> list:
@@ -90,6 +127,7 @@ OLD_AND_NEW = [
 @pytest.mark.parametrize("old, new", OLD_AND_NEW)
 def test_an_old_spelling_is_the_new_configuration(old, new, synthetic):
     from harness.runner import run
+
     assert algorithms.check(old) == new
     assert algorithms.resolve(old) == algorithms.resolve(new)
     if "adam" not in old:  # (the release's Adam is slow; its options resolve the same)
@@ -104,8 +142,19 @@ def test_an_option_given_in_both_spellings_is_rejected():
 
 
 def _grid(out, spec: str, seeds: str) -> list[str]:
-    return ["--benchmarks", "synthetic/linear", "--algorithms", spec, "--seeds", seeds, "--budget", "30",
-            "--out", str(out), "--no-analysis"]
+    return [
+        "--benchmarks",
+        "synthetic/linear",
+        "--algorithms",
+        spec,
+        "--seeds",
+        seeds,
+        "--budget",
+        "30",
+        "--out",
+        str(out),
+        "--no-analysis",
+    ]
 
 
 def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsys, monkeypatch):
@@ -114,6 +163,7 @@ def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsy
     spelling, and the analysis loads it."""
     from analysis.load import load
     from harness.results import read_meta, run_path
+
     out = tmp_path / "old"
     with monkeypatch.context() as m:  # the old registry: that spelling was canonical
         m.setattr(algorithms, "canonical", lambda specs: (list(specs), []))
@@ -136,6 +186,7 @@ def test_the_strategies_are_chosen_at_construction(synthetic):
     from algorithms.lanas.empty_leaf import Anywhere, Avoid, FirstLeaf
     from algorithms.lanas.inleaf import PoolInLeaf, RegionInLeaf
     from algorithms.lanas.svm_split import SvmSplit
+
     rng = np.random.default_rng(0)
     assert type(LaNAS(synthetic, rng)._empty_leaf) is Anywhere
     assert type(LaNAS(synthetic, rng, empty_leaf="first_leaf")._empty_leaf) is FirstLeaf
@@ -151,8 +202,11 @@ def test_the_strategies_are_chosen_at_construction(synthetic):
 
 
 def test_the_groups_hold_the_options_as_given(synthetic):
-    algo = algorithms.make("lanas:fallback=bfs,inleaf=localbo,parents=4,widen=9,regressor=ridge,ridge_alpha=2",
-                           synthetic, np.random.default_rng(0))
+    algo = algorithms.make(
+        "lanas:fallback=bfs,inleaf=localbo,parents=4,widen=9,regressor=ridge,ridge_alpha=2",
+        synthetic,
+        np.random.default_rng(0),
+    )
     assert algo.sampling_options.empty_leaf == "first_leaf" and algo.sampling_options.max_tries == 1000
     assert tuple(algo.inleaf_options) == ("localbo", 4, 9, "first_leaf")
     assert algo.regressor_options.kind == "ridge" and algo.regressor_options.ridge_alpha == 2.0

@@ -1,5 +1,6 @@
 """LaNAS's parts: regressors on degenerate data, the tree's numbering and UCB, and rejection
 sampling on a space that cannot be enumerated."""
+
 from __future__ import annotations
 
 import math

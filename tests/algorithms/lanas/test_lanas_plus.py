@@ -1,5 +1,6 @@
 """LaNAS beyond the paper: in-leaf search (``inleaf=local|bo``), the LA-MCTS SVM split, and the
 recommended ``lanas-plus`` configuration, on the synthetic table (tests/synthetic.py)."""
+
 from __future__ import annotations
 
 import itertools
@@ -26,16 +27,25 @@ def answer(bench, arch) -> Result:
 def record_selections(algo: LaNAS, chosen: list[int]) -> None:
     """Append every leaf the UCB walk selects to ``chosen`` (once the tree exists)."""
     if algo.tree is not None and "select" not in vars(algo.tree):
+
         def select(cp, rng, _select=algo.tree.select):
             chosen.append(_select(cp, rng))
             return chosen[-1]
+
         algo.tree.select = select
 
 
-@pytest.mark.parametrize("options", [dict(inleaf="local"), dict(inleaf="bo"), dict(inleaf="localbo"),
-                                     dict(inleaf="bo", split="svm"),
-                                     dict(inleaf="local", sampler="reject", max_tries=100),
-                                     dict(inleaf="bo", sampler="reject", max_tries=100)])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(inleaf="local"),
+        dict(inleaf="bo"),
+        dict(inleaf="localbo"),
+        dict(inleaf="bo", split="svm"),
+        dict(inleaf="local", sampler="reject", max_tries=100),
+        dict(inleaf="bo", sampler="reject", max_tries=100),
+    ],
+)
 def test_inleaf_stays_in_the_selected_region_and_never_repeats(options):
     """A proposal lies in the region of the leaf it is credited to: the UCB-selected leaf unless
     a fallback was counted (then the first leaf, breadth-first, with a candidate)."""
@@ -78,6 +88,7 @@ def test_tree_follows_the_papers_rules_on_a_hand_built_tree():
     x̄ + 2·Cp·sqrt(2·ln n_parent / n_child)."""
     from algorithms.lanas.regressors import LstsqRegressor
     from algorithms.lanas.tree import Tree
+
     X, y = np.array([[0.0], [1.0], [2.0], [6.0]]), np.array([0.1, 0.5, 0.2, 0.9])  # mean of pred > median
     pred = np.polyval(np.polyfit(X[:, 0], y, 1), X[:, 0])
     for route, good in (("actual", [1, 3]), ("predicted", [3])):
@@ -175,13 +186,17 @@ def test_n_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(handove
         before, n_chosen = algo.inleaf_fallbacks, len(chosen)
         arch = algo.ask()
         fell_back = algo.inleaf_fallbacks > before
-        if len(chosen) > n_chosen and (not fell_back or handover == "neighbours") and algo._pending[arch][0] == chosen[-1]:
+        if (
+            len(chosen) > n_chosen
+            and (not fell_back or handover == "neighbours")
+            and algo._pending[arch][0] == chosen[-1]
+        ):
             leaf, pool = chosen[-1], algo.pool
             order = algo._inleaf.leaf_samples(leaf)  # best first
             near = [i for i in order if sum(a != b for a, b in zip(arch, algo.samples.archs[i])) == 1]
             if near or not fell_back:  # (a fallback without any neighbour left is a uniform draw)
                 assert near, "not a neighbour of any of the leaf's samples"
-                for i in order[:list(order).index(near[0])]:
+                for i in order[: list(order).index(near[0])]:
                     kids, _ = neighbours(np.array([algo.samples.archs[i]]), bench.choices)
                     rows = pool.rows(kids)
                     free = rows[rows >= 0][pool.available[rows[rows >= 0]]]

@@ -1,5 +1,6 @@
 """``lanas-release`` (the authors' released code) against ``lanas``: the release's Adam model, its
 empty-node rules, and the fallback for a selected leaf without candidates."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -180,7 +181,7 @@ def test_empty_leaf_fallback_on_a_built_tree(spec, credited):
     selected = int(np.flatnonzero(pool.sizes)[0])
     first_other = int(np.flatnonzero(pool.sizes)[1])
     pool.sizes[:first_other] = 0  # the selected leaf (and every leaf before the next one) is empty
-    bucket = set(pool.buckets[first_other][:pool.sizes[first_other]].tolist())
+    bucket = set(pool.buckets[first_other][: pool.sizes[first_other]].tolist())
     leaf, row = algo._empty_leaf.instead(algo.tree, pool, selected)
     if credited == "first":
         assert (leaf, row in bucket) == (first_other, True)
@@ -199,10 +200,12 @@ def test_avoid_never_selects_a_leaf_without_candidates():
         picks = []
         for _ in range(400):
             if algo.tree is not None and "select" not in vars(algo.tree):
+
                 def select(cp, rng, open_leaves=None, _tree=algo.tree, _select=algo.tree.select, _picks=picks):
                     free = _select(cp, np.random.default_rng(0))
                     _picks.append((_select(cp, rng, open_leaves), open_leaves.copy(), free))
                     return _picks[-1][0]
+
                 algo.tree.select = select
             arch = algo.ask()
             algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))

@@ -1,6 +1,7 @@
 """The trained space's weight-sharing supernet (benchmarks/trained/supernet.py), for real on CPU at tiny
 settings: the masked forward is the stand-alone network, training touches only the sampled path, and
 the cache is reused and invalidated by a changed schedule."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -52,6 +53,7 @@ def _path_params(supernet: SuperNet, arch) -> set[str]:
 def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch):  # noqa: F811 (fixture)
     from benchmarks.trained.data import load
     from benchmarks.trained.train import DeviceData
+
     data = DeviceData(load("fashion-mnist", valid_size=64, train_size=128, test_size=64), torch.device("cpu"))
     sched = Schedule(epochs=1, batch=64, width=4, cells=2, precision="fp32")
     plan = make_plan(len(data.train_y), sched, 0, data.device)
@@ -67,8 +69,10 @@ def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch
 
 def test_the_cache_is_reused_and_invalidated_by_a_changed_schedule(fashion, tmp_path):  # noqa: F811 (fixture)
     def bench(**opts):
-        return TrainedBenchmark(dataset="fashion-mnist", cache=str(tmp_path / "store.sqlite"), evaluator="oneshot",
-                                **{**TINY, **opts})
+        return TrainedBenchmark(
+            dataset="fashion-mnist", cache=str(tmp_path / "store.sqlite"), evaluator="oneshot", **{**TINY, **opts}
+        )
+
     first = bench().query(CELLS[0])
     assert not first.extra["supernet_from_cache"] and first.extra["supernet_train_s"] > 0
     files = sorted((tmp_path / "supernets").glob("*.pt"))

@@ -1,4 +1,5 @@
 """The trained NAS-Bench-201 space on the CPU: tiny widths, a few hundred images made by the tests."""
+
 import gzip
 import pickle
 import sqlite3
@@ -52,9 +53,18 @@ def _bench(tmp_path, **opts):
     return TrainedBenchmark(dataset="fashion-mnist", cache=str(tmp_path / "store.sqlite"), **{**TINY, **opts})
 
 
-@pytest.mark.parametrize("arch, published", [((3,) * 6, 1_531_546), ((0,) * 6, 73_306), ((1,) * 6, 73_306),
-                                             ((2,) * 6, 241_306), ((3, 0, 0, 0, 0, 0), 316_346), ((2, 2, 0, 2, 2, 0), 185_306),
-                                             ((1, 2, 3, 4, 1, 2), 372_346)])
+@pytest.mark.parametrize(
+    "arch, published",
+    [
+        ((3,) * 6, 1_531_546),
+        ((0,) * 6, 73_306),
+        ((1,) * 6, 73_306),
+        ((2,) * 6, 241_306),
+        ((3, 0, 0, 0, 0, 0), 316_346),
+        ((2, 2, 0, 2, 2, 0), 185_306),
+        ((1, 2, 3, 4, 1, 2), 372_346),
+    ],
+)
 def test_parameter_counts_match_nas_bench_201(arch, published):
     # NAS-Bench-201's model_size (MB = 1e6 params) for cifar10, C=16, N=5
     assert param_count(Network(arch)) == published
@@ -77,8 +87,11 @@ def test_cifar10_archive_in_the_real_format(tmp_path, monkeypatch):
     root = tmp_path / "cifar-10-batches-py"
     root.mkdir()
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": g.integers(0, 256, (40, 3072), dtype=np.uint8), b"labels": list(g.integers(0, 10, 40)),
-                 b"batch_label": name.encode()}
+        batch = {
+            b"data": g.integers(0, 256, (40, 3072), dtype=np.uint8),
+            b"labels": list(g.integers(0, 10, 40)),
+            b"batch_label": name.encode(),
+        }
         with open(root / name, "wb") as f:
             pickle.dump(batch, f)
     with tarfile.open(tmp_path / "cifar-10-python.tar.gz", "w:gz") as tar:
@@ -125,7 +138,7 @@ def test_foreach_sgd_matches_torch_sgd():
     bufs = [torch.zeros_like(t) for t in a]
     for step in range(3):
         for ps in (a, b):
-            sum((p ** 2).sum() * (step + 1) for p in ps).backward()
+            sum((p**2).sum() * (step + 1) for p in ps).backward()
         train.sgd_nesterov(a, bufs, torch.tensor(0.1), 0.9, 5e-4)
         opt.step()
         opt.zero_grad()
@@ -153,7 +166,10 @@ def test_group_training_equals_training_alone(fashion, tmp_path):
     alone = bench.train([(1, 3, 0, 2, 1, 3)], seed=0)[0]
     group = bench.train([(2, 2, 0, 2, 2, 0), (1, 3, 0, 2, 1, 3)], seed=0)  # the first has a dead edge
     assert alone.status == group[0].status == "ok" and (group[1].valid, group[1].test, group[1].train_loss) == (
-        alone.valid, alone.test, alone.train_loss)
+        alone.valid,
+        alone.test,
+        alone.train_loss,
+    )
 
 
 def test_divergence_is_recorded_and_answered_as_chance(fashion, tmp_path):
