@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         action = next(a for a in b._actions if flag in a.option_strings)
         s.add_argument(
             flag,
-            type=action.type,
+            type=action.type,  # type: ignore[arg-type]  # typeshed: None is argparse's own default
             default=action.default,
-            choices=action.choices,  # type: ignore[arg-type]
+            choices=action.choices,
             help=action.help,
         )
     s.add_argument("--top", type=int, default=5, help="k of the top-k overlap")
