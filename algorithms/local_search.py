@@ -28,7 +28,7 @@ class LocalSearch:
     whole procedure, random initial set included).
 
     Only comparisons of values are used, so any strictly increasing transform of the values
-    leaves the history unchanged (:attr:`rank_invariant`; tested in tests/test_rank_invariance.py).
+    leaves the history unchanged (:attr:`rank_invariant`; tested in tests/algorithms/test_rank_invariance.py).
 
     Several proposals may be outstanding (``--parallel K``): proposals are the next untried
     neighbours of the current architecture; an initial set is complete once all its members are

@@ -10,9 +10,9 @@ cite the paper above.
 Columns (accuracy in %, row ``i`` = the cell whose harness code is ``i``): ``oneshot`` (one weight-sharing
 supernet), ``fewshot`` (their few-shot supernets: the supernet split into sub-supernets on the
 operation of one edge) and ``nasbench201`` (their copy of NAS-Bench-201's accuracy).
-``tests/test_oneshot.py`` checks the mapping against the embedded ``nb201/cifar10-valid`` table.
+``tests/benchmarks/test_oneshot.py`` checks the mapping against the embedded ``nb201/cifar10-valid`` table.
 
-Costs (estimates, not measured on a GPU here; ``tests/test_oneshot.py`` recomputes them). NAS-Bench-201's
+Costs (estimates, not measured on a GPU here; ``tests/benchmarks/test_oneshot.py`` recomputes them). NAS-Bench-201's
 table gives each cell's 200-epoch training time on CIFAR-10's 25,000-image training half; its mean over
 the cells, /200, is one epoch of an average cell, :data:`EPOCH_S` (9.14 s). A supernet trained by sampling
 one cell per batch pays about that per epoch. The released recipe (``configs/nas-benchmark/algos/

@@ -6,7 +6,7 @@ cifar100,imagenet}.pkl``, a dict from a 6-digit key to per-seed lists of ``val_a
 ``train_time``, ``latency`` and ``model_size`` (MB); ``cifar10`` is NAS-Bench-201's
 ``cifar10-valid`` (trained on half of the training set, scored on the other half).
 
-Key order (established from the data, tested in ``tests/test_bench_nb201.py``): digit ``j`` is the
+Key order (established from the data, tested in ``tests/benchmarks/test_nb201.py``): digit ``j`` is the
 operation (none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 = 0..4) on edge
 ``j`` of the arch string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``, i.e. edges 1<-0, 2<-0, 2<-1,
 3<-0, 3<-1, 3<-2, so the key *is* the harness's encoding (:mod:`benchmarks._cell`). Evidence:

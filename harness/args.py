@@ -82,7 +82,7 @@ def build_parser(description: str = "") -> Parser:
         nargs="+",
         metavar="K",
         help="also run each search with K simulated workers on the table's training times "
-        "(e.g. 1 4 16; stored under OUT/sim/workers-K; see README, 'Simulated time')",
+        "(e.g. 1 4 16; stored under OUT/sim/workers-K; see docs/scale-out.md)",
     )
     p.add_argument(
         "--time-budget", metavar="DURATION", help="simulated time budget with --sim-workers, e.g. 24h, 90m, 2d"

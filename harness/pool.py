@@ -23,7 +23,7 @@ ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_N
 def _worker_init() -> None:
     """A pool worker: Ctrl-C is the parent's to handle, and one BLAS/OpenMP thread, as the pool
     already has one process per core. Left at their default (a thread per core in every worker),
-    2 workers on 2 cores spent 2.5x the CPU time per sample of `lanas-plus` (README, "Findings")."""
+    2 workers on 2 cores spent 2.5x the CPU time per sample of `lanas-plus` (docs/findings.md)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(ONE_THREAD)
     from threadpoolctl import threadpool_limits  # a dependency of scikit-learn

@@ -1,7 +1,7 @@
 """Named experiments for ``run_all.py --preset NAME``.
 
 Each preset is a grid; ``estimate_s`` predicts its wall time on this kind of machine (2 cores)
-from per-algorithm costs measured with ``run_all.py`` (see README, "Presets").
+from per-algorithm costs measured with ``run_all.py`` (see docs/cli.md, "Presets").
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ PRESETS: dict[str, Preset] = {
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
-#: run_all.py on the 2-core machine on 2026-11-25 (see README); lanas-release, lanas-plus and
+#: run_all.py on the 2-core machine on 2026-11-25 (docs/speed.md); lanas-release, lanas-plus and
 #: optuna-tpe re-measured on 2026-12-02 as CPU seconds per run (docs/speed.md: at a load average
 #: of 11-18 on 2 cores, where the old code's costs matched the idle wall times of the slower
 #: machines of this kind); and how the cost per sample grows with the budget for model-based

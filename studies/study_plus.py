@@ -1,9 +1,9 @@
-"""The 14-table study behind README "LaNAS beyond the paper": ``lanas-plus`` against every peer
+"""The 14-table study behind docs/findings.md ("`lanas-plus` on all 14 embedded tables"): ``lanas-plus`` against every peer
 at budgets 100 and 1,000, one markdown table per target.
 
     python studies/study_plus.py B100_FOLDER B1000_FOLDER > study.md
 
-Each folder is a ``run_all.py --no-analysis`` experiment (see the README for the commands).
+Each folder is a ``run_all.py --no-analysis`` experiment (docs/findings.md gives the commands).
 Per table and spec: success rate, median (Kaplan-Meier; its order-statistic 95% interval),
 restricted mean (runs that miss count as the budget) with its bootstrap 95% interval, and the
 rank of the restricted mean among ``lanas-plus`` and the peers on that table (1 = fewest

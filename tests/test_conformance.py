@@ -1,7 +1,7 @@
 """The shared conformance suite: every registered algorithm on every benchmark family.
 
 A new algorithm or benchmark registered anywhere is covered here without edits. The parallel
-contract (README, "Adding an algorithm"): with K
+contract (README.md, "Adding an algorithm"): with K
 proposals outstanding, tells may come in any order and each answers one earlier ask.
 """
 

@@ -34,7 +34,7 @@ SMALL = {"--seeds": ["0-1"], "--budget": ["10"], "--workers": ["1"]}
 NEEDS = {
     "--nb101-path": "needs the user's NAS-Bench-101 file (its reader is tested on small files)",
     "trained/": "trains networks on a dataset the user installs (tested in test_trained.py)",
-    "--scheduler": "needs a Dask scheduler on the user's cluster (Dask is tested in test_scale.py)",
+    "--scheduler": "needs a Dask scheduler on the user's cluster (Dask is tested in tests/harness/test_executors.py)",
     "--plugin": "needs the plugin file the Python page saves first (run by test_python_page_runs)",
 }
 #: the notebook-style walk-through whose Python blocks run in order (test_python_page_runs)

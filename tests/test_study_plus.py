@@ -1,4 +1,4 @@
-"""The 14-table study script of README "LaNAS beyond the paper" runs on real experiment folders."""
+"""The 14-table study script of docs/findings.md ("`lanas-plus` on all 14 embedded tables") runs on real experiment folders."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ All of them handle degenerate data without NaNs: with no samples the model stays
   MSE the release minimises, i.e. the model the release's Adam would reach if trained to
   convergence. It is *not* the release's model: at the release's settings Adam has not
   converged for the first few hundred samples, and on NAS-Bench-201 the exact fit needs about
-  half the samples (README, "LaNAS"). Centring removes the intercept, so the collinear one-hot
+  half the samples (docs/lanas.md). Centring removes the intercept, so the collinear one-hot
   columns (each decision's columns sum to one) are harmless.
 - ``ridge``: closed form with an L2 penalty ``alpha·|w|²`` (an ablation; not in the paper).
 - ``adam`` (``lanas-release``): the released model, gradient-trained: Xavier-uniform weights,
@@ -146,7 +146,7 @@ def _adam_epochs(regs: list[AdamRegressor], Xs, ys, epochs: int, lr: float, clip
     few: both moments move in one lerp (``mv``, with their rates ``rate``), and the per-model
     gradient norms are computed only when the sum of all squared gradients, which the second
     moment needs anyway, comes within 1e-9 of the clipping threshold (below it no model can
-    be clipped; the numbers are those of the plain loop, bit for bit, tests/test_lanas_fast_paths.py).
+    be clipped; the numbers are those of the plain loop, bit for bit, tests/algorithms/lanas/test_lanas_fast_paths.py).
     """
     grams, crosses = [], []
     for X, y in zip(Xs, ys):

@@ -7,7 +7,7 @@
   ``(rank - ½) / n`` with tied values sharing their mean rank, recomputed for every sample at
   each tell; a new sample's quantile at its tell is what the UCB walk back-propagates. Every
   quantity then depends on the order of the values only, so any strictly increasing transform
-  of a table's values leaves the history identical (tests/test_rank_invariance.py). The
+  of a table's values leaves the history identical (tests/algorithms/test_rank_invariance.py). The
   in-leaf searches only order samples (and the in-leaf model, :mod:`.surrogate`, already fits the
   normal scores of ranks), so in this mode they are given the value itself, which orders samples
   as their current quantiles do; the quantiles of all samples are computed only when the tree is

@@ -7,7 +7,7 @@ drown a value in [0, 1]; LA-MCTS clusters on the raw ``[x, f(x)]``). The cluster
 value is the good one; a linear SVM (``sklearn.svm.LinearSVC``, seeded with an int drawn from the
 run's rng) trained to separate the two clusters is the boundary ``w·x + b >= 0`` of the good
 child, fitted by :func:`linear_svc`: LinearSVC's own liblinear call without the estimator's input
-checks, the same coefficients bit for bit (tests/test_lanas_fast_paths.py) in about a fifth of
+checks, the same coefficients bit for bit (tests/algorithms/lanas/test_lanas_fast_paths.py) in about a fifth of
 ``LinearSVC.fit``'s time (the 710 splits of a ``lanas-plus`` run on ``nb201/cifar10-valid``).
 When a cluster is empty, the values are constant, or the SVM puts every sample on one side,
 :meth:`SvmSplit.__call__` returns None and the node keeps the regressor split.

@@ -1,7 +1,7 @@
 """Named LaNAS configurations.
 
 ``lanas-release``: the authors' released NAS-Bench-101 code in every detail but three (docs/lanas-release.md:
-the NB101 feature vector, float32, values <= 0 skipped in x̄; README, "LaNAS").
+the NB101 feature vector, float32, values <= 0 skipped in x̄; docs/lanas.md).
 
 ``lanas-plus``: the recommended LaNAS configuration beyond the paper, chosen on
 ``nb201/cifar10-valid`` and ``anb201/baseline`` only (20 seeds, budget 1,000: distinct samples to
@@ -14,7 +14,7 @@ fits every model on the values' ranks (:mod:`algorithms.lanas.scale`: the histor
 any strictly increasing transform of the values); it is not yet the default, because it costs about
 1.5x the time per sample and has not been through the budget-1,000 study (docs/rank-invariance.md).
 The first ``lanas-plus``
-(until 2026-11-26) was ``lanas:inleaf=local,split=svm``; README, "LaNAS beyond the paper", has
+(until 2026-11-26) was ``lanas:inleaf=local,split=svm``; docs/lanas.md, "`lanas-plus`: beyond the paper", has
 both on all 14 embedded tables.
 """
 

@@ -29,7 +29,7 @@ FIXED = {
     "lanas-release": "#5b3a1a",
 }
 FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-."}
-# none of them near a fixed colour (CIE76 distance >= 24; tests/test_analysis_report.py)
+# none of them near a fixed colour (CIE76 distance >= 24; tests/analysis/test_report.py)
 PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#8ca252")
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")

@@ -13,7 +13,7 @@ algorithm look fast, so (cf. the paper's Fig. "samples to the global optimum", T
 - the median's interval is the distribution-free order-statistic interval, which keeps its stated
   coverage under censoring at a common budget (n = 20: 95.9% exact; measured 95.4-96.2% on 4,000
   synthetic log-normal samples with 10-40% censored, where a percentile bootstrap of the median
-  covered the truth 92.0-92.4% of the time; tests/test_analysis_stats.py re-measures the
+  covered the truth 92.0-92.4% of the time; tests/analysis/test_stats.py re-measures the
   order-statistic interval: 95.35% at 25% censored); other
   intervals are percentile bootstraps over seeds with ``numpy.random.default_rng(0)``, so that a
   report is reproducible.

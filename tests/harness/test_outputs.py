@@ -1,5 +1,5 @@
-"""Where a command writes and which figures it draws, as the README says ("Command line",
-"Analysis"): a custom grid without ``--out`` goes to ``results/custom``; the LaNAS variants
+"""Where a command writes and which figures it draws, as the README ("Command line") and
+docs/analysis.md say: a custom grid without ``--out`` goes to ``results/custom``; the LaNAS variants
 figure is drawn only when a benchmark has more than 8 specs (the default run has 6)."""
 
 from __future__ import annotations
