@@ -89,17 +89,13 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
         else:
             result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
     partition = values = None
-    table_values = getattr(bench, "valid", None)
-    if (
-        task.save_partition
-        and hasattr(result.algorithm, "partition")
-        and table_values is not None
-        and bench.all_archs() is not None
-    ):
-        try:
-            partition, values = result.algorithm.partition(), table_values
-        except Exception as exc:  # the figure is optional; the run is not
-            log.warning("no partition for %s: %s", task, exc)
+    if task.save_partition and hasattr(result.algorithm, "partition"):  # a failed run has no algorithm
+        table_values = getattr(bench, "valid", None)
+        if table_values is not None and bench.all_archs() is not None:
+            try:
+                partition, values = result.algorithm.partition(), table_values
+            except Exception as exc:  # the figure is optional; the run is not
+                log.warning("no partition for %s: %s", task, exc)
     write_run(task_path(Path(exp_dir), task), result, partition, values)
     return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
 
