@@ -1,16 +1,19 @@
 """Issue 27's study table: the new peers (``local-search``, ``bananas``) and the rank-based
-``lanas-plus`` run here, beside the earlier peers' numbers from results/reference/lanas-plus-study.md
-(same tables, seeds and budgets; their code is unchanged since, so their runs would be identical).
+``lanas-plus:scale=rank`` (the candidate) run here, beside the earlier peers' numbers from
+results/reference/lanas-plus-study.md (same tables, seeds and budgets; their code is unchanged
+since, so their runs would be identical).
 
     python studies/study_i27.py B100_FOLDER B1000_FOLDER [B300_FOLDER] > table.md
 
 Per table, target and spec: seeds reaching it, the Kaplan-Meier median with its 95% interval and
 the restricted mean (misses count as the budget; ≥ when some miss) with its bootstrap interval, and
-the rank of the restricted mean among ``lanas-plus`` and every peer (1 = fewest samples), and
-whether ``lanas-plus`` needs no more samples than the best peer on both (the optimum judged only
-where half the seeds of some spec reach it). Reference
-rows are marked "(ref)"; ``lanas-plus`` of the reference is the earlier configuration
-(``scale=value``), shown unranked.
+the rank of the restricted mean among the candidate and every peer (1 = fewest samples), and
+whether the candidate needs no more samples than the best peer on both (the optimum judged only
+where half the seeds of some spec reach it). Reference rows are marked "(ref)"; ``lanas-plus`` of
+the reference is the value-scaled configuration (``scale=value``), shown unranked. After each
+table: the count of tables where the candidate needs no more, and the ranks across the 14 tables
+(average rank of the restricted mean, Friedman's test, Nemenyi's critical difference at 0.05,
+``analysis.stats.crossbench``).
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.load import load  # noqa: E402
 from analysis.stats import censored as stats  # noqa: E402
+from analysis.stats.crossbench import critical_difference, friedman, groups  # noqa: E402
 from analysis.stats.tables import hitting_times  # noqa: E402
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
-NEW = ("lanas-plus", "local-search", "bananas")
+CANDIDATE = "lanas-plus:scale=rank"
+NEW = (CANDIDATE, "local-search", "bananas")
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 HEAD = {"top0_1": "top-0.1%", "optimum": "global optimum"}
@@ -61,9 +66,13 @@ def reference(budget: int, target: str) -> dict[tuple[str, str], dict]:
     return out
 
 
-def table(folder: str, target: str) -> list[str]:
+def table(folder: str, target: str) -> tuple[list[str], dict[str, dict[str, float]], list[bool]]:
+    """The rows; per table, the restricted mean of each ranked spec; per judged table, whether the
+    candidate needs no more samples than the best peer."""
     exp = load(folder)
     budget, ref, lines = exp.budget, reference(exp.budget, target), []
+    means: dict[str, dict[str, float]] = {}
+    verdicts: list[bool] = []
     for bench in sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b)):
         times = hitting_times(exp, bench)
         rows = {}
@@ -80,27 +89,50 @@ def table(folder: str, target: str) -> list[str]:
                 rows[s + " (ref)"] = ref[(bench, s)]
         ranked = [s for s in rows if "scale=value" not in s]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
+        means[bench] = {s: rows[s]["mean"] for s in ranked}
         for s, r in rows.items():
             lines.append(
                 f"| {bench} | {s} | {' | '.join(r['cells'])} | {format(ranks[s], 'g') if s in ranks else '—'} |"
             )
         judged = target != "optimum" or any(np.isfinite(rows[s]["median"]) for s in ranked)  # half the seeds
-        if "lanas-plus" in rows and judged:
-            peers = [s for s in ranked if s != "lanas-plus"]
+        if CANDIDATE in rows and judged:
+            peers = [s for s in ranked if s != CANDIDATE]
             best_med = min(rows[s]["median"] for s in peers)
             best_mean = min(rows[s]["mean"] for s in peers)
-            p = rows["lanas-plus"]
+            p = rows[CANDIDATE]
             ok = p["median"] <= best_med and p["mean"] <= best_mean
+            verdicts.append(ok)
             ratio = (
                 f"{p['median'] / best_med:.2f}x"
                 if np.isfinite(p["median"]) and np.isfinite(best_med)
                 else ("—, a peer's is" if np.isfinite(best_med) else "—")
             )
             lines.append(
-                f"| {bench} | *lanas-plus vs the best peer* | | {ratio} | "
+                f"| {bench} | *candidate vs the best peer* | | {ratio} | "
                 f"{p['mean'] / best_mean:.2f}x | {'no more' if ok else 'more'} |"
             )
-    return lines
+    return lines, means, verdicts
+
+
+def across(means: dict[str, dict[str, float]]) -> list[str]:
+    """Average ranks over the tables that ran every spec, Friedman's p and Nemenyi's CD."""
+    specs = sorted(set.intersection(*(set(m) for m in means.values())))
+    rows = [m for m in means.values() if all(s in m for s in specs)]
+    ranks = np.array([rankdata([m[s] for s in specs]) for m in rows])
+    avg = dict(zip(specs, ranks.mean(axis=0)))
+    chi2, p = friedman(ranks)
+    cd = critical_difference(len(specs), len(rows))
+    order = sorted(avg, key=avg.get)
+    out = [
+        f"Average rank of the restricted mean over {len(rows)} tables (1 = fewest samples): "
+        + ", ".join(f"{s} {avg[s]:.2f}" for s in order)
+        + "."
+    ]
+    out.append(
+        f"Friedman chi-square {chi2:.1f}, p = {p:.2g}; Nemenyi critical difference (0.05) {cd:.2f}; "
+        "not separated: " + "; ".join("{" + ", ".join(g) + "}" for g in groups(avg, cd)) + "."
+    )
+    return out
 
 
 def main(folders: list[str]) -> None:
@@ -110,7 +142,13 @@ def main(folders: list[str]) -> None:
             print(f"\n### Budget {budget:,}: distinct samples to the {HEAD[target]}\n")
             print("| table | spec | reached | median [95%] | restricted mean [95%] | rank |")
             print("| --- | --- | --- | --- | --- | --- |")
-            print("\n".join(table(folder, target)))
+            lines, means, verdicts = table(folder, target)
+            print("\n".join(lines))
+            print(
+                f"\n{CANDIDATE} needs no more samples than the best peer (median and restricted mean) on "
+                f"{sum(verdicts)} of the {len(verdicts)} tables judged.\n"
+            )
+            print("\n".join(across(means)))
 
 
 if __name__ == "__main__":

@@ -83,6 +83,8 @@ class InLeaf:
     ) -> None:
         self.benchmark, self.rng, self.pool, self.samples, self.max_tries = benchmark, rng, pool, samples, max_tries
         self.kind, self.widen, self._stall, self._best = options.kind, options.widen, 0, -np.inf
+        self.restart, self._climb_stall, self._climb_best = options.restart, 0, -np.inf
+        self._first_parent = 0  # samples before this index are no parents (``restart``)
         self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
         self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
         self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
@@ -105,6 +107,14 @@ class InLeaf:
             self._stall += 1
             if self._stall >= self.widen:  # stalled: widen (twice the parents)
                 self._stall, self.n_parents = 0, 2 * self.n_parents
+        if self.restart:
+            if y > self._climb_best:
+                self._climb_best, self._climb_stall = y, 0
+            else:
+                self._climb_stall += 1
+                if self._climb_stall >= self.restart:  # the climb is stuck: start a new one
+                    self._climb_best, self._climb_stall = -np.inf, 0
+                    self._first_parent = len(self.samples.archs)
 
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
@@ -173,6 +183,8 @@ class InLeaf:
                 self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed :])).tolist())
             inside = np.flatnonzero(np.asarray(self._new_leaves) == leaf)
             members = np.concatenate([members, built + inside])
+        if self._first_parent:
+            members = members[members >= self._first_parent]
         y = np.asarray(self.samples.y)[members]
         return members[np.argsort(-y, kind="stable")]
 

@@ -53,6 +53,10 @@ class InLeafOptions(NamedTuple):
     kind: str = "uniform"
     n_parents: int = 20  # local searches: the leaf's best samples whose neighbours are candidates
     widen: int = 0  # local searches: after this many samples without a new best, double n_parents (0: never)
+    #: local searches: after this many samples without a new best since the last restart, the
+    #: samples so far stop being parents, so the climb starts again from a fresh draw in the
+    #: selected leaf, as local search restarts at a local optimum (0: never)
+    restart: int = 0
     #: when the selected leaf gives the search no candidate: ``"first_leaf"``, the first leaf in
     #: breadth-first order that gives one (the release's rule for an empty leaf); ``"leaf_draw"``,
     #: the paper's uniform draw from the selected leaf; ``"neighbours"`` (local searches), the

@@ -61,6 +61,7 @@ LIMITS: dict[str, Limit] = {
     "unsampled_node": one_of(*UNSAMPLED_NODE),
     "n_parents": at_least(1),
     "widen": at_least(0),
+    "restart": at_least(0),
     "handover": one_of(*HANDOVERS),
     "scale": one_of(*SCALES),
 }
@@ -73,6 +74,7 @@ APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     "ridge_alpha": {"regressor": ("ridge",)},
     "n_parents": {"inleaf": ("local", "localbo")},
     "widen": {"inleaf": ("local", "localbo")},
+    "restart": {"inleaf": ("local", "localbo")},
     "handover": {"inleaf": ("local", "bo", "localbo")},
 }
 
@@ -131,6 +133,7 @@ class LaNAS:
         inleaf: str = "uniform",
         n_parents: int = 20,
         widen: int = 0,
+        restart: int = 0,
         handover: str = "first_leaf",
         sampler: str = "auto",
         max_tries: int = 1000,
@@ -141,7 +144,7 @@ class LaNAS:
         self.benchmark, self.rng, self.n_init, self.batch, self.scale = benchmark, rng, n_init, batch, scale
         self.tree_options = TreeOptions(height, float(cp), rebuild_every, route, split, unsampled_node)
         self.regressor_options = RegressorOptions(regressor, ridge_alpha, adam_lr, adam_epochs, adam_refit_epochs)
-        self.inleaf_options = InLeafOptions(inleaf, n_parents, widen, handover)
+        self.inleaf_options = InLeafOptions(inleaf, n_parents, widen, restart, handover)
         self.sampling_options = SamplingOptions(sampler, max_tries, empty_leaf)
         self.tree: Tree | None = None
         archs = benchmark.all_archs()
