@@ -18,7 +18,7 @@ from tests.transformed import TRANSFORMS, transformed
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
 #: configurations declared rank-invariant by an option rather than by their registered name
-RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:scale=rank"]
+RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:scale=rank", "lanas-plus:restart=10,scale=rank"]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}
 
 
