@@ -137,19 +137,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     n = np.arange(1, exp.horizon + 1)  # curves end at the longest run, not at the budget
     ax = axes[0][0]
     for s, r in regrets.items():
-        lo, med, hi = _quartiles(np.maximum(r, floor))
-        ax.plot(
-            n,
-            med,
-            color=look[s].colour,
-            ls=look[s].linestyle,
-            lw=1.8,
-            label=s,
-            marker=look[s].marker,
-            markevery=0.1,
-            ms=4,
-        )
-        ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
+        _median_band(ax, n, np.maximum(r, floor), look[s], s)
     ax.axhline(floor, color="k", ls=":", lw=1)
     ax.annotate(
         f"regret 0 (reached) drawn at {floor:.0e}", (1.2, floor), xytext=(0, 4), textcoords="offset points", fontsize=8
@@ -168,6 +156,14 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     return save(fig, out / f"regret_{file_safe(bench)}")
 
 
+def _median_band(ax, n: np.ndarray, curves: np.ndarray, look: Look, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """Draw the median of ``curves`` (seeds x samples) with its inter-quartile band; return the band."""
+    lo, med, hi = _quartiles(curves)
+    ax.plot(n, med, color=look.colour, ls=look.linestyle, lw=1.8, label=label, marker=look.marker, markevery=0.1, ms=4)
+    ax.fill_between(n, lo, hi, color=look.colour, alpha=0.15, lw=0)
+    return lo, hi
+
+
 def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
     """Median and IQR of the incumbent's test value (the incumbent chosen by validation)."""
     n = np.arange(1, budget + 1)
@@ -176,21 +172,9 @@ def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
         tests = [x.incumbent_test for x in r if x.incumbent_test is not None]
         if not tests:
             continue
-        lo, med, hi = _quartiles(np.vstack(tests))
+        lo, hi = _median_band(ax, n, np.vstack(tests), look[s], s)
         lows.append(lo)
         highs.append(hi)
-        ax.plot(
-            n,
-            med,
-            color=look[s].colour,
-            ls=look[s].linestyle,
-            lw=1.8,
-            label=s,
-            marker=look[s].marker,
-            markevery=0.1,
-            ms=4,
-        )
-        ax.fill_between(n, lo, hi, color=look[s].colour, alpha=0.15, lw=0)
     ax.set_xscale("log")
     plain_log_ticks(ax.xaxis, 1, budget)
     ax.set_xlim(1, budget)
