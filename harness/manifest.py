@@ -136,10 +136,27 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: s
         "versions": _versions(),
         "revision": _revision(),
     }
-    manifest["defaults"] = algorithm_options(algos)
+    defaults = algorithm_options(algos)
+    _same_definitions(exp_dir, old.get("defaults", {}), defaults)
+    manifest["defaults"] = defaults
     if note:
         manifest["note"] = note
     exp_dir.mkdir(parents=True, exist_ok=True)
     tmp = exp_dir / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2))
     os.replace(tmp, path)
+
+
+def _same_definitions(exp_dir: Path, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+    """Refuse to add runs to a folder whose runs of a name were made with other option values
+    (a variant redefined since, as ``lanas-plus`` took ``scale=rank``): the two would mix in one
+    spec. Options added since (absent from the old manifest) do not count: their defaults keep
+    the histories."""
+    for name, opts in new.items():
+        changed = sorted(k for k, v in old.get(name, {}).items() if k in opts and opts[k] != v)
+        if changed:
+            was = ",".join(f"{k}={old[name][k]}" for k in changed)
+            raise ExperimentError(
+                f"{exp_dir} holds {name} runs made when {name} meant {name}:{was}; "
+                f"name that spec to add to them, or use another --out"
+            )

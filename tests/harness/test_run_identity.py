@@ -60,3 +60,27 @@ def test_same_k_resumes(tmp_path, capsys):
     capsys.readouterr()
     assert run_all.cli(_args(out, "--parallel", "2")) == 0
     assert "2 already on disk" in capsys.readouterr().err
+
+
+def test_a_variant_redefined_since_its_runs_is_refused_in_one_line(tmp_path, capsys):
+    """A folder's runs of a variant stay what the variant meant when they ran: after a redefinition
+    (as ``lanas-plus`` took ``scale=rank``) adding to the folder is refused, nothing rewritten,
+    and the message names the spec that would mean the old runs."""
+    from algorithms import registry as algorithms
+
+    out = tmp_path / "exp"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "probe", "--seeds", "0-1", "--budget", "12"]
+    args += ["--out", str(out), "--no-analysis"]
+    with algorithms.scope():
+        algorithms.register_variant("probe", "lanas:cp=0.5")
+        assert run_all.cli(args) == 0
+    before = sorted((p.name, p.read_bytes()) for p in (out / "runs").rglob("*.parquet"))
+    manifest = (out / "manifest.json").read_text()
+    capsys.readouterr()
+    with algorithms.scope():
+        algorithms.register_variant("probe", "lanas:cp=0.2")
+        assert run_all.cli([*args[:5], "0-3", *args[6:]]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "probe:cp=0.5" in err[0], err
+    assert sorted((p.name, p.read_bytes()) for p in (out / "runs").rglob("*.parquet")) == before
+    assert (out / "manifest.json").read_text() == manifest
