@@ -293,12 +293,20 @@ def test_equal_configurations_are_run_and_stored_once(tmp_path, capsys):
     assert code == 0
     assert "1 benchmarks x 3 algorithms x 1 seeds" in err
     assert "note: lanas, lanas:height=5, lanas:cp=0.1 are one configuration: run and stored once as lanas" in err
-    assert "note: lanas:split=svm,inleaf=localbo,height=5,parents=3 is stored as lanas-plus" in err
-    assert sorted(p.name for p in (out / "runs" / "synthetic+linear").iterdir()) == ["lanas", "lanas-plus", "random"]
+    assert (
+        "note: lanas:split=svm,inleaf=localbo,height=5,parents=3 is stored as lanas:inleaf=localbo,n_parents=3,split=svm"
+        in err
+    )
+    assert sorted(p.name for p in (out / "runs" / "synthetic+linear").iterdir()) == [
+        "lanas",
+        "lanas@inleaf=localbo,n_parents=3,split=svm",
+        "random",
+    ]
     assert algorithms.check("lanas:rebuild_every=20,n_init=11") == "lanas:n_init=11"
     assert algorithms.check("lanas:cp=1.0") == algorithms.check("lanas:cp=1") == "lanas:cp=1"
-    assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=localbo,n_parents=3"
-    assert algorithms.check("lanas:inleaf=localbo,parents=3,scale=rank,split=svm") == "lanas-plus:scale=rank"
+    assert algorithms.check("lanas-plus:split=regressor") == "lanas:inleaf=localbo,n_parents=3,restart=50,scale=rank"
+    assert algorithms.check("lanas:inleaf=localbo,parents=3,restart=50,scale=rank,split=svm") == "lanas-plus"
+    assert algorithms.check("lanas-plus:scale=value") == "lanas:inleaf=localbo,n_parents=3,restart=50,split=svm"
     assert registry.check("synthetic/linear:noisy=on") == "synthetic/linear:noisy=True"
 
 

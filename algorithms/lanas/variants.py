@@ -9,13 +9,12 @@ the top-0.1% and to the optimum, median and restricted mean) and run unchanged o
 benchmark: the paper's tree and UCB walk, the LA-MCTS SVM split (:mod:`algorithms.lanas.svm_split`),
 and inside the selected leaf a Thompson draw of the pairwise Bayesian linear model
 (:mod:`algorithms.lanas.surrogate`) picking among the unevaluated in-region neighbours of the
-leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`). ``lanas-plus:scale=rank``
-fits every model on the values' ranks (:mod:`algorithms.lanas.scale`: the history is the same under
-any strictly increasing transform of the values); it is not yet the default, because it costs about
-1.5x the time per sample and has not been through the budget-1,000 study (docs/rank-invariance.md).
-The first ``lanas-plus``
-(until 2026-11-26) was ``lanas:inleaf=local,split=svm``; docs/lanas.md, "`lanas-plus`: beyond the paper", has
-both on all 14 embedded tables.
+leaf's 3 best samples that have any (:mod:`algorithms.lanas.inleaf`), a new climb after 50
+samples without a new best (``restart=50``). Every model is fitted on the values' ranks
+(``scale=rank``, :mod:`algorithms.lanas.scale`), so the history is the same under any strictly
+increasing transform of the values (tests/algorithms/test_rank_invariance.py). The earlier
+definitions, under which results/reference/lanas-plus-study.md was measured: ``lanas-plus:scale=value,restart=0``
+(until 2026-12-03) and ``lanas:inleaf=local,split=svm`` (until 2026-11-26); docs/peers.md has the choice.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from __future__ import annotations
 from ..registry import register_variant
 
 LANAS_RELEASE = "lanas:regressor=adam,empty_leaf=first_leaf,unsampled_node=by_sign"
-LANAS_PLUS = "lanas:inleaf=localbo,n_parents=3,split=svm"
+LANAS_PLUS = "lanas:inleaf=localbo,n_parents=3,restart=50,scale=rank,split=svm"
 
 register_variant("lanas-release", LANAS_RELEASE)
 register_variant("lanas-plus", LANAS_PLUS)

@@ -18,7 +18,7 @@ from tests.transformed import TRANSFORMS, transformed
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
 #: configurations declared rank-invariant by an option rather than by their registered name
-RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:scale=rank", "lanas-plus:restart=10,scale=rank"]
+RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:restart=0", "lanas-plus:restart=10"]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}
 
 
@@ -44,7 +44,7 @@ def test_declared_rank_invariant_histories_are_identical(spec, synthetic):
             assert archs == runs["identity"], f"{spec}: history changed under the {name} transform (seed {seed})"
 
 
-@pytest.mark.parametrize("spec", ["lanas-plus:scale=rank", "local-search", "evolution", "optuna-tpe"])
+@pytest.mark.parametrize("spec", ["lanas-plus", "local-search", "evolution", "optuna-tpe"])
 def test_rank_invariant_on_a_real_table(spec):
     """nbgraph/proteins (2,021 architectures, values in [0, 1]) searched through the two transforms
     that keep its distinct values distinct in floating point."""
@@ -53,10 +53,12 @@ def test_rank_invariant_on_a_real_table(spec):
     assert all(archs == runs["identity"] for archs in runs.values())
 
 
-@pytest.mark.parametrize("spec", ["lanas", "lanas-plus", "mcts", pytest.param("bananas", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "spec", ["lanas", "lanas-plus:scale=value", "mcts", pytest.param("bananas", marks=pytest.mark.slow)]
+)
 def test_scale_dependent_algorithms_change(spec, synthetic):
     """The property has teeth: an algorithm that fits values changes its history under a transform
-    (``lanas-plus`` fits values; ``lanas-plus:scale=rank`` is its rank-invariant form)."""
+    (``lanas-plus:scale=value`` is ``lanas-plus`` fitted on the values)."""
     assert not declared(spec, synthetic)
     runs = histories(spec, synthetic, 0, 80)
     assert any(archs != runs["identity"] for archs in runs.values())
@@ -65,7 +67,7 @@ def test_scale_dependent_algorithms_change(spec, synthetic):
 def test_lanas_default_is_the_paper_and_rank_is_an_option(synthetic):
     assert algorithms.resolve("lanas")[1].get("scale", "value") == "value"
     assert not declared("lanas", synthetic) and declared("lanas:scale=rank", synthetic)
-    assert not declared("lanas-plus", synthetic) and declared("lanas-plus:scale=rank", synthetic)
+    assert declared("lanas-plus", synthetic) and not declared("lanas-plus:scale=value", synthetic)
 
 
 def test_a_transform_that_merges_values_is_refused():

@@ -83,9 +83,9 @@ def test_options_that_take_effect_are_kept():
 
 def test_a_variants_option_switched_off_by_the_spec_is_dropped_with_a_note():
     names, notes = algorithms.canonical(["lanas-plus:inleaf=uniform"])
-    assert names == ["lanas:split=svm"]  # n_parents=3 of lanas-plus does nothing with uniform sampling
+    assert names == ["lanas:scale=rank,split=svm"]  # n_parents, restart: nothing with uniform sampling
     assert notes == [
-        "lanas-plus:inleaf=uniform is stored as lanas:split=svm "
+        "lanas-plus:inleaf=uniform is stored as lanas:scale=rank,split=svm "
         "(options at their defaults or without effect are dropped, keys sorted)"
     ]
 
@@ -119,7 +119,7 @@ OLD_AND_NEW = [
     ("lanas:inleaf=local,parents=3,inleaf_fallback=near", "lanas:handover=neighbours,inleaf=local,n_parents=3"),
     ("lanas:inleaf=bo,inleaf_fallback=uniform", "lanas:handover=leaf_draw,inleaf=bo"),
     ("lanas-plus:inleaf_fallback=near", "lanas-plus:handover=neighbours"),
-    ("lanas:inleaf=localbo,parents=3,split=svm", "lanas-plus"),
+    ("lanas:inleaf=localbo,parents=3,restart=50,scale=rank,split=svm", "lanas-plus"),
     ("lanas:regressor=adam,fallback=bfs,empty=zero", "lanas-release"),
 ]
 
