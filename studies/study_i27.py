@@ -1,9 +1,11 @@
-"""Issue 27's study table: the new peers (``local-search``, ``bananas``) and the rank-based
-``lanas-plus:scale=rank`` (the candidate) run here, beside the earlier peers' numbers from
+"""Issue 27's study table: the new peers (``local-search``, ``bananas``) and ``lanas-plus`` (the
+candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbers from
 results/reference/lanas-plus-study.md (same tables, seeds and budgets; their code is unchanged
 since, so their runs would be identical).
 
-    python studies/study_i27.py B100_FOLDER B1000_FOLDER [B300_FOLDER] > table.md
+    python studies/study_i27.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] > table.md
+
+(``+`` joins folders of one budget, e.g. the peers' and the candidate's.)
 
 Per table, target and spec: seeds reaching it, the Kaplan-Meier median with its 95% interval and
 the restricted mean (misses count as the budget; ≥ when some miss) with its bootstrap interval, and
@@ -13,7 +15,7 @@ where half the seeds of some spec reach it). Reference rows are marked "(ref)"; 
 the reference is the value-scaled configuration (``scale=value``), shown unranked. After each
 table: the count of tables where the candidate needs no more, and the ranks across the 14 tables
 (average rank of the restricted mean, Friedman's test, Nemenyi's critical difference at 0.05,
-``analysis.stats.crossbench``).
+``analysis.stats.crossbench``), and the candidate's stuck seeds (top-1% not within 5x its median).
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from scipy.stats import rankdata
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.load import load  # noqa: E402
+from analysis.load import Experiment, load  # noqa: E402
 from analysis.stats import censored as stats  # noqa: E402
 from analysis.stats.crossbench import critical_difference, friedman, groups  # noqa: E402
 from analysis.stats.tables import hitting_times  # noqa: E402
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
-CANDIDATE = "lanas-plus:scale=rank"
+CANDIDATE = "lanas-plus"
 NEW = (CANDIDATE, "local-search", "bananas")
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
@@ -66,10 +68,34 @@ def reference(budget: int, target: str) -> dict[tuple[str, str], dict]:
     return out
 
 
-def table(folder: str, target: str) -> tuple[list[str], dict[str, dict[str, float]], list[bool]]:
+def joined(folders: str) -> Experiment:
+    """The experiments of ``a+b+...`` (one budget) as one."""
+    exps = [load(f) for f in folders.split("+")]
+    exp = exps[0]
+    for other in exps[1:]:
+        assert other.budget == exp.budget, f"{other.path}: budget {other.budget}, not {exp.budget}"
+        exp.runs += other.runs
+        exp.manifest["algorithms"] = exp.manifest.get("algorithms", []) + other.manifest.get("algorithms", [])
+    return exp
+
+
+def stuck(exp: Experiment) -> list[str]:
+    """``table seed N (top-1% at n, median m)`` for each candidate seed that does not reach the
+    top-1% within 5x its median on that table."""
+    out = []
+    for bench in exp.benchmarks():
+        times = hitting_times(exp, bench).get(CANDIDATE, {}).get("top1")
+        if times is None:
+            continue
+        med = float(np.median(times))
+        runs = exp.runs_of(bench, CANDIDATE)
+        out += [f"{bench} seed {r.seed} ({t:g}, median {med:g})" for r, t in zip(runs, times) if not t <= 5 * med]
+    return out
+
+
+def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, float]], list[bool]]:
     """The rows; per table, the restricted mean of each ranked spec; per judged table, whether the
     candidate needs no more samples than the best peer."""
-    exp = load(folder)
     budget, ref, lines = exp.budget, reference(exp.budget, target), []
     means: dict[str, dict[str, float]] = {}
     verdicts: list[bool] = []
@@ -137,18 +163,21 @@ def across(means: dict[str, dict[str, float]]) -> list[str]:
 
 def main(folders: list[str]) -> None:
     for folder in folders:
-        budget = load(folder).budget
+        exp = joined(folder)
+        budget = exp.budget
         for target in ("top0_1", "optimum"):
             print(f"\n### Budget {budget:,}: distinct samples to the {HEAD[target]}\n")
             print("| table | spec | reached | median [95%] | restricted mean [95%] | rank |")
             print("| --- | --- | --- | --- | --- | --- |")
-            lines, means, verdicts = table(folder, target)
+            lines, means, verdicts = table(exp, target)
             print("\n".join(lines))
             print(
                 f"\n{CANDIDATE} needs no more samples than the best peer (median and restricted mean) on "
                 f"{sum(verdicts)} of the {len(verdicts)} tables judged.\n"
             )
             print("\n".join(across(means)))
+        slow = stuck(exp)
+        print(f"\n{CANDIDATE}'s seeds not at the top-1% within 5x its median: " + ("; ".join(slow) or "none") + ".")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,13 @@ OTHERS = {
     "lanas-plus:inleaf_fallback=near": "lanas-plus:handover=neighbours",
 }  # its spelling in older folders
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
+#: the study's configuration is the value-scaled lanas-plus without restarts (lanas-plus until
+#: 2026-12-03): folders made since name it by its options
+RENAMED = {
+    "lanas:inleaf=localbo,n_parents=3,split=svm": PLUS,
+    "lanas:inleaf=localbo,n_parents=3,split=svm,widen=50": "lanas-plus:widen=50",
+    "lanas:handover=neighbours,inleaf=localbo,n_parents=3,split=svm": "lanas-plus:handover=neighbours",
+}
 
 
 def fmt(x: float, censored: bool = False) -> str:
@@ -51,7 +58,7 @@ def table(folder: str, target: str) -> tuple[list[str], dict[str, dict]]:
     lines, verdicts = [], {}
     benches = sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b))
     for bench in benches:
-        times = hitting_times(exp, bench)
+        times = {RENAMED.get(k, k): v for k, v in hitting_times(exp, bench).items()}
         specs = [s for s in (PLUS, *PEERS, *OTHERS) if s in times]
         rows = {s: stats.summarise(times[s][target], budget) for s in specs}
         main = [s for s in specs if s not in OTHERS]  # ranked: lanas-plus and the peers
