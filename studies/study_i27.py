@@ -3,7 +3,7 @@ candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbe
 results/reference/lanas-plus-study.md (same tables, seeds and budgets; their code is unchanged
 since, so their runs would be identical).
 
-    python studies/study_i27.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] > table.md
+    python studies/study_i27.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
 
 (``+`` joins folders of one budget, e.g. the peers' and the candidate's.)
 
@@ -81,7 +81,8 @@ def joined(folders: str) -> Experiment:
 
 def stuck(exp: Experiment) -> list[str]:
     """``table seed N (top-1% at n, median m)`` for each candidate seed that does not reach the
-    top-1% within 5x its median on that table."""
+    top-1% within 5x its median on that table (tables where 5x the median exceeds the budget are
+    left to a larger budget: the histories do not depend on it)."""
     out = []
     for bench in exp.benchmarks():
         times = hitting_times(exp, bench).get(CANDIDATE, {}).get("top1")
@@ -89,6 +90,8 @@ def stuck(exp: Experiment) -> list[str]:
             continue
         med = float(np.median(times))
         runs = exp.runs_of(bench, CANDIDATE)
+        if 5 * med > exp.budget:  # the budget ends before 5x the median: undecided here
+            continue
         out += [f"{bench} seed {r.seed} ({t:g}, median {med:g})" for r, t in zip(runs, times) if not t <= 5 * med]
     return out
 
@@ -102,8 +105,8 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
     for bench in sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b)):
         times = hitting_times(exp, bench)
         rows = {}
-        for s in NEW:
-            if s in times:
+        for s in (*NEW, *REF_PEERS):  # peers run here too (budget 300: no reference rows)
+            if s in times and (bench, s) not in ref:
                 r = stats.summarise(times[s][target], budget)
                 med = fmt(r["median"]) + (
                     f" [{fmt(r['median_lo'])}, {fmt(r['median_hi'])}]" if np.isfinite(r["median_lo"]) else ""
