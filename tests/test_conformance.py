@@ -70,6 +70,16 @@ def test_conformance(spec, bench):
     assert len(new) == len(set(new)) == budget
 
 
+@pytest.mark.parametrize("spec", SPECS)
+def test_a_larger_budget_extends_the_same_history(spec, synthetic):
+    """A run's history does not depend on its budget: the run at budget B is the first B proposals
+    of the run at 2B (the studies read budget-100 results off longer runs' prefixes, and a run
+    cut short by a time limit is the start of the full one)."""
+    n = ALGORITHM_BUDGET.get(spec, 40)
+    short = run(synthetic, spec, seed=3, budget=n).rows["arch"]  # repeats included: rows >= n
+    assert run(synthetic, spec, seed=3, budget=2 * n).rows["arch"][: len(short)] == short
+
+
 def test_every_algorithm_is_covered():
     assert "random" in ALGORITHMS
     assert {a.split(":")[0] for a in ALGORITHMS} == {
