@@ -149,14 +149,14 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: s
 
 def _same_definitions(exp_dir: Path, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
     """Refuse to add runs to a folder whose runs of a name were made with other option values
-    (a variant redefined since, as ``lanas-plus`` took ``scale=rank``): the two would mix in one
-    spec. Options added since (absent from the old manifest) do not count: their defaults keep
-    the histories."""
+    (a variant redefined since, as ``lanas-plus`` took ``scale=rank``): the report would show two
+    configurations under one name. Options added since (absent from the old manifest) do not
+    count: their defaults keep the histories. The folder can still be analysed."""
     for name, opts in new.items():
         changed = sorted(k for k, v in old.get(name, {}).items() if k in opts and opts[k] != v)
         if changed:
             was = ",".join(f"{k}={old[name][k]}" for k in changed)
             raise ExperimentError(
                 f"{exp_dir} holds {name} runs made when {name} meant {name}:{was}; "
-                f"name that spec to add to them, or use another --out"
+                f"adding runs would mix two configurations under one name: use another --out"
             )

@@ -65,7 +65,7 @@ def test_same_k_resumes(tmp_path, capsys):
 def test_a_variant_redefined_since_its_runs_is_refused_in_one_line(tmp_path, capsys):
     """A folder's runs of a variant stay what the variant meant when they ran: after a redefinition
     (as ``lanas-plus`` took ``scale=rank``) adding to the folder is refused, nothing rewritten,
-    and the message names the spec that would mean the old runs."""
+    and the message says what the old runs were."""
     from algorithms import registry as algorithms
 
     out = tmp_path / "exp"
