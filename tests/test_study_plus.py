@@ -47,3 +47,26 @@ def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsy
     names = {line.split(" | ")[1] for line in rows}
     assert names == {"lanas-plus", "evolution"}  # random is not a peer; lanas-plus and its peers only
     assert "tables judged." in text
+
+
+def test_peers_study_script_joins_folders_ranks_and_judges(tmp_path, capsys):
+    """studies/study_i27.py (results/reference/peers-study.md): folders of one budget joined with
+    ``+``, every candidate and peer ranked, a verdict per table, ranks across tables, stuck seeds."""
+    spec = importlib.util.spec_from_file_location("study_i27", ROOT / "studies" / "study_i27.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    folders = {}
+    for name, algos in (("peers", ["local-search", "evolution"]), ("candidate", ["lanas-plus"])):
+        folders[name] = tmp_path / name
+        args = ["--benchmarks", "synthetic/linear", "--algorithms", *algos, "--seeds", "0-3", "--budget", "60"]
+        assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(folders[name])]) == 0
+    capsys.readouterr()
+    study.main([f"{folders['peers']}+{folders['candidate']}"])
+    text = capsys.readouterr().out
+    section = text.split("### Budget 60: distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| synthetic/linear | ")]
+    assert {r[1] for r in rows} == {"lanas-plus", "local-search", "evolution", "*candidate vs the best peer*"}
+    assert all(r[2].endswith("/4") for r in rows if not r[1].startswith("*")), rows  # 4 seeds from each folder
+    assert "lanas-plus needs no more samples than the best peer" in section
+    assert "Average rank of the restricted mean over 1 tables" in section
+    assert "lanas-plus's seeds not at the top-1% within 5x its median:" in text
