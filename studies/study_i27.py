@@ -88,10 +88,10 @@ def stuck(exp: Experiment) -> list[str]:
         times = hitting_times(exp, bench).get(CANDIDATE, {}).get("top1")
         if times is None:
             continue
-        med = float(np.median(times))
-        runs = exp.runs_of(bench, CANDIDATE)
+        med = stats.km_median(times, exp.budget)  # as studies/study_plus.py's stuck check
         if 5 * med > exp.budget:  # the budget ends before 5x the median: undecided here
             continue
+        runs = exp.runs_of(bench, CANDIDATE)
         out += [f"{bench} seed {r.seed} ({t:g}, median {med:g})" for r, t in zip(runs, times) if not t <= 5 * med]
     return out
 
