@@ -221,3 +221,11 @@ def test_readme_counts_of_the_default_run_are_the_presets():
     said = [int(m) for m in re.findall(r"default run's (\d+)", text)]
     said += [int(m) for m in re.findall(r"for the \d+ runs \((\d+) algorithms", text)]
     assert said and all(k == n for k in said), (said, n)
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    """.ci/run's last line is the README's test command, character for character (CI installs torch
+    first, then runs exactly what a newcomer runs)."""
+    readme = (ROOT / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if line.startswith("pip install -r requirements-test.txt"))
+    assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == command
