@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,28 @@ SCHEMA = pa.schema(
         ("true_test", pa.float64()),
     ]
 )
+
+
+class Status(str, Enum):
+    """How a run ended, stored in a run file's metadata as the member's string (``"budget"``, ...);
+    a member equals its string, and prints as it."""
+
+    RUNNING = "running"  #: not ended yet (never stored)
+    BUDGET = "budget"  #: the sample budget was reached
+    EXHAUSTED = "exhausted"  #: the algorithm had nothing more to propose, or the space is used up
+    STUCK = "stuck"  #: too many repeated proposals in a row
+    FAILED = "failed"  #: an exception; its first line is the run's ``error``
+    TIME = "time"  #: simulated time: the next result would arrive after the time budget
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+#: the ``worker`` column's value of a repeat (no worker trains it) in simulated-time runs
+NO_WORKER = -1
 #: the judged-value column of folders written before ``true_valid`` (noisy runs; null otherwise)
 OLD_TRUE_VALID = "valid_mean"
 PARTITION_SUFFIX = ".partition.parquet"

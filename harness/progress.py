@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from analysis.runformat import Status
+
 
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
@@ -74,7 +76,7 @@ class Progress:
 
     def __call__(self, summary: dict[str, Any]) -> None:
         self.done += 1
-        if summary["status"] == "failed":
+        if summary["status"] == Status.FAILED:
             self.failed.append(summary)
         if self.bar is not None:
             self.bar.update(1)

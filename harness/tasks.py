@@ -16,7 +16,7 @@ from typing import Any
 from benchmarks import registry as benchmarks
 
 from .results import clean_temporaries, read_meta, run_path, write_run
-from .runner import RunResult, run
+from .runner import RunResult, Status, failure_line, run
 
 log = logging.getLogger(__name__)
 
@@ -71,23 +71,11 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
             task.spec,
             task.seed,
             task.budget,
-            status="failed",
-            error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500],
+            status=Status.FAILED,
+            error=failure_line(exc),
         )
     else:
-        evaluate = None
-        if task.remote_eval:
-            from .evaluation import dask_evaluate
-
-            evaluate = dask_evaluate
-        if task.sim_workers:
-            from .simulate import simulate
-
-            result = simulate(
-                bench, task.spec, task.seed, task.budget, task.sim_workers, task.time_budget_s or float("inf")
-            )
-        else:
-            result = run(bench, task.spec, task.seed, task.budget, parallel=task.parallel, evaluate=evaluate)
+        result = run(bench, task.spec, task.seed, task.budget, **_how(task))
     partition = values = None
     if task.save_partition and hasattr(result.algorithm, "partition"):  # a failed run has no algorithm
         table_values = getattr(bench, "valid", None)
@@ -98,6 +86,19 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
                 log.warning("no partition for %s: %s", task, exc)
     write_run(task_path(Path(exp_dir), task), result, partition, values)
     return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
+
+
+def _how(task: Task) -> dict[str, Any]:
+    """The run's clock and evaluator: K simulated workers, or the plain run (Dask evaluations)."""
+    if task.sim_workers:
+        from .simulate import SimulatedClock
+
+        return {"clock": SimulatedClock(task.sim_workers, task.time_budget_s or float("inf"))}
+    if task.remote_eval:
+        from .evaluation import dask_evaluate
+
+        return {"parallel": task.parallel, "evaluate": dask_evaluate}
+    return {"parallel": task.parallel}
 
 
 def task_path(exp_dir: Path, task: Task) -> Path:
@@ -125,7 +126,7 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
     for t in tasks:
         path = task_path(exp_dir, t)
         meta = read_meta(path, t.budget)
-        if meta is not None and meta["status"] != "failed":
+        if meta is not None and meta["status"] != Status.FAILED:
             if "parallel" not in meta and legacy is None:
                 legacy = _recorded_parallel(exp_dir)
             k = int(meta["parallel"]) if "parallel" in meta else legacy
@@ -135,6 +136,6 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
                     f"{path.relative_to(exp_dir)}), not {t.parallel}: use another --out or the "
                     "same --parallel"
                 )
-        if meta is None or meta["status"] == "failed" or meta.get("time_budget_s") != t.time_budget_s:
+        if meta is None or meta["status"] == Status.FAILED or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
     return todo
