@@ -1,16 +1,32 @@
 """LaNAS's options, grouped by what they configure, and the old spellings still accepted.
 
-The registry spec stays flat (``lanas:height=8,empty_leaf=first_leaf``) and so does
-:class:`~algorithms.lanas.LaNAS`'s constructor; it builds these groups, as Optuna's TPE builds its
-``_ParzenEstimatorParameters``. Every option is documented once, here.
+The groups are the one source of every option, its type, its default and its documentation:
+:data:`GROUPS` lists them in order, :class:`~algorithms.lanas.LaNAS`'s signature (and so the
+registry's typed options and ``run_all.py --list``) is derived from them by :func:`signature`, and
+the constructor splits its flat keyword options into them with :func:`build` (as Optuna's TPE
+builds its ``_ParzenEstimatorParameters``). A spec stays flat (``lanas:height=8,empty_leaf=first_leaf``);
+a group's field is the spec's option of the same name but for the two in :data:`SPEC_NAMES`.
+A new option is one field in one group.
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..registry import SpecError
+
+
+class RunOptions(NamedTuple):
+    """How the search starts and proposes (TPAMI, Sec. 3)."""
+
+    n_init: int = 10  # uniform samples before the first tree
+    #: proposals per selection round, each adding a pending visit along its path (not in the release)
+    batch: int = 1
+    #: what the node models fit: ``"value"`` (the paper) or ``"rank"`` (rank quantiles, :mod:`.scale`)
+    scale: str = "value"
 
 
 class RegressorOptions(NamedTuple):
@@ -76,6 +92,52 @@ class SamplingOptions(NamedTuple):
     #: leaf in breadth-first order that has one, credited to it (its walk keeps coming back);
     #: ``"avoid"`` (with ``inleaf=uniform``): the walk never enters a subtree without rows
     empty_leaf: str = "anywhere"
+
+
+#: the option groups in the order of the constructor's signature: attribute of LaNAS -> group
+GROUPS: dict[str, type] = {
+    "run_options": RunOptions,
+    "tree_options": TreeOptions,
+    "regressor_options": RegressorOptions,
+    "inleaf_options": InLeafOptions,
+    "sampling_options": SamplingOptions,
+}
+#: group fields that a spec names otherwise: (group, field) -> the spec's option
+SPEC_NAMES: dict[tuple[type, str], str] = {(RegressorOptions, "kind"): "regressor", (InLeafOptions, "kind"): "inleaf"}
+
+
+def fields() -> dict[str, tuple[type, str]]:
+    """Every spec option, in signature order -> (its group, its field there)."""
+    return {SPEC_NAMES.get((g, f), f): (g, f) for g in GROUPS.values() for f in g._fields}
+
+
+def signature() -> inspect.Signature:
+    """``LaNAS(benchmark, rng, *, n_init=10, ...)``: each option keyword-only, typed, with its default."""
+    params = [
+        inspect.Parameter("benchmark", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    ]
+    for option, (group, field) in fields().items():
+        hint = typing.get_type_hints(group)[field]
+        default = group._field_defaults[field]
+        params.append(inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=hint))
+    return inspect.Signature(params, return_annotation=None)
+
+
+def build(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The groups (attribute name -> group) for flat keyword ``options``, defaults filled in;
+    an option that no group has raises TypeError, as an unknown keyword does."""
+    known = fields()
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError(f"LaNAS got unexpected options {', '.join(unknown)} (options: {', '.join(known)})")
+    values: dict[type, dict[str, Any]] = {g: {} for g in GROUPS.values()}
+    for option, value in options.items():
+        group, field = known[option]
+        if typing.get_type_hints(group)[field] is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        values[group][field] = value
+    return {attr: group(**values[group]) for attr, group in GROUPS.items()}
 
 
 #: old option -> (new option, old value -> new value); see :func:`renamed`

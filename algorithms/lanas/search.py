@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -20,11 +21,13 @@ from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.specs import Limit
 
 from ..registry import above, at_least, between, one_of, register
+from . import options as options_module
 from .empty_leaf import EMPTY_LEAF, make_empty_leaf
 from .inleaf import HANDOVERS, KINDS, make_inleaf
 from .options import (
     InLeafOptions,
     RegressorOptions,
+    RunOptions,
     SamplingOptions,
     TreeOptions,
     renamed,
@@ -98,12 +101,15 @@ class LaNAS:
       ``split``, ``unsampled_node``;
     - the node models (:class:`~.options.RegressorOptions`): ``regressor``, ``ridge_alpha``,
       ``adam_lr``, ``adam_epochs``, ``adam_refit_epochs``;
+    - the run (:class:`~.options.RunOptions`): ``n_init`` (uniform samples first), ``batch`` (K
+      proposals per selection round, each adding a pending visit along its path; not in the
+      release) and ``scale`` (``"value"``, the paper, or ``"rank"``: models fit rank quantiles);
     - the in-leaf search (:class:`~.options.InLeafOptions`): ``inleaf``, ``n_parents``, ``widen``,
-      ``handover``;
-    - sampling (:class:`~.options.SamplingOptions`): ``sampler``, ``max_tries``, ``empty_leaf``;
-    - and ``n_init`` (uniform samples first), ``batch`` (K proposals per selection round, each
-      adding a pending visit along its path; not in the release) and ``scale`` (``"value"``, the
-      paper, or ``"rank"``: models fit rank quantiles, :mod:`.scale`).
+      ``restart``, ``handover``;
+    - sampling (:class:`~.options.SamplingOptions`): ``sampler``, ``max_tries``, ``empty_leaf``.
+
+    The signature is derived from these groups (:func:`.options.signature`): a new option is a
+    field of one group, with its default and its comment there.
 
     Kept on purpose: the release skips x̄ updates for values <= 0; here every value counts, and a
     non-finite value counts as the bottom of ``value_range``.
@@ -111,41 +117,21 @@ class LaNAS:
     After a run: :attr:`tree`, :attr:`leaves`, :attr:`regressors` and :meth:`partition`.
     """
 
-    def __init__(
-        self,
-        benchmark: Benchmark,
-        rng: np.random.Generator,
-        *,
-        n_init: int = 10,
-        batch: int = 1,
-        scale: str = "value",
-        height: int = 5,
-        cp: float = 0.1,
-        rebuild_every: int = 20,
-        route: str = "actual",
-        split: str = "regressor",
-        unsampled_node: str = "by_sign",
-        regressor: str = "lstsq",
-        ridge_alpha: float = 1.0,
-        adam_lr: float = 1e-5,
-        adam_epochs: int = 20_000,
-        adam_refit_epochs: int = 3_000,
-        inleaf: str = "uniform",
-        n_parents: int = 20,
-        widen: int = 0,
-        restart: int = 0,
-        handover: str = "first_leaf",
-        sampler: str = "auto",
-        max_tries: int = 1000,
-        empty_leaf: str = "anywhere",
-    ) -> None:
-        # option values are checked against LIMITS by the registry before a run starts
+    __signature__ = options_module.signature()  # what the registry, --list and help() read
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, **options: Any) -> None:
+        # the signature (LaNAS.__signature__) comes from the option groups; values are checked
+        # against LIMITS by the registry before a run starts
+        groups = options_module.build(options)
+        self.run_options: RunOptions = groups["run_options"]
+        self.tree_options: TreeOptions = groups["tree_options"]
+        self.regressor_options: RegressorOptions = groups["regressor_options"]
+        self.inleaf_options: InLeafOptions = groups["inleaf_options"]
+        self.sampling_options: SamplingOptions = groups["sampling_options"]
+        n_init, batch, scale = self.run_options.n_init, self.run_options.batch, self.run_options.scale
+        sampler, max_tries = self.sampling_options.sampler, self.sampling_options.max_tries
         self._scale = ValueScale(scale, benchmark.value_range)  # checks the range
         self.benchmark, self.rng, self.n_init, self.batch, self.scale = benchmark, rng, n_init, batch, scale
-        self.tree_options = TreeOptions(height, float(cp), rebuild_every, route, split, unsampled_node)
-        self.regressor_options = RegressorOptions(regressor, ridge_alpha, adam_lr, adam_epochs, adam_refit_epochs)
-        self.inleaf_options = InLeafOptions(inleaf, n_parents, widen, restart, handover)
-        self.sampling_options = SamplingOptions(sampler, max_tries, empty_leaf)
         self.tree: Tree | None = None
         archs = benchmark.all_archs()
         if sampler == "pool" and archs is None:
@@ -159,12 +145,14 @@ class LaNAS:
         self._queue: deque[Arch] = deque()
         self._proposals = self._since_rebuild = self._generation = 0
         # the strategies, chosen once
-        make_split = SPLITS[split]
+        make_split = SPLITS[self.tree_options.split]
         self._splitter = None if make_split is None else make_split(rng)
         self._inleaf = make_inleaf(
             self.inleaf_options, benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries
         )
-        self._empty_leaf = make_empty_leaf(empty_leaf, rng, self._pool_mode and self._inleaf is None)
+        self._empty_leaf = make_empty_leaf(
+            self.sampling_options.empty_leaf, rng, self._pool_mode and self._inleaf is None
+        )
 
     @property
     def rank_invariant(self) -> bool:
