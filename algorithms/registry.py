@@ -9,7 +9,9 @@ options that default to the paper's values, and two methods:
 Optionally ``ask_batch(n) -> list[Arch]`` proposes several architectures for parallel
 evaluation. A new algorithm is one module in this package that calls :func:`register`
 (every module whose name does not start with ``_`` is imported; ``_`` modules are private);
-named variants (``lanas-plus``) are registered spec strings, not new classes.
+named variants (``lanas-plus``) are registered spec strings, not new classes. Everything registered
+is held by one object, :data:`REGISTRY`; ``with REGISTRY.scope():`` (or :func:`scope`) undoes the
+registrations made inside it (tests, notebooks).
 
 Options are typed from the constructor's signature (annotation, else the default's type; see
 :mod:`benchmarks.specs`); ``register(name, limits={"height": at_least(1), "mode": one_of("a", "b")})``
@@ -36,7 +38,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -59,7 +62,10 @@ from benchmarks.specs import (
 from benchmarks.specs import options_of as _typed
 
 __all__ = [
+    "REGISTRY",
     "Algorithm",
+    "Entry",
+    "Registry",
     "RegistrationError",
     "SpecError",
     "above",
@@ -90,14 +96,42 @@ class Algorithm(Protocol):
     def tell(self, arch: Arch, result: Result) -> None: ...
 
 
-_REGISTRY: dict[str, type] = {}
-_VARIANTS: dict[str, str] = {}
-_UNAVAILABLE: dict[str, Callable[[], str | None]] = {}
-_LIMITS: dict[str, Mapping[str, Limit]] = {}
-_APPLIES: dict[str, Mapping[str, Mapping[str, tuple]]] = {}
-_RENAMED: dict[str, Callable[[Mapping[str, str]], dict[str, str]]] = {}
-#: every table keyed by an algorithm's name (what unregister and scope undo)
-_TABLES: tuple[dict[str, Any], ...] = (_REGISTRY, _VARIANTS, _UNAVAILABLE, _LIMITS, _APPLIES, _RENAMED)
+@dataclass(frozen=True)
+class Entry:
+    """One registered algorithm: its class and what :func:`register` declared of it."""
+
+    cls: type
+    unavailable: Callable[[], str | None] | None = None
+    limits: Mapping[str, Limit] = field(default_factory=dict)
+    applies: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
+    renamed: Callable[[Mapping[str, str]], dict[str, str]] | None = None
+
+
+@dataclass
+class Registry:
+    """Every registered algorithm (name -> :class:`Entry`) and named variant (name -> spec): the one
+    registry of algorithms is :data:`REGISTRY`; :meth:`scope` undoes the registrations made inside it."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    variants: dict[str, str] = field(default_factory=dict)
+
+    def remove(self, name: str) -> None:
+        self.entries.pop(name, None)
+        self.variants.pop(name, None)
+
+    @contextmanager
+    def scope(self) -> Iterator[Registry]:
+        """Registrations made inside ``with REGISTRY.scope():`` are undone on leaving it (tests, notebooks)."""
+        _load_all()
+        saved = dict(self.entries), dict(self.variants)
+        try:
+            yield self
+        finally:
+            self.entries, self.variants = saved
+
+
+#: the algorithms and variants registered in this process
+REGISTRY = Registry()
 
 
 def register(
@@ -117,13 +151,8 @@ def register(
     def deco(cls: type) -> type:
         _check_new(name, cls)
         _check_class(name, cls)
-        _REGISTRY[name] = cls
-        if unavailable is not None:
-            _UNAVAILABLE[name] = unavailable
-        _LIMITS[name] = dict(limits or {})
-        _APPLIES[name] = {k: dict(v) for k, v in (applies or {}).items()}
-        if renamed is not None:
-            _RENAMED[name] = renamed
+        applied = {k: dict(v) for k, v in (applies or {}).items()}
+        REGISTRY.entries[name] = Entry(cls, unavailable, dict(limits or {}), applied, renamed)
         return cls
 
     return deco
@@ -131,9 +160,9 @@ def register(
 
 def register_variant(name: str, spec: str) -> None:
     """A named configuration of a registered algorithm, e.g. ``register_variant("x", "lanas:cp=0.5")``."""
-    if _VARIANTS.get(name, spec) != spec or name in _REGISTRY:
+    if REGISTRY.variants.get(name, spec) != spec or name in REGISTRY.entries:
         raise RegistrationError(f"algorithm name {name!r} is already registered; choose another name")
-    _VARIANTS[name] = spec
+    REGISTRY.variants[name] = spec
 
 
 def _check_new(name: str, cls: Any) -> None:
@@ -142,8 +171,9 @@ def _check_new(name: str, cls: Any) -> None:
     split_spec(name)  # a name a spec can say
     if ":" in name:
         raise RegistrationError(f"bad algorithm name {name!r}: a name has no options")
-    taken = _REGISTRY.get(name)
-    where = _VARIANTS.get(name)
+    entry = REGISTRY.entries.get(name)
+    taken = None if entry is None else entry.cls
+    where = REGISTRY.variants.get(name)
     if where is None and taken is not None and not same_definition(taken, cls):
         where = f"{taken.__module__}.{taken.__qualname__}"
     if where is not None:
@@ -173,26 +203,17 @@ def _check_class(name: str, cls: Any) -> None:
 
 def name_of(cls: type) -> str | None:
     """The name ``cls`` is registered under, or None."""
-    return next((n for n, c in _REGISTRY.items() if c is cls), None)
+    return next((n for n, e in REGISTRY.entries.items() if e.cls is cls), None)
 
 
 def unregister(name: str) -> None:
     """Remove an algorithm or variant registered under ``name`` (no error when there is none)."""
-    for table in _TABLES:
-        table.pop(name, None)
+    REGISTRY.remove(name)
 
 
-@contextmanager
-def scope() -> Iterator[None]:
-    """Registrations made inside ``with scope():`` are undone on leaving it (tests, notebooks)."""
-    _load_all()
-    saved = [dict(t) for t in _TABLES]
-    try:
-        yield
-    finally:
-        for table, old in zip(_TABLES, saved):
-            table.clear()
-            table.update(old)
+def scope() -> AbstractContextManager[Registry]:
+    """``with scope():`` undoes the registrations made inside it (:meth:`Registry.scope`)."""
+    return REGISTRY.scope()
 
 
 def _load_all() -> None:
@@ -202,20 +223,21 @@ def _load_all() -> None:
 def names(*, variants: bool = True) -> list[str]:
     """Every registered algorithm and, unless ``variants=False``, every named variant."""
     _load_all()
-    return sorted(_REGISTRY) + (sorted(_VARIANTS) if variants else [])
+    return sorted(REGISTRY.entries) + (sorted(REGISTRY.variants) if variants else [])
 
 
 def unavailable(name: str) -> str | None:
     """Why the registered algorithm ``name`` cannot run here, or None."""
     _load_all()
-    reason = _UNAVAILABLE.get(name)
+    reason = REGISTRY.entries[name].unavailable if name in REGISTRY.entries else None
     return reason() if reason else None
 
 
 def options(name: str) -> dict[str, Option]:
     """The typed keyword-only options of a registered algorithm (not a variant)."""
     _load_all()
-    return _typed(_REGISTRY[name], _LIMITS.get(name), keyword_only=True)
+    entry = REGISTRY.entries[name]
+    return _typed(entry.cls, entry.limits, keyword_only=True)
 
 
 def options_of(name: str) -> dict[str, Any]:
@@ -228,19 +250,19 @@ def _expand(spec: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     _load_all()
     name, raw = split_spec(spec)
     fixed: dict[str, Any] = {}
-    if name in _VARIANTS:
-        base, base_raw = split_spec(_VARIANTS[name])
+    if name in REGISTRY.variants:
+        base, base_raw = split_spec(REGISTRY.variants[name])
         fixed = typed_options("algorithm", base, _renamed(base, base_raw), options(base))
         shown, name = name, base
     else:
         shown = name
-    if name not in _REGISTRY:
+    if name not in REGISTRY.entries:
         raise SpecError(f"unknown algorithm {name!r}; known: {', '.join(names())}")
     return name, fixed, typed_options("algorithm", shown, _renamed(name, raw), options(name))
 
 
 def _renamed(name: str, raw: dict[str, str]) -> dict[str, str]:
-    rename = _RENAMED.get(name)
+    rename = REGISTRY.entries[name].renamed
     return raw if rename is None else rename(raw)
 
 
@@ -256,7 +278,7 @@ def idle_options(name: str, config: Mapping[str, Any]) -> dict[str, str]:
     _load_all()
     full = {**options_of(name), **config}
     out = {}
-    for option, needs in _APPLIES.get(name, {}).items():
+    for option, needs in REGISTRY.entries[name].applies.items():
         if option in config and any(full.get(k) not in allowed for k, allowed in needs.items()):
             out[option] = " and ".join(f"{k}={'|'.join(map(str, allowed))}" for k, allowed in needs.items())
     return out
@@ -273,7 +295,7 @@ def check(spec: str) -> str:
         del config[option]  # set by the variant, switched off by the spec's own options
     best = name
     covered: dict[str, Any] = {}
-    for variant in sorted(_VARIANTS):
+    for variant in sorted(REGISTRY.variants):
         base, own = resolve(variant)
         own = without_defaults(own, options_of(base))
         if (
@@ -326,6 +348,6 @@ def make(spec: str, benchmark: Benchmark, rng: np.random.Generator) -> Algorithm
     if reason:
         raise SpecError(f"algorithm {name!r} is not available here: {reason}")
     try:
-        return _REGISTRY[name](benchmark, rng, **opts)
+        return REGISTRY.entries[name].cls(benchmark, rng, **opts)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"algorithm spec {spec!r}: {exc}") from None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -37,7 +37,33 @@ class Entry:
         return options_of(self.factory, self.limits)
 
 
-_REGISTRY: dict[str, Entry] = {}
+@dataclass
+class Registry:
+    """Every registered benchmark (name -> :class:`Entry`): the one registry of benchmarks is
+    :data:`REGISTRY`; :meth:`scope` undoes the registrations made inside it."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def remove(self, name: str) -> None:
+        """Remove the benchmark registered under ``name`` and every instance built from it."""
+        if self.entries.pop(name, None) is not None:
+            _make.cache_clear()
+
+    @contextmanager
+    def scope(self) -> Iterator[Registry]:
+        """Registrations made inside ``with REGISTRY.scope():`` are undone on leaving it (tests, notebooks)."""
+        _load_all()
+        saved = dict(self.entries)
+        try:
+            yield self
+        finally:
+            if self.entries != saved:
+                self.entries = saved
+                _make.cache_clear()
+
+
+#: the benchmarks registered in this process
+REGISTRY = Registry()
 
 
 def register(
@@ -66,7 +92,7 @@ def register(
             f"benchmark {name!r}: every parameter of its factory is an option with a default "
             f"(the spec {name!r} calls it with none); {', '.join(bare)} has none"
         )
-    taken = _REGISTRY.get(name)
+    taken = REGISTRY.entries.get(name)
     if taken is not None and not same_definition(taken.factory, factory):
         raise RegistrationError(
             f"benchmark name {name!r} is already registered "
@@ -74,27 +100,19 @@ def register(
         )
     if taken is not None:
         _make.cache_clear()  # a replaced factory must not answer from the old one's cache
-    _REGISTRY[name] = Entry(name, factory, name.split("/")[0], unavailable or (lambda: None), limits, gpu, listed)
+    REGISTRY.entries[name] = Entry(
+        name, factory, name.split("/")[0], unavailable or (lambda: None), limits, gpu, listed
+    )
 
 
 def unregister(name: str) -> None:
     """Remove the benchmark registered under ``name`` and every instance built from it."""
-    if _REGISTRY.pop(name, None) is not None:
-        _make.cache_clear()
+    REGISTRY.remove(name)
 
 
-@contextmanager
-def scope() -> Iterator[None]:
-    """Registrations made inside ``with scope():`` are undone on leaving it (tests, notebooks)."""
-    _load_all()
-    saved = dict(_REGISTRY)
-    try:
-        yield
-    finally:
-        if _REGISTRY != saved:
-            _REGISTRY.clear()
-            _REGISTRY.update(saved)
-            _make.cache_clear()
+def scope() -> AbstractContextManager[Registry]:
+    """``with scope():`` undoes the registrations made inside it (:meth:`Registry.scope`)."""
+    return REGISTRY.scope()
 
 
 def _load_all() -> None:
@@ -103,7 +121,7 @@ def _load_all() -> None:
 
 def entries() -> dict[str, Entry]:
     _load_all()
-    return dict(_REGISTRY)
+    return dict(REGISTRY.entries)
 
 
 def _typed(spec: str) -> tuple[str, dict[str, Any]]:
@@ -126,7 +144,7 @@ def check(spec: str) -> str:
 @cache
 def _make(spec: str) -> Benchmark:
     name, options = _typed(spec)
-    entry = _REGISTRY[name]
+    entry = REGISTRY.entries[name]
     reason = entry.unavailable()
     if reason:
         raise BenchmarkError(f"{name}: {reason}")

@@ -95,7 +95,7 @@ class SamplingOptions(NamedTuple):
 
 
 #: the option groups in the order of the constructor's signature: attribute of LaNAS -> group
-GROUPS: dict[str, type] = {
+GROUPS: dict[str, Any] = {  # NamedTuple classes
     "run_options": RunOptions,
     "tree_options": TreeOptions,
     "regressor_options": RegressorOptions,
@@ -103,10 +103,10 @@ GROUPS: dict[str, type] = {
     "sampling_options": SamplingOptions,
 }
 #: group fields that a spec names otherwise: (group, field) -> the spec's option
-SPEC_NAMES: dict[tuple[type, str], str] = {(RegressorOptions, "kind"): "regressor", (InLeafOptions, "kind"): "inleaf"}
+SPEC_NAMES: dict[tuple[Any, str], str] = {(RegressorOptions, "kind"): "regressor", (InLeafOptions, "kind"): "inleaf"}
 
 
-def fields() -> dict[str, tuple[type, str]]:
+def fields() -> dict[str, tuple[Any, str]]:
     """Every spec option, in signature order -> (its group, its field there)."""
     return {SPEC_NAMES.get((g, f), f): (g, f) for g in GROUPS.values() for f in g._fields}
 
@@ -131,7 +131,7 @@ def build(options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise TypeError(f"LaNAS got unexpected options {', '.join(unknown)} (options: {', '.join(known)})")
-    values: dict[type, dict[str, Any]] = {g: {} for g in GROUPS.values()}
+    values: dict[Any, dict[str, Any]] = {g: {} for g in GROUPS.values()}
     for option, value in options.items():
         group, field = known[option]
         if typing.get_type_hints(group)[field] is float and isinstance(value, int) and not isinstance(value, bool):
