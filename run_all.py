@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             load_plugins(args.plugin)
         except PluginError as exc:
-            return commands._fail(str(exc))
+            raise UsageError(str(exc)) from None
     if args.figure_format:
         from analysis.plots import files
 

@@ -31,7 +31,7 @@ set by a variant that the spec's own options switch off is dropped, with a note
 An option renamed declares its old spellings once: ``register(name, renamed=f)``, ``f`` mapping a
 spec's options as typed to the current ones (``lanas``: ``fallback=bfs`` is ``empty_leaf=first_leaf``,
 :mod:`algorithms.lanas.options`); a folder written with an old spelling keeps it
-(:func:`as_recorded`), so its runs are found on resume.
+(:func:`harness.grids.as_recorded`), so its runs are found on resume.
 """
 
 from __future__ import annotations
@@ -69,10 +69,8 @@ __all__ = [
     "RegistrationError",
     "SpecError",
     "above",
-    "as_recorded",
     "at_least",
     "between",
-    "canonical",
     "check",
     "idle_options",
     "make",
@@ -306,39 +304,6 @@ def check(spec: str) -> str:
         ):
             best, covered = variant, own
     return format_spec(best, {k: v for k, v in config.items() if k not in covered})
-
-
-def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
-    """Canonical names of ``specs`` without repeats, and a note for each spec renamed or merged."""
-    out: dict[str, list[str]] = {}
-    for spec in specs:
-        out.setdefault(check(spec), []).append(spec.strip())
-    notes = []
-    for name, given in out.items():
-        given = list(dict.fromkeys(given))
-        if len(given) > 1:
-            notes.append(f"{', '.join(given)} are one configuration: run and stored once as {name}")
-        elif given != [name]:
-            notes.append(
-                f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)"
-            )
-    return list(out), notes
-
-
-def as_recorded(specs: list[str], recorded: list[str]) -> tuple[list[str], list[str]]:
-    """Canonical ``specs`` in a folder's ``recorded`` spelling where one names the same
-    configuration (written before an option was renamed: ``lanas:fallback=bfs`` for
-    ``lanas:empty_leaf=first_leaf``), so the folder's runs are found and stay under one name;
-    and a note for each."""
-    same: dict[str, str] = {}
-    for old in recorded:
-        try:
-            same.setdefault(check(old), old)
-        except SpecError:  # no longer a valid spec: nothing to match
-            continue
-    out = [same.get(spec, spec) for spec in specs]
-    notes = [f"{new} keeps this folder's spelling {old}" for new, old in zip(specs, out) if new != old]
-    return out, notes
 
 
 def make(spec: str, benchmark: Benchmark, rng: np.random.Generator) -> Algorithm:

@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
 from benchmarks.specs import SpecError
 
 from .args import UsageError, parse_seeds
 from .folder import ExperimentFolder
-from .grids import check_available, preset_algorithms, sim_tasks
+from .grids import as_recorded, canonical, check_available, preset_algorithms, sim_tasks
 from .manifest import write_manifest
 from .plugins import algorithm_spec, benchmark_spec, load_plugins
 from .pool import run_local
@@ -110,7 +109,7 @@ def plan(
     chosen = PRESETS[preset or "default"]
     custom = bool(benchmarks_ or algorithms_ or seeds is not None or budget is not None)
     bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmarks_ or chosen.benchmarks)))
-    algo_specs, notes = algorithms.canonical(list(algorithms_ or preset_algorithms(chosen)))
+    algo_specs, notes = canonical(list(algorithms_ or preset_algorithms(chosen)))
     check_available(algo_specs, bench_specs)
     seed_list = _seeds(seeds) if seeds is not None else list(chosen.seeds)
     budget = budget if budget is not None else chosen.budget
@@ -121,7 +120,7 @@ def plan(
     if executor not in ("local", "dask"):
         raise ExperimentError(f"unknown executor {executor!r}: use 'local' or 'dask'")
     out = Path(out).expanduser() if out is not None else default_out(preset, custom)
-    algo_specs, kept = algorithms.as_recorded(algo_specs, _recorded_algorithms(out))  # renamed options
+    algo_specs, kept = as_recorded(algo_specs, _recorded_algorithms(out))  # renamed options
     notes += kept
     if parallel < 1:
         raise ExperimentError(f"bad --parallel {parallel}: it must be at least 1")

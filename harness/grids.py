@@ -1,5 +1,5 @@
 """Checks behind a grid (:func:`harness.api.plan`): the algorithms a preset runs, what can run
-here, and the simulated-time copies of a grid's tasks."""
+here, the simulated-time copies of a grid's tasks, and the names specs are run and stored under."""
 
 from __future__ import annotations
 
@@ -71,3 +71,36 @@ def sim_tasks(
         for t in tasks
         if t.benchmark in timed
     ]
+
+
+def canonical(specs: list[str]) -> tuple[list[str], list[str]]:
+    """Canonical names of ``specs`` without repeats, and a note for each spec renamed or merged."""
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        out.setdefault(algorithms.check(spec), []).append(spec.strip())
+    notes = []
+    for name, given in out.items():
+        given = list(dict.fromkeys(given))
+        if len(given) > 1:
+            notes.append(f"{', '.join(given)} are one configuration: run and stored once as {name}")
+        elif given != [name]:
+            notes.append(
+                f"{given[0]} is stored as {name} (options at their defaults or without effect are dropped, keys sorted)"
+            )
+    return list(out), notes
+
+
+def as_recorded(specs: list[str], recorded: list[str]) -> tuple[list[str], list[str]]:
+    """Canonical ``specs`` in a folder's ``recorded`` spelling where one names the same
+    configuration (written before an option was renamed: ``lanas:fallback=bfs`` for
+    ``lanas:empty_leaf=first_leaf``), so the folder's runs are found and stay under one name;
+    and a note for each."""
+    same: dict[str, str] = {}
+    for old in recorded:
+        try:
+            same.setdefault(algorithms.check(old), old)
+        except algorithms.SpecError:  # no longer a valid spec: nothing to match
+            continue
+    out = [same.get(spec, spec) for spec in specs]
+    notes = [f"{new} keeps this folder's spelling {old}" for new, old in zip(specs, out) if new != old]
+    return out, notes

@@ -6,11 +6,8 @@ python studies/bananas_cost.py SPEC TABLE BUDGET SEED N1 [N2 ...]
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import registry  # noqa: E402
 from harness.runner import run  # noqa: E402

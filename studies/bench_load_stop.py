@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 TABLES = {"nb201": ("cifar10-valid", "cifar100", "ImageNet16-120"), "nbgraph": ("cora", "arxiv", "proteins")}
 

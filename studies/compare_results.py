@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from analysis.runformat import COLUMNS, META_KEY, OLD_TRUE_VALID  # noqa: E402
 
 #: algo_s is the algorithm's measured time, never equal twice; leaf is the partition files' column

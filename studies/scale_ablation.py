@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import copy
 import sys
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.stats import censored as stats  # noqa: E402
 from benchmarks import registry  # noqa: E402
