@@ -175,13 +175,6 @@ def _run(path: Path, meta: dict[str, Any], table: pd.DataFrame, budget: int, hor
     )
 
 
-def load_run(path: Path, budget: int | None = None) -> Run:
-    meta, table = _read(path)
-    budget = int(budget or meta.get("budget") or 0)
-    steps = int(table["step"].max()) if len(table) else 0
-    return _run(path, meta, table, budget, max(1, min(budget, steps) if budget else steps))
-
-
 def _readable_partition(run: Run, exp: Experiment) -> None:
     """Drop (with a warning) a partition side file that does not read back."""
     if run.partition is None:

@@ -9,7 +9,6 @@ the 0.5 GB NAS-Bench-101 file is checked in seconds without a compiled CRC packa
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -92,10 +91,3 @@ def frame(record: bytes) -> bytes:
     header = struct.pack("<Q", len(record))
     crc = lambda b: struct.pack("<I", int(masked(crc32c(b))))  # noqa: E731
     return header + crc(header) + record + crc(record)
-
-
-def write_records(path: str | Path, records: Iterable[bytes]) -> None:
-    """Write ``records`` as a TFRecord file (used by tests to build fixtures)."""
-    with open(path, "wb") as f:
-        for record in records:
-            f.write(frame(record))

@@ -5,18 +5,21 @@
   ``ResultsCount``.
 - ``results_count``: one trial in either package's ``ResultsCount`` class.
 - ``nb101_record``: one ``nasbench_only108.tfrecord`` record (JSON list with a base64
-  ``ModelMetrics`` proto encoded by hand).
+  ``ModelMetrics`` proto encoded by hand); ``write_records``: records as a TFRecord file.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+
+from benchmarks._tfrecord import frame
 
 #: evaluation sets recorded per dataset in the official files
 SETS = {
@@ -126,3 +129,10 @@ def nb101_record(
     raw_ops = ",".join(["input", *(OP_NAMES[o] for o in ops), "output"])
     metrics = base64.b64encode(model_metrics(valid, test, time, params)).decode()
     return json.dumps([module_hash, 108, "".join(map(str, m.ravel())), raw_ops, metrics]).encode()
+
+
+def write_records(path: str | os.PathLike, records: Iterable[bytes]) -> None:
+    """Write ``records`` as a TFRecord file (framed as the official reader expects)."""
+    with open(path, "wb") as f:
+        for record in records:
+            f.write(frame(record))

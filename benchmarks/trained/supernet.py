@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._cell import OPS
-from .model import EDGES, Cell, Network, cell_forward, live_inputs, make_op
+from .model import EDGES, Network, cell_forward, live_inputs, make_op
 from .train import DeviceData, Schedule, make_plan, sgd_nesterov
 
 log = logging.getLogger(__name__)
@@ -65,18 +65,6 @@ class SuperNet(Network):
         for layer in self.body:
             h = layer(h, inputs, arch) if isinstance(layer, SuperCell) else layer(h)
         return self.classifier(self.head(h))
-
-    def standalone(self, arch: Sequence[int]) -> Network:
-        """The stand-alone network of ``arch`` holding a copy of this supernet's weights on its path."""
-        net = Network(arch, **self.dims, stats=False)
-        mine = dict(self.named_parameters())
-        with torch.no_grad():
-            for name, p in net.named_parameters():
-                parts = name.split(".")
-                if parts[0] == "body" and isinstance(net.body[int(parts[1])], Cell):  # body.i.ops.e.rest
-                    parts.insert(4, str(arch[int(parts[3])]))
-                p.copy_(mine[".".join(parts)])
-        return net
 
 
 def train_step(

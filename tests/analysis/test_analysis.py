@@ -157,9 +157,16 @@ def toy_experiment(exp: Path, budget: int = 60, seeds: int = 6) -> Path:
     return exp
 
 
-def test_samples_to_target_extraction_from_a_run_file(tmp_path):
-    from analysis.load import load_run
+def load_run(path):
+    """One run file as :func:`analysis.load.load` reads it, to its own last sample."""
+    from analysis.load import _read, _run
 
+    meta, table = _read(path)
+    steps = int(table["step"].max()) if len(table) else 0
+    return _run(path, meta, table, int(meta["budget"]), max(1, min(int(meta["budget"]), steps)))
+
+
+def test_samples_to_target_extraction_from_a_run_file(tmp_path):
     path = write_run(tmp_path, "toy/table", "lanas", 3, [0.1, 0.5, 0.4, 0.9], budget=6, repeats=(2, 3))
     run = load_run(path)
     assert (run.spec, run.seed, run.samples, run.status) == ("lanas", 3, 4, "budget")

@@ -10,9 +10,9 @@ import pytest
 
 from benchmarks import _nb101_graph as graph
 from benchmarks import nb101, registry
-from benchmarks._tfrecord import RecordError, crc32c, frame, read_records, write_records
+from benchmarks._tfrecord import RecordError, crc32c, frame, read_records
 from benchmarks.base import BenchmarkError
-from tests.official_fixtures import nb101_record
+from tests.official_fixtures import nb101_record, write_records
 
 # the inception-like cell of the NAS-Bench-101 README (7 vertices, 9 edges)
 INCEPTION = (
