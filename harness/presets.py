@@ -113,11 +113,10 @@ PRESETS: dict[str, Preset] = {
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
-#: run_all.py on the 2-core machine on 2026-11-25 (docs/speed.md); lanas-release, lanas-plus and
-#: optuna-tpe re-measured on 2026-12-02 as CPU seconds per run (docs/speed.md: at a load average
-#: of 11-18 on 2 cores, where the old code's costs matched the idle wall times of the slower
-#: machines of this kind); and how the cost per sample grows with the budget for model-based
-#: methods (cost per trial grows with the trials seen).
+#: run_all.py on a 2-core machine (docs/speed.md); lanas-release, lanas-plus and optuna-tpe as CPU
+#: seconds per run (docs/speed.md: at a load average of 11-18 on 2 cores, where these costs match
+#: the idle wall times of the slower machines of this kind); and how the cost per sample grows with
+#: the budget for model-based methods (cost per trial grows with the trials seen).
 COST_PER_SAMPLE_S = {
     "random": 1e-4,
     "evolution": 2e-4,
@@ -127,8 +126,7 @@ COST_PER_SAMPLE_S = {
     "lanas-release": 9.5e-3,
     "optuna-tpe": 9.5e-3,
     "optuna-gp": 45.0,
-    # 2026-12-02 at a load average of 10-15 on the 2 cores (docs/peers.md):
-    # upper bounds; BANANAS's cost per sample grows with the samples it retrains on
+    # at a load average of 10-15 on 2 cores (docs/peers.md): upper bounds; BANANAS's cost per sample grows with the samples it retrains on
     "local-search": 2.8e-3,
     "bananas": 1.5,
 }

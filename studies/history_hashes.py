@@ -9,7 +9,7 @@ column of ``harness.runner.run(...).rows`` (every proposal in order), the status
 proposals, the run's CPU seconds, and (``rows``) the digest of every column but ``algo_s`` (the
 only one that measures time). With ``--sim-workers K`` the run is
 ``harness.simulate.simulate(..., K)`` (simulated time with K workers; tables with a training time).
-Run it on two checkouts and compare the hashes (docs/speed.md has those of 2026-12-02). One core
+Run it on two checkouts and compare the hashes (docs/speed.md has a table of them). One core
 (BLAS threads = 1). Not collected by pytest (no ``test_`` prefix).
 """
 

@@ -1,4 +1,4 @@
-"""Issue 27's scale ablation: how algorithms change when a tuning table is searched through a
+"""The scale ablation: how algorithms change when a tuning table is searched through a
 strictly increasing transform of its accuracy (in percent), as a user with a loss would search it.
 
     python studies/scale_ablation.py SPEC BUDGET SEEDS [TABLE ...] > out.md

@@ -14,7 +14,7 @@ samples without a new best (``restart=50``). Every model is fitted on the values
 (``scale=rank``, :mod:`algorithms.lanas.scale`), so the history is the same under any strictly
 increasing transform of the values (tests/algorithms/test_rank_invariance.py). The earlier
 definitions, under which results/reference/lanas-plus-study.md was measured: ``lanas-plus:scale=value,restart=0``
-(until 2026-12-03) and ``lanas:inleaf=local,split=svm`` (until 2026-11-26); docs/lanas.md has the choice
+and, before it, ``lanas:inleaf=local,split=svm``; docs/lanas.md has the choice
 of ``restart``, docs/peers.md the study.
 """
 

@@ -1,4 +1,4 @@
-"""Simulated-time statistics on a common horizon (issue 23, point 1): a run stopped early by its
+"""Simulated-time statistics on a common horizon: a run stopped early by its
 sample budget (cheaper cells) must not look faster than one that ran longer and reached the target."""
 
 from __future__ import annotations

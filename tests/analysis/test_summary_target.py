@@ -1,5 +1,5 @@
 """The summary speaks of the hardest target that at least half the seeds of some algorithm reach
-(issue 23, point 7): on a table where one seed of one algorithm found the optimum, the sentence
+on a table where one seed of one algorithm found the optimum, the sentence
 compares the algorithms on the top-0.1%, and names the optimum only as not reached."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One-shot evaluation (issue 24): the published supernet estimates mapped onto the harness's cells,
+"""One-shot evaluation: the published supernet estimates mapped onto the harness's cells,
 and the one mechanism that searches one value and judges another (noisy and proxy runs alike)."""
 
 from __future__ import annotations

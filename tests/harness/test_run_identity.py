@@ -1,5 +1,5 @@
 """A run's identity: every flag that shapes its history is in its file's metadata, and a folder
-never mixes histories of another configuration under the same file names (issue 23, point 2)."""
+never mixes histories of another configuration under the same file names."""
 
 from __future__ import annotations
 

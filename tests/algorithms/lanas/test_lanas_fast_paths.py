@@ -1,5 +1,5 @@
-"""LaNAS's fast paths give the same numbers as the plain computations they replace (issue 28:
-speed with histories unchanged): the SVM split's direct liblinear call, the 2-means, the ranks
+"""LaNAS's fast paths give the same numbers as the plain computations they replace
+(speed with histories unchanged): the SVM split's direct liblinear call, the 2-means, the ranks
 of the Thompson model, the pool's row look-up and the in-leaf samplers' cached routing."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """LaNAS options that take no effect in a configuration are rejected or canonicalised away, never
-run as a separate algorithm with an identical history (issue 23, point 3)."""
+run as a separate algorithm with an identical history."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_the_declared_conditions_match_what_the_code_does(synthetic):
         assert same == idle or (same and option in BY_BENCHMARK), (option, same, idle)
 
 
-# ----- old spellings (issue 25: options named for what they decide) ------------------------------
+# ----- old spellings (options named for what they decide) ----------------------------------------
 OLD_AND_NEW = [
     ("lanas:fallback=bfs", "lanas:empty_leaf=first_leaf"),
     ("lanas:fallback=skip", "lanas:empty_leaf=avoid"),
