@@ -284,12 +284,12 @@ def run(
     clock = clock or ZeroClock()
     if parallel > 1 and clock.simulated:
         raise ValueError("parallel proposals and a simulated clock do not combine")
-    out = RunResult(benchmark.name, spec, seed, budget, meta={"parallel": parallel})
+    out = RunResult(benchmark.name, spec, seed, budget)
     if clock.simulated:
         out.rows.update({c: [] for c in TIME_COLUMNS})
     start = time.perf_counter()
     try:
-        out.meta.update(clock.bind(benchmark))
+        out.meta = {"parallel": parallel, **clock.bind(benchmark)}  # nothing when the clock cannot serve
         state = _Run(out, benchmark, clock, max_repeats, seed)
         while out.status is Status.RUNNING:
             if parallel > 1:
