@@ -3,8 +3,14 @@
 An algorithm is a plain class built as ``cls(benchmark, rng, **options)`` with keyword-only
 options that default to the paper's values, and two methods:
 
-- ``ask() -> Arch | None``: the next architecture to evaluate; ``None`` when it has nothing left.
+- ``ask() -> Arch | None``: the next architecture to evaluate; ``None`` when it has nothing to
+  propose now: with evaluations still outstanding (simulated workers) the run asks again after the
+  next result arrives; with none outstanding the run ends with status ``exhausted``.
 - ``tell(arch, result)``: the answer to an earlier ``ask``.
+
+A constructor that declares a keyword ``budget`` (``def __init__(self, benchmark, rng, *,
+budget=None, ...)``) receives the run's sample budget (:data:`RUN_KEYWORDS`: not an option of a
+spec; a schedule that depends on it, as nevergrad's optimizers and BANANAS-style ones do).
 
 Optionally ``ask_batch(n) -> list[Arch]`` proposes several architectures for parallel
 evaluation. A new algorithm is one module in this package that calls :func:`register`
@@ -65,6 +71,7 @@ __all__ = [
     "REGISTRY",
     "Algorithm",
     "Entry",
+    "RUN_KEYWORDS",
     "Registry",
     "RegistrationError",
     "SpecError",
@@ -83,9 +90,14 @@ __all__ = [
     "register_variant",
     "resolve",
     "scope",
+    "takes_budget",
     "unavailable",
     "unregister",
 ]
+
+
+#: keywords the run passes to a constructor that declares them, never spec options
+RUN_KEYWORDS = ("budget",)
 
 
 class Algorithm(Protocol):
@@ -235,7 +247,8 @@ def options(name: str) -> dict[str, Option]:
     """The typed keyword-only options of a registered algorithm (not a variant)."""
     _load_all()
     entry = REGISTRY.entries[name]
-    return _typed(entry.cls, entry.limits, keyword_only=True)
+    typed = _typed(entry.cls, entry.limits, keyword_only=True)
+    return {k: o for k, o in typed.items() if k not in RUN_KEYWORDS}
 
 
 def options_of(name: str) -> dict[str, Any]:
@@ -306,13 +319,22 @@ def check(spec: str) -> str:
     return format_spec(best, {k: v for k, v in config.items() if k not in covered})
 
 
-def make(spec: str, benchmark: Benchmark, rng: np.random.Generator) -> Algorithm:
-    """Build the algorithm named by ``spec`` for ``benchmark`` with the run's ``rng``."""
+def takes_budget(cls: type) -> bool:
+    """Whether ``cls``'s constructor declares the ``budget`` keyword (see the module doc)."""
+    return "budget" in inspect.signature(cls).parameters
+
+
+def make(spec: str, benchmark: Benchmark, rng: np.random.Generator, *, budget: int | None = None) -> Algorithm:
+    """Build the algorithm named by ``spec`` for ``benchmark`` with the run's ``rng``; ``budget`` (the
+    run's sample budget) is passed to a constructor that declares it."""
     name, opts = resolve(spec)
     reason = unavailable(name)
     if reason:
         raise SpecError(f"algorithm {name!r} is not available here: {reason}")
     try:
-        return REGISTRY.entries[name].cls(benchmark, rng, **opts)
+        cls = REGISTRY.entries[name].cls
+        if takes_budget(cls):
+            opts["budget"] = budget
+        return cls(benchmark, rng, **opts)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"algorithm spec {spec!r}: {exc}") from None

@@ -120,6 +120,8 @@ def plan(
     if executor not in ("local", "dask"):
         raise ExperimentError(f"unknown executor {executor!r}: use 'local' or 'dask'")
     out = Path(out).expanduser() if out is not None else default_out(preset, custom)
+    if out.exists() and not out.is_dir():
+        raise ExperimentError(f"--out {out} is a file: name a folder (new or an experiment folder to resume)")
     algo_specs, kept = as_recorded(algo_specs, _recorded_algorithms(out))  # renamed options
     notes += kept
     if parallel < 1:

@@ -51,7 +51,9 @@ def parse_seeds(text: list[str]) -> list[int]:
         else:
             raise UsageError(f"bad seeds {token!r}: use a count (20), a range (0-99) or a list (1,5,9)")
     if not seeds:
-        raise UsageError("no seeds given")
+        raise UsageError(
+            f"no seeds in --seeds {' '.join(text)}: give a count of at least 1 (20 = seeds 0-19), a range (0-99) or a list (0,5,9)"
+        )
     if len(seeds) > MAX_SEEDS:
         raise UsageError(f"{len(seeds):,} seeds is more than the {MAX_SEEDS:,} this harness accepts in one command")
     return list(dict.fromkeys(seeds))

@@ -5,6 +5,7 @@ Python, older folders included)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -31,12 +32,36 @@ class ExperimentFolder:
 
         return proposals(self.path)
 
-    def statistics(self):
-        """A pandas row per (benchmark, spec, target), the report's numbers
-        (see :func:`analysis.frames.statistics`)."""
+    def statistics(
+        self,
+        *,
+        benchmarks: Iterable[str] | None = None,
+        specs: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
+    ):
+        """A pandas row per (benchmark, target, spec) with the report's numbers (the columns:
+        :func:`analysis.frames.statistics`), only for the ``benchmarks``, ``specs`` and ``targets``
+        asked for (default: all). ``target`` is one of ``analysis.stats.censored.TARGETS``: ``optimum`` (the table's
+        best value), ``top0_1`` (the value of the top-0.1% of the table's architectures) or
+        ``top1`` (the top-1%); ``target_value`` is that value. A number of samples that does not
+        exist because the target was not reached (the median when half the seeds or more miss it,
+        an interval's end beyond the budget) is NaN, never inf; ``reached`` of ``runs`` counts
+        the seeds that got there."""
         from analysis.frames import statistics
 
-        return statistics(self.path)
+        table = statistics(self.path)
+        for column, wanted in (("benchmark", benchmarks), ("spec", specs), ("target", targets)):
+            if wanted is not None:
+                wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+                unknown = sorted(set(wanted) - set(table[column]))
+                if unknown:
+                    raise ValueError(
+                        f"no {column} {', '.join(unknown)} in {self.path} (it has {', '.join(map(str, table[column].unique()))})"
+                    )
+                table = table[table[column].isin(wanted)]
+        numbers = table.select_dtypes("number").columns
+        table[numbers] = table[numbers].replace([float("inf"), float("-inf")], float("nan"))
+        return table.reset_index(drop=True)
 
     def analyse(self, stream: IO[str] | None = None) -> bool:
         """Write figures, tables and ``report.md``; False (after one line on ``stream``) when the

@@ -137,7 +137,7 @@ class _Run:
         self.size = len(benchmark) if benchmark.all_archs() is not None else None
         self.best, self.repeats, self.proposals, self.now = -np.inf, 0, 0, 0.0
         t0 = time.perf_counter()
-        self.algo = out.algorithm = base.make(out.spec, benchmark, np.random.default_rng(algo_ss))
+        self.algo = out.algorithm = base.make(out.spec, benchmark, np.random.default_rng(algo_ss), budget=out.budget)
         self.algo_s = time.perf_counter() - t0
 
     def room(self) -> int:

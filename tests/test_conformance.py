@@ -75,9 +75,36 @@ def test_a_larger_budget_extends_the_same_history(spec, synthetic):
     """A run's history does not depend on its budget: the run at budget B is the first B proposals
     of the run at 2B (the studies read budget-100 results off longer runs' prefixes, and a run
     cut short by a time limit is the start of the full one)."""
+    if algorithms.takes_budget(algorithms.REGISTRY.entries[algorithms.resolve(spec)[0]].cls):
+        pytest.skip("it declares the budget keyword: its schedule may depend on the budget")
     n = ALGORITHM_BUDGET.get(spec, 40)
     short = run(synthetic, spec, seed=3, budget=n).rows["arch"]  # repeats included: rows >= n
     assert run(synthetic, spec, seed=3, budget=2 * n).rows["arch"][: len(short)] == short
+
+
+def test_an_algorithm_that_declares_budget_receives_the_run_budget(synthetic):
+    """The run's sample budget reaches a constructor that declares ``budget`` (plain and simulated),
+    and ``budget`` is no option of a spec."""
+    from harness.simulate import SimulatedClock
+
+    class BudgetProbe:
+        def __init__(self, benchmark, rng, *, budget=None, n_init=2):
+            self.benchmark, self.rng, self.budget = benchmark, rng, budget
+
+        def ask(self):
+            return self.benchmark.sample(self.rng)
+
+        def tell(self, arch, result):
+            pass
+
+    with algorithms.scope():
+        algorithms.register("budget-probe")(BudgetProbe)
+        assert list(algorithms.options("budget-probe")) == ["n_init"]
+        with pytest.raises(algorithms.SpecError, match="no option 'budget'"):
+            algorithms.check("budget-probe:budget=3")
+        assert run(synthetic, "budget-probe", seed=0, budget=17).algorithm.budget == 17
+        synthetic.cost_s = np.ones(len(synthetic))
+        assert run(synthetic, "budget-probe", seed=0, budget=9, clock=SimulatedClock(3)).algorithm.budget == 9
 
 
 def test_every_algorithm_is_covered():

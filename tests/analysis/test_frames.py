@@ -53,7 +53,8 @@ def test_the_frames_hold_the_numbers_the_report_prints(experiment):
         times = own_hitting_times(props, r.benchmark, r.spec, r.target_value)
         assert r.reached == np.isfinite(times).sum() and r.runs == len(times) == 6
         assert r.mean == pytest.approx(stats.restricted_mean(times, 80))
-        assert r.median == stats.km_median(times, 80)
+        median = stats.km_median(times, 80)
+        assert r.median == median if np.isfinite(median) else np.isnan(r.median)  # not reached: NaN
         ge = "≥" if r.mean_censored else ""
         assert f"| `{r.spec}` | {r.reached}/{r.runs} ({100 * r.success:.0f}%) | {ge}{fmt(r.mean)} [" in report
     speed = table[table.spec == "lanas"].iloc[0]
@@ -138,3 +139,15 @@ def test_a_command_line_folder_reads_the_same(experiment, tmp_path):
     assert np.array_equal(
         mine.drop(columns=["benchmark", "spec"]).to_numpy(), theirs.drop(columns=["benchmark", "spec"]).to_numpy()
     )
+
+
+def test_statistics_are_scoped_to_what_is_asked_and_say_not_reached_without_inf(experiment):
+    full = experiment.statistics()
+    top = experiment.statistics(targets="optimum", specs=["lanas", "random"])
+    assert set(top.target) == {"optimum"} and set(top.spec) == {"lanas", "random"}
+    assert len(top) == len(full[(full.target == "optimum") & full.spec.isin(["lanas", "random"])])
+    assert not np.isinf(full.select_dtypes("number").to_numpy(dtype=float)).any()
+    missed = full[full.reached * 2 <= full.runs]  # half the seeds or more missed it: no median
+    assert len(missed) and missed["median"].isna().all()
+    with pytest.raises(ValueError, match="no target top5"):
+        experiment.statistics(targets=["top5"])
