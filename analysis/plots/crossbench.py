@@ -98,7 +98,17 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
             else:
                 y = ecdf_curve(regret[panel][spec], grid)
             lk = look[spec]
-            ax.plot(grid, y, color=lk.colour, ls=lk.linestyle, marker=lk.marker, markevery=8, ms=4, label=spec, lw=1.4)
+            ax.plot(
+                grid,
+                y,
+                color=lk.colour,
+                ls=lk.linestyle,
+                marker=lk.marker,
+                markevery=lk.markevery(8),
+                ms=4,
+                label=spec,
+                lw=1.4,
+            )
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.set_title(panel, fontsize=9)

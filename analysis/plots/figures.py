@@ -72,7 +72,7 @@ def ecdf(
                 alpha=0.8 if spec in thick else 1.0,
                 label=spec,
                 marker=lk.marker,
-                markevery=0.1,
+                markevery=lk.markevery(max(1, len(grid) // 10)),
                 ms=4,
             )
         expect = tables.random_expectation(exp, bench, target)

@@ -28,7 +28,9 @@ FIXED = {
     "lanas-plus": "#e377c2",
     "lanas-release": "#5b3a1a",
 }
-FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-."}
+#: line styles of the known algorithms (solid otherwise): random dotted, as the reference line, so that
+#: curves that overlap (random under evolution at small budgets) stay apart in greyscale too
+FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-.", "random": ":", "optuna-gp": "--"}
 # none of them near a fixed colour (CIE76 distance >= 24; tests/analysis/test_report.py)
 PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#8ca252")
 LINESTYLES = ("-", "--", "-.", ":")
@@ -41,20 +43,30 @@ class Look:
     colour: str
     linestyle: str
     marker: str
+    #: where on a curve the markers start, in eighths of their spacing: each spec its own, so the
+    #: markers of two curves that lie on each other alternate instead of hiding each other
+    phase: int = 0
+
+    def markevery(self, step: int) -> tuple[int, int]:
+        """Matplotlib's ``markevery`` for a marker every ``step`` points, shifted by the phase."""
+        return (self.phase * step // 8) % step, step
 
 
 def looks(specs: list[str]) -> dict[str, Look]:
     """A stable :class:`Look` per spec: fixed for known names, palette order for the rest."""
     out: dict[str, Look] = {}
     others = sorted(s for s in set(specs) if s not in FIXED)
-    for i, spec in enumerate(sorted(s for s in set(specs) if s in FIXED)):
-        out[spec] = Look(FIXED[spec], FIXED_STYLE.get(spec, "-"), MARKERS[i % len(MARKERS)])
+    fixed = sorted(s for s in set(specs) if s in FIXED)
+    for i, spec in enumerate(fixed):
+        out[spec] = Look(FIXED[spec], FIXED_STYLE.get(spec, "-"), MARKERS[i % len(MARKERS)], i % 8)
+    used = {(lk.linestyle, lk.marker) for lk in out.values()}
     for i, spec in enumerate(others):
-        out[spec] = Look(
-            PALETTE[i % len(PALETTE)],
-            LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)],
-            MARKERS[(i + 1) % len(MARKERS)],
-        )
+        linestyle = LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)]
+        # the first marker that no other spec draws with this line style (while one is left)
+        free = [m for k in range(len(MARKERS)) if (linestyle, m := MARKERS[(i + 1 + k) % len(MARKERS)]) not in used]
+        marker = free[0] if free else MARKERS[(i + 1) % len(MARKERS)]
+        used.add((linestyle, marker))
+        out[spec] = Look(PALETTE[i % len(PALETTE)], linestyle, marker, (len(fixed) + i) % 8)
     return out
 
 

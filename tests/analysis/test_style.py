@@ -1,0 +1,19 @@
+"""Curves that lie on each other stay distinguishable: each algorithm of the default run has its own
+line style and marker pair (not only a colour), and markers of different specs start at different
+points of their curves, so they alternate instead of hiding each other."""
+
+from __future__ import annotations
+
+from analysis.plots import style
+from harness.grids import preset_algorithms
+from harness.presets import PRESETS
+
+
+def test_every_default_algorithm_has_its_own_style_and_marker_and_phase():
+    specs = preset_algorithms(PRESETS["default"]) + ["optuna-gp", "bananas"]
+    look = style.looks(specs)
+    assert len({(lk.linestyle, lk.marker) for lk in look.values()}) == len(specs)
+    assert len({lk.phase for lk in look.values()}) == min(8, len(specs))
+    assert look["random"].linestyle != look["evolution"].linestyle  # random lies under evolution early on
+    assert look["random"].markevery(8)[0] != look["evolution"].markevery(8)[0]
+    assert all(0 <= lk.markevery(40)[0] < 40 and lk.markevery(40)[1] == 40 for lk in look.values())
