@@ -63,9 +63,9 @@ from benchmarks.specs import (
     one_of,
     split_spec,
     typed_options,
+    typed_parameters,
     without_defaults,
 )
-from benchmarks.specs import options_of as _typed
 
 __all__ = [
     "REGISTRY",
@@ -85,7 +85,7 @@ __all__ = [
     "names",
     "one_of",
     "options",
-    "options_of",
+    "defaults",
     "register",
     "register_variant",
     "resolve",
@@ -247,11 +247,11 @@ def options(name: str) -> dict[str, Option]:
     """The typed keyword-only options of a registered algorithm (not a variant)."""
     _load_all()
     entry = REGISTRY.entries[name]
-    typed = _typed(entry.cls, entry.limits, keyword_only=True)
+    typed = typed_parameters(entry.cls, entry.limits, keyword_only=True)
     return {k: o for k, o in typed.items() if k not in RUN_KEYWORDS}
 
 
-def options_of(name: str) -> dict[str, Any]:
+def defaults(name: str) -> dict[str, Any]:
     """The keyword-only options of an algorithm with their defaults."""
     return {k: o.default for k, o in options(name).items()}
 
@@ -287,7 +287,7 @@ def idle_options(name: str, config: Mapping[str, Any]) -> dict[str, str]:
     """The options of ``config`` (a registered algorithm's typed options) that take no effect in it,
     each with what it needs, e.g. ``{"n_parents": "inleaf=local|localbo"}``."""
     _load_all()
-    full = {**options_of(name), **config}
+    full = {**defaults(name), **config}
     out = {}
     for option, needs in REGISTRY.entries[name].applies.items():
         if option in config and any(full.get(k) not in allowed for k, allowed in needs.items()):
@@ -299,7 +299,7 @@ def check(spec: str) -> str:
     """Validate a spec (names, types, limits, options without effect); returns its canonical name
     (see the module doc)."""
     name, fixed, given = _expand(spec)
-    config = without_defaults({**fixed, **given}, options_of(name))
+    config = without_defaults({**fixed, **given}, defaults(name))
     for option, needs in idle_options(name, config).items():
         if option in given and given[option] == config[option]:
             raise SpecError(f"algorithm spec {spec.strip()!r}: {option} applies only with {needs}")
@@ -308,7 +308,7 @@ def check(spec: str) -> str:
     covered: dict[str, Any] = {}
     for variant in sorted(REGISTRY.variants):
         base, own = resolve(variant)
-        own = without_defaults(own, options_of(base))
+        own = without_defaults(own, defaults(base))
         if (
             base == name
             and own

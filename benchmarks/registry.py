@@ -17,7 +17,7 @@ from typing import Any
 from .base import Benchmark, BenchmarkError
 from .optional import TORCH_HINT
 from .registration import RegistrationError, import_registrations, same_definition
-from .specs import Limit, Option, SpecError, format_spec, options_of, split_spec, typed_options, without_defaults
+from .specs import Limit, Option, SpecError, format_spec, split_spec, typed_options, typed_parameters, without_defaults
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Entry:
     listed: bool = True
 
     def options(self) -> dict[str, Option]:
-        return options_of(self.factory, self.limits)
+        return typed_parameters(self.factory, self.limits)
 
 
 @dataclass

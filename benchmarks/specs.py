@@ -197,7 +197,7 @@ def _kinds(annotation: Any) -> tuple[tuple[type, ...], bool, tuple | None]:
     return kinds, optional, None
 
 
-def options_of(
+def typed_parameters(
     factory: Callable[..., Any], limits: Mapping[str, Limit] | None = None, keyword_only: bool = False
 ) -> dict[str, Option]:
     """The typed options of a constructor or factory (``keyword_only``: only those after ``*``)."""

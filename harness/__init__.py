@@ -5,7 +5,7 @@
 - :mod:`harness.runner`: one run (ask, answer, tell, record); :mod:`harness.simulate`: the same with
   K simulated workers; :mod:`harness.evaluation`: one evaluation, here or as a Dask task.
 - :mod:`harness.tasks`: the grid of tasks, resumable; :mod:`harness.manifest`: the manifest beside
-  the runs; :mod:`harness.pool`: the grid on local processes, :mod:`harness.executors` on a Dask
+  the runs; :mod:`harness.processes`: the grid on local processes, :mod:`harness.executors` on a Dask
   cluster; :mod:`harness.progress`: the progress line; :mod:`harness.presets`: the named grids.
 - :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runformat`).
 - :mod:`harness.api`: :func:`run`, the grid from Python (the CLI calls it); :mod:`harness.folder`: the

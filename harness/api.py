@@ -34,8 +34,8 @@ from .folder import ExperimentFolder
 from .grids import as_recorded, canonical, check_available, preset_algorithms, sim_tasks
 from .manifest import write_manifest
 from .plugins import algorithm_spec, benchmark_spec, load_plugins
-from .pool import run_local
 from .presets import PRESETS
+from .processes import run_local
 from .progress import Progress
 from .results import check_writable, clean_temporaries
 from .tasks import ExperimentError, Task, grid, pending, task_path
@@ -89,8 +89,8 @@ def _seeds(seeds: Any) -> list[int]:
 def plan(
     *,
     preset: str | None = None,
-    benchmarks_: list[str] | None = None,
-    algorithms_: list[str] | None = None,
+    benchmark_specs: list[str] | None = None,
+    algorithm_specs: list[str] | None = None,
     seeds: Any = None,
     budget: int | None = None,
     out: Path | None = None,
@@ -107,9 +107,9 @@ def plan(
     if preset is not None and preset not in PRESETS:
         raise ExperimentError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
     chosen = PRESETS[preset or "default"]
-    custom = bool(benchmarks_ or algorithms_ or seeds is not None or budget is not None)
-    bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmarks_ or chosen.benchmarks)))
-    algo_specs, notes = canonical(list(algorithms_ or preset_algorithms(chosen)))
+    custom = bool(benchmark_specs or algorithm_specs or seeds is not None or budget is not None)
+    bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmark_specs or chosen.benchmarks)))
+    algo_specs, notes = canonical(list(algorithm_specs or preset_algorithms(chosen)))
     check_available(algo_specs, bench_specs)
     seed_list = _seeds(seeds) if seeds is not None else list(chosen.seeds)
     budget = budget if budget is not None else chosen.budget
@@ -182,38 +182,22 @@ def run(
     """
     stream = stream if stream is not None else sys.stderr
     workers = workers if workers is not None else os.cpu_count() or 1
-    sim_workers = [sim_workers] if isinstance(sim_workers, int) else sim_workers
-    try:
-        load_plugins(list(plugins))
-        bench_list = None if benchmarks is None else [benchmark_spec(b) for b in _listed(benchmarks)]
-        algo_list = None if algorithms is None else [algorithm_spec(a) for a in _listed(algorithms)]
-        command = command or _call(
-            benchmarks=bench_list,
-            algorithms=algo_list,
-            seeds=seeds,
-            budget=budget,
-            out=None if out is None else str(out),
-            preset=preset,
-        )
-        p = plan(
-            preset=preset,
-            benchmarks_=bench_list,
-            algorithms_=algo_list,
-            seeds=seeds,
-            budget=budget,
-            out=None if out is None else Path(out),
-            workers=workers,
-            executor=executor,
-            parallel=parallel,
-            sim_workers=sim_workers,
-            time_budget=time_budget,
-            command=command,
-            stream=stream,
-        )
-    except ExperimentError:  # already one line (a PluginError stays one)
-        raise
-    except _USER_ERRORS as exc:
-        raise ExperimentError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    p = _checked_plan(
+        benchmarks,
+        algorithms,
+        plugins,
+        command,
+        preset=preset,
+        seeds=seeds,
+        budget=budget,
+        out=None if out is None else Path(out),
+        workers=workers,
+        executor=executor,
+        parallel=parallel,
+        sim_workers=[sim_workers] if isinstance(sim_workers, int) else sim_workers,
+        time_budget=time_budget,
+        stream=stream,
+    )
     for note in p.notes:
         print(f"note: {note}", file=stream)
     print(
@@ -221,9 +205,51 @@ def run(
         f"{len(p.seeds)} seeds, budget {p.budget}); {len(p.tasks) - len(p.todo)} already on disk",
         file=stream,
     )
-    start = time.perf_counter()
-    progress = Progress(len(p.tasks), initial=len(p.tasks) - len(p.todo), stream=stream)
     folder = ExperimentFolder(p.out)
+    start = time.perf_counter()
+    progress = _execute(p, folder, executor, workers, scheduler, stream)
+    clean_temporaries(p.out)  # a worker killed while writing leaves its temporary behind
+    print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=stream)
+    folder.failed, folder.ran = progress.failed, progress.done
+    _print_failures(progress.failed, stream)
+    if analyse:
+        folder.analyse(stream)
+    return folder
+
+
+def _checked_plan(
+    benchmarks: Iterable[Any] | None,
+    algorithms: Iterable[Any] | None,
+    plugins: Iterable[str],
+    command: list[str] | None,
+    **settings: Any,
+) -> Plan:
+    """Load the plugins, name the benchmarks and algorithms as specs and :func:`plan` the grid; every
+    problem is one :class:`ExperimentError` line."""
+    try:
+        load_plugins(list(plugins))
+        bench_list = None if benchmarks is None else [benchmark_spec(b) for b in _listed(benchmarks)]
+        algo_list = None if algorithms is None else [algorithm_spec(a) for a in _listed(algorithms)]
+        out = settings["out"]
+        command = command or _call(
+            benchmarks=bench_list,
+            algorithms=algo_list,
+            seeds=settings["seeds"],
+            budget=settings["budget"],
+            out=None if out is None else str(out),
+            preset=settings["preset"],
+        )
+        return plan(benchmark_specs=bench_list, algorithm_specs=algo_list, command=command, **settings)
+    except ExperimentError:  # already one line (a PluginError stays one)
+        raise
+    except _USER_ERRORS as exc:
+        raise ExperimentError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def _execute(p: Plan, folder: ExperimentFolder, executor: str, workers: int, scheduler: str | None, stream) -> Progress:
+    """Run the plan's pending tasks on local processes or Dask, with a progress line; Ctrl-C raises
+    :class:`Interrupted` (finished runs kept), a failure to write results one ExperimentError line."""
+    progress = Progress(len(p.tasks), initial=len(p.tasks) - len(p.todo), stream=stream)
     try:
         if executor == "dask":
             from .executors import run_dask
@@ -243,13 +269,7 @@ def run(
         progress.close()
         raise ExperimentError(str(exc).splitlines()[0]) from None
     progress.close()
-    clean_temporaries(p.out)  # a worker killed while writing leaves its temporary behind
-    print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=stream)
-    folder.failed, folder.ran = progress.failed, progress.done
-    _print_failures(progress.failed, stream)
-    if analyse:
-        folder.analyse(stream)
-    return folder
+    return progress
 
 
 def _listed(items: Any) -> list[Any]:

@@ -45,7 +45,7 @@ def list_all(workers: int) -> int:
     for name in algorithms.names():
         base_name, options = algorithms.resolve(name)
         reason = algorithms.unavailable(base_name)
-        opts = ", ".join(f"{k}={v}" for k, v in {**algorithms.options_of(base_name), **options}.items())
+        opts = ", ".join(f"{k}={v}" for k, v in {**algorithms.defaults(base_name), **options}.items())
         note = (f"  [not available: {reason}]" if reason else "") + _plugin(name)
         print(f"  {name:14s} {opts}{note}")
     print(f"\nPresets (estimated wall time with {workers} workers on a 2-core machine):")

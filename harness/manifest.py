@@ -91,7 +91,7 @@ def algorithm_options(specs: list[str]) -> dict[str, dict[str, Any]]:
     for name in dict.fromkeys(parse_spec(s)[0] for s in specs):
         try:
             cls, opts = base.resolve(name)
-            full = {**base.options_of(cls), **opts}
+            full = {**base.defaults(cls), **opts}
         except Exception:  # noqa: BLE001 - an unknown name is reported by the run itself
             continue
         out[name] = {k: v for k, v in full.items() if isinstance(v, (bool, int, float, str)) or v is None}

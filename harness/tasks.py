@@ -1,6 +1,6 @@
 """The task model: one (benchmark, algorithm spec, seed) run at a budget, the grid of them, where
 each is stored, which are still to run, and running one (in whichever process the pool gives it).
-The grid runs on local processes (:mod:`harness.pool`) or a Dask cluster (:mod:`harness.executors`),
+The grid runs on local processes (:mod:`harness.processes`) or a Dask cluster (:mod:`harness.executors`),
 with a manifest beside the runs (:mod:`harness.manifest`) and a progress line (:mod:`harness.progress`).
 """
 

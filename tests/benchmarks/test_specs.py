@@ -6,7 +6,16 @@ from typing import Literal
 
 import pytest
 
-from benchmarks.specs import SpecError, above, at_least, between, one_of, options_of, typed_options, without_defaults
+from benchmarks.specs import (
+    SpecError,
+    above,
+    at_least,
+    between,
+    one_of,
+    typed_options,
+    typed_parameters,
+    without_defaults,
+)
 
 
 def factory(
@@ -23,7 +32,7 @@ def factory(
     """A made-up constructor with one option of each kind."""
 
 
-OPTIONS = options_of(factory, {"n": at_least(1), "rate": between(0, 1), "size": above(0)}, keyword_only=True)
+OPTIONS = typed_parameters(factory, {"n": at_least(1), "rate": between(0, 1), "size": above(0)}, keyword_only=True)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from harness.grids import preset_algorithms
-from harness.pool import run_local
 from harness.presets import PRESETS, SLOW
+from harness.processes import run_local
 from harness.progress import Progress
 from harness.tasks import grid
 

@@ -148,7 +148,7 @@ def test_pool_workers_use_one_blas_thread():
     import sys
 
     code = (
-        "import numpy, threadpoolctl, os; from harness.pool import _worker_init; _worker_init(); "
+        "import numpy, threadpoolctl, os; from harness.processes import _worker_init; _worker_init(); "
         "info = threadpoolctl.threadpool_info(); "
         "print(len(info), max(i['num_threads'] for i in info), os.environ['OMP_NUM_THREADS'])"
     )

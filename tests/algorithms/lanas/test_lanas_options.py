@@ -82,7 +82,9 @@ def test_options_that_take_effect_are_kept():
 
 
 def test_a_variants_option_switched_off_by_the_spec_is_dropped_with_a_note():
-    names, notes = algorithms.canonical(["lanas-plus:inleaf=uniform"])
+    from harness.grids import canonical
+
+    names, notes = canonical(["lanas-plus:inleaf=uniform"])
     assert names == ["lanas:scale=rank,split=svm"]  # n_parents, restart: nothing with uniform sampling
     assert notes == [
         "lanas-plus:inleaf=uniform is stored as lanas:scale=rank,split=svm "
@@ -161,12 +163,13 @@ def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsy
     """A folder written before the rename holds ``lanas:fallback=bfs`` (its file names, run
     metadata and manifest): resuming it with either spelling finds its runs and keeps that
     spelling, and the analysis loads it."""
+    import harness.api
     from analysis.load import load
     from harness.results import read_meta, run_path
 
     out = tmp_path / "old"
     with monkeypatch.context() as m:  # the old registry: that spelling was canonical
-        m.setattr(algorithms, "canonical", lambda specs: (list(specs), []))
+        m.setattr(harness.api, "canonical", lambda specs: (list(specs), []))
         assert run_all.cli(_grid(out, "lanas:fallback=bfs", "0-1")) == 0
     capsys.readouterr()
     for spec in ("lanas:fallback=bfs", "lanas:empty_leaf=first_leaf"):

@@ -29,8 +29,8 @@ def test_the_signature_and_the_registry_are_the_groups():
     params = inspect.signature(LaNAS).parameters
     keyword = {k: p.default for k, p in params.items() if p.kind is p.KEYWORD_ONLY}
     assert keyword == defaults
-    assert algorithms.options_of("lanas") == defaults
-    assert list(algorithms.options_of("lanas")) == list(defaults)  # --list's order is the groups'
+    assert algorithms.defaults("lanas") == defaults
+    assert list(algorithms.defaults("lanas")) == list(defaults)  # --list's order is the groups'
     assert not [k for k in LIMITS if k not in defaults]  # no limit for an option that does not exist
     assert not [k for k in APPLIES if k not in defaults]
 
