@@ -43,10 +43,29 @@ def _figure(rel: Path | None, caption: str) -> str:
 
 
 def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict, fig_dir: Path) -> list[str]:
-    rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
-    specs = exp.specs(bench)
+    """A benchmark's section: what it is, its figures, a table per target, ablations, the partition."""
     times = tables.hitting_times(exp, bench)
     main = tables.main_specs(exp, bench, times)
+    lines = _bench_intro(exp, bench, main)
+    lines += _bench_figures(exp, bench, times, main, look, fig_dir)
+    lines += _target_tables(exp, bench, table)
+    lines += _ablation_lines(exp, bench, times, look, fig_dir)
+    part = ablation.partition(exp, bench, look, fig_dir)
+    if part:
+        lines.append(
+            _figure(
+                part.relative_to(exp.path),
+                "The learned partition: validation value of every architecture of the "
+                "table by leaf of the final tree, leaves ordered by mean; below, the "
+                "share of the table's top-1% architectures in each leaf.",
+            )
+        )
+    return lines
+
+
+def _bench_intro(exp: Experiment, bench: str, main: list[str]) -> list[str]:
+    """The benchmark's heading, objective and size, and which specs the figures show."""
+    specs = exp.specs(bench)
     info = exp.info(bench)
     size = f"{info['size']:,} architectures" if info.get("size") else "size unknown"
     lines = [
@@ -69,58 +88,67 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
             "every spec is in the efficiency figure, the tables and the variants figure.",
             "",
         ]
+    return lines
+
+
+def _bench_figures(exp: Experiment, bench: str, times: dict, main: list[str], look: dict, fig_dir: Path) -> list[str]:
+    """The efficiency, ECDF and regret figures, and the LaNAS variants' ECDF where there are variants."""
+    rel = lambda p: p.relative_to(exp.path) if p else None  # noqa: E731
+    specs = exp.specs(bench)
     eff_specs = specs if len(specs) <= 30 else main
-    lines.append(
+    lines = [
         _figure(
             rel(figures.efficiency(exp, bench, times, eff_specs, look, fig_dir)),
             "Search efficiency: distinct samples to the global optimum per algorithm (paper's "
             "figure). ◆ restricted mean with bootstrap 95% interval; dots: seeds; ▷: seeds that "
             "did not reach it within the budget.",
-        )
-    )
-    lines.append(
+        ),
         _figure(
             rel(figures.ecdf(exp, bench, times, main, look, fig_dir)),
             "Samples-to-target ECDF: fraction of seeds that reached each target within n distinct "
             "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
             "success rate.",
-        )
-    )
-    lines.append(
+        ),
         _figure(
             rel(figures.regret(exp, bench, main, look, fig_dir)),
             "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
             "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
             "value): test value of the incumbent chosen by validation.",
-        )
-    )
+        ),
+    ]
     variants = families.variant_specs(specs)
     if len(variants) >= 2 and set(variants) - set(main):
         peers = [s for s in specs if not families.is_family(s)]
+        path = figures.ecdf(
+            exp,
+            bench,
+            times,
+            variants + peers,
+            look,
+            fig_dir,
+            name="ecdf_lanas_variants",
+            what=" (every LaNAS variant)",
+            which=("optimum", "top0_1"),
+            thick=frozenset(peers),
+        )
+        swept = len(variants) < len(families.variant_specs(specs, max_lines=10**6))
         lines.append(
             _figure(
-                rel(
-                    figures.ecdf(
-                        exp,
-                        bench,
-                        times,
-                        variants + peers,
-                        look,
-                        fig_dir,
-                        name="ecdf_lanas_variants",
-                        what=" (every LaNAS variant)",
-                        which=("optimum", "top0_1"),
-                        thick=frozenset(peers),
-                    )
-                ),
+                rel(path),
                 "LaNAS variants against the other algorithms (thick lines): samples-to-target ECDF"
                 + (
                     "; the height / Cp / n_init / rebuild_every sweeps are in the ablation figures below."
-                    if len(variants) < len(families.variant_specs(specs, max_lines=10**6))
+                    if swept
                     else "."
                 ),
             )
         )
+    return lines
+
+
+def _target_tables(exp: Experiment, bench: str, table: pd.DataFrame) -> list[str]:
+    """A table per target: its value, random search's expectation, and every spec's numbers."""
+    lines: list[str] = []
     for target in censored.TARGETS:
         sub = table[(table["benchmark"] == bench) & (table["target"] == target)] if len(table) else table
         if len(sub) == 0:
@@ -141,17 +169,6 @@ def _bench_section(exp: Experiment, bench: str, table: pd.DataFrame, look: dict,
             md_table(header, rows),
             "",
         ]
-    lines += _ablation_lines(exp, bench, times, look, fig_dir)
-    part = ablation.partition(exp, bench, look, fig_dir)
-    if part:
-        lines.append(
-            _figure(
-                rel(part),
-                "The learned partition: validation value of every architecture of the "
-                "table by leaf of the final tree, leaves ordered by mean; below, the "
-                "share of the table's top-1% architectures in each leaf.",
-            )
-        )
     return lines
 
 

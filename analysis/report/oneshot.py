@@ -43,7 +43,6 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     lines: list[str] = []
     for base, group in oneshot.groups(exp).items():
         proxies = [ev for ev in group if ev != oneshot.TRUTH]
-        rel = lambda p: p.relative_to(exp.path).as_posix()  # noqa: E731
         lines += [
             f"## One-shot evaluation: {base}",
             "",
@@ -53,82 +52,101 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             "Every search is judged on the table's value of the cell it would return.",
             "",
         ]
-        try:
-            agreement = oneshot.rank_agreement(base, proxies)
-        except Exception as exc:  # noqa: BLE001 - e.g. the table's package is missing where the report is drawn
-            lines += [f"(rank agreement not computed: {type(exc).__name__}: {exc})".splitlines()[0], ""]
-            agreement = None
-        if agreement is not None:
-            agreement.to_csv(table_dir / f"oneshot_agreement_{file_safe(base)}.csv", index=False)
-            lines += [
-                "**Rank agreement with the truth over all cells** (regret: table optimum − true value of the "
-                "proxy's best cell, and of the best of its 10 best; ties in the estimate in table order).",
-                "",
-                md_table(
-                    ["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"],
-                    [
-                        [
-                            r.evaluator,
-                            f"{r.cells:,}",
-                            f"{r.kendall_tau:.3f}",
-                            f"{r.spearman_rho:.3f}",
-                            f"{r.regret_best1:.2f}",
-                            f"{r.regret_best10:.2f}",
-                        ]
-                        for r in agreement.itertuples()
-                    ],
-                ),
-                "",
-                f"![proxy vs truth]({rel(scatter(base, proxies, agreement, fig_dir / f'oneshot_scatter_{file_safe(base)}'))})",
-                "",
-                "*Each cell's supernet estimate against its table value.*",
-                "",
-            ]
-        at = oneshot.at_samples(exp, group)
-        at = _ordered(at, exp.specs()) if len(at) else at
-        if len(at):
-            at.to_csv(table_dir / f"oneshot_at_samples_{file_safe(base)}.csv", index=False)
-            header, rows = _fmt_at(at)
-            lines += [
-                "**What each search returns**: true validation accuracy (%) of the cell the search would return "
-                "(its best by the value it saw) after n distinct samples, mean ± sd over seeds.",
-                "",
-                md_table(header, rows),
-                "",
-            ]
-        stages = oneshot.two_stage(exp, base, group)
-        stages = _ordered(stages, exp.specs()) if len(stages) else stages
-        if len(stages):
-            stages.to_csv(table_dir / f"oneshot_two_stage_{file_safe(base)}.csv", index=False)
-            hours = ", ".join(f"{ev} {fewshot.train_gpu_h(ev):.1f}" for ev in proxies)
-            lines += [
-                f"**Two-stage flow** (one-shot LaNAS and the rest): search n samples through the proxy, then train "
-                f"its best k cells from scratch (k = {', '.join(sorted({str(k) for k in stages['k'] if k}))}; a table "
-                "lookup charged at the table's training time) and return the best; against searching on the "
-                f"truth (every sample trained). GPU-hours include the supernet's training, once: {hours} GPU-hours, "
-                f"and {fewshot.QUERY_S:g} s per proxy query (estimates from the released recipe and the table's "
-                "per-epoch time, `benchmarks/fewshot.py`).",
-                "",
-                md_table(
-                    ["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"],
-                    [
-                        [
-                            f"`{r.spec}`",
-                            r.evaluator,
-                            f"{r.samples:,}",
-                            f"{r.final_true_valid:.2f} ± {r.final_sd:.2f}",
-                            f"{r.gpu_hours:.1f}",
-                        ]
-                        for r in stages.itertuples()
-                    ],
-                ),
-                "",
-                f"![cost]({rel(cost_figure(stages, fig_dir / f'oneshot_cost_{file_safe(base)}'))})",
-                "",
-                "*Final true accuracy against total GPU-hours, one point per sample count (100, 300, 1,000).*",
-                "",
-            ]
+        lines += _agreement_lines(exp, base, proxies, fig_dir, table_dir)
+        lines += _returned_lines(exp, base, group, table_dir)
+        lines += _two_stage_lines(exp, base, group, proxies, fig_dir, table_dir)
     return lines
+
+
+def _agreement_lines(exp: Experiment, base: str, proxies: list[str], fig_dir: Path, table_dir: Path) -> list[str]:
+    """How well each proxy ranks every cell of the table: a table and a scatter figure."""
+    try:
+        agreement = oneshot.rank_agreement(base, proxies)
+    except Exception as exc:  # noqa: BLE001 - e.g. the table's package is missing where the report is drawn
+        return [f"(rank agreement not computed: {type(exc).__name__}: {exc})".splitlines()[0], ""]
+    if agreement is None:
+        return []
+    agreement.to_csv(table_dir / f"oneshot_agreement_{file_safe(base)}.csv", index=False)
+    rows = [
+        [
+            r.evaluator,
+            f"{r.cells:,}",
+            f"{r.kendall_tau:.3f}",
+            f"{r.spearman_rho:.3f}",
+            f"{r.regret_best1:.2f}",
+            f"{r.regret_best10:.2f}",
+        ]
+        for r in agreement.itertuples()
+    ]
+    figure = scatter(base, proxies, agreement, fig_dir / f"oneshot_scatter_{file_safe(base)}")
+    return [
+        "**Rank agreement with the truth over all cells** (regret: table optimum − true value of the "
+        "proxy's best cell, and of the best of its 10 best; ties in the estimate in table order).",
+        "",
+        md_table(["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"], rows),
+        "",
+        f"![proxy vs truth]({figure.relative_to(exp.path).as_posix()})",
+        "",
+        "*Each cell's supernet estimate against its table value.*",
+        "",
+    ]
+
+
+def _returned_lines(exp: Experiment, base: str, group: dict[str, str], table_dir: Path) -> list[str]:
+    """The true accuracy of the cell each search would return after n samples."""
+    at = oneshot.at_samples(exp, group)
+    if not len(at):
+        return []
+    at = _ordered(at, exp.specs())
+    at.to_csv(table_dir / f"oneshot_at_samples_{file_safe(base)}.csv", index=False)
+    header, rows = _fmt_at(at)
+    return [
+        "**What each search returns**: true validation accuracy (%) of the cell the search would return "
+        "(its best by the value it saw) after n distinct samples, mean ± sd over seeds.",
+        "",
+        md_table(header, rows),
+        "",
+    ]
+
+
+def _two_stage_lines(
+    exp: Experiment, base: str, group: dict[str, str], proxies: list[str], fig_dir: Path, table_dir: Path
+) -> list[str]:
+    """Search through the proxy, then train the best k cells: final accuracy against GPU-hours."""
+    from benchmarks import fewshot
+
+    stages = oneshot.two_stage(exp, base, group)
+    if not len(stages):
+        return []
+    stages = _ordered(stages, exp.specs())
+    stages.to_csv(table_dir / f"oneshot_two_stage_{file_safe(base)}.csv", index=False)
+    hours = ", ".join(f"{ev} {fewshot.train_gpu_h(ev):.1f}" for ev in proxies)
+    rows = [
+        [
+            f"`{r.spec}`",
+            r.evaluator,
+            f"{r.samples:,}",
+            f"{r.final_true_valid:.2f} ± {r.final_sd:.2f}",
+            f"{r.gpu_hours:.1f}",
+        ]
+        for r in stages.itertuples()
+    ]
+    figure = cost_figure(stages, fig_dir / f"oneshot_cost_{file_safe(base)}")
+    return [
+        f"**Two-stage flow** (one-shot LaNAS and the rest): search n samples through the proxy, then train "
+        f"its best k cells from scratch (k = {', '.join(sorted({str(k) for k in stages['k'] if k}))}; a table "
+        "lookup charged at the table's training time) and return the best; against searching on the "
+        f"truth (every sample trained). GPU-hours include the supernet's training, once: {hours} GPU-hours, "
+        f"and {fewshot.QUERY_S:g} s per proxy query (estimates from the released recipe and the table's "
+        "per-epoch time, `benchmarks/fewshot.py`).",
+        "",
+        md_table(["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"], rows),
+        "",
+        f"![cost]({figure.relative_to(exp.path).as_posix()})",
+        "",
+        "*Final true accuracy against total GPU-hours, one point per sample count (100, 300, 1,000).*",
+        "",
+    ]
 
 
 def judged_note(exp: Experiment) -> list[str]:
