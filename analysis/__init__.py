@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.base import cannot
+
 from .errors import AnalysisError, cannot_write, check_folder
 
 __all__ = ["AnalysisError", "analyse"]
@@ -24,7 +26,7 @@ def check_writable(path: Path) -> None:
         reason = cannot_write(folder)
         if reason:
             raise AnalysisError(
-                f"cannot write the analysis in {folder}: {reason}; make it writable (the runs are not touched)"
+                cannot(f"write the analysis in {folder}", reason, "make it writable (the runs are not touched)")
             )
 
 
@@ -42,4 +44,4 @@ def analyse(exp_dir: Path | str) -> Path:
         return _analyse(path)
     except OSError as exc:  # a file of tables/ or figures/ that cannot be replaced, a full disk
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        raise AnalysisError(f"cannot write the analysis:{where} {exc.strerror or exc}") from None
+        raise AnalysisError(cannot(f"write the analysis{where}", exc)) from None

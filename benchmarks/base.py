@@ -33,6 +33,15 @@ class BenchmarkError(Exception):
     """A user-facing error about a benchmark (unknown name, missing or corrupt data); one line."""
 
 
+def cannot(action: str, reason: object, advice: str = "") -> str:
+    """The one form of a line saying that something could not be done: ``cannot ACTION: REASON``,
+    then ``; ADVICE`` (what to do) when there is one; the reason's first line only."""
+    reason = (
+        (getattr(reason, "strerror", None) or str(reason)).splitlines()[0] if str(reason) else type(reason).__name__
+    )
+    return f"cannot {action}: {reason}" + (f"; {advice}" if advice else "")
+
+
 @dataclass(frozen=True)
 class Result:
     """The answer to one query. ``valid`` is what searches maximise; ``test`` only reports."""

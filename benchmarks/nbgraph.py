@@ -25,7 +25,7 @@ from functools import cache, lru_cache, partial
 import numpy as np
 
 from ._data import PICKLE_ERRORS, corrupt, load_pickle, package_file, package_unavailable
-from .base import Arch, BenchmarkError
+from .base import Arch, BenchmarkError, cannot
 from .registry import register
 from .table import TableBenchmark
 
@@ -128,7 +128,7 @@ def _package_canonical(link: int, gnn_ops: tuple[int, ...]) -> tuple[int, ...] |
     try:
         from nas_bench_graph import architecture as nbg
     except ImportError as exc:
-        raise BenchmarkError(f"cannot import {PACKAGE} ({exc}): pip install {PIP}") from None
+        raise BenchmarkError(cannot(f"import {PACKAGE}", exc, f"pip install {PIP}")) from None
     arch = nbg.Arch(list(nbg.link_list[link]), [nbg.gnn_list[o] for o in gnn_ops])
     rep = arch.regularize()
     rep.move_skip_op()

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.base import cannot
+
 from .evaluation import gpu_resources
 from .tasks import ExperimentError, Task, execute_task
 
@@ -44,7 +46,7 @@ def run_dask(
             )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
-        raise ExperimentError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
+        raise ExperimentError(cannot(f"reach the Dask scheduler {scheduler or '(local)'}", exc)) from None
     try:
         # the experiment folder must be visible to the workers (shared file system on a cluster)
         futures = [

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from analysis import runformat
 from analysis.errors import cannot_write
 from analysis.runformat import SCHEMA, partition_path, run_path
+from benchmarks.base import cannot
 
 from .runner import RunResult
 
@@ -69,8 +70,11 @@ def write_run(
         _write_atomic(path, table)
     except OSError as exc:
         raise OSError(
-            f"cannot write results in {path.parent}: {exc.strerror or exc}; runs already on disk are kept; "
-            "make the folder writable and run the same command again"
+            cannot(
+                f"write results in {path.parent}",
+                exc,
+                "runs already on disk are kept; make the folder writable and run the same command again",
+            )
         ) from None
 
 
@@ -104,7 +108,7 @@ def check_writable(paths: Iterable[Path]) -> None:
     for folder in sorted(folders):
         reason = cannot_write(folder)
         if reason:
-            raise OSError(f"cannot write results in {folder}: {reason}; make it writable or choose another --out")
+            raise OSError(cannot(f"write results in {folder}", reason, "make it writable or choose another --out"))
 
 
 def _writer_alive(tmp: Path) -> bool:

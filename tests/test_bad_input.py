@@ -420,3 +420,14 @@ def test_bad_input_from_the_shell_is_one_line_and_status_2(tmp_path):
     p = cli("--benchmarks", "synthetic/linear", "--algorithms", "ghost", "--out", str(tmp_path / "x"))
     assert p.returncode == 2 and p.stderr.startswith("run_all.py: error: unknown algorithm 'ghost'")
     assert len(p.stderr.splitlines()) == 1 and not (tmp_path / "x").exists()
+
+
+def test_a_cannot_line_has_one_form():
+    from benchmarks.base import cannot
+
+    assert cannot("write results in x", PermissionError(13, "Permission denied"), "make it writable") == (
+        "cannot write results in x: Permission denied; make it writable"
+    )
+    assert (
+        cannot("reach the Dask scheduler s", OSError("refused\nmore")) == "cannot reach the Dask scheduler s: refused"
+    )
