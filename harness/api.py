@@ -198,13 +198,7 @@ def run(
         time_budget=time_budget,
         stream=stream,
     )
-    for note in p.notes:
-        print(f"note: {note}", file=stream)
-    print(
-        f"{p.out}: {len(p.tasks)} runs ({len(p.bench_specs)} benchmarks x {len(p.algo_specs)} algorithms x "
-        f"{len(p.seeds)} seeds, budget {p.budget}); {len(p.tasks) - len(p.todo)} already on disk",
-        file=stream,
-    )
+    _announce(p, stream)
     folder = ExperimentFolder(p.out)
     start = time.perf_counter()
     progress = _execute(p, folder, executor, workers, scheduler, stream)
@@ -215,6 +209,17 @@ def run(
     if analyse:
         folder.analyse(stream)
     return folder
+
+
+def _announce(p: Plan, stream: IO[str]) -> None:
+    """The plan's notes and its size, before anything runs."""
+    for note in p.notes:
+        print(f"note: {note}", file=stream)
+    print(
+        f"{p.out}: {len(p.tasks)} runs ({len(p.bench_specs)} benchmarks x {len(p.algo_specs)} algorithms x "
+        f"{len(p.seeds)} seeds, budget {p.budget}); {len(p.tasks) - len(p.todo)} already on disk",
+        file=stream,
+    )
 
 
 def _checked_plan(

@@ -38,6 +38,22 @@ def _target_title(target: str, value: float) -> str:
     return f"{censored.TARGET_LABELS[target]} (valid ≥ {value:.6g})"
 
 
+def _mark_random_expectation(ax, expected: float) -> None:
+    """A dotted line at random search's expected samples to the target, labelled."""
+    ax.axvline(expected, color="0.35", ls=":", lw=1.2)
+    ax.annotate(
+        f"random expects\n(N+1)/(k+1) = {expected:,.0f}",
+        (expected, 0.98),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="0.3",
+        bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1},
+    )
+
+
 def ecdf(
     exp: Experiment,
     bench: str,
@@ -77,18 +93,7 @@ def ecdf(
             )
         expect = tables.random_expectation(exp, bench, target)
         if expect and expect[0] <= budget:  # random search's expected samples, when in view
-            ax.axvline(expect[0], color="0.35", ls=":", lw=1.2)
-            ax.annotate(
-                f"random expects\n(N+1)/(k+1) = {expect[0]:,.0f}",
-                (expect[0], 0.98),
-                xytext=(-3, 0),
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                fontsize=7,
-                color="0.3",
-                bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1},
-            )
+            _mark_random_expectation(ax, expect[0])
         ax.set_xscale("log")
         plain_log_ticks(ax.xaxis, 1, budget)
         ax.set_xlim(1, budget)
@@ -190,6 +195,46 @@ def _test_panel(ax, runs: dict, look: dict[str, Look], budget: int) -> None:
         ax.set_ylim(low - 0.05 * (top - low), top + 0.05 * (top - low))
 
 
+def _efficiency_row(ax, i: int, t: np.ndarray, budget: int, colour: str, rng: np.random.Generator) -> None:
+    """One algorithm's row: its seeds (▷ beyond the budget when censored), its restricted mean with
+    the bootstrap interval, and that mean written beside the axes."""
+    y = i + rng.uniform(-0.18, 0.18, len(t))
+    ok = np.isfinite(t)
+    ax.scatter(t[ok], y[ok], s=14, color=colour, alpha=0.6, lw=0)
+    ax.scatter(
+        np.full((~ok).sum(), budget * 1.18), y[~ok], s=22, marker=">", facecolors="none", edgecolors=colour, alpha=0.8
+    )
+    mean = censored.restricted_mean(t, budget)
+    lo, hi = censored.mean_ci(t, budget)
+    ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="D", color="k", ms=6, capsize=4, zorder=5)
+    mark = "≥" if (~ok).any() else ""
+    ax.annotate(
+        f"mean {mark}{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]\n{ok.sum()}/{len(t)} seeds reached",
+        (1.01, i),
+        xycoords=("axes fraction", "data"),
+        ha="left",
+        va="center",
+        fontsize=8,
+    )
+
+
+def _random_expectation_line(ax, expect: tuple[float, int], size: int, colour: str) -> float:
+    """Random search's expected samples (N+1)/(k+1) as a dotted line with its note; the x limit it needs."""
+    expected, k = expect
+    ax.axvline(expected, color=colour, ls=":", lw=1.5)
+    ties = "a unique optimum" if k == 1 else f"{k:,} architectures reach it"
+    ax.annotate(
+        f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {size:,}, {ties})",
+        (expected, -0.6),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=8,
+    )
+    return expected * 1.6
+
+
 def efficiency(
     exp: Experiment,
     bench: str,
@@ -209,31 +254,7 @@ def efficiency(
     rng = np.random.default_rng(0)
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(specs) + 1.8))
     for i, spec in enumerate(specs):
-        t = times[spec][target]
-        y = i + rng.uniform(-0.18, 0.18, len(t))
-        ok = np.isfinite(t)
-        ax.scatter(t[ok], y[ok], s=14, color=look[spec].colour, alpha=0.6, lw=0)
-        ax.scatter(
-            np.full((~ok).sum(), budget * 1.18),
-            y[~ok],
-            s=22,
-            marker=">",
-            facecolors="none",
-            edgecolors=look[spec].colour,
-            alpha=0.8,
-        )
-        mean = censored.restricted_mean(t, budget)
-        lo, hi = censored.mean_ci(t, budget)
-        ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="D", color="k", ms=6, capsize=4, zorder=5)
-        mark = "≥" if (~ok).any() else ""
-        ax.annotate(
-            f"mean {mark}{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]\n{ok.sum()}/{len(t)} seeds reached",
-            (1.01, i),
-            xycoords=("axes fraction", "data"),
-            ha="left",
-            va="center",
-            fontsize=8,
-        )
+        _efficiency_row(ax, i, times[spec][target], budget, look[spec].colour, rng)
     ax.axvline(budget, color="k", ls="--", lw=1)
     ax.set_yticks(range(len(specs)), specs)
     ax.invert_yaxis()
@@ -242,19 +263,8 @@ def efficiency(
     right = budget * 1.6
     expect = tables.random_expectation(exp, bench, target)
     if expect:
-        expected, k = expect
-        ax.axvline(expected, color=look["random"].colour if "random" in look else "0.5", ls=":", lw=1.5)
-        ties = "a unique optimum" if k == 1 else f"{k:,} architectures reach it"
-        ax.annotate(
-            f"random search expects\n(N+1)/(k+1) = {expected:,.0f}\n(N = {exp.info(bench)['size']:,}, {ties})",
-            (expected, -0.6),
-            xytext=(-4, 0),
-            textcoords="offset points",
-            ha="right",
-            va="top",
-            fontsize=8,
-        )
-        right = max(right, expected * 1.6)
+        colour = look["random"].colour if "random" in look else "0.5"
+        right = max(right, _random_expectation_line(ax, expect, exp.info(bench)["size"], colour))
     observed = np.concatenate([times[s][target][np.isfinite(times[s][target])] for s in specs])
     left = max(0.8, observed.min() / 2) if len(observed) else budget / 10
     ax.set_xlim(left, right)

@@ -205,8 +205,42 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
 
 
 def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
+    """The run-health table (how runs ended, their tails and costs) and what went wrong."""
     limits = health["tail_limit"].dropna().unique() if "tail_limit" in health else []
     limit = f"{int(limits[0]):,}" if len(limits) == 1 else "3,000 (or the budget)"
+    lines = [
+        "## Run health and cost",
+        "",
+        _health_table(health, limit),
+        "",
+        f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
+        "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
+        "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
+        "benchmark has no known optimum).",
+        "",
+    ]
+    errors = health[health["first_error"] != ""]
+    for h in errors.itertuples():
+        lines.append(
+            f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
+            f"first error: `{h.first_error}`"
+        )
+    for u in unreadable:
+        lines.append(
+            f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
+            "command to redo that run)"
+        )
+    lines += [
+        "",
+        "Wall time is per run (benchmark queries included); algo s is time spent in the "
+        "algorithm's ask/tell. Timings depend on the machine and its load.",
+        "",
+    ]
+    return lines
+
+
+def _health_table(health: pd.DataFrame, limit: str) -> str:
+    """A row per (benchmark, spec): how its runs ended, the tail to the optimum and the costs."""
     header = [
         "benchmark",
         "algorithm",
@@ -238,35 +272,7 @@ def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
         ]
         for h in health.itertuples()
     ]
-    lines = [
-        "## Run health and cost",
-        "",
-        md_table(header, rows),
-        "",
-        f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
-        "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
-        "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
-        "benchmark has no known optimum).",
-        "",
-    ]
-    errors = health[health["first_error"] != ""]
-    for h in errors.itertuples():
-        lines.append(
-            f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
-            f"first error: `{h.first_error}`"
-        )
-    for u in unreadable:
-        lines.append(
-            f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
-            "command to redo that run)"
-        )
-    lines += [
-        "",
-        "Wall time is per run (benchmark queries included); algo s is time spent in the "
-        "algorithm's ask/tell. Timings depend on the machine and its load.",
-        "",
-    ]
-    return lines
+    return md_table(header, rows)
 
 
 def analyse(exp_dir: Path | str) -> Path:
