@@ -191,6 +191,28 @@ def pick_partition_run(exp: Experiment, bench: str) -> Run | None:
     return min(with_part, key=lambda r: (r.spec != "lanas", exp.specs(bench).index(r.spec), r.seed))
 
 
+def _leaf_boxes(ax, groups: list[np.ndarray], pos: np.ndarray, many: bool, colour: str, targets: dict) -> None:
+    """A box per leaf of its architectures' values, each leaf's mean, and the targets' thresholds."""
+    box = ax.boxplot(
+        groups,
+        positions=pos,
+        widths=0.6,
+        showfliers=not many,
+        patch_artist=True,
+        flierprops={"markersize": 2, "alpha": 0.4},
+        medianprops={"color": "k"},
+    )
+    for patch in box["boxes"]:
+        patch.set_facecolor(colour)
+        patch.set_alpha(0.35)
+    ax.plot(pos, [g.mean() for g in groups], "D", color="k", ms=3, label="leaf mean")
+    for key, ls in (("optimum", "-"), ("top1", "--")):
+        if key in targets:
+            ax.axhline(
+                targets[key], color=TARGET_COLOURS[key], ls=ls, lw=1, label=f"{censored.TARGET_LABELS[key]} threshold"
+            )
+
+
 def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> Path | None:
     """Distribution of ``valid`` over every architecture of each leaf, leaves ordered by mean,
     and the share of the table's top-1% architectures that each leaf holds."""
@@ -214,24 +236,7 @@ def partition(exp: Experiment, bench: str, look: dict[str, Look], out: Path) -> 
         gridspec_kw={"height_ratios": [3, 1.2]},
     )
     pos = np.arange(len(order))
-    box = ax.boxplot(
-        groups,
-        positions=pos,
-        widths=0.6,
-        showfliers=not many,
-        patch_artist=True,
-        flierprops={"markersize": 2, "alpha": 0.4},
-        medianprops={"color": "k"},
-    )
-    for patch in box["boxes"]:
-        patch.set_facecolor(look[run.spec].colour)
-        patch.set_alpha(0.35)
-    ax.plot(pos, [g.mean() for g in groups], "D", color="k", ms=3, label="leaf mean")
-    for key, ls in (("optimum", "-"), ("top1", "--")):
-        if key in targets:
-            ax.axhline(
-                targets[key], color=TARGET_COLOURS[key], ls=ls, lw=1, label=f"{censored.TARGET_LABELS[key]} threshold"
-            )
+    _leaf_boxes(ax, groups, pos, many, look[run.spec].colour, targets)
     ax.set_ylabel(f"valid ({exp.info(bench).get('objective', 'objective')})")
     ax.legend(loc="lower left")
     # tables hold a tail of broken networks (e.g. 10% on CIFAR-10) that would flatten the good

@@ -279,9 +279,24 @@ def train_group(
         for net in nets:
             if net.stream is not None:  # always, on cuda
                 net.stream.wait_stream(torch.cuda.current_stream(dev))
-    for epoch in range(sched.epochs):
+    _train_epochs(nets, plan.steps_per_epoch, sched.epochs)
+    accs: dict[int, tuple[float, float]] = {}
+    for i, net in enumerate(nets):
+        if net.status == "ok":
+            with _on(net):
+                _guard(net, lambda n=net, i=i: accs.__setitem__(i, (n.accuracy("valid"), n.accuracy("test"))))
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    cost = (time.perf_counter() - start) / max(1, len(nets))
+    return [_outcome(net, accs.get(i, (None, None)), cost) for i, net in enumerate(nets)]
+
+
+def _train_epochs(nets: list[Net], steps_per_epoch: int, epochs: int) -> None:
+    """Every epoch, a step of each network still training in turn (so they overlap on the device);
+    a network that diverges or fails stops, the others go on."""
+    for epoch in range(epochs):
         live = [n for n in nets if n.status == "ok"]
-        for _ in range(plan.steps_per_epoch):
+        for _ in range(steps_per_epoch):
             for net in live:
                 with _on(net):
                     _guard(net, net.step)
@@ -291,32 +306,22 @@ def train_group(
         log.info(
             "epoch %d/%d: %s",
             epoch + 1,
-            sched.epochs,
+            epochs,
             ", ".join(f"{n.losses[-1]:.3f}" if n.losses else n.status for n in nets),
         )
-    accs: dict[int, tuple[float, float]] = {}
-    for i, net in enumerate(nets):
-        if net.status == "ok":
-            with _on(net):
-                _guard(net, lambda n=net, i=i: accs.__setitem__(i, (n.accuracy("valid"), n.accuracy("test"))))
-    if dev.type == "cuda":
-        torch.cuda.synchronize(dev)
-    cost = (time.perf_counter() - start) / max(1, len(nets))
-    out = []
-    for i, net in enumerate(nets):
-        ok = net.status == "ok"
-        valid, test = accs.get(i, (None, None)) if ok else (None, None)
-        out.append(
-            Outcome(
-                net.arch,
-                net.status,
-                valid,
-                test,
-                net.losses[-1] if net.losses else None,
-                cost,
-                len(net.losses),
-                param_count(net.model),
-                net.reason,
-            )
-        )
-    return out
+
+
+def _outcome(net: Net, accs: tuple[float | None, float | None], cost: float) -> Outcome:
+    """What one network of the group reports (no accuracies unless it trained to the end)."""
+    valid, test = accs if net.status == "ok" else (None, None)
+    return Outcome(
+        net.arch,
+        net.status,
+        valid,
+        test,
+        net.losses[-1] if net.losses else None,
+        cost,
+        len(net.losses),
+        param_count(net.model),
+        net.reason,
+    )
