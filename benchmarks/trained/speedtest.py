@@ -176,6 +176,36 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _splits(data: str, n_train: int | None) -> Splits:
+    """The images to time on: the named data set, or random images of CIFAR-10's shape."""
+    if data != "random":
+        return load(data, train_size=n_train, valid_size=1000, test_size=1000)
+    n = n_train or 50000
+    g = np.random.default_rng(0)
+    x = g.integers(0, 256, (n, 3, 32, 32), dtype=np.uint8)
+    y = g.integers(0, 10, n)
+    return Splits("random", x, y, x[:1000], y[:1000], x[:1000], y[:1000])
+
+
+def _row(label: str, arch, fl: float, plain: float, ours: float, many: float, n_img: int, peak) -> dict:
+    """One cell's measurements: images per second and seconds per architecture of each trainer."""
+    best = max(ours, many)
+    achieved = 3 * fl * best
+    return dict(
+        cell=label,
+        arch="-".join(map(str, arch)),
+        fwd_mflop=fl / 1e6,
+        plain_ips=plain,
+        trainer_ips=ours,
+        speedup=best / plain,
+        concurrent_ips=many,
+        plain_s=n_img / plain,
+        trainer_s=n_img / best,
+        tflops=achieved / 1e12,
+        peak_fraction=achieved / peak if peak else None,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
@@ -183,18 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     width, cells, batch, n_train = (4, 1, 64, 512) if args.quick else (16, 5, 256, None)
     if args.quick:
         args.steps, args.warmup, args.concurrent, args.loader_workers = 3, 1, min(args.concurrent, 2), 0
-    if args.data == "random":
-        n = n_train or 50000
-        g = np.random.default_rng(0)
-        x = g.integers(0, 256, (n, 3, 32, 32), dtype=np.uint8)
-        y = g.integers(0, 10, n)
-        splits = Splits("random", x, y, x[:1000], y[:1000], x[:1000], y[:1000])
-    else:
-        try:
-            splits = load(args.data, train_size=n_train, valid_size=1000, test_size=1000)
-        except BenchmarkError as exc:  # the data set is not there: say what to install or set
-            print(f"{ap.prog}: error: {exc}", file=sys.stderr)
-            return 2
+    try:
+        splits = _splits(args.data, n_train)
+    except BenchmarkError as exc:  # the data set is not there: say what to install or set
+        print(f"{ap.prog}: error: {exc}", file=sys.stderr)
+        return 2
     precision = "bf16" if device.type == "cuda" else "fp32"
     sched = Schedule(epochs=args.epochs, batch=batch, width=width, cells=cells, precision=precision)
     n_img = args.epochs * (len(splits.train_y) // batch) * batch
@@ -217,20 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         ours = time_trainer(arch, splits, sched, device, compile=args.compile, **kw)
         many = time_trainer(arch, splits, sched, device, concurrent=args.concurrent, compile=args.compile, **kw)
         best = max(ours, many)
-        achieved = 3 * fl * best
-        row = dict(
-            cell=label,
-            arch="-".join(map(str, arch)),
-            fwd_mflop=fl / 1e6,
-            plain_ips=plain,
-            trainer_ips=ours,
-            speedup=best / plain,
-            concurrent_ips=many,
-            plain_s=n_img / plain,
-            trainer_s=n_img / best,
-            tflops=achieved / 1e12,
-            peak_fraction=achieved / peak if peak else None,
-        )
+        row = _row(label, arch, fl, plain, ours, many, n_img, peak)
         rows.append(row)
         frac = f"{row['peak_fraction']:.1%}" if peak else "n/a"
         print(
