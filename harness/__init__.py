@@ -2,15 +2,21 @@
 (side by side, neither importing the other) -> ``benchmarks``.
 
 - :mod:`harness.args`: the command line's flags and seed parser; :mod:`harness.cli`: what it does.
-- :mod:`harness.runner`: one run (ask, answer, tell, record); :mod:`harness.simulate`: the same with
-  K simulated workers; :mod:`harness.evaluation`: one evaluation, here or as a Dask task.
+- :mod:`harness.runner`: the one run loop (ask, answer, tell, record) with a swappable clock and
+  the run's :class:`~analysis.runformat.Status`; :mod:`harness.simulate`: the clock of K simulated
+  workers; :mod:`harness.evaluation`: one evaluation, here or as a Dask task.
 - :mod:`harness.tasks`: the grid of tasks, resumable; :mod:`harness.manifest`: the manifest beside
   the runs; :mod:`harness.processes`: the grid on local processes, :mod:`harness.executors` on a Dask
   cluster; :mod:`harness.progress`: the progress line; :mod:`harness.presets`: the named grids.
 - :mod:`harness.results`: writing and checking run files (their format: :mod:`analysis.runformat`).
 - :mod:`harness.api`: :func:`run`, the grid from Python (the CLI calls it); :mod:`harness.folder`: the
   :class:`ExperimentFolder` it returns (tidy pandas frames); :mod:`harness.plugins`: the user's own
-  algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid.
+  algorithms and benchmarks; :mod:`harness.grids`: the checks behind a grid and the names specs
+  are stored under.
+
+One task's run passes through :func:`harness.tasks.execute_task` (its clock: the plain run's, or
+:class:`harness.simulate.SimulatedClock`), :func:`harness.runner.run` (the loop) and
+:func:`harness.results.write_run`.
 """
 
 from importlib import import_module
