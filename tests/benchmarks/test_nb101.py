@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import _nb101_graph as graph
 from benchmarks import nb101, registry
-from benchmarks._tfrecord import RecordError, crc32c, frame, read_records, write_records
+from benchmarks._tfrecord import RecordError, crc32c, frame, iter_records, read_records, write_records
 from benchmarks.base import BenchmarkError
 from tests import nb101_space
 from tests.official_fixtures import nb101_record
@@ -259,3 +259,29 @@ def test_a_synthetic_file_in_the_official_format_loads_back(tmp_path, monkeypatc
         np.testing.assert_array_equal(loaded[key], value, err_msg=key)
     bench = nb101.NB101(loaded)
     assert len(bench) == 300 and all(bench.is_valid(tuple(a)) for a in arrays["archs"][:20].tolist())
+
+
+def test_fewer_repeats_are_cycled_in_file_order(tmp_path, monkeypatch):
+    """Repeats of a cell may lie anywhere in the file; a cell with fewer than 3 repeats cycles them."""
+    monkeypatch.setenv("LANAS_CACHE", str(tmp_path / "cache"))
+    h = {name: graph.cell_hash(np.array(m), ops) for name, (m, ops) in CELLS.items()}
+    order = [("tiny", 0.1), ("chain5", 0.5), ("tiny", 0.2), ("chain5", 0.6), ("inception", 0.9), ("chain5", 0.7)]
+    records = [nb101_record(h[name], *CELLS[name], v, v) for name, v in order]
+    write_records(tmp_path / "f.tfrecord", records)
+    arrays = nb101.load_nb101(tmp_path / "f.tfrecord")
+    assert arrays["hashes"].astype(str).tolist() == [h["tiny"], h["chain5"], h["inception"]]
+    np.testing.assert_allclose(arrays["valid_runs"], [[0.1, 0.2, 0.1], [0.5, 0.6, 0.7], [0.9, 0.9, 0.9]])
+
+
+@pytest.mark.parametrize("chunk", [1, 30, 1000, 1 << 20])
+def test_records_read_in_chunks_are_the_records_and_errors_name_the_record(tmp_path, chunk):
+    records = [bytes([i]) * (i * 7 % 50) for i in range(40)]
+    write_records(tmp_path / "r", records)
+    assert [r for part in iter_records(tmp_path / "r", chunk) for r in part] == records
+    raw = bytearray((tmp_path / "r").read_bytes())
+    at = sum(16 + len(r) for r in records[:25]) + 12  # the first data byte of record 25
+    raw[at] ^= 0xFF
+    (tmp_path / "r").write_bytes(bytes(raw))
+    with pytest.raises(RecordError, match=f"corrupt data CRC of record 25 \\(byte {at - 12}\\)"):
+        for _ in iter_records(tmp_path / "r", chunk):
+            pass
