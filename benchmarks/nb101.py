@@ -89,29 +89,11 @@ def proto_fields(buf: bytes) -> dict[int, list[Any]]:
     return out
 
 
-def parse_record(record: bytes) -> tuple[str, int, np.ndarray, list[int], dict[str, float]]:
-    """One official record -> (hash, epochs, adjacency, inner op indices, final metrics)."""
-    module_hash, epochs, raw_adjacency, raw_operations, raw_metrics = json.loads(record.decode("utf-8"))
-    dim = int(round(len(raw_adjacency) ** 0.5))
-    if dim * dim != len(raw_adjacency):
-        raise ValueError(f"adjacency of length {len(raw_adjacency)} is not square")
-    matrix = np.array([int(c) for c in raw_adjacency], dtype=np.int8).reshape(dim, dim)
-    ops = [graph.OPS.index(op) for op in raw_operations.split(",")[1:-1]]
-    metrics = proto_fields(base64.b64decode(raw_metrics, validate=True))
-    final = proto_fields(metrics[1][2])  # evaluation_data[2]: the end of training, as the API reads it
-    values = {
-        "training_time": final[2][0],
-        "validation_accuracy": final[4][0],
-        "test_accuracy": final[5][0],
-        "trainable_parameters": float(metrics.get(2, [0])[0]),
-    }
-    return str(module_hash), int(epochs), matrix, ops, values
-
-
 def final_metrics(raw: bytes) -> tuple[float, float, float, float]:
     """(validation accuracy, test accuracy, training time, parameters) of a serialized
-    ``ModelMetrics``: its ``evaluation_data[2]`` as :func:`parse_record` reads it, without decoding
-    the other evaluations (the conversion's inner loop)."""
+    ``ModelMetrics``: its ``evaluation_data[2]`` (the end of training, as the API reads it) and its
+    ``trainable_parameters``, without decoding the other evaluations (the conversion's inner loop);
+    fields in another order than the official writer's go through :func:`proto_fields`."""
     pos, n, k, params, final = 0, len(raw), 0, 0.0, b""
     while pos < n:
         key = raw[pos]

@@ -285,3 +285,24 @@ def test_records_read_in_chunks_are_the_records_and_errors_name_the_record(tmp_p
     with pytest.raises(RecordError, match=f"corrupt data CRC of record 25 \\(byte {at - 12}\\)"):
         for _ in iter_records(tmp_path / "r", chunk):
             pass
+
+
+def test_final_metrics_are_those_of_the_generic_decoding_in_any_field_order():
+    from tests.official_fixtures import _double, _message, _varint, model_metrics
+
+    raw = model_metrics(0.91, 0.9, 1234.5, 777)
+    metrics = nb101.proto_fields(raw)
+    final = nb101.proto_fields(metrics[1][2])
+    expected = (final[4][0], final[5][0], final[2][0], float(metrics[2][0]))
+    assert nb101.final_metrics(raw) == expected == (0.91, 0.9, 1234.5, 777.0)
+    evals = metrics[1]
+    shuffled = (
+        _double(3, 99.0)
+        + _message(1, evals[0])
+        + _varint(2 << 3)
+        + _varint(777)
+        + b"".join(_message(1, e) for e in evals[1:])
+    )
+    assert nb101.final_metrics(shuffled) == expected
+    with pytest.raises(KeyError):
+        nb101.final_metrics(_message(1, evals[0]) + _message(1, evals[1]))  # no end of training
