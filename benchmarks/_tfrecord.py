@@ -8,7 +8,9 @@ the 0.5 GB NAS-Bench-101 file is checked in seconds without a compiled CRC packa
 
 from __future__ import annotations
 
+import os
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -60,30 +62,70 @@ def _masked_crcs(buf: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, chun
 
 def read_records(path: str | Path) -> list[bytes]:
     """Every record of a TFRecord file, after checking its framing and both CRCs of each record."""
-    raw = Path(path).read_bytes()
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    size, pos = len(raw), 0
+    return [record for chunk in iter_records(path) for record in chunk]
+
+
+CHUNK_BYTES = 32 << 20  # read and check this much of a file at a time
+
+
+def iter_records(path: str | Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[bytes]]:
+    """The records of a TFRecord file, a list per ``chunk_bytes`` read, each record's framing and
+    both CRCs checked before its list is yielded (memory: about one chunk, not the file)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        done, carry, count = 0, b"", 0
+        while True:
+            block = f.read(chunk_bytes)
+            raw = carry + block
+            starts, lengths, end = _frames(raw, done, size, final=not block)
+            if not block and not starts:
+                if count == 0:
+                    raise RecordError("no records")
+                return
+            records = _checked(raw, starts, lengths, done, count)
+            count += len(records)
+            done += end
+            carry = raw[end:]
+            yield records
+
+
+def _frames(raw: bytes, offset: int, size: int, final: bool) -> tuple[list[int], list[int], int]:
+    """Starts and lengths of the whole records in ``raw`` (which begins at byte ``offset`` of a
+    file of ``size`` bytes), and where the first incomplete one starts; at the file's end
+    (``final``) an incomplete record is an error."""
+    pos, n = 0, len(raw)
     starts, lengths = [], []
     unpack = struct.Struct("<Q").unpack_from
-    while pos < size:
-        if pos + 12 > size:
-            raise RecordError(f"truncated record header at byte {pos} of {size}")
+    while pos < n:
+        if pos + 12 > n:
+            if final:
+                raise RecordError(f"truncated record header at byte {offset + pos} of {size}")
+            break
         (length,) = unpack(raw, pos)
-        if pos + 16 + length > size:
-            raise RecordError(f"truncated record at byte {pos}: {length} bytes announced, {size - pos - 16} left")
+        if pos + 16 + length > n:
+            if final or offset + pos + 16 + length > size:
+                left = size - offset - pos - 16
+                raise RecordError(f"truncated record at byte {offset + pos}: {length} bytes announced, {left} left")
+            break
         starts.append(pos)
         lengths.append(length)
         pos += 16 + length
+    return starts, lengths, pos
+
+
+def _checked(raw: bytes, starts: list[int], lengths: list[int], offset: int, first: int) -> list[bytes]:
+    """The records at ``starts`` of ``raw`` after checking both CRCs of each (record numbers in
+    errors count from ``first``, bytes from ``offset``)."""
     if not starts:
-        raise RecordError("no records")
+        return []
+    buf = np.frombuffer(raw, dtype=np.uint8)
     starts_a, lengths_a = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
     stored = lambda off: buf[off[:, None] + np.arange(4)].copy().view("<u4").ravel()  # noqa: E731
-    bad = _masked_crcs(buf, starts_a, np.full(len(starts_a), 8)) != stored(starts_a + 8)
-    if bad.any():
-        raise RecordError(f"corrupt length CRC of record {int(np.argmax(bad))} (byte {starts[int(np.argmax(bad))]})")
-    bad = _masked_crcs(buf, starts_a + 12, lengths_a) != stored(starts_a + 12 + lengths_a)
-    if bad.any():
-        raise RecordError(f"corrupt data CRC of record {int(np.argmax(bad))} (byte {starts[int(np.argmax(bad))]})")
+    for what, off, n in (("length", starts_a, np.full(len(starts_a), 8)), ("data", starts_a + 12, lengths_a)):
+        bad = _masked_crcs(buf, off, n) != stored(off + n)
+        if bad.any():
+            k = int(np.argmax(bad))
+            raise RecordError(f"corrupt {what} CRC of record {first + k} (byte {offset + starts[k]})")
     return [raw[s + 12 : s + 12 + n] for s, n in zip(starts, lengths)]
 
 

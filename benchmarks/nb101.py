@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import struct
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import _nb101_graph as graph
-from ._tfrecord import RecordError, read_records
+from ._tfrecord import RecordError, iter_records
 from .base import Arch, Benchmark, BenchmarkError, Result
 from .registry import register
 from .table import TableBenchmark, cached_arrays
@@ -88,66 +89,124 @@ def proto_fields(buf: bytes) -> dict[int, list[Any]]:
     return out
 
 
-def parse_record(record: bytes) -> tuple[str, int, np.ndarray, list[int], dict[str, float]]:
-    """One official record -> (hash, epochs, adjacency, inner op indices, final metrics)."""
-    module_hash, epochs, raw_adjacency, raw_operations, raw_metrics = json.loads(record.decode("utf-8"))
-    dim = int(round(len(raw_adjacency) ** 0.5))
-    if dim * dim != len(raw_adjacency):
-        raise ValueError(f"adjacency of length {len(raw_adjacency)} is not square")
-    matrix = np.array([int(c) for c in raw_adjacency], dtype=np.int8).reshape(dim, dim)
-    ops = [graph.OPS.index(op) for op in raw_operations.split(",")[1:-1]]
-    metrics = proto_fields(base64.b64decode(raw_metrics, validate=True))
-    final = proto_fields(metrics[1][2])  # evaluation_data[2]: the end of training, as the API reads it
-    values = {
-        "training_time": final[2][0],
-        "validation_accuracy": final[4][0],
-        "test_accuracy": final[5][0],
-        "trainable_parameters": float(metrics.get(2, [0])[0]),
-    }
-    return str(module_hash), int(epochs), matrix, ops, values
+def final_metrics(raw: bytes) -> tuple[float, float, float, float]:
+    """(validation accuracy, test accuracy, training time, parameters) of a serialized
+    ``ModelMetrics``: its ``evaluation_data[2]`` (the end of training, as the API reads it) and its
+    ``trainable_parameters``, without decoding the other evaluations (the conversion's inner loop);
+    fields in another order than the official writer's go through :func:`proto_fields`."""
+    pos, n, k, params, final = 0, len(raw), 0, 0.0, b""
+    while pos < n:
+        key = raw[pos]
+        if key == 0x0A:  # field 1, length-delimited: an evaluation
+            size, pos = _varint(raw, pos + 1)
+            if k == 2:
+                final = raw[pos : pos + size]
+            k, pos = k + 1, pos + size
+        elif key == 0x10:  # field 2, varint: trainable parameters
+            value, pos = _varint(raw, pos + 1)
+            params = float(value)
+        else:  # anything else (the total time, fields out of order): the generic parser
+            rest = proto_fields(raw[pos:])
+            params = float(rest.get(2, [params])[0])
+            later = rest.get(1, [])
+            if not final and 0 <= 2 - k < len(later):
+                final = later[2 - k]
+            break
+    fields = proto_fields(final)
+    return fields[4][0], fields[5][0], fields[2][0], params
+
+
+def _record(record: bytes) -> tuple[str, int, str, str, str]:
+    module_hash, epochs, raw_adjacency, raw_operations, raw_metrics = json.loads(record)
+    return str(module_hash), int(epochs), raw_adjacency, raw_operations, raw_metrics
+
+
+def _cells(adjacency: list[str], operations: list[str]) -> np.ndarray:
+    """The LaNAS encodings of cells given as the file's matrix and op strings (as
+    :func:`graph.encode_cell`, vectorised per number of vertices)."""
+    out = np.zeros((len(adjacency), len(graph.CHOICES)), dtype=np.int8)
+    dims = np.array([int(round(len(a) ** 0.5)) for a in adjacency])
+    op_index = {op: i for i, op in enumerate(graph.OPS)}
+    for d in np.unique(dims):
+        rows = np.flatnonzero(dims == d)
+        if d * d != len(adjacency[rows[0]]) or not 2 <= d <= graph.NODES:
+            raise ValueError(f"an adjacency of length {len(adjacency[rows[0]])} is not a 2..7-vertex matrix")
+        bits = np.frombuffer("".join(adjacency[r] for r in rows).encode("ascii"), dtype=np.uint8) - ord("0")
+        if np.any(bits > 1):
+            raise ValueError("an adjacency matrix holds a digit other than 0 and 1")
+        place = [*range(d - 1), graph.NODES - 1]
+        full = np.zeros((len(rows), graph.NODES, graph.NODES), dtype=np.int8)
+        full[:, np.array(place)[:, None], np.array(place)[None, :]] = bits.reshape(-1, d, d)
+        out[rows, : graph.N_BITS] = full[:, graph.TRIU[0], graph.TRIU[1]]
+        ops = [[op_index[o] for o in operations[r].split(",")[1:-1]] for r in rows]
+        out[rows, graph.N_BITS : graph.N_BITS + d - 2] = np.array(ops, dtype=np.int8).reshape(len(rows), d - 2)
+    return out
 
 
 def _build(path: Path) -> dict[str, np.ndarray]:
     log.info("converting %s into the cache (about a minute, once)", path)
+    rows: dict[str, int] = {}
+    adjacency: list[str] = []
+    operations: list[str] = []
+    row_of = array("l")  # per 108-epoch record: its cell's row
+    values = array("d")  # per 108-epoch record: validation, test accuracy, training time
+    params = array("d")  # per cell
+    i = 0
     try:
-        records = read_records(path)
+        for chunk in iter_records(path):
+            for record in chunk:
+                try:
+                    module_hash, epochs, raw_adjacency, raw_operations, raw_metrics = _record(record)
+                    if epochs != EPOCHS:
+                        i += 1
+                        continue  # nasbench_full.tfrecord also holds the 4/12/36-epoch budgets
+                    valid, test, time, n_params = final_metrics(base64.b64decode(raw_metrics, validate=True))
+                except _PARSE_ERRORS as exc:
+                    raise BenchmarkError(
+                        f"{path}: record {i} is not a NAS-Bench-101 record ({type(exc).__name__}); {DOWNLOAD}"
+                    ) from None
+                row = rows.setdefault(module_hash, len(rows))
+                if row == len(adjacency):  # first record of this cell: its representative, as the API keeps it
+                    adjacency.append(raw_adjacency)
+                    operations.append(raw_operations)
+                    params.append(n_params)
+                row_of.append(row)
+                values.extend((valid, test, time))
+                i += 1
     except RecordError as exc:
         raise BenchmarkError(f"{path} is not a readable NAS-Bench-101 TFRecord ({exc}); {DOWNLOAD}") from None
-    rows: dict[str, int] = {}
-    cells: list[tuple[np.ndarray, list[int]]] = []
-    runs: list[list[tuple[float, float, float]]] = []
-    params: list[float] = []
-    for i, record in enumerate(records):
-        try:
-            module_hash, epochs, matrix, ops, m = parse_record(record)
-        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, binascii.Error, struct.error) as exc:
-            raise BenchmarkError(
-                f"{path}: record {i} is not a NAS-Bench-101 record ({type(exc).__name__}); {DOWNLOAD}"
-            ) from None
-        if epochs != EPOCHS:
-            continue  # nasbench_full.tfrecord also holds the 4/12/36-epoch budgets
-        row = rows.setdefault(module_hash, len(rows))
-        if row == len(cells):  # first record of this cell: its representative, as the API keeps it
-            cells.append((matrix, ops))
-            runs.append([])
-            params.append(m["trainable_parameters"])
-        runs[row].append((m["validation_accuracy"], m["test_accuracy"], m["training_time"]))
-    if not cells:
+    if not adjacency:
         raise BenchmarkError(f"{path} has no {EPOCHS}-epoch records; {DOWNLOAD}")
+    try:
+        archs = _cells(adjacency, operations)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BenchmarkError(f"{path}: a cell is not a NAS-Bench-101 cell ({exc}); {DOWNLOAD}") from None
     hashes = list(rows)
-    for h, (matrix, ops) in list(zip(hashes, cells))[:200]:  # the hashing must agree with the file's
-        if graph.cell_hash(matrix, ops) != h:
+    for h, arch in list(zip(hashes, archs))[:200]:  # the hashing must agree with the file's
+        if graph.arch_hash(arch.tolist()) != h:
             raise BenchmarkError(f"{path}: cell {h} does not hash to its stored hash; not an official file?")
-    # every cell has 3 repeats in the official file; fewer are cycled so a draw stays uniform
-    r = np.array([[cell_runs[k % len(cell_runs)] for k in range(REPEATS)] for cell_runs in runs])
     return {
         "hashes": np.array(hashes, dtype="S32"),
-        "archs": np.array([graph.encode_cell(m, o) for m, o in cells], dtype=np.int8),
-        "valid_runs": r[:, :, 0],
-        "test_runs": r[:, :, 1],
-        "time_runs": r[:, :, 2],
-        "params": np.array(params),
+        "archs": archs,
+        **_repeats(row_of, values, len(hashes)),
+        "params": np.asarray(params),
     }
+
+
+#: what a malformed record raises while it is parsed
+_PARSE_ERRORS = (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, binascii.Error, struct.error)
+
+
+def _repeats(row_of: array, values: array, n_cells: int) -> dict[str, np.ndarray]:
+    """(cells, REPEATS) arrays of each metric, records in file order; every cell has 3 repeats in
+    the official file, fewer are cycled so that a draw stays uniform."""
+    rows = np.frombuffer(row_of, dtype=np.int64) if row_of.itemsize == 8 else np.asarray(row_of, dtype=np.int64)
+    v = np.frombuffer(values, dtype=np.float64).reshape(-1, 3)
+    order = np.argsort(rows, kind="stable")
+    counts = np.bincount(rows, minlength=n_cells)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    take = order[first[:, None] + np.arange(REPEATS)[None, :] % counts[:, None]]
+    return {"valid_runs": v[take, 0], "test_runs": v[take, 1], "time_runs": v[take, 2]}
 
 
 def load_nb101(path: str | Path) -> dict[str, np.ndarray]:

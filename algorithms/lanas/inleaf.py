@@ -211,8 +211,8 @@ class PoolInLeaf(InLeaf):
         if not ok.any():
             return None
         cand = np.flatnonzero(ok)
-        if in_region:  # the pool was routed through this tree at the rebuild
-            cand = cand[pool.leaf_of[rows[cand]] == leaf]
+        if in_region:  # by this tree's routing (the pool's, at the rebuild)
+            cand = cand[pool.leaves(rows[cand]) == leaf]
         if len(cand) == 0:
             return None
         if self.model is not None:  # localbo: the model picks among those of the best ``n_parents``

@@ -10,7 +10,9 @@ features is the explicit form of a second-order kernel; its posterior is exact a
 
 - features: one indicator per (decision, value) and per (decision pair, value pair), so an
   architecture has ``k = d + d(d-1)/2`` active features out of ``D`` (nb201: k = 21, D = 405);
-  spaces where ``D`` would exceed :data:`MAX_PAIRWISE_DIM` keep the one-hot part only;
+  spaces where ``D`` would exceed :data:`MAX_PAIRWISE_DIM` keep the one-hot part only (nb201:
+  405, NAS-Bench-Graph: 855, NATS-Bench's size space: 680; NAS-Bench-101's 26 decisions would
+  give 1,617 features and k = 351, so it is modelled on its 57 one-hot features);
 - the target is the normal score of each value's rank among the samples,
   ``Φ⁻¹((rank - ½)/n)``: the argmax is all that matters, and ranks keep the few failed
   architectures (10 % accuracy on nb201) from dominating a squared loss (on nb201 with 200
@@ -35,7 +37,10 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtri  # norm.ppf's own kernel, without importing scipy.stats
 
-MAX_PAIRWISE_DIM = 2000
+#: the model's cost grows as D² per sample (A⁻¹ is D x D) and as n·k² per :meth:`refresh`; with
+#: NAS-Bench-101's 1,617 pairwise features a ``lanas-plus`` run took 28 ms of CPU per sample, 1.6
+#: ms without them (a full-size synthetic table, one seed of 1,000 samples; docs/benchmarks.md)
+MAX_PAIRWISE_DIM = 1000
 MAX_PENDING = 32  # rank-one updates held before they are folded into A⁻¹
 
 

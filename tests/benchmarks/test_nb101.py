@@ -10,8 +10,9 @@ import pytest
 
 from benchmarks import _nb101_graph as graph
 from benchmarks import nb101, registry
-from benchmarks._tfrecord import RecordError, crc32c, frame, read_records
+from benchmarks._tfrecord import RecordError, crc32c, frame, iter_records, read_records
 from benchmarks.base import BenchmarkError
+from tests import nb101_space
 from tests.official_fixtures import nb101_record, write_records
 
 # the inception-like cell of the NAS-Bench-101 README (7 vertices, 9 edges)
@@ -211,3 +212,97 @@ def test_padding_places_output_last():
     m, ops = graph.decode(arch)
     assert m[0, 1] == 1 and m[1, 6] == 1 and m.sum() == 2 and ops == [0, 0, 0, 0, 0]
     assert list(itertools.islice(graph.CHOICES, 20, 22)) == [2, 3]
+
+
+# ----- the whole space (tests/nb101_space.py) ---------------------------------------------
+def _small_valid_encodings(rng: np.random.Generator, count: int, max_vertices: int) -> list[list[int]]:
+    """Random valid encodings whose pruned cell has at most ``max_vertices`` vertices."""
+    out: list[list[int]] = []
+    while len(out) < count:
+        arch = [int(rng.random() < 0.25) for _ in range(graph.N_BITS)] + [int(rng.integers(3)) for _ in range(5)]
+        m, ops = graph.decode(arch)
+        pruned = graph.prune(m, [-1, *ops, -2])
+        if pruned is not None and len(pruned[1]) <= max_vertices and int(pruned[0].sum()) <= graph.MAX_EDGES:
+            out.append(arch)
+    return out
+
+
+def test_enumerated_cells_are_the_official_hash_classes():
+    """Up to 5 vertices: one enumerated cell per official hash, and every random valid encoding of
+    that size hashes to one of them (so no class is missing and none is split)."""
+    archs, sizes = nb101_space.all_cells(5)
+    assert np.bincount(sizes).tolist() == [0, 0, 1, 6, 84, 2441]
+    hashes = {graph.arch_hash(a.tolist()) for a in archs}
+    assert len(hashes) == len(archs) and None not in hashes
+    drawn = _small_valid_encodings(np.random.default_rng(0), 300, 5)
+    assert {graph.arch_hash(a) for a in drawn} <= hashes
+
+
+@pytest.mark.slow
+def test_the_enumeration_has_the_official_423624_cells():
+    archs, sizes = nb101_space.all_cells()
+    assert len(archs) == nb101_space.N_CELLS and len(np.unique(archs, axis=0)) == len(archs)
+    rng = np.random.default_rng(1)
+    sample = archs[rng.choice(len(archs), 2000, replace=False)]
+    assert len({graph.arch_hash(a.tolist()) for a in sample}) == 2000  # distinct classes
+
+
+def test_a_synthetic_file_in_the_official_format_loads_back(tmp_path, monkeypatch):
+    """The helper's file (3 records per cell) converts to the helper's arrays, bit for bit."""
+    monkeypatch.setenv("LANAS_CACHE", str(tmp_path / "cache"))
+    arrays = nb101_space.nb101_arrays(300, seed=2, hashes=True, max_vertices=6)
+    path = tmp_path / "nasbench_only108.tfrecord"
+    assert nb101_space.write_nb101_tfrecord(path, arrays, chunk=128) == 900
+    loaded = nb101.load_nb101(path)
+    assert sorted(loaded) == sorted(arrays)
+    for key, value in arrays.items():
+        np.testing.assert_array_equal(loaded[key], value, err_msg=key)
+    bench = nb101.NB101(loaded)
+    assert len(bench) == 300 and all(bench.is_valid(tuple(a)) for a in arrays["archs"][:20].tolist())
+
+
+def test_fewer_repeats_are_cycled_in_file_order(tmp_path, monkeypatch):
+    """Repeats of a cell may lie anywhere in the file; a cell with fewer than 3 repeats cycles them."""
+    monkeypatch.setenv("LANAS_CACHE", str(tmp_path / "cache"))
+    h = {name: graph.cell_hash(np.array(m), ops) for name, (m, ops) in CELLS.items()}
+    order = [("tiny", 0.1), ("chain5", 0.5), ("tiny", 0.2), ("chain5", 0.6), ("inception", 0.9), ("chain5", 0.7)]
+    records = [nb101_record(h[name], *CELLS[name], v, v) for name, v in order]
+    write_records(tmp_path / "f.tfrecord", records)
+    arrays = nb101.load_nb101(tmp_path / "f.tfrecord")
+    assert arrays["hashes"].astype(str).tolist() == [h["tiny"], h["chain5"], h["inception"]]
+    np.testing.assert_allclose(arrays["valid_runs"], [[0.1, 0.2, 0.1], [0.5, 0.6, 0.7], [0.9, 0.9, 0.9]])
+
+
+@pytest.mark.parametrize("chunk", [1, 30, 1000, 1 << 20])
+def test_records_read_in_chunks_are_the_records_and_errors_name_the_record(tmp_path, chunk):
+    records = [bytes([i]) * (i * 7 % 50) for i in range(40)]
+    write_records(tmp_path / "r", records)
+    assert [r for part in iter_records(tmp_path / "r", chunk) for r in part] == records
+    raw = bytearray((tmp_path / "r").read_bytes())
+    at = sum(16 + len(r) for r in records[:25]) + 12  # the first data byte of record 25
+    raw[at] ^= 0xFF
+    (tmp_path / "r").write_bytes(bytes(raw))
+    with pytest.raises(RecordError, match=f"corrupt data CRC of record 25 \\(byte {at - 12}\\)"):
+        for _ in iter_records(tmp_path / "r", chunk):
+            pass
+
+
+def test_final_metrics_are_those_of_the_generic_decoding_in_any_field_order():
+    from tests.official_fixtures import _double, _message, _varint, model_metrics
+
+    raw = model_metrics(0.91, 0.9, 1234.5, 777)
+    metrics = nb101.proto_fields(raw)
+    final = nb101.proto_fields(metrics[1][2])
+    expected = (final[4][0], final[5][0], final[2][0], float(metrics[2][0]))
+    assert nb101.final_metrics(raw) == expected == (0.91, 0.9, 1234.5, 777.0)
+    evals = metrics[1]
+    shuffled = (
+        _double(3, 99.0)
+        + _message(1, evals[0])
+        + _varint(2 << 3)
+        + _varint(777)
+        + b"".join(_message(1, e) for e in evals[1:])
+    )
+    assert nb101.final_metrics(shuffled) == expected
+    with pytest.raises(KeyError):
+        nb101.final_metrics(_message(1, evals[0]) + _message(1, evals[1]))  # no end of training
