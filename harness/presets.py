@@ -45,7 +45,7 @@ class Preset:
 #: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, 25 minutes
 #: per run at 1,000, docs/peers.md); presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
-SLOW = ("optuna-gp", "bananas")
+SLOW = ("optuna-gp", "bananas", "bananas-release")
 
 PRESETS: dict[str, Preset] = {
     "default": Preset(
