@@ -4,13 +4,18 @@ Search Benchmarks" (arXiv 2005.02960, 2020), Algorithm 1, as in its released cod
 Two variants of the release's ``local_search`` (realityengines/local_search ``nas_algorithms.py``
 and its successor naszilla/naszilla ``naszilla/nas_algorithms.py``, function ``local_search``):
 
-- ``local-search`` (the default): ``query_full_nbhd=False, stop_at_minimum=True, num_init=10``,
-  first improvement: the neighbourhood is walked until a better neighbour turns up;
-- ``local-search-release`` (``local-search:full_nbhd=true``): ``query_full_nbhd=True,
-  stop_at_minimum=True, num_init=10``, the variant behind the paper's figures: the whole
-  neighbourhood is evaluated before the climb moves to its best. realityengines/local_search
-  ``params.py`` (``algo_params('local_search')``) passes only ``total_queries``, so the
-  function's defaults apply: ``query_full_nbhd=True`` and ``num_init=10``.
+- ``local-search`` (the default): ``query_full_nbhd=False, stop_at_minimum=True, num_init=10``
+  (naszilla's defaults), first improvement: the neighbourhood is walked until a better
+  neighbour turns up;
+- ``local-search-release`` (``local-search:full_nbhd=true,n_init=1``): the paper's setting, from
+  the release's first commit (realityengines/local_search 43f383c ``params.py``,
+  ``algo_params('local_search')``: ``query_full_nbhd=True, stop_at_minimum=True, num_init=1``,
+  ``total_queries=500``): the whole neighbourhood is evaluated before the climb moves to its
+  best. The release's later ``params.py`` passes only ``total_queries``, so the function's
+  defaults apply there: ``query_full_nbhd=True`` with ``num_init=10``
+  (``local-search:full_nbhd=true``; docs/peers.md measures both).
+
+The default stays first improvement so that earlier results keep their histories.
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def run_table(exp: Experiment) -> pd.DataFrame:
     rows = []
     position = {id(r): i for b in exp.benchmarks() for s in exp.specs(b) for i, r in enumerate(exp.runs_of(b, s))}
     for r in sorted(exp.runs, key=lambda r: (r.benchmark, r.spec, r.seed)):
-        times = hitting_times(exp, r.benchmark)[r.spec]
+        times = hitting_times(exp, r.benchmark).get(r.spec)  # None: the spec never told a proposal
         final = r.best[min(r.samples, len(r.best)) - 1] if r.samples else np.nan
         test = (
             r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
@@ -148,7 +148,11 @@ def run_table(exp: Experiment) -> pd.DataFrame:
                 "best_valid": final,
                 "incumbent_test": test,
                 "error": r.error,
-                **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in censored.TARGETS if t in targets},
+                **{
+                    f"samples_to_{t}": float(times[t][position[id(r)]]) if times else np.inf
+                    for t in censored.TARGETS
+                    if t in targets
+                },
             }
         )
     return pd.DataFrame(rows)
