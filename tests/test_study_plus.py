@@ -50,9 +50,9 @@ def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsy
 
 
 def test_peers_study_script_joins_folders_ranks_and_judges(tmp_path, capsys):
-    """studies/study_i27.py (results/reference/peers-study.md): folders of one budget joined with
+    """studies/peers_study.py (results/reference/peers-study.md): folders of one budget joined with
     ``+``, every candidate and peer ranked, a verdict per table, ranks across tables, stuck seeds."""
-    spec = importlib.util.spec_from_file_location("study_i27", ROOT / "studies" / "study_i27.py")
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     folders = {}

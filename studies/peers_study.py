@@ -1,9 +1,10 @@
-"""Issue 27's study table: the new peers (``local-search``, ``bananas``) and ``lanas-plus`` (the
-candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbers from
+"""The peers study's table: the NAS-specialist peers (``local-search``, ``bananas`` and their releases'
+variants ``local-search-release``, ``bananas-release`` where the folders hold them) and ``lanas-plus``
+(the candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbers from
 results/reference/lanas-plus-study.md (same tables, seeds and budgets; their code is unchanged
 since, so their runs would be identical).
 
-    python studies/study_i27.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
+    python studies/peers_study.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
 
 (``+`` joins folders of one budget, e.g. the peers' and the candidate's.)
 
@@ -37,7 +38,7 @@ from analysis.stats.tables import hitting_times  # noqa: E402
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 CANDIDATE = "lanas-plus"
-NEW = (CANDIDATE, "local-search", "bananas")
+NEW = (CANDIDATE, "local-search", "local-search-release", "bananas", "bananas-release")
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 HEAD = {"top0_1": "top-0.1%", "optimum": "global optimum"}

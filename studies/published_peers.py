@@ -1,0 +1,93 @@
+"""The published peers' numbers (docs/peers.md): per table and spec of experiment folders, the
+distinct samples to the table's optimum (seeds reaching it; mean and median over the seeds, misses
+counted as the budget, with the percentile-bootstrap 95% interval of the mean) and the best value
+found within the budget (mean with its bootstrap 95% interval); with ``--versus A B``, the paired
+difference of A's and B's samples to each target (same seeds) with its bootstrap interval.
+
+    python studies/published_peers.py FOLDER [FOLDER ...] [--versus SPEC_A SPEC_B]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis.load import Experiment, load  # noqa: E402
+from analysis.stats import censored  # noqa: E402
+from analysis.stats.tables import hitting_times  # noqa: E402
+
+
+def fmt(x: float) -> str:
+    return f"{x:.1f}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def reach_rows(exp: Experiment) -> list[str]:
+    """One row per (table, spec): samples to the optimum and the best value within the budget."""
+    rows = []
+    for bench in exp.benchmarks():
+        times = hitting_times(exp, bench)
+        for spec in exp.specs(bench):
+            t = np.minimum(times[spec]["optimum"], exp.budget)
+            lo, hi = censored.mean_ci(t, exp.budget)
+            best = np.array([r.best[min(r.samples, len(r.best)) - 1] for r in exp.runs_of(bench, spec)])
+            blo, bhi = censored.bootstrap_ci(best, lambda s: s.mean(axis=1))
+            reached = int(np.isfinite(times[spec]["optimum"]).sum())
+            rows.append(
+                f"| `{bench}` | `{spec}` | {exp.budget:,} | {reached}/{len(t)} | {fmt(t.mean())} [{fmt(lo)}, {fmt(hi)}] "
+                f"| {fmt(float(np.median(t)))} | {best.mean():.3f} [{blo:.3f}, {bhi:.3f}] |"
+            )
+    return rows
+
+
+def versus_rows(exp: Experiment, a: str, b: str) -> list[str]:
+    """Per table and target: mean of A's minus B's samples to it over the seeds both ran (misses
+    counted as the budget), with its bootstrap 95% interval; negative: A needs fewer."""
+    rows = []
+    for bench in exp.benchmarks():
+        times = hitting_times(exp, bench)
+        if a not in times or b not in times:
+            continue
+        seeds_a = [r.seed for r in exp.runs_of(bench, a)]
+        seeds_b = [r.seed for r in exp.runs_of(bench, b)]
+        common = sorted(set(seeds_a) & set(seeds_b))
+        for target in censored.TARGETS:
+            if target not in times[a]:
+                continue
+            ta = np.minimum(times[a][target][[seeds_a.index(s) for s in common]], exp.budget)
+            tb = np.minimum(times[b][target][[seeds_b.index(s) for s in common]], exp.budget)
+            d = ta - tb
+            lo, hi = censored.bootstrap_ci(d, lambda s: s.mean(axis=1))
+            rows.append(
+                f"| `{bench}` | {target} | {len(common)} | {fmt(ta.mean())} | {fmt(tb.mean())} | "
+                f"{fmt(d.mean())} [{fmt(lo)}, {fmt(hi)}] |"
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--versus", nargs=2, metavar=("SPEC_A", "SPEC_B"))
+    args = parser.parse_args(argv)
+    for folder in args.folders:
+        exp = load(folder)
+        if args.versus:
+            a, b = args.versus
+            print(f"| table | target | seeds | `{a}` mean | `{b}` mean | difference [95%] |")
+            print("| --- | --- | --- | --- | --- | --- |")
+            print("\n".join(versus_rows(exp, a, b)))
+        else:
+            print(
+                "| table | spec | budget | reached optimum | samples to it: mean [95%] | median | best found: mean [95%] |"
+            )
+            print("| --- | --- | --- | --- | --- | --- | --- |")
+            print("\n".join(reach_rows(exp)))
+
+
+if __name__ == "__main__":
+    main()
