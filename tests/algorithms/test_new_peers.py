@@ -238,3 +238,24 @@ def test_bananas_rounds_keep_finding_candidates_late_in_a_run():
     r = run(bench, "bananas:epochs=2,members=2,layers=2", seed=0, budget=400)
     assert r.status == "budget" and r.algorithm.rounds == 39
     assert r.algorithm.filled == 0
+
+
+def test_full_neighbourhood_with_outstanding_proposals_waits_for_the_whole_neighbourhood(synthetic):
+    """Parallel proposals: while neighbours are pending, the next proposals are random architectures
+    for the next climb; the move is decided once every neighbour is told."""
+    algo = algorithms.make("local-search-release", synthetic, np.random.default_rng(3))
+    start = algo.ask()
+    algo.tell(start, synthetic.query(start))
+    nbrs = set(synthetic.neighbours(start))
+    pending = [algo.ask() for _ in nbrs]
+    assert set(pending) == nbrs
+    extra = algo.ask()  # the neighbourhood is out; its values are not: a random one for later
+    assert extra not in nbrs and extra in algo._init
+    for arch in pending:
+        algo.tell(arch, synthetic.query(arch))
+        assert algo.current[0] == start
+    best = max(pending, key=lambda a: synthetic.query(a).valid)
+    assert synthetic.query(best).valid > synthetic.query(start).valid
+    assert algo.ask() in synthetic.neighbours(best) and algo.current[0] == best
+    algo.tell(extra, synthetic.query(extra))  # told late: kept for the next climb, no move
+    assert algo.current[0] == best
