@@ -259,3 +259,24 @@ def test_full_neighbourhood_with_outstanding_proposals_waits_for_the_whole_neigh
     assert algo.ask() in synthetic.neighbours(best) and algo.current[0] == best
     algo.tell(extra, synthetic.query(extra))  # told late: kept for the next climb, no move
     assert algo.current[0] == best
+
+
+def test_release_fits_the_releases_loss(monkeypatch):
+    """target=loss: the networks fit -(100 - accuracy in %), the release's val_loss negated (the
+    harness maximises); the default fits standardised values."""
+    bench = registry.make("nb201/cifar100")
+    fitted = {}
+
+    def capture(self, X, y, rng, **kw):
+        fitted["y"] = y.copy()
+
+    monkeypatch.setattr(MLPEnsemble, "fit", capture)
+    for spec, expected in (
+        ("bananas-release", lambda v: -(100.0 - v)),
+        ("bananas", lambda v: (v - v.mean()) / v.std()),
+    ):
+        algo = algorithms.make(spec, bench, np.random.default_rng(0))
+        for _ in range(11):
+            a = algo.ask()
+            algo.tell(a, bench.query(a))
+        assert fitted["y"] == pytest.approx(expected(np.array(algo.values[:10])))
