@@ -98,3 +98,28 @@ def test_published_peers_script_counts_samples_to_the_optimum(tmp_path, capsys):
         assert rows[f"`{name}`"][4].startswith(f"{np.mean(hits):.1f} [")
     study.main([str(out), "--versus", "local-search-release", "random"])
     assert "| optimum | 5 |" in capsys.readouterr().out
+
+
+def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, capsys, monkeypatch):
+    """``--previous FILE``: the releases' variants run here beside the default peers' rows of an
+    earlier peers study, ranked together."""
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "rel"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search-release", "--seeds", "0-3"]
+    assert run_all.main([*args, "--budget", "60", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    previous = tmp_path / "previous.md"
+    previous.write_text(
+        "### Budget 60: distinct samples to the top-0.1%\n\n"
+        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+        "| synthetic/linear | local-search | 4/4 | 1.0 [1.0, 1.0] | 1.0 [1.0, 1.0] | 1 |\n"
+        "| synthetic/linear | *candidate vs the best peer* | | 1.0x | 1.0x | no more |\n"
+    )
+    monkeypatch.setattr(study, "PREVIOUS", previous)
+    capsys.readouterr()
+    study.main([str(out)])
+    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    assert set(rows) == {"local-search-release", "local-search (peers study) (ref)"}
+    assert rows["local-search (peers study) (ref)"][-1].strip(" |") == "1"  # fewest samples: ranked first
