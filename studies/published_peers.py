@@ -1,9 +1,9 @@
 """The published peers' numbers (docs/peers.md): per table and spec of experiment folders, the
 distinct samples to the table's optimum (or ``--target top0_1``, ``top1``; seeds reaching it; mean
-and median over the seeds, misses
-counted as the budget, with the percentile-bootstrap 95% interval of the mean) and the best value
-found within the budget (mean with its bootstrap 95% interval); with ``--versus A B``, the paired
-difference of A's and B's samples to each target (same seeds) with its bootstrap interval.
+and median over the seeds, misses counted as the budget, with the percentile-bootstrap 95% interval
+of the mean) and the best value found within the budget (mean with its bootstrap 95% interval);
+with ``--versus A B``, the paired difference of A's and B's samples to each target (same seeds)
+with its bootstrap interval, and over several tables every (table, seed) pair pooled.
 
     python studies/published_peers.py FOLDER [FOLDER ...] [--target optimum] [--versus SPEC_A SPEC_B]
 """
@@ -48,7 +48,8 @@ def reach_rows(exp: Experiment, target: str = "optimum") -> list[str]:
 def versus_rows(exp: Experiment, a: str, b: str) -> list[str]:
     """Per table and target: mean of A's minus B's samples to it over the seeds both ran (misses
     counted as the budget), with its bootstrap 95% interval; negative: A needs fewer."""
-    rows = []
+    rows: list[str] = []
+    pooled: dict[str, list[np.ndarray]] = {}
     for bench in exp.benchmarks():
         times = hitting_times(exp, bench)
         if a not in times or b not in times:
@@ -61,13 +62,19 @@ def versus_rows(exp: Experiment, a: str, b: str) -> list[str]:
                 continue
             ta = np.minimum(times[a][target][[seeds_a.index(s) for s in common]], exp.budget)
             tb = np.minimum(times[b][target][[seeds_b.index(s) for s in common]], exp.budget)
-            d = ta - tb
-            lo, hi = censored.bootstrap_ci(d, lambda s: s.mean(axis=1))
-            rows.append(
-                f"| `{bench}` | {target} | {len(common)} | {fmt(ta.mean())} | {fmt(tb.mean())} | "
-                f"{fmt(d.mean())} [{fmt(lo)}, {fmt(hi)}] |"
-            )
+            pooled.setdefault(target, []).append(np.stack([ta, tb]))
+            rows.append(_versus_row(f"`{bench}`", target, ta, tb))
+    if len({r.split(" | ")[0] for r in rows}) > 1:  # several tables: every (table, seed) pair pooled
+        for target, pairs in pooled.items():
+            ta, tb = np.concatenate(pairs, axis=1)
+            rows.append(_versus_row(f"all {len(pairs)} tables", target, ta, tb))
     return rows
+
+
+def _versus_row(where: str, target: str, ta: np.ndarray, tb: np.ndarray) -> str:
+    d = ta - tb
+    lo, hi = censored.bootstrap_ci(d, lambda s: s.mean(axis=1))
+    return f"| {where} | {target} | {len(d)} | {fmt(ta.mean())} | {fmt(tb.mean())} | {fmt(d.mean())} [{fmt(lo)}, {fmt(hi)}] |"
 
 
 def main(argv: list[str] | None = None) -> None:
