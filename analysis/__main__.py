@@ -1,4 +1,6 @@
-"""``python -m analysis results/<experiment>``: write the figures, tables and report."""
+"""``python -m analysis results/<experiment>``: write the figures, tables and report. The exit
+status is 0, 1 when some runs of the folder failed (the report is written all the same, their
+causes in its run health table), 2 when the folder cannot be analysed."""
 
 from __future__ import annotations
 
@@ -36,7 +38,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"report: {report}")
-    return 0
+    failed = failed_runs(report.parent)
+    if failed:
+        print(f"{failed} run(s) failed: their causes are in the report's run health table", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def failed_runs(folder: Path) -> int:
+    """Runs the analysis found failed (``tables/runs.csv``, written with the report)."""
+    import pandas as pd
+
+    runs = pd.read_csv(folder / "tables" / "runs.csv", usecols=["status"])
+    return int((runs["status"] == "failed").sum())
 
 
 if __name__ == "__main__":

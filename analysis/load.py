@@ -80,10 +80,21 @@ class Experiment:
         return sorted({r.benchmark for r in self.runs})
 
     def specs(self, benchmark: str | None = None) -> list[str]:
-        """Specs in manifest order (then any others, sorted), present for ``benchmark``."""
-        present = {r.spec for r in self.runs if benchmark is None or r.benchmark == benchmark}
+        """Specs in manifest order (then any others, sorted), present for ``benchmark`` with at
+        least one told proposal (a spec whose every run failed before its first sample has no
+        curve, rank or statistic: :meth:`never_ran` lists it, the run table keeps its runs)."""
+        present = {r.spec for r in self.runs if (benchmark is None or r.benchmark == benchmark) and r.samples}
         order = [s for s in self.manifest.get("algorithms", []) if s in present]
         return order + sorted(present - set(order))
+
+    def never_ran(self) -> list[tuple[str, str]]:
+        """(benchmark, spec) pairs whose runs are all on disk without a single told proposal."""
+        pairs = {(r.benchmark, r.spec) for r in self.runs}
+        return sorted((b, s) for b, s in pairs if not any(r.samples for r in self.runs_of(b, s)))
+
+    def failed_runs(self) -> int:
+        """Runs that ended with an error (their one-line causes are in the report's health table)."""
+        return sum(r.status == "failed" for r in self.runs)
 
     def runs_of(self, benchmark: str, spec: str) -> list[Run]:
         return sorted((r for r in self.runs if r.benchmark == benchmark and r.spec == spec), key=lambda r: r.seed)

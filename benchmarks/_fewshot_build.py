@@ -23,7 +23,7 @@ from ._cell import EDGES, OPS
 from .base import arch_codes
 from .fewshot import COLUMNS, DATA
 
-FILES = {"oneshot": "one-shot-supernet", "fewshot": "few-shot-supernet", "nasbench201": "nasbench201"}
+FILES = {"oneshot": "one-shot-supernet", "fewshot": "few-shot-supernet", "cifar10_test": "nasbench201"}
 
 
 def cell_of(key: str) -> tuple[int, ...]:

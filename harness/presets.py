@@ -43,9 +43,10 @@ class Preset:
 
 #: algorithms whose cost per trial makes large budgets impractical (Optuna's GP: seconds per
 #: trial after a few hundred trials; BANANAS: five networks retrained every 10 samples, 25 minutes
-#: per run at 1,000, docs/peers.md); presets without an explicit list leave them out, and the
+#: per run at 1,000, docs/peers.md), and the releases' variants of the peers, which reproduce their
+#: papers and are run by name; presets without an explicit list leave them out, and the
 #: ``small-budget`` preset (``slow=True``) runs them where they are affordable.
-SLOW = ("optuna-gp", "bananas")
+SLOW = ("optuna-gp", "bananas", "bananas-release", "local-search-release")
 
 PRESETS: dict[str, Preset] = {
     "default": Preset(

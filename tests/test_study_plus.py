@@ -50,9 +50,9 @@ def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsy
 
 
 def test_peers_study_script_joins_folders_ranks_and_judges(tmp_path, capsys):
-    """studies/study_i27.py (results/reference/peers-study.md): folders of one budget joined with
+    """studies/peers_study.py (results/reference/peers-study.md): folders of one budget joined with
     ``+``, every candidate and peer ranked, a verdict per table, ranks across tables, stuck seeds."""
-    spec = importlib.util.spec_from_file_location("study_i27", ROOT / "studies" / "study_i27.py")
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     folders = {}
@@ -70,3 +70,56 @@ def test_peers_study_script_joins_folders_ranks_and_judges(tmp_path, capsys):
     assert "lanas-plus needs no more samples than the best peer" in section
     assert "Average rank of the restricted mean over 1 tables" in section
     assert "lanas-plus's seeds not at the top-1% within 5x its median:" in text
+
+
+def test_published_peers_script_counts_samples_to_the_optimum(tmp_path, capsys):
+    """studies/published_peers.py (docs/peers.md): per spec the seeds reaching the optimum and the
+    mean of the samples to it, recomputed here from the run files; a paired difference of two specs."""
+    import numpy as np
+    import pandas as pd
+
+    spec = importlib.util.spec_from_file_location("published_peers", ROOT / "studies" / "published_peers.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "exp"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search-release", "random", "--seeds", "0-4"]
+    assert run_all.main([*args, "--budget", "80", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    capsys.readouterr()
+    study.main([str(out)])
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in capsys.readouterr().out.splitlines() if "synthetic" in r}
+    for name in ("local-search-release", "random"):
+        hits, reached = [], 0
+        for f in sorted((out / "runs").rglob(f"{name}/seed-*.parquet")):
+            table = pd.read_parquet(f)
+            at = table[np.isclose(table["valid"], 1.0) & ~table["cached"]]  # the planted optimum's value is 1.0
+            reached += len(at) > 0
+            hits.append(int(at["step"].iloc[0]) if len(at) else 80)  # a miss counts as the budget
+        assert rows[f"`{name}`"][3] == f"{reached}/5"
+        assert rows[f"`{name}`"][4].startswith(f"{np.mean(hits):.1f} [")
+    study.main([str(out), "--versus", "local-search-release", "random"])
+    assert "| optimum | 5 |" in capsys.readouterr().out
+
+
+def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, capsys, monkeypatch):
+    """``--previous FILE``: the releases' variants run here beside the default peers' rows of an
+    earlier peers study, ranked together."""
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "rel"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search-release", "--seeds", "0-3"]
+    assert run_all.main([*args, "--budget", "60", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    previous = tmp_path / "previous.md"
+    previous.write_text(
+        "### Budget 60: distinct samples to the top-0.1%\n\n"
+        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+        "| synthetic/linear | local-search | 4/4 | 1.0 [1.0, 1.0] | 1.0 [1.0, 1.0] | 1 |\n"
+        "| synthetic/linear | *candidate vs the best peer* | | 1.0x | 1.0x | no more |\n"
+    )
+    monkeypatch.setattr(study, "PREVIOUS", previous)
+    capsys.readouterr()
+    study.main([str(out)])
+    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    assert set(rows) == {"local-search-release", "local-search (peers study) (ref)"}
+    assert rows["local-search (peers study) (ref)"][-1].strip(" |") == "1"  # fewest samples: ranked first

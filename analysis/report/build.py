@@ -204,7 +204,7 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
     return lines
 
 
-def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
+def _health(health: pd.DataFrame, unreadable: list[str], never_ran: dict[tuple[str, str], list]) -> list[str]:
     """The run-health table (how runs ended, their tails and costs) and what went wrong."""
     limits = health["tail_limit"].dropna().unique() if "tail_limit" in health else []
     limit = f"{int(limits[0]):,}" if len(limits) == 1 else "3,000 (or the budget)"
@@ -224,6 +224,12 @@ def _health(health: pd.DataFrame, unreadable: list[str]) -> list[str]:
         lines.append(
             f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
             f"first error: `{h.first_error}`"
+        )
+    for bench, spec in never_ran:
+        causes = "; ".join(f"seed {r.seed}: `{r.error or r.status}`" for r in never_ran[bench, spec])
+        lines.append(
+            f"- **`{spec}` on {bench} never told a proposal**, so it is left out of every figure and "
+            f"statistic: {causes}"
         )
     for u in unreadable:
         lines.append(
@@ -306,7 +312,7 @@ def analyse(exp_dir: Path | str) -> Path:
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
     lines += oneshot.judged_note(exp)
-    lines += _health(health, exp.unreadable)
+    lines += _health(health, exp.unreadable, {p: exp.runs_of(*p) for p in exp.never_ran()})
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)

@@ -112,12 +112,16 @@ P_COLUMNS = ("p_vs_lanas", "p_vs_best_peer")
 
 
 def _adjust(rows: list[dict]) -> None:
-    """Holm over every comparison of one (benchmark, target) table, both columns together (the
-    best peer is chosen on the same data, so its comparisons count in the family); the raw
+    """Holm over the comparisons of one (benchmark, target) table, both columns together (the
+    best peer is chosen on the same data, so its comparisons count in the family), each distinct
+    pair of specs once: ``lanas`` against its best peer is that peer's "vs lanas" cell too. The raw
     p-values are kept as ``<column>_raw``."""
-    cells = [(r, c) for r in rows for c in P_COLUMNS if c in r]
-    for (r, c), adjusted in zip(cells, censored.holm([r[c] for r, c in cells])):
-        r[f"{c}_raw"], r[c] = r[c], float(adjusted)
+    other = {"p_vs_lanas": lambda r: LANAS, "p_vs_best_peer": lambda r: r["best_peer"]}
+    cells = [(r, c, frozenset((r["spec"], other[c](r)))) for r in rows for c in P_COLUMNS if c in r]
+    family = {pair: r[c] for r, c, pair in reversed(cells)}  # one p per pair (the same test either way)
+    adjusted = dict(zip(family, censored.holm(list(family.values()))))
+    for r, c, pair in cells:
+        r[f"{c}_raw"], r[c] = r[c], float(adjusted[pair])
 
 
 def run_table(exp: Experiment) -> pd.DataFrame:
@@ -125,7 +129,7 @@ def run_table(exp: Experiment) -> pd.DataFrame:
     rows = []
     position = {id(r): i for b in exp.benchmarks() for s in exp.specs(b) for i, r in enumerate(exp.runs_of(b, s))}
     for r in sorted(exp.runs, key=lambda r: (r.benchmark, r.spec, r.seed)):
-        times = hitting_times(exp, r.benchmark)[r.spec]
+        times = hitting_times(exp, r.benchmark).get(r.spec)  # None: the spec never told a proposal
         final = r.best[min(r.samples, len(r.best)) - 1] if r.samples else np.nan
         test = (
             r.incumbent_test[min(r.samples, len(r.best)) - 1] if r.samples and r.incumbent_test is not None else np.nan
@@ -144,7 +148,11 @@ def run_table(exp: Experiment) -> pd.DataFrame:
                 "best_valid": final,
                 "incumbent_test": test,
                 "error": r.error,
-                **{f"samples_to_{t}": float(times[t][position[id(r)]]) for t in censored.TARGETS if t in targets},
+                **{
+                    f"samples_to_{t}": float(times[t][position[id(r)]]) if times else np.inf
+                    for t in censored.TARGETS
+                    if t in targets
+                },
             }
         )
     return pd.DataFrame(rows)

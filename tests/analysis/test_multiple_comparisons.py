@@ -1,5 +1,5 @@
 """Comparisons chosen after the fact are corrected (Holm), and the Friedman p is exact enough at
-few benchmarks (a permutation p below ``EXACT_BELOW``) (issue 23, point 5)."""
+few benchmarks (a permutation p below ``EXACT_BELOW``)."""
 
 from __future__ import annotations
 
@@ -49,14 +49,16 @@ def test_table_p_values_are_holm_adjusted_over_the_table(tmp_path):
         for s in ("random", "evolution")
     }
     peer = sub.loc["lanas", "best_peer"]
-    family = [raw["random"], raw["evolution"], raw[peer]]  # lanas vs its best peer is a third comparison
-    expected = stats.holm(family)
+    assert peer in raw
+    # the family holds each distinct pair once: lanas-random and lanas-evolution (lanas against its
+    # best peer is one of them); Holm by hand over two: the smaller times 2, the larger times 1,
+    # made monotone
+    small, large = sorted(raw.values())
+    by_hand = {p: min(1.0, max(p * (2 if p == small else 1), 2 * small)) for p in raw.values()}
     assert sub.loc["random", "p_vs_lanas_raw"] == pytest.approx(raw["random"])
-    assert [
-        sub.loc["random", "p_vs_lanas"],
-        sub.loc["evolution", "p_vs_lanas"],
-        sub.loc["lanas", "p_vs_best_peer"],
-    ] == pytest.approx(list(expected))
+    assert sub.loc["random", "p_vs_lanas"] == pytest.approx(by_hand[raw["random"]])
+    assert sub.loc["evolution", "p_vs_lanas"] == pytest.approx(by_hand[raw["evolution"]])
+    assert sub.loc["lanas", "p_vs_best_peer"] == pytest.approx(sub.loc[peer, "p_vs_lanas"])
     assert sub.loc["evolution", "p_vs_lanas"] > raw["evolution"]
 
 

@@ -1,9 +1,14 @@
-"""Issue 27's study table: the new peers (``local-search``, ``bananas``) and ``lanas-plus`` (the
-candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbers from
+"""The peers study's table: the NAS-specialist peers (``local-search``, ``bananas`` and their releases'
+variants ``local-search-release``, ``bananas-release`` where the folders hold them) and ``lanas-plus``
+(the candidate: rank-based, ``restart=50``) run here, beside the earlier peers' numbers from
 results/reference/lanas-plus-study.md (same tables, seeds and budgets; their code is unchanged
 since, so their runs would be identical).
 
-    python studies/study_i27.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
+    python studies/peers_study.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
+    python studies/peers_study.py --previous results/reference/peers-study.md FOLDER ... > releases.md
+
+(``--previous``: the ``lanas-plus``, ``local-search`` and ``bananas`` rows of an earlier peers study
+are shown, as "(peers study) (ref)", beside the folders' specs, e.g. the releases' variants.)
 
 (``+`` joins folders of one budget, e.g. the peers' and the candidate's.)
 
@@ -36,8 +41,11 @@ from analysis.stats.crossbench import critical_difference, friedman, groups  # n
 from analysis.stats.tables import hitting_times  # noqa: E402
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
+#: ``--previous FILE``: an earlier peers study whose ``lanas-plus``, ``local-search`` and ``bananas`` rows are shown
+PREVIOUS: Path | None = None
+FROM_PREVIOUS = ("lanas-plus", "local-search", "bananas")
 CANDIDATE = "lanas-plus"
-NEW = (CANDIDATE, "local-search", "bananas")
+NEW = (CANDIDATE, "local-search", "local-search-release", "bananas", "bananas-release")
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 HEAD = {"top0_1": "top-0.1%", "optimum": "global optimum"}
@@ -55,16 +63,29 @@ def _number(text: str) -> float:
 
 
 def reference(budget: int, target: str) -> dict[tuple[str, str], dict]:
-    """{(table, spec): {"cells": the row's cells, "median": .., "mean": ..}} of the reference study."""
+    """{(table, spec): {"cells": the row's cells, "median": .., "mean": ..}} of the reference study,
+    and with ``--previous FILE`` the rows of :data:`FROM_PREVIOUS` of an earlier peers study."""
+    out = {
+        (b, "lanas-plus (scale=value)" if s == "lanas-plus" else s): row
+        for (b, s), row in _rows(REFERENCE, budget, target).items()
+    }
+    if PREVIOUS is not None:
+        for (b, s), row in _rows(PREVIOUS, budget, target).items():
+            if s in FROM_PREVIOUS:
+                out[(b, f"{s} (peers study)")] = row
+    return out
+
+
+def _rows(path: Path, budget: int, target: str) -> dict[tuple[str, str], dict]:
     title = f"### Budget {budget:,}: distinct samples to the {HEAD[target]}"
     out, inside = {}, False
-    for line in REFERENCE.read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.startswith("### "):
             inside = line.strip() == title
         elif inside and line.startswith("| ") and not line.startswith("| table") and not line.startswith("| ---"):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            spec = "lanas-plus (scale=value)" if cells[1] == "lanas-plus" else cells[1]
-            out[(cells[0], spec)] = dict(cells=cells[2:5], median=_number(cells[3]), mean=_number(cells[4]))
+            if not cells[1].startswith("*"):
+                out[(cells[0], cells[1])] = dict(cells=cells[2:5], median=_number(cells[3]), mean=_number(cells[4]))
     return out
 
 
@@ -113,7 +134,7 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
                 )
                 mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
                 rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
-        for s in (*REF_PEERS, "lanas-plus (scale=value)"):
+        for s in (*REF_PEERS, "lanas-plus (scale=value)", *(f"{p} (peers study)" for p in FROM_PREVIOUS)):
             if (bench, s) in ref:
                 rows[s + " (ref)"] = ref[(bench, s)]
         ranked = [s for s in rows if "scale=value" not in s]
@@ -174,14 +195,22 @@ def main(folders: list[str]) -> None:
             print("| --- | --- | --- | --- | --- | --- |")
             lines, means, verdicts = table(exp, target)
             print("\n".join(lines))
-            print(
-                f"\n{CANDIDATE} needs no more samples than the best peer (median and restricted mean) on "
-                f"{sum(verdicts)} of the {len(verdicts)} tables judged.\n"
-            )
+            if verdicts:
+                print(
+                    f"\n{CANDIDATE} needs no more samples than the best peer (median and restricted mean) on "
+                    f"{sum(verdicts)} of the {len(verdicts)} tables judged.\n"
+                )
+            else:
+                print()
             print("\n".join(across(means)))
+        if CANDIDATE not in exp.specs():
+            continue
         slow = stuck(exp)
         print(f"\n{CANDIDATE}'s seeds not at the top-1% within 5x its median: " + ("; ".join(slow) or "none") + ".")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if args[:1] == ["--previous"]:
+        PREVIOUS, args = Path(args[1]), args[2:]
+    main(args)
