@@ -32,13 +32,12 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from analysis.load import Experiment, load
+from analysis.stats import censored as stats
+from analysis.stats.crossbench import critical_difference, friedman, groups
+from analysis.stats.tables import hitting_times
 
-from analysis.load import Experiment, load  # noqa: E402
-from analysis.stats import censored as stats  # noqa: E402
-from analysis.stats.crossbench import critical_difference, friedman, groups  # noqa: E402
-from analysis.stats.tables import hitting_times  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 #: ``--previous FILE``: an earlier peers study whose ``lanas-plus``, ``local-search`` and ``bananas`` rows are shown

@@ -11,16 +11,13 @@ with its bootstrap interval, and over several tables every (table, seed) pair po
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from analysis.load import Experiment, load  # noqa: E402
-from analysis.stats import censored  # noqa: E402
-from analysis.stats.tables import hitting_times  # noqa: E402
+from analysis.load import Experiment, load
+from analysis.stats import censored
+from analysis.stats.tables import hitting_times
 
 
 def fmt(x: float) -> str:

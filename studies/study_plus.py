@@ -16,16 +16,13 @@ some spec reach it within the budget.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 from scipy.stats import rankdata
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from analysis.load import load  # noqa: E402
-from analysis.stats import censored as stats  # noqa: E402
-from analysis.stats.tables import hitting_times  # noqa: E402
+from analysis.load import load
+from analysis.stats import censored as stats
+from analysis.stats.tables import hitting_times
 
 PLUS = "lanas-plus"
 PEERS = ("evolution", "optuna-tpe", "optuna-gp")

@@ -8,14 +8,10 @@ floating point.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import registry  # noqa: E402
+from benchmarks import registry
 
 
 def counts(values: np.ndarray, lo: float, hi: float) -> tuple[int, int, int]:
