@@ -60,6 +60,7 @@ from benchmarks.specs import options_of as _typed
 
 __all__ = [
     "Algorithm",
+    "algorithm_class",
     "RegistrationError",
     "SpecError",
     "above",
@@ -169,6 +170,11 @@ def _check_class(name: str, cls: Any) -> None:
             f"option=default, ...), options keyword-only with defaults; it is "
             f"{cls.__name__}{inspect.signature(cls)}"
         )
+
+
+def algorithm_class(spec: str) -> type:
+    """The class behind an algorithm spec (a variant's: its base algorithm's)."""
+    return _REGISTRY[resolve(spec)[0]]
 
 
 def name_of(cls: type) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from algorithms import registry as base
-from analysis.runformat import COLUMNS, arch_key
+from analysis.runformat import COLUMNS, OBJECTIVE_PREFIX, arch_key
 from benchmarks.base import Arch, Benchmark, Result
 
 from .evaluation import query_here
@@ -104,6 +104,8 @@ def record(
     # what the analysis judges: the benchmark's value where the search saw an estimate, else the same
     rows["true_valid"].append(result.extra.get("true_valid", result.valid))
     rows["true_test"].append(result.extra.get("true_test", result.test))
+    for name, value in result.extra.get("objectives", {}).items():  # a multi-objective benchmark's
+        rows.setdefault(OBJECTIVE_PREFIX + name, []).append(value)
 
 
 def run(
