@@ -34,19 +34,20 @@ from .registry import at_least, register
 
 def objective_vector(benchmark: Benchmark, result: Result) -> list[float]:
     """The objective values of ``result`` in the benchmark's order; ValueError without objectives."""
-    objectives = getattr(benchmark, "objectives", None)
+    needs_objectives(benchmark)
     values = result.extra.get("objectives")
-    if objectives is None or values is None:
+    if values is None:
+        raise ValueError(f"a result of {benchmark.name} carries no objective values")
+    return [float(values[n]) for n in benchmark.objectives.names]  # type: ignore[attr-defined]
+
+
+def needs_objectives(benchmark: Benchmark) -> None:
+    """Refuse (ValueError, one line) a benchmark that names one objective."""
+    if getattr(benchmark, "objectives", None) is None:
         raise ValueError(
             f"{benchmark.name} names one objective; a multi-objective algorithm needs several "
             "(e.g. nb201/cifar10-valid:objectives=valid+latency)"
         )
-    return [float(values[n]) for n in objectives.names]
-
-
-def needs_objectives(benchmark: Benchmark) -> None:
-    if getattr(benchmark, "objectives", None) is None:
-        objective_vector(benchmark, Result(0.0))
 
 
 class _MultiObjectiveStudy:
@@ -92,9 +93,19 @@ class OptunaMOTPE(_MultiObjectiveStudy, OptunaTPE):
 
     rank_invariant = False
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, **options: Any) -> None:
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        multivariate: bool = True,
+        n_startup: int = 10,
+        n_ei_candidates: int = 24,
+    ) -> None:
         needs_objectives(benchmark)
-        super().__init__(benchmark, rng, **options)
+        super().__init__(
+            benchmark, rng, multivariate=multivariate, n_startup=n_startup, n_ei_candidates=n_ei_candidates
+        )
         self._multiobjective_study()
 
 
@@ -106,9 +117,11 @@ class OptunaMOTPE(_MultiObjectiveStudy, OptunaTPE):
 class OptunaMOGP(_MultiObjectiveStudy, OptunaGP):
     """Optuna's GPSampler on several objectives, with ``optuna-gp``'s options and defaults."""
 
-    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, **options: Any) -> None:
+    def __init__(
+        self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10, deterministic: bool = False
+    ) -> None:
         needs_objectives(benchmark)
-        super().__init__(benchmark, rng, **options)
+        super().__init__(benchmark, rng, n_startup=n_startup, deterministic=deterministic)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", self._optuna.exceptions.ExperimentalWarning)
             self._multiobjective_study()
