@@ -50,7 +50,7 @@ def main() -> None:
             t = sub[sub["target"] == target].set_index("spec")["median"]
             if args.against not in t:
                 continue
-            peers = t.drop(args.against)
+            peers = t[[s for s in t.index if s.split(":")[0] != args.against.split(":")[0]]]  # the other families
             best = peers.idxmin()
             mine, theirs = t[args.against], peers.min()
             if not np.isfinite(theirs) and not np.isfinite(mine):
