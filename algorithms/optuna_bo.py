@@ -105,7 +105,11 @@ class _OptunaSearch:
         trial = trials.popleft()
         if not trials:
             del self._pending[arch]
-        self.study.tell(trial, float(result.valid))
+        self.study.tell(trial, self._value(result))
+
+    def _value(self, result: Result) -> Any:
+        """What the study is told (several values for a multi-objective study, algorithms/mo_peers.py)."""
+        return float(result.valid)
 
 
 @register(

@@ -19,6 +19,7 @@ class RandomSearch:
     """
 
     rank_invariant = True  # values are never read
+    multiobjective = True  # nor the objectives: it runs on a multi-objective benchmark as it is
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator) -> None:
         self.benchmark = benchmark

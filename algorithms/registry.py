@@ -73,6 +73,7 @@ __all__ = [
     "Entry",
     "RUN_KEYWORDS",
     "Registry",
+    "algorithm_class",
     "RegistrationError",
     "SpecError",
     "above",
@@ -209,6 +210,11 @@ def _check_class(name: str, cls: Any) -> None:
             f"option=default, ...), options keyword-only with defaults; it is "
             f"{cls.__name__}{inspect.signature(cls)}"
         )
+
+
+def algorithm_class(spec: str) -> type:
+    """The class behind an algorithm spec (a variant's: its base algorithm's)."""
+    return REGISTRY.entries[resolve(spec)[0]].cls
 
 
 def name_of(cls: type) -> str | None:

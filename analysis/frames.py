@@ -21,6 +21,7 @@ from . import runformat
 from .errors import check_folder
 from .load import JUDGED_COLUMNS, Experiment, incumbent_rows, judged_values, load
 from .stats import tables
+from .stats.mo_tables import mo_statistics
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,11 @@ def statistics(exp: Experiment | Path | str) -> pd.DataFrame:
     bound), the Kaplan-Meier ``median`` with ``median_lo, median_hi`` (order-statistic interval,
     ``median_coverage``), ``speedup`` over random with its interval, and Mann-Whitney
     ``p_vs_lanas`` / ``p_vs_best_peer``: what ``report.md`` prints, from the same function.
-    Runs on a noisy (or proxy-evaluated) table are judged on the benchmark's own values."""
+    Runs on a noisy (or proxy-evaluated) table are judged on the benchmark's own values. A benchmark with
+    several objectives adds rows with targets ``hv90`` .. ``hv100`` (:mod:`analysis.stats.mo_tables`)."""
     if not isinstance(exp, Experiment):
         exp = load(exp)
-    return tables.target_table(exp)
+    several = mo_statistics(exp)  # benchmarks with several objectives: targets hv90 .. hv100
+    return (
+        tables.target_table(exp) if several.empty else pd.concat([tables.target_table(exp), several], ignore_index=True)
+    )

@@ -77,6 +77,8 @@ class Status(str, Enum):
 NO_WORKER = -1
 #: the judged-value column of folders written before ``true_valid`` (noisy runs; null otherwise)
 OLD_TRUE_VALID = "valid_mean"
+#: a multi-objective run's column of each objective (``objective_latency``; benchmarks/objectives.py)
+OBJECTIVE_PREFIX = "objective_"
 PARTITION_SUFFIX = ".partition.parquet"
 
 

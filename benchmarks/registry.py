@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from . import objectives as _objectives
 from .base import Benchmark, BenchmarkError
 from .optional import TORCH_HINT
 from .registration import RegistrationError, import_registrations, same_definition
@@ -130,7 +131,9 @@ def _typed(spec: str) -> tuple[str, dict[str, Any]]:
     if entry is None:
         known = ", ".join(sorted(entries()))
         raise SpecError(f"unknown benchmark {name!r}; known: {known}")
-    return name, typed_options("benchmark", name, raw, entry.options())
+    objectives = raw.pop("objectives", None)  # any table's columns (benchmarks/objectives.py)
+    typed = typed_options("benchmark", name, raw, entry.options())
+    return name, typed if objectives is None else {**typed, "objectives": "+".join(_objectives.parse(objectives))}
 
 
 def check(spec: str) -> str:
@@ -144,6 +147,7 @@ def check(spec: str) -> str:
 @cache
 def _make(spec: str) -> Benchmark:
     name, options = _typed(spec)
+    objectives = options.pop("objectives", None)
     entry = REGISTRY.entries[name]
     reason = entry.unavailable()
     if reason:
@@ -155,6 +159,8 @@ def _make(spec: str) -> Benchmark:
     except ModuleNotFoundError as exc:  # e.g. the official NAS-Bench-201 file is read with torch
         raise BenchmarkError(f"{name}: {TORCH_HINT if exc.name == 'torch' else exc}") from None
     bench.name = spec
+    if objectives is not None:
+        _objectives.attach(bench, objectives)
     return bench
 
 

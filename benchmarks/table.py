@@ -13,11 +13,14 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .base import Arch, Benchmark, BenchmarkError, Result, Targets, arch_codes
+
+if TYPE_CHECKING:
+    from .objectives import Objectives
 
 __all__ = ["TableBenchmark", "arch_codes", "cache_dir", "cached_arrays"]
 
@@ -74,6 +77,10 @@ class TableBenchmark(Benchmark):
     Either way the answer's ``extra`` carries the table's value as ``true_valid`` (and ``true_test``),
     which the analysis judges (DESIGN.md, "What is searched and what is judged"); ``targets`` are on it.
     """
+
+    #: set by an ``objectives=`` spec (:mod:`benchmarks.objectives`): each answer's ``extra`` then
+    #: carries the objective values as ``objectives`` ({name: value})
+    objectives: Objectives | None = None
 
     def __init__(
         self,
@@ -159,6 +166,8 @@ class TableBenchmark(Benchmark):
         test = None if self.test is None else float(self.test[i])
         cost = 0.0 if self.cost_s is None else float(self.cost_s[i])
         extra: dict[str, Any] = {k: v[i].item() for k, v in self.extra.items()}
+        if self.objectives is not None:
+            extra["objectives"] = self.objectives.row(i)
         if self.noisy or self.proxy is not None:  # the analysis judges on these, not on what the search saw
             extra.update(true_valid=float(self.valid[i]), true_test=test)
         if self.proxy is not None:  # the search sees the estimate only, and pays the proxy's cost

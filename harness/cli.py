@@ -10,6 +10,7 @@ from pathlib import Path
 from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
+from benchmarks.objectives import describe_columns
 from benchmarks.specs import SpecError
 
 from .api import Interrupted, default_out, run
@@ -37,7 +38,9 @@ def list_all(workers: int) -> int:
             size = f"not available: {reason}"
         else:
             try:
-                size = benchmarks.make(name).describe()
+                bench = benchmarks.make(name)
+                columns = describe_columns(bench)  # what objectives= may name (benchmarks/objectives.py)
+                size = bench.describe() + (f"; objective columns: {columns}" if "," in columns else "")
             except (BenchmarkError, SpecError) as exc:
                 size = f"not available: {exc}"
         print(f"  {name:28s} {size}{_plugin(name)}")

@@ -10,6 +10,7 @@ from typing import IO
 from algorithms import registry as algorithms
 from benchmarks import registry as benchmarks
 
+from .objectives import objectives_refusal
 from .presets import SLOW, Preset
 from .simulate import SimulationError, parse_duration, time_source
 from .tasks import ExperimentError, Task
@@ -23,7 +24,9 @@ def preset_algorithms(preset: Preset) -> list[str]:
     return [
         n
         for n in algorithms.names()
-        if (preset.slow or n not in SLOW) and not algorithms.unavailable(algorithms.resolve(n)[0])
+        if (preset.slow or n not in SLOW)
+        and not algorithms.unavailable(algorithms.resolve(n)[0])
+        and getattr(algorithms.algorithm_class(n), "single_objective", True)  # not the multi-objective-only
     ]
 
 
@@ -36,6 +39,9 @@ def check_available(algo_specs: list[str], bench_specs: list[str]) -> None:
         reason = benchmarks.entries()[spec.split(":")[0]].unavailable()
         if reason:
             raise ExperimentError(f"benchmark {spec!r} is not available: {reason}")
+    reason = objectives_refusal(algo_specs, bench_specs)
+    if reason:
+        raise ExperimentError(reason)
 
 
 def sim_tasks(

@@ -65,6 +65,7 @@ def benchmark_info(spec: str) -> dict[str, Any]:
     targets = bench.targets()
     archs = bench.all_archs()
     values = getattr(bench, "valid", None)
+    objectives = getattr(bench, "objectives", None)  # several objectives: the exact front (benchmarks/objectives.py)
     # how many architectures reach each target: random search expects (N+1)/(k+1) samples
     at_target = (
         None
@@ -78,6 +79,7 @@ def benchmark_info(spec: str) -> dict[str, Any]:
         "value_range": list(bench.value_range),
         "targets": None if targets is None else targets.__dict__,
         "at_target": at_target,
+        **({} if objectives is None else {"objectives": objectives.info()}),
     }
 
 

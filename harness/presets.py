@@ -27,6 +27,14 @@ ALL_EMBEDDED = (
 )
 
 
+#: every embedded table with a latency column, accuracy against latency (benchmarks/objectives.py)
+LATENCY_TABLES = tuple(f"{b}:objectives=valid+latency" for b in ALL_EMBEDDED if b.startswith(("nb201/", "nbgraph/")))
+#: the multi-objective algorithms the ``multiobjective`` preset compares (docs/multiobjective.md): LaMOO
+#: as its recommended variant (chosen on nb201/cifar10-valid:objectives=valid+latency alone), so that
+#: the grid fits 15 minutes on 2 cores; ``lamoo`` at the release's settings is one ``--algorithms`` away
+MULTIOBJECTIVE = ("lamoo:cp=0.05,inleaf=local", "optuna-nsga2", "optuna-motpe", "morea", "random")
+
+
 @dataclass(frozen=True)
 class Preset:
     description: str
@@ -111,6 +119,17 @@ PRESETS: dict[str, Preset] = {
         range(20),
         1000,
     ),
+    "multiobjective": Preset(
+        "accuracy against latency on the NAS-Bench-201 and NAS-Bench-Graph tables: lamoo's recommended variant against NSGA-II, "
+        "multi-objective TPE, MOREA and random search, judged by the hypervolume of the exact Pareto front",
+        LATENCY_TABLES,
+        MULTIOBJECTIVE,
+        range(2),
+        1000,
+        leaves_out="left out to finish in about 15 minutes on 2 cores: seeds 2-9 (`python run_all.py --preset "
+        "multiobjective --seeds 0-9` adds them to this folder) and the GP (`optuna-mogp`, seconds per trial: "
+        "docs/multiobjective.md runs it at budget 100) and `lamoo` at the release's settings (`--algorithms lamoo`)",
+    ),
 }
 
 #: seconds per sample of one run at budget 1,000 (algorithm and queries), measured with
@@ -130,6 +149,12 @@ COST_PER_SAMPLE_S = {
     # at a load average of 10-15 on 2 cores (docs/peers.md): upper bounds; BANANAS's cost per sample grows with the samples it retrains on
     "local-search": 2.8e-3,
     "bananas": 1.5,
+    # multi-objective (docs/multiobjective.md), measured at a load average of about 8 on the 2 cores
+    "lamoo": 4e-2,
+    "optuna-nsga2": 2e-3,
+    "optuna-motpe": 1e-2,
+    "morea": 3e-4,
+    "optuna-mogp": 45.0,
 }
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from algorithms import registry as base
-from analysis.runformat import COLUMNS, NO_WORKER, Status, arch_key
+from analysis.runformat import COLUMNS, NO_WORKER, OBJECTIVE_PREFIX, Status, arch_key
 from benchmarks.base import Arch, Benchmark, Result
 
 from .evaluation import query_here
@@ -116,6 +116,8 @@ def record(
     # what the analysis judges: the benchmark's value where the search saw an estimate, else the same
     rows["true_valid"].append(result.extra.get("true_valid", result.valid))
     rows["true_test"].append(result.extra.get("true_test", result.test))
+    for name, value in result.extra.get("objectives", {}).items():  # a multi-objective benchmark's
+        rows.setdefault(OBJECTIVE_PREFIX + name, []).append(value)
 
 
 #: a started evaluation: (finish time, proposal, worker, arch, answer); None answers a repeat

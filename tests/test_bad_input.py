@@ -195,6 +195,7 @@ def test_every_option_of_every_algorithm_and_benchmark_answers_odd_values_in_one
 def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     """A spec that passes ``check`` builds and runs; every other one is refused in one line."""
     from harness.runner import run
+    from tests.mo_synthetic import two_objective_table
 
     try:
         canonical = algorithms.check(spec)
@@ -204,7 +205,8 @@ def test_every_algorithm_option_is_checked_before_any_run(synthetic, spec):
     assert algorithms.check(canonical) == canonical
     if algorithms.unavailable(algorithms.resolve(spec)[0]):
         return
-    result = run(synthetic, spec, seed=0, budget=12)
+    several = not getattr(algorithms.algorithm_class(spec), "single_objective", True)
+    result = run(two_objective_table() if several else synthetic, spec, seed=0, budget=12)
     assert result.status != "failed", (spec, result.error)
 
 

@@ -38,7 +38,12 @@ BENCHMARKS = family_representatives() + [
 #: the release's Adam trains 20,000 + 3,000 epochs per fit (tests/algorithms/lanas/test_lanas_release.py checks
 #: those settings); here a tenth of them keeps the same code paths and the contract checks fast
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=2000,adam_refit_epochs=300"}
-ALGORITHMS = [CHEAPER.get(a, a) for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
+ALGORITHMS = [
+    CHEAPER.get(a, a)
+    for a in algorithms.names()
+    if not algorithms.unavailable(algorithms.resolve(a)[0])
+    and getattr(algorithms.algorithm_class(a), "single_objective", True)  # tests/test_conformance_mo.py
+]
 #: the algorithms the default run leaves out for their cost (harness.presets.SLOW) are slow tests here too
 SPECS = [pytest.param(a, marks=pytest.mark.slow) if a in SLOW else a for a in ALGORITHMS]
 BUDGET = {"synthetic/linear": 60}
@@ -110,7 +115,10 @@ def test_an_algorithm_that_declares_budget_receives_the_run_budget(synthetic):
 def test_every_algorithm_is_covered():
     assert "random" in ALGORITHMS
     assert {a.split(":")[0] for a in ALGORITHMS} == {
-        a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])
+        a
+        for a in algorithms.names()
+        if not algorithms.unavailable(algorithms.resolve(a)[0])
+        and getattr(algorithms.algorithm_class(a), "single_objective", True)
     }
 
 

@@ -10,7 +10,7 @@ from .. import families, frames
 from ..load import Experiment, load
 from ..plots import ablation, figures, style
 from ..stats import censored, tables
-from . import crossbench, oneshot, simtime
+from . import crossbench, multiobjective, oneshot, simtime
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
@@ -316,7 +316,7 @@ def analyse(exp_dir: Path | str) -> Path:
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)
-    lines += oneshot.section(exp, fig_dir, table_dir)
+    lines += oneshot.section(exp, fig_dir, table_dir) + multiobjective.section(exp, fig_dir, table_dir)
     lines += [
         "## Files",
         "",

@@ -16,7 +16,12 @@ from harness.runner import run
 from tests.transformed import TRANSFORMS, transformed
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = [a for a in algorithms.names() if not algorithms.unavailable(algorithms.resolve(a)[0])]
+SPECS = [
+    a
+    for a in algorithms.names()
+    if not algorithms.unavailable(algorithms.resolve(a)[0])
+    and getattr(algorithms.algorithm_class(a), "single_objective", True)  # one objective's scale
+]
 #: configurations declared rank-invariant by an option rather than by their registered name
 RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:restart=0", "lanas-plus:restart=10"]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}

@@ -8,11 +8,18 @@ from harness.presets import PRESETS, SLOW
 
 def test_presets_name_their_algorithms_or_run_every_registered_one():
     """``default`` and ``paper`` run every registered algorithm that can run here but the slow
-    ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own."""
+    ones; ``small-budget`` runs every one, the slow ones included; ``ablation`` names its own.
+    Algorithms that need several objectives run only where a preset names them (``multiobjective``)."""
     from algorithms import registry as algorithms
     from harness.grids import preset_algorithms
 
-    runnable = [n for n in algorithms.names() if not algorithms.unavailable(algorithms.resolve(n)[0])]
+    runnable = [
+        n
+        for n in algorithms.names()
+        if not algorithms.unavailable(algorithms.resolve(n)[0])
+        and getattr(algorithms.algorithm_class(n), "single_objective", True)
+    ]
+    assert "lamoo" not in runnable and "lamoo:cp=0.05,inleaf=local" in PRESETS["multiobjective"].algorithms
     assert preset_algorithms(PRESETS["small-budget"]) == runnable
     assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
     assert preset_algorithms(PRESETS["paper"]) == preset_algorithms(PRESETS["default"])

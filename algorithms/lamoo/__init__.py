@@ -1,0 +1,7 @@
+"""LaMOO (Zhao, Wang, Yang, Zhang, Guo, Tian, "Multi-objective Optimization by Learning Space
+Partitions", ICLR 2022) on the harness's LaNAS machinery: :mod:`.search` is the algorithm,
+:mod:`.tree` its dominance-split tree."""
+
+from .search import LaMOO
+
+__all__ = ["LaMOO"]

@@ -1,0 +1,161 @@
+"""``lamoo``: LaMOO (Zhao et al., ICLR 2022) on a table benchmark with several objectives.
+
+Settings from the authors' NAS-Bench-201 release (``aoiang/LaMOO``, ``nasbench/``): ``cp=6``
+(``--cp``), ``leaf_size=16`` (``Node.update_bag``: a node splits only with more than 15 samples),
+``kernel=poly``, ``degree=4`` (``--kernel``, ``--degree``, ``gamma="scale"``), ``max_nodes=50``
+(``dynamic_treeify``), ``n_init=10`` (``ninits``), ``batch=5`` proposals from one leaf per tree
+(``--sample_num``; the tree is rebuilt from every sample before each batch), ``select=leaf``
+(``--node_select leaf``: the leaf of highest UCB among all leaves; ``select=path`` descends by UCB
+as LaNAS does). Departures, each stated: the in-leaf sampler is the harness's (``inleaf=uniform``,
+a uniform draw among the unevaluated architectures the path's SVMs send to the leaf, as
+``lanas``; ``inleaf=local``, a one-decision neighbour of the leaf's non-dominated samples inside
+the region, as ``lanas:inleaf=local``) instead of the release's qEHVI on a continuous relaxation;
+costs are normalised over the samples so far (the release standardises a fixed data file); the
+first ``n_init`` samples are uniform draws (the release reads them from that file); when the
+selected region holds no unevaluated architecture the last boundary of the path is dropped until
+one does. Values are read from ``result.extra["objectives"]`` (:mod:`benchmarks.objectives`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark, Result
+
+from ..mo_peers import needs_objectives, objective_vector
+from ..registry import at_least, one_of, register
+from .tree import Node, build, dominance_number, region
+
+#: rows filtered through a path's boundaries at a time when drawing uniformly from a region
+CHUNK = 1024
+
+
+@register(
+    "lamoo",
+    limits={
+        "cp": at_least(0),
+        "leaf_size": at_least(2),
+        "degree": at_least(1),
+        "max_nodes": at_least(1),
+        "n_init": at_least(1),
+        "batch": at_least(1),
+        "kernel": one_of("poly", "rbf", "linear"),
+    },
+)
+class LaMOO:
+    """LaMOO: a tree that splits the search space by dominance, searched by UCB (module doc)."""
+
+    multiobjective = True
+    single_objective = False
+
+    def __init__(
+        self,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        *,
+        cp: float = 6.0,
+        leaf_size: int = 16,
+        kernel: str = "poly",
+        degree: int = 4,
+        max_nodes: int = 50,
+        n_init: int = 10,
+        batch: int = 5,
+        select: Literal["leaf", "path"] = "leaf",
+        inleaf: Literal["uniform", "local"] = "uniform",
+    ) -> None:
+        needs_objectives(benchmark)
+        archs = benchmark.all_archs()
+        if archs is None:
+            raise ValueError(f"{benchmark.name} is not enumerable: lamoo samples regions of a table")
+        self.benchmark, self.rng = benchmark, rng
+        self.cp, self.leaf_size, self.kernel, self.degree = cp, leaf_size, kernel, degree
+        self.max_nodes, self.n_init, self.batch, self.select, self.inleaf = max_nodes, n_init, batch, select, inleaf
+        self.archs = archs
+        self.E = benchmark.encode(archs)
+        self.available = np.ones(len(archs), dtype=bool)  # not proposed yet
+        self.told_rows: list[int] = []
+        self.costs: list[np.ndarray] = []
+        self.queue: deque[int] = deque()
+        self.nodes: list[Node] = []
+        self._fresh = benchmark.unseen(rng, set())
+
+    def ask(self) -> Arch | None:
+        if not self.available.any():
+            return None
+        if not self.queue:
+            if len(self.told_rows) < self.n_init:
+                self.queue.append(self._uniform(self.available))
+            else:
+                self.queue.extend(self._propose())
+        row = self.queue.popleft()
+        self.available[row] = False
+        return tuple(int(a) for a in self.archs[row])
+
+    def tell(self, arch: Arch, result: Result) -> None:
+        objectives = self.benchmark.objectives  # type: ignore[attr-defined]
+        self.costs.append(objectives.costs(objective_vector(self.benchmark, result))[0])
+        self.told_rows.append(int(self.benchmark.index([arch])[0]))
+
+    def _uniform(self, mask: np.ndarray) -> int:
+        rows = np.flatnonzero(mask)
+        return int(rows[self.rng.integers(len(rows))])
+
+    def _propose(self) -> list[int]:
+        """One batch from the selected leaf (the tree rebuilt from every sample told so far)."""
+        C = np.array(self.costs)
+        low, high = C.min(axis=0), C.max(axis=0)
+        C = (C - low) / np.where(high > low, high - low, 1.0)
+        X = self.E[self.told_rows]
+        self.nodes = build(
+            X, C, leaf_size=self.leaf_size, max_nodes=self.max_nodes, kernel=self.kernel, degree=self.degree
+        )
+        path = self._select()
+        while True:  # drop the last boundary until the region holds an unevaluated architecture
+            out = self._draw(path, C)
+            if out or len(path) == 1:
+                return out
+            path = path[:-1]
+
+    def _draw(self, path: list[Node], C: np.ndarray) -> list[int]:
+        """Up to ``batch`` unevaluated rows inside the region of ``path``: ``inleaf=local``'s
+        neighbours first, then uniform draws (a random order of the rows, filtered in chunks)."""
+        out = self._local(path, C) if self.inleaf == "local" else []
+        rows = np.flatnonzero(self.available)
+        rows = rows[self.rng.permutation(len(rows))]
+        taken = set(out)
+        for start in range(0, len(rows), CHUNK):
+            if len(out) >= self.batch:
+                break
+            chunk = rows[start : start + CHUNK]
+            out += [int(r) for r in chunk[region(path, self.E[chunk])] if r not in taken][: self.batch - len(out)]
+        return out[: self.batch]
+
+    def _select(self) -> list[Node]:
+        """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend)."""
+        if self.select == "path":
+            node = self.nodes[0]
+            while node.kids:
+                kid_scores = np.array([k.uct(self.cp) for k in node.kids])
+                node = node.kids[int(self.rng.choice(np.flatnonzero(kid_scores == kid_scores.max())))]
+            return node.path()
+        leaves = [n for n in self.nodes if not n.kids]
+        scores = np.array([leaf.uct(self.cp) for leaf in leaves])
+        best = np.flatnonzero(scores == scores.max())
+        return leaves[int(self.rng.choice(best))].path()
+
+    def _local(self, path: list[Node], C: np.ndarray) -> list[int]:
+        """Up to ``batch`` unevaluated one-decision neighbours, inside the region, of the leaf's
+        non-dominated samples, drawn at random."""
+        leaf = path[-1]
+        rows = leaf.rows[dominance_number(C[leaf.rows]) == 0]
+        near = {
+            n for r in rows for n in self.benchmark.neighbours(tuple(int(a) for a in self.archs[self.told_rows[r]]))
+        }
+        idx = self.benchmark.index(sorted(near)) if near else np.zeros(0, dtype=int)
+        idx = np.unique(idx[idx >= 0])
+        idx = idx[self.available[idx]]
+        idx = idx[region(path, self.E[idx])] if len(idx) else idx
+        return [int(i) for i in self.rng.permutation(idx)[: self.batch]]

@@ -1,0 +1,112 @@
+"""LaMOO's tree (release ``aoiang/LaMOO``, ``nasbench/MCTS.py``, ``Node.py``, ``Classifier.py``).
+
+Each node holds samples (encodings ``X``, objective vectors as normalised costs ``C``). A node
+splits when it holds at least ``leaf_size`` samples (the release: more than 15) and its samples
+separate: they are ordered by dominance number (how many of the node's samples dominate each;
+the release's ``pg.fast_non_dominated_sorting`` ``dc``), the first ``n // 2 + 1`` are labelled
+good (the release's ``i <= len // 2``), and an SVM (``sklearn.svm.SVC``, the release's
+``kernel="poly", degree=4, gamma="scale"``) learns the boundary in the search space; the children
+take the samples by their dominance label, as the release's ``split_data`` does. A node is not
+split when the labels or the SVM's predictions on its samples are all one class. Splitting stops
+when no leaf splits or the tree has more than ``max_nodes`` nodes (the release: 50).
+
+A node's value is the hypervolume (moocore) of its samples' costs against the reference point
+1.1 in costs normalised over all samples so far; UCB ``value + 2 Cp sqrt(2 ln n_parent / n)``
+(``Node.get_uct``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import moocore
+import numpy as np
+
+REFERENCE = 1.1
+
+
+def dominance_number(C: np.ndarray) -> np.ndarray:
+    """How many rows of ``C`` (costs) dominate each row."""
+    le = np.all(C[:, None, :] <= C[None, :, :], axis=2)  # le[j, i]: row j is no worse than row i everywhere
+    lt = np.any(C[:, None, :] < C[None, :, :], axis=2)
+    return (le & lt).sum(axis=0)
+
+
+def hypervolume(C: np.ndarray) -> float:
+    inside = C[np.all(C < REFERENCE, axis=1)]
+    return float(moocore.hypervolume(inside, ref=np.full(C.shape[1], REFERENCE))) if len(inside) else 0.0
+
+
+@dataclass
+class Node:
+    rows: np.ndarray  # indices of the node's samples
+    parent: Node | None = None
+    good: bool = True  # which side of the parent's boundary (label 0 in the release)
+    svm: object | None = None
+    kids: list[Node] = field(default_factory=list)
+    value: float = 0.0
+
+    def uct(self, cp: float) -> float:
+        if self.parent is None or not len(self.rows):
+            return math.inf
+        return self.value + 2 * cp * math.sqrt(2 * math.log(len(self.parent.rows)) / len(self.rows))
+
+    def path(self) -> list[Node]:
+        """The nodes from the root down to this one."""
+        out: list[Node] = []
+        node: Node | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+
+def _split(X: np.ndarray, C: np.ndarray, kernel: str, degree: int) -> tuple[object, np.ndarray] | None:
+    """(fitted SVM, good mask) of a node's samples, or None when they do not separate."""
+    from sklearn.svm import SVC
+
+    order = np.argsort(dominance_number(C), kind="stable")
+    good = np.zeros(len(C), dtype=bool)
+    good[order[: len(C) // 2 + 1]] = True
+    if good.all():
+        return None
+    # libsvm draws a seed from numpy's global generator unless given one; it is used only for
+    # probability estimates (off here), so a fixed one changes nothing and leaves numpy's alone
+    svm = SVC(kernel=kernel, degree=degree, gamma="scale", random_state=0).fit(X, (~good).astype(int))
+    predicted = svm.predict(X)
+    if predicted.min() == predicted.max():
+        return None
+    return svm, good
+
+
+def build(X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, kernel: str, degree: int) -> list[Node]:
+    """Every node of the tree over the samples (root first), values set."""
+    nodes = [Node(np.arange(len(C)))]
+    frontier = [nodes[0]]
+    while frontier and len(nodes) <= max_nodes:
+        node = frontier.pop(0)
+        if len(node.rows) < leaf_size:
+            continue
+        split = _split(X[node.rows], C[node.rows], kernel, degree)
+        if split is None:
+            continue
+        node.svm, good = split
+        node.kids = [Node(node.rows[good], node, True), Node(node.rows[~good], node, False)]
+        nodes += node.kids
+        frontier += node.kids
+    for node in nodes:
+        node.value = hypervolume(C[node.rows])
+    return nodes
+
+
+def region(path: list[Node], E: np.ndarray) -> np.ndarray:
+    """Mask of the rows of ``E`` (encodings) that the boundaries along ``path`` send to its last node."""
+    inside = np.ones(len(E), dtype=bool)
+    for parent, kid in zip(path, path[1:]):
+        if not inside.any():
+            break
+        idx = np.flatnonzero(inside)
+        side = parent.svm.predict(E[idx])  # type: ignore[attr-defined]
+        inside[idx[side != (0 if kid.good else 1)]] = False
+    return inside

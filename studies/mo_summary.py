@@ -1,0 +1,77 @@
+"""The comparison table of docs/multiobjective.md from a multi-objective experiment folder.
+
+    python studies/mo_summary.py FOLDER [--against lamoo]
+
+Prints, per table, each algorithm's Kaplan-Meier median samples to 95% and to 99% of HV* with
+how many seeds reached it, and whether ``--against`` needed no more samples than the best other
+algorithm (the issue's goal), with by how much it lost where it did. The numbers are those of the
+report's multi-objective section (:func:`analysis.stats.mo_tables.mo_statistics`). Not collected
+by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from analysis.load import load  # noqa: E402
+from analysis.stats.mo_tables import mo_ranks, mo_statistics  # noqa: E402
+
+
+def _cell(row) -> str:
+    median = "–" if not np.isfinite(row["median"]) else f"{row['median']:.0f}"
+    return f"{median} ({int(row['reached'])}/{int(row['runs'])})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--against", default="lamoo")
+    args = parser.parse_args()
+    exp = load(args.folder)
+    stats = mo_statistics(exp)
+    specs = list(dict.fromkeys(stats["spec"]))
+    print("| table | " + " | ".join(f"`{s}` 95% / 99%" for s in specs) + " |")
+    print("| --- |" + " --- |" * len(specs))
+    verdicts = []
+    for bench in dict.fromkeys(stats["benchmark"]):
+        sub = stats[stats["benchmark"] == bench]
+        cells = []
+        for spec in specs:
+            rows = {t: sub[(sub["spec"] == spec) & (sub["target"] == t)] for t in ("hv95", "hv99")}
+            cells.append(" / ".join(_cell(r.iloc[0]) if len(r) else "no runs" for r in rows.values()))
+        print(f"| `{bench.split(':')[0]}` | " + " | ".join(cells) + " |")
+        for target in ("hv95", "hv99"):
+            t = sub[sub["target"] == target].set_index("spec")["median"]
+            if args.against not in t:
+                continue
+            peers = t[[s for s in t.index if s.split(":")[0] != args.against.split(":")[0]]]  # the other families
+            best = peers.idxmin()
+            mine, theirs = t[args.against], peers.min()
+            if not np.isfinite(theirs) and not np.isfinite(mine):
+                verdicts.append(f"{bench.split(':')[0]} {target}: reached by no median")
+            elif mine <= theirs:
+                verdicts.append(
+                    f"{bench.split(':')[0]} {target}: {args.against} {mine:.0f} <= best peer {best} {theirs:.0f}"
+                )
+            else:
+                shown = f"{mine:.0f}" if np.isfinite(mine) else "not reached"
+                verdicts.append(f"{bench.split(':')[0]} {target}: {best} wins, {theirs:.0f} against {shown}")
+    print()
+    print("\n".join(verdicts))
+    ranks = mo_ranks(exp)
+    if ranks:
+        order = sorted(ranks["avg"], key=ranks["avg"].__getitem__)
+        print(
+            "\naverage rank of mean HV regret at the budget: " + ", ".join(f"{s} {ranks['avg'][s]:.2f}" for s in order)
+        )
+        print(f"Friedman p = {ranks['p']:.3g}, CD = {ranks['cd']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Multi-objective specs on the tables: parsing, columns, the exact front, HV against a hand
+computation, and the counts of Pareto-optimal cells on NAS-Bench-201."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks import objectives
+from benchmarks import registry as benchmarks
+from benchmarks.specs import SpecError
+from benchmarks.table import TableBenchmark
+
+
+def _table(valid, cost) -> TableBenchmark:
+    archs = np.arange(len(valid))[:, None]
+    bench = TableBenchmark(choices=(len(valid),), archs=archs, valid=np.array(valid), extra={"cost": np.array(cost)})
+    bench.name = "hand"
+    objectives.attach(bench, "valid+cost")
+    return bench
+
+
+def test_front_ideal_nadir_and_hypervolume_by_hand():
+    # accuracy up, cost down: (0.9, 3) (0.8, 2) (0.5, 1) are the front; (0.7, 2.5) and (0.4, 3) are dominated
+    bench = _table([0.9, 0.8, 0.5, 0.7, 0.4], [3, 2, 1, 2.5, 3])
+    o = bench.objectives
+    assert sorted(o.front.tolist()) == [0, 1, 2]
+    assert o.ideal.tolist() == [0.9, 1.0] and o.nadir.tolist() == [0.5, 3.0]
+    # normalised costs: (0, 1), (0.25, 0.5), (1, 0); reference 1.1: staircase of rectangles
+    assert np.allclose(o.normalise(o.values[o.front]), [[0, 1], [0.25, 0.5], [1, 0]])
+    by_hand = 0.25 * 0.1 + 0.75 * 0.6 + 0.1 * 1.1  # x-slabs [0,.25) [.25,1) [1,1.1) times their heights
+    assert o.best_hypervolume == pytest.approx(by_hand)
+    assert objectives.hypervolume(np.array([[1.2, 0.0]])) == 0.0  # beyond the reference: nothing
+
+
+def test_every_answer_carries_its_objectives():
+    bench = _table([0.9, 0.8], [3, 2])
+    assert bench.query((1,)).extra["objectives"] == {"valid": 0.8, "cost": 2.0}
+
+
+def test_parse_and_directions():
+    assert objectives.parse("valid+latency") == ("valid", "latency")
+    for bad in ("valid", "valid+", "valid+valid"):
+        with pytest.raises(SpecError, match="two or more distinct columns"):
+            objectives.parse(bad)
+    assert objectives.maximised("valid") and objectives.maximised("analog_drift_60")
+    assert not objectives.maximised("latency") and not objectives.maximised("para")
+
+
+def test_unknown_column_lists_the_tables_columns():
+    with pytest.raises(SpecError) as err:
+        benchmarks.make("nb201/cifar10-valid:objectives=valid+flops")
+    assert str(err.value) == (
+        "nb201/cifar10-valid:objectives=valid+flops has no column 'flops'; its objective columns: "
+        "valid (max), latency (min), model_size (min)"
+    )
+
+
+def test_single_objective_answers_are_unchanged():
+    bench = benchmarks.make("nb201/cifar10-valid")
+    assert "objectives" not in bench.query((3, 3, 3, 1, 3, 2)).extra
+
+
+@pytest.mark.parametrize("column, cells", [("latency", 25), ("model_size", 14)])
+def test_nb201_cifar10_valid_front_sizes(column, cells):
+    """The issue's counts: 25 Pareto-optimal cells of 15,625 against latency, 14 against size."""
+    o = benchmarks.make(f"nb201/cifar10-valid:objectives=valid+{column}").objectives
+    assert len(o.front) == cells
+    assert o.ideal[0] == pytest.approx(o.values[:, 0].max())
+    assert 0 < o.best_hypervolume < 1.1**2
+
+
+@pytest.mark.parametrize(
+    "spec", ["nbgraph/cora:objectives=valid+latency", "anb201/analog:objectives=valid+analog_drift_86400"]
+)
+def test_other_tables_have_fronts(spec):
+    o = benchmarks.make(spec).objectives
+    front = o.costs(o.values[o.front])
+    # no front point dominates another, and every table point is weakly dominated by one
+    assert not any(np.all(a <= b) and np.any(a < b) for a in front for b in front)
+    assert len(o.front) >= 1  # the analog table: one cell is best after drift too
