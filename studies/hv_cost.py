@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import pyarrow.parquet as pq
 
-import pyarrow.parquet as pq  # noqa: E402
-
-from analysis import runformat  # noqa: E402
-from analysis.load import load  # noqa: E402
-from analysis.stats.hypervolume import fronts, hv_curve  # noqa: E402
+from analysis import runformat
+from analysis.load import load
+from analysis.stats.hypervolume import fronts, hv_curve
 
 
 def main(folder: str) -> None:

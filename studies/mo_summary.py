@@ -12,15 +12,11 @@ by pytest.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from analysis.load import load  # noqa: E402
-from analysis.stats.mo_tables import mo_ranks, mo_statistics  # noqa: E402
+from analysis.load import load
+from analysis.stats.mo_tables import mo_ranks, mo_statistics
 
 
 def _cell(row) -> str:
