@@ -26,7 +26,14 @@ MO = [
 ]
 #: the GP costs seconds per trial: a short budget, and a slow test
 BUDGET = {"optuna-mogp": 12}
-SPECS = [pytest.param(a, marks=pytest.mark.slow) if a == "optuna-mogp" or a in SLOW else a for a in MO]
+
+
+def _params(names: list[str]) -> list:
+    """The specs as test parameters, the slow ones (the GP, SLOW) marked slow."""
+    return [pytest.param(a, marks=pytest.mark.slow) if a == "optuna-mogp" or a in SLOW else a for a in names]
+
+
+SPECS = _params(MO)
 K = 4
 
 
@@ -87,7 +94,7 @@ def _shuffled(spec, bench, seed, budget, boost=-1):
     return proposed
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s not in ("random", "optuna-mogp")])
+@pytest.mark.parametrize("spec", _params([a for a in MO if a not in ("random", "optuna-mogp")]))
 def test_mo_told_vectors_are_used(spec, table):
     """Told out of order, the objective vector of a proposal changes what is proposed later."""
     spec = {"morea": "morea:population=10,sample=3"}.get(spec, spec)  # its first 100 are random
