@@ -30,8 +30,8 @@ CENSORING = (
     "with both groups resampled; when either side has censored seeds it is marked ~ (both means are "
     "lower bounds), as are the ratios in the summary. p = two-sided Mann-Whitney U on samples-to-target, "
     "censored seeds tied above every observed value, Holm-adjusted over the family it belongs to: every "
-    'comparison of one table ("p vs lanas" and "p vs best peer" together, as the best peer is chosen '
-    "on the same data), and every comparison of one summary sentence with its fastest algorithm (also "
+    'distinct pair of algorithms compared in one table ("p vs lanas" and "p vs best peer" together, each '
+    "pair once, as the best peer is chosen on the same data), and every comparison of one summary sentence with its fastest algorithm (also "
     "chosen on the data); raw values are in the CSV (`*_raw`). The summary calls a difference decided only "
     "when the adjusted p < 0.05 and never ranks specs that reached a target in no seed. The Friedman test "
     "across benchmarks gives a permutation p below 10 benchmarks, the chi-square approximation from 10 on."
