@@ -31,7 +31,7 @@ ALL_EMBEDDED = (
 LATENCY_TABLES = tuple(f"{b}:objectives=valid+latency" for b in ALL_EMBEDDED if b.startswith(("nb201/", "nbgraph/")))
 #: the multi-objective algorithms the ``multiobjective`` preset compares (docs/multiobjective.md): LaMOO
 #: as its recommended variant (chosen on nb201/cifar10-valid:objectives=valid+latency alone), so that
-#: the grid fits 15 minutes on 2 cores; ``lamoo`` at the release's settings is one ``--algorithms`` away
+#: two seeds of five algorithms; ``lamoo`` at the release's settings is one ``--algorithms`` away
 MULTIOBJECTIVE = ("lamoo:cp=0.05,inleaf=local", "optuna-nsga2", "optuna-motpe", "morea", "random")
 
 
@@ -126,7 +126,7 @@ PRESETS: dict[str, Preset] = {
         MULTIOBJECTIVE,
         range(2),
         1000,
-        leaves_out="left out to finish in about 15 minutes on 2 cores: seeds 2-9 (`python run_all.py --preset "
+        leaves_out="left out for time: seeds 2-9 (`python run_all.py --preset "
         "multiobjective --seeds 0-9` adds them to this folder) and the GP (`optuna-mogp`, seconds per trial: "
         "docs/multiobjective.md runs it at budget 100) and `lamoo` at the release's settings (`--algorithms lamoo`)",
     ),
@@ -149,10 +149,11 @@ COST_PER_SAMPLE_S = {
     # at a load average of 10-15 on 2 cores (docs/peers.md): upper bounds; BANANAS's cost per sample grows with the samples it retrains on
     "local-search": 2.8e-3,
     "bananas": 1.5,
-    # multi-objective (docs/multiobjective.md), measured at a load average of about 8 on the 2 cores
-    "lamoo": 4e-2,
+    # multi-objective: the preset's first runs on nb201 (algo_s of 1,000-sample runs, load average about 2;
+    # docs/multiobjective.md): lamoo:cp=0.05,inleaf=local 209-213 s a run, optuna-motpe 18-40 s
+    "lamoo": 0.21,
     "optuna-nsga2": 2e-3,
-    "optuna-motpe": 1e-2,
+    "optuna-motpe": 3e-2,
     "morea": 3e-4,
     "optuna-mogp": 45.0,
 }
