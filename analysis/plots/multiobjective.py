@@ -71,10 +71,13 @@ def figure(
         ax.scatter(found[:, 0], found[:, 1], color=lk.colour, marker=lk.marker, s=14, alpha=0.8)
     ax.set_xlim(-0.05, front.reference)
     ax.set_ylim(-0.05, front.reference)
-    ax.set_xlabel(f"{front.names[0]} ({'max' if front.maximise[0] else 'min'}), normalised cost")
-    ax.set_ylabel(f"{front.names[1]} ({'max' if front.maximise[1] else 'min'}), normalised cost")
+    ax.set_xlabel(f"{front.names[0]} ({'max' if front.maximise[0] else 'min'}), normalised cost (0 = ideal)")
+    ax.set_ylabel(f"{front.names[1]} ({'max' if front.maximise[1] else 'min'}), normalised cost (0 = ideal)")
     ax.set_title("found front of the median run vs the exact front")
     handles, labels = axes[0].get_legend_handles_labels()
+    exact_handles, exact_labels = axes[2].get_legend_handles_labels()  # the exact front's black line
+    handles, labels = handles + exact_handles, labels + exact_labels
     fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), bbox_to_anchor=(0.5, -0.08))
-    fig.suptitle(f"{bench}: {len(next(iter(runs.values())))} seeds, HV* = {front.best:.4f}", y=1.02)
+    n_seeds = len(next(iter(runs.values())))
+    fig.suptitle(f"{bench}: {n_seeds} seed{'s' if n_seeds != 1 else ''}, HV* = {front.best:.4f}", y=1.02)
     return save(fig, out / f"multiobjective_{file_safe(bench)}")
