@@ -6,6 +6,10 @@ since, so their runs would be identical).
 
     python studies/peers_study.py B100_FOLDER[+MORE] B1000_FOLDER[+MORE] [B300_FOLDER[+MORE]] > table.md
     python studies/peers_study.py --previous results/reference/peers-study.md FOLDER ... > releases.md
+    python studies/peers_study.py --candidate SPEC FOLDER ... > table.md
+
+(``--candidate SPEC``: the spec judged against the peers, ``lanas-plus`` by default; another
+candidate's folders are joined with the peers' by ``+``, and ``lanas-plus`` is then shown unranked.)
 
 (``--previous``: the ``lanas-plus``, ``local-search`` and ``bananas`` rows of an earlier peers study
 are shown, as "(peers study) (ref)", beside the folders' specs, e.g. the releases' variants.)
@@ -32,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
+import algorithms
 from analysis.load import Experiment, load
 from analysis.stats import censored as stats
 from analysis.stats.crossbench import critical_difference, friedman, groups
@@ -44,7 +49,20 @@ REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 PREVIOUS: Path | None = None
 FROM_PREVIOUS = ("lanas-plus", "local-search", "bananas")
 CANDIDATE = "lanas-plus"
-NEW = (CANDIDATE, "local-search", "local-search-release", "bananas", "bananas-release")
+PEERS = ("local-search", "local-search-release", "bananas", "bananas-release")
+
+
+def new_specs() -> tuple[str, ...]:
+    """The specs whose rows come from the folders: the candidate, ``lanas-plus`` and the peers."""
+    return tuple(dict.fromkeys((CANDIDATE, "lanas-plus", *PEERS)))
+
+
+def unranked(spec: str) -> bool:
+    """Rows shown for reference only: the value-scaled ``lanas-plus`` of the reference study, and
+    ``lanas-plus`` when another spec is the candidate."""
+    return "scale=value" in spec or (spec == "lanas-plus" != CANDIDATE)
+
+
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
 TUNING = ("nb201/cifar10-valid", "anb201/baseline")
 HEAD = {"top0_1": "top-0.1%", "optimum": "global optimum"}
@@ -125,7 +143,7 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
     for bench in sorted(exp.benchmarks(), key=lambda b: (b not in TUNING, b)):
         times = hitting_times(exp, bench)
         rows = {}
-        for s in (*NEW, *REF_PEERS):  # peers run here too (budget 300: no reference rows)
+        for s in (*new_specs(), *REF_PEERS):  # peers run here too (budget 300: no reference rows)
             if s in times and (bench, s) not in ref:
                 r = stats.summarise(times[s][target], budget)
                 med = fmt(r["median"]) + (
@@ -136,7 +154,7 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
         for s in (*REF_PEERS, "lanas-plus (scale=value)", *(f"{p} (peers study)" for p in FROM_PREVIOUS)):
             if (bench, s) in ref:
                 rows[s + " (ref)"] = ref[(bench, s)]
-        ranked = [s for s in rows if "scale=value" not in s]
+        ranked = [s for s in rows if not unranked(s)]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
         means[bench] = {s: rows[s]["mean"] for s in ranked}
         for s, r in rows.items():
@@ -210,6 +228,10 @@ def main(folders: list[str]) -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--previous"]:
-        PREVIOUS, args = Path(args[1]), args[2:]
+    while args[:1] in (["--previous"], ["--candidate"]):
+        if args[0] == "--previous":
+            PREVIOUS = Path(args[1])
+        else:
+            CANDIDATE = algorithms.check(args[1])  # as the folders store it
+        args = args[2:]
     main(args)

@@ -123,3 +123,26 @@ def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, cap
     rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
     assert set(rows) == {"local-search-release", "local-search (peers study) (ref)"}
     assert rows["local-search (peers study) (ref)"][-1].strip(" |") == "1"  # fewest samples: ranked first
+
+
+def test_peers_study_judges_another_candidate_and_shows_lanas_plus_unranked(tmp_path, capsys, monkeypatch):
+    """``--candidate SPEC``: that spec (as the folders store it) is judged against the peers, and
+    ``lanas-plus`` is shown beside it without a rank."""
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "c"
+    algos = ["lanas-plus", "lanas-plus:restart=0", "local-search"]
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", *algos, "--seeds", "0-2", "--budget", "60"]
+    assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    stored = "lanas:inleaf=localbo,n_parents=3,scale=rank,split=svm"  # lanas-plus:restart=0
+    monkeypatch.setattr(study, "CANDIDATE", stored)
+    capsys.readouterr()
+    study.main([str(out)])
+    text = capsys.readouterr().out
+    section = text.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    assert set(rows) == {stored, "lanas-plus", "local-search", "*candidate vs the best peer*"}
+    assert rows["lanas-plus"][-1].strip(" |") == "—"  # shown, not ranked
+    assert rows[stored][-1].strip(" |") in {"1", "1.5", "2"}  # ranked among itself and local-search
+    assert f"{stored} needs no more samples than the best peer" in section
