@@ -12,7 +12,8 @@ since, so their runs would be identical).
 candidate's folders are joined with the peers' by ``+``, and ``lanas-plus`` is then shown unranked.)
 
 (``--previous``: the ``lanas-plus``, ``local-search`` and ``bananas`` rows of an earlier peers study
-are shown, as "(peers study) (ref)", beside the folders' specs, e.g. the releases' variants.)
+are shown, as "(peers study) (ref)", beside the folders' specs, e.g. the releases' variants, where
+the folders do not hold that spec for that table.)
 
 (``+`` joins folders of one budget, e.g. the peers' and the candidate's.)
 
@@ -152,7 +153,7 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
                 mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
                 rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
         for s in (*REF_PEERS, "lanas-plus (scale=value)", *(f"{p} (peers study)" for p in FROM_PREVIOUS)):
-            if (bench, s) in ref:
+            if (bench, s) in ref and s.removesuffix(" (peers study)") not in rows:  # the folders' runs first
                 rows[s + " (ref)"] = ref[(bench, s)]
         ranked = [s for s in rows if not unranked(s)]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))

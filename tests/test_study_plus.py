@@ -146,3 +146,27 @@ def test_peers_study_judges_another_candidate_and_shows_lanas_plus_unranked(tmp_
     assert rows["lanas-plus"][-1].strip(" |") == "—"  # shown, not ranked
     assert rows[stored][-1].strip(" |") in {"1", "1.5", "2"}  # ranked among itself and local-search
     assert f"{stored} needs no more samples than the best peer" in section
+
+
+def test_peers_study_prefers_the_folders_runs_to_an_earlier_studys_row(tmp_path, capsys, monkeypatch):
+    """``--previous FILE`` fills in a spec the folders lack; where they hold it, their runs are shown."""
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "f"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search", "--seeds", "0-2", "--budget", "60"]
+    assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    previous = tmp_path / "previous.md"
+    previous.write_text(
+        "### Budget 60: distinct samples to the top-0.1%\n\n"
+        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+        "| synthetic/linear | local-search | 9/9 | 1.0 [1.0, 1.0] | 1.0 [1.0, 1.0] | 1 |\n"
+        "| synthetic/linear | bananas | 9/9 | 2.0 [2.0, 2.0] | 2.0 [2.0, 2.0] | 2 |\n"
+    )
+    monkeypatch.setattr(study, "PREVIOUS", previous)
+    capsys.readouterr()
+    study.main([str(out)])
+    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    assert set(rows) == {"local-search", "bananas (peers study) (ref)"}
+    assert rows["local-search"][2] == "3/3"  # this folder's three seeds, not the earlier row's 9/9
