@@ -11,7 +11,7 @@ since, so their runs would be identical).
 (``--candidate SPEC``: the spec judged against the peers, ``lanas-plus`` by default; another
 candidate's folders are joined with the peers' by ``+``, and ``lanas-plus`` is then shown unranked.)
 
-(``--previous``: the ``lanas-plus``, ``local-search`` and ``bananas`` rows of an earlier peers study
+(``--previous``: the rows of :data:`FROM_PREVIOUS` of an earlier peers study
 are shown, as "(peers study) (ref)", beside the folders' specs, e.g. the releases' variants, where
 the folders do not hold that spec for that table.)
 
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 #: ``--previous FILE``: an earlier peers study whose ``lanas-plus``, ``local-search`` and ``bananas`` rows are shown
 PREVIOUS: Path | None = None
-FROM_PREVIOUS = ("lanas-plus", "local-search", "bananas")
+FROM_PREVIOUS = ("lanas-plus", "local-search", "bananas", "evolution", "optuna-tpe")
 CANDIDATE = "lanas-plus"
 PEERS = ("local-search", "local-search-release", "bananas", "bananas-release")
 
@@ -153,7 +153,8 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
                 mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
                 rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
         for s in (*REF_PEERS, "lanas-plus (scale=value)", *(f"{p} (peers study)" for p in FROM_PREVIOUS)):
-            if (bench, s) in ref and s.removesuffix(" (peers study)") not in rows:  # the folders' runs first
+            base = s.removesuffix(" (peers study)")
+            if (bench, s) in ref and base not in rows and f"{base} (ref)" not in rows:  # the folders' runs first
                 rows[s + " (ref)"] = ref[(bench, s)]
         ranked = [s for s in rows if not unranked(s)]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
