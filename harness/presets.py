@@ -30,9 +30,9 @@ ALL_EMBEDDED = (
 #: every embedded table with a latency column, accuracy against latency (benchmarks/objectives.py)
 LATENCY_TABLES = tuple(f"{b}:objectives=valid+latency" for b in ALL_EMBEDDED if b.startswith(("nb201/", "nbgraph/")))
 #: the multi-objective algorithms the ``multiobjective`` preset compares (docs/multiobjective.md): LaMOO
-#: as its recommended variant (chosen on nb201/cifar10-valid:objectives=valid+latency alone), so that
-#: two seeds of five algorithms; ``lamoo`` at the release's settings is one ``--algorithms`` away
-MULTIOBJECTIVE = ("lamoo:cp=0.05,inleaf=local", "optuna-nsga2", "optuna-motpe", "morea", "random")
+#: as its recommended variant ``lamoo-plus`` (chosen on nb201/cifar10-valid:objectives=valid+latency
+#: alone); ``lamoo`` at the release's settings is one ``--algorithms`` away
+MULTIOBJECTIVE = ("lamoo-plus", "optuna-nsga2", "optuna-motpe", "morea", "random")
 
 
 @dataclass(frozen=True)
