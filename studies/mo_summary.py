@@ -81,8 +81,9 @@ def main() -> None:
             if not np.isfinite(theirs) and not np.isfinite(mine):
                 verdicts.append(f"{bench.split(':')[0]} {target}: reached by no median")
             elif mine <= theirs:
+                shown = f"{theirs:.0f}" if np.isfinite(theirs) else "not reached"
                 verdicts.append(
-                    f"{bench.split(':')[0]} {target}: {args.against} {mine:.0f} <= best peer {best} {theirs:.0f}"
+                    f"{bench.split(':')[0]} {target}: {args.against} {mine:.0f} <= best peer {best} {shown}"
                 )
             else:
                 shown = f"{mine:.0f}" if np.isfinite(mine) else "not reached"
