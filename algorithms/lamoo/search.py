@@ -4,7 +4,7 @@ Settings from the authors' NAS-Bench-201 release (``aoiang/LaMOO``, ``nasbench/`
 (``--cp``), ``leaf_size=16`` (``Node.update_bag``: a node splits only with more than 15 samples),
 ``kernel=poly``, ``degree=4`` (``--kernel``, ``--degree``, ``gamma="scale"``), ``max_nodes=50``
 (``dynamic_treeify``), ``n_init=10`` (``ninits``), ``batch=5`` proposals from one leaf per tree
-(``--sample_num``; the tree is rebuilt from every sample before each batch), ``select=leaf``
+(``--sample_num``; ``rebuild_every=1``: the tree is rebuilt from every sample before each batch), ``select=leaf``
 (``--node_select leaf``: the leaf of highest UCB among all leaves; ``select=path`` descends by UCB
 as LaNAS does). Departures, each stated: the in-leaf sampler is the harness's (``inleaf=uniform``,
 a uniform draw among the unevaluated architectures the path's SVMs send to the leaf, as
@@ -13,7 +13,11 @@ the region, as ``lanas:inleaf=local``) instead of the release's qEHVI on a conti
 costs are normalised over the samples so far (the release standardises a fixed data file); the
 first ``n_init`` samples are uniform draws (the release reads them from that file); when the
 selected region holds no unevaluated architecture the last boundary of the path is dropped until
-one does. Values are read from ``result.extra["objectives"]`` (:mod:`benchmarks.objectives`).
+one does. Two options that the release does not have make it cheap (``lamoo-plus``,
+:mod:`.variants`): ``rebuild_every=k`` rebuilds the tree only once at least ``k`` samples were
+told since the last build (the batches in between use the same tree and UCB values; the selected
+leaf's local search also starts from the samples told since that fall in its region), and
+``svm_max=m`` fits each node's SVM on at most ``m`` of its samples (:func:`.tree.build`). Values are read from ``result.extra["objectives"]`` (:mod:`benchmarks.objectives`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ CHUNK = 1024
         "max_nodes": at_least(1),
         "n_init": at_least(1),
         "batch": at_least(1),
+        "rebuild_every": at_least(1),
+        "svm_max": at_least(0),
         "kernel": one_of("poly", "rbf", "linear"),
     },
 )
@@ -65,6 +71,8 @@ class LaMOO:
         batch: int = 5,
         select: Literal["leaf", "path"] = "leaf",
         inleaf: Literal["uniform", "local"] = "uniform",
+        rebuild_every: int = 1,
+        svm_max: int = 0,
     ) -> None:
         needs_objectives(benchmark)
         archs = benchmark.all_archs()
@@ -73,6 +81,7 @@ class LaMOO:
         self.benchmark, self.rng = benchmark, rng
         self.cp, self.leaf_size, self.kernel, self.degree = cp, leaf_size, kernel, degree
         self.max_nodes, self.n_init, self.batch, self.select, self.inleaf = max_nodes, n_init, batch, select, inleaf
+        self.rebuild_every, self.svm_max = rebuild_every, svm_max
         self.archs = archs
         self.E = benchmark.encode(archs)
         self.available = np.ones(len(archs), dtype=bool)  # not proposed yet
@@ -80,6 +89,10 @@ class LaMOO:
         self.costs: list[np.ndarray] = []
         self.queue: deque[int] = deque()
         self.nodes: list[Node] = []
+        self.built_at = 0  # how many samples were told when the tree was built
+        self.builds = 0  # how many times the tree was built
+        self._masks: dict[int, np.ndarray] = {}  # id(node) -> its region's rows (rebuild_every > 1)
+        self._near: dict[int, np.ndarray] = {}  # told index -> table rows of its one-decision neighbours
         self._fresh = benchmark.unseen(rng, set())
 
     def ask(self) -> Arch | None:
@@ -104,14 +117,13 @@ class LaMOO:
         return int(rows[self.rng.integers(len(rows))])
 
     def _propose(self) -> list[int]:
-        """One batch from the selected leaf (the tree rebuilt from every sample told so far)."""
+        """One batch from the selected leaf (the tree rebuilt from every sample told so far when at
+        least ``rebuild_every`` were told since it was last built)."""
         C = np.array(self.costs)
         low, high = C.min(axis=0), C.max(axis=0)
         C = (C - low) / np.where(high > low, high - low, 1.0)
-        X = self.E[self.told_rows]
-        self.nodes = build(
-            X, C, leaf_size=self.leaf_size, max_nodes=self.max_nodes, kernel=self.kernel, degree=self.degree
-        )
+        if not self.nodes or len(self.told_rows) - self.built_at >= self.rebuild_every:
+            self._build(C)
         path = self._select()
         while True:  # drop the last boundary until the region holds an unevaluated architecture
             out = self._draw(path, C)
@@ -119,19 +131,61 @@ class LaMOO:
                 return out
             path = path[:-1]
 
+    def _build(self, C: np.ndarray) -> None:
+        X = self.E[self.told_rows]
+        self.nodes = build(
+            X,
+            C,
+            leaf_size=self.leaf_size,
+            max_nodes=self.max_nodes,
+            kernel=self.kernel,
+            degree=self.degree,
+            svm_max=self.svm_max,
+        )
+        self.built_at, self.builds = len(self.told_rows), self.builds + 1
+        self._masks.clear()
+
     def _draw(self, path: list[Node], C: np.ndarray) -> list[int]:
         """Up to ``batch`` unevaluated rows inside the region of ``path``: ``inleaf=local``'s
-        neighbours first, then uniform draws (a random order of the rows, filtered in chunks)."""
+        neighbours first, then uniform draws (a random order of the rows, filtered through the
+        region: in chunks, or by the region's rows kept since the build when the tree is reused)."""
         out = self._local(path, C) if self.inleaf == "local" else []
         rows = np.flatnonzero(self.available)
         rows = rows[self.rng.permutation(len(rows))]
         taken = set(out)
+        if self.rebuild_every > 1:
+            inside = rows[self._region_rows(path)[rows]]
+            out += [int(r) for r in inside[: self.batch + len(taken)] if r not in taken][: self.batch - len(out)]
+            return out[: self.batch]
         for start in range(0, len(rows), CHUNK):
             if len(out) >= self.batch:
                 break
             chunk = rows[start : start + CHUNK]
             out += [int(r) for r in chunk[region(path, self.E[chunk])] if r not in taken][: self.batch - len(out)]
         return out[: self.batch]
+
+    def _region_rows(self, path: list[Node]) -> np.ndarray:
+        """Mask of the table's rows that the boundaries along
+        ``path`` send to its last node (kept per node until the tree is rebuilt; each node's from
+        its parent's, so one SVM prediction per node and build)."""
+        node = path[-1]
+        if id(node) not in self._masks:
+            if len(path) == 1:
+                mask = np.ones(len(self.archs), dtype=bool)
+            else:
+                mask = self._region_rows(path[:-1]).copy()
+                idx = np.flatnonzero(mask)
+                if len(idx):
+                    side = path[-2].svm.predict(self.E[idx])  # type: ignore[attr-defined]
+                    mask[idx[side != (0 if node.good else 1)]] = False
+            self._masks[id(node)] = mask
+        return self._masks[id(node)]
+
+    def _inside(self, path: list[Node], rows: np.ndarray) -> np.ndarray:
+        """Which of the table's ``rows`` lie in the region of ``path``."""
+        if self.rebuild_every > 1:
+            return self._region_rows(path)[rows]
+        return region(path, self.E[rows])
 
     def _select(self) -> list[Node]:
         """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend)."""
@@ -147,15 +201,24 @@ class LaMOO:
         return leaves[int(self.rng.choice(best))].path()
 
     def _local(self, path: list[Node], C: np.ndarray) -> list[int]:
-        """Up to ``batch`` unevaluated one-decision neighbours, inside the region, of the leaf's
-        non-dominated samples, drawn at random."""
-        leaf = path[-1]
-        rows = leaf.rows[dominance_number(C[leaf.rows]) == 0]
-        near = {
-            n for r in rows for n in self.benchmark.neighbours(tuple(int(a) for a in self.archs[self.told_rows[r]]))
-        }
-        idx = self.benchmark.index(sorted(near)) if near else np.zeros(0, dtype=int)
-        idx = np.unique(idx[idx >= 0])
+        """Up to ``batch`` unevaluated one-decision neighbours, inside the region, of the
+        non-dominated samples of the leaf (its samples when the tree was built and those told since
+        that fall in its region), drawn at random."""
+        rows = path[-1].rows
+        recent = np.arange(self.built_at, len(self.told_rows))
+        if len(recent):
+            recent = recent[self._inside(path, np.asarray(self.told_rows)[recent])]
+            rows = np.concatenate([rows, recent])
+        rows = rows[dominance_number(C[rows]) == 0]
+        idx = np.unique(np.concatenate([self._neighbours(int(r)) for r in rows]))
         idx = idx[self.available[idx]]
-        idx = idx[region(path, self.E[idx])] if len(idx) else idx
+        idx = idx[self._inside(path, idx)] if len(idx) else idx
         return [int(i) for i in self.rng.permutation(idx)[: self.batch]]
+
+    def _neighbours(self, r: int) -> np.ndarray:
+        """Table rows of the one-decision neighbours of the ``r``-th sample told (cached)."""
+        if r not in self._near:
+            near = self.benchmark.neighbours(tuple(int(a) for a in self.archs[self.told_rows[r]]))
+            idx = self.benchmark.index(near) if near else np.zeros(0, dtype=int)
+            self._near[r] = np.asarray(idx[idx >= 0], dtype=np.int64)
+        return self._near[r]

@@ -28,8 +28,12 @@ REFERENCE = 1.1
 
 def dominance_number(C: np.ndarray) -> np.ndarray:
     """How many rows of ``C`` (costs) dominate each row."""
-    le = np.all(C[:, None, :] <= C[None, :, :], axis=2)  # le[j, i]: row j is no worse than row i everywhere
-    lt = np.any(C[:, None, :] < C[None, :, :], axis=2)
+    le = np.ones((len(C), len(C)), dtype=bool)  # le[j, i]: row j is no worse than row i everywhere
+    lt = np.zeros((len(C), len(C)), dtype=bool)  # lt[j, i]: row j is better than row i somewhere
+    for k in range(C.shape[1]):
+        column = C[:, k]
+        le &= column[:, None] <= column[None, :]
+        lt |= column[:, None] < column[None, :]
     return (le & lt).sum(axis=0)
 
 
@@ -62,7 +66,9 @@ class Node:
         return out[::-1]
 
 
-def _split(X: np.ndarray, C: np.ndarray, kernel: str, degree: int) -> tuple[object, np.ndarray] | None:
+def _split(
+    X: np.ndarray, C: np.ndarray, kernel: str, degree: int, svm_max: int = 0
+) -> tuple[object, np.ndarray] | None:
     """(fitted SVM, good mask) of a node's samples, or None when they do not separate."""
     from sklearn.svm import SVC
 
@@ -71,16 +77,21 @@ def _split(X: np.ndarray, C: np.ndarray, kernel: str, degree: int) -> tuple[obje
     good[order[: len(C) // 2 + 1]] = True
     if good.all():
         return None
+    fit = np.arange(len(C))
+    if 0 < svm_max < len(C):  # evenly spaced in dominance order: good and bad in proportion
+        fit = np.sort(order[np.linspace(0, len(C) - 1, svm_max).round().astype(int)])
     # libsvm draws a seed from numpy's global generator unless given one; it is used only for
     # probability estimates (off here), so a fixed one changes nothing and leaves numpy's alone
-    svm = SVC(kernel=kernel, degree=degree, gamma="scale", random_state=0).fit(X, (~good).astype(int))
-    predicted = svm.predict(X)
+    svm = SVC(kernel=kernel, degree=degree, gamma="scale", random_state=0).fit(X[fit], (~good[fit]).astype(int))
+    predicted = svm.predict(X[fit])
     if predicted.min() == predicted.max():
         return None
     return svm, good
 
 
-def build(X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, kernel: str, degree: int) -> list[Node]:
+def build(
+    X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, kernel: str, degree: int, svm_max: int = 0
+) -> list[Node]:
     """Every node of the tree over the samples (root first), values set."""
     nodes = [Node(np.arange(len(C)))]
     frontier = [nodes[0]]
@@ -88,7 +99,7 @@ def build(X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, kerne
         node = frontier.pop(0)
         if len(node.rows) < leaf_size:
             continue
-        split = _split(X[node.rows], C[node.rows], kernel, degree)
+        split = _split(X[node.rows], C[node.rows], kernel, degree, svm_max)
         if split is None:
             continue
         node.svm, good = split

@@ -19,7 +19,7 @@ def test_presets_name_their_algorithms_or_run_every_registered_one():
         if not algorithms.unavailable(algorithms.resolve(n)[0])
         and getattr(algorithms.algorithm_class(n), "single_objective", True)
     ]
-    assert "lamoo" not in runnable and "lamoo:cp=0.05,inleaf=local" in PRESETS["multiobjective"].algorithms
+    assert "lamoo" not in runnable and "lamoo-plus" in PRESETS["multiobjective"].algorithms
     assert preset_algorithms(PRESETS["small-budget"]) == runnable
     assert preset_algorithms(PRESETS["default"]) == [n for n in runnable if n not in SLOW]
     assert preset_algorithms(PRESETS["paper"]) == preset_algorithms(PRESETS["default"])
