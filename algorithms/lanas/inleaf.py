@@ -37,7 +37,7 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark
 
 from .options import InLeafOptions
-from .gp import HammingGP
+from .gp import GRID_EVERY, HammingGP
 from .pool import Pool
 from .regions import region_candidates, region_parents
 from .samples import SampleView, encode
@@ -48,7 +48,7 @@ SCAN = 20  # at least this many of the leaf's best samples are scanned for uneva
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
 KINDS = ("uniform", "local", "bo", "localbo", "climb", "climbbo")  # ``inleaf``; uniform: none (the paper's draw)
-GP_CANDIDATES = 1000  # ``gp_until``: at most this many of the leaf's rows, drawn at random, are scored
+GP_CANDIDATES = 500  # ``gp_until``: at most this many of the leaf's rows, drawn at random, are scored
 HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
 Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
 
@@ -93,6 +93,7 @@ class InLeaf:
         self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo", "climbbo") else None
         self.local = options.kind in ("local", "localbo", "climb", "climbbo")
         self.gp_until = options.gp_until
+        self._gp_hyper: tuple[int, tuple[float, float]] | None = None  # (samples then, (θ, η)) last chosen
         self.climber = Climb(benchmark, rng, samples, self.model) if options.kind in ("climb", "climbbo") else None
         self.fallbacks = 0  # proposals handed over (see ``handover``)
         # the two choices made once: which search, and what happens when it finds nothing
@@ -157,8 +158,12 @@ class InLeaf:
     def _gp_pick(self, cands: np.ndarray) -> int:
         """Index of the candidate (rows of decisions) of largest expected improvement under a GP
         fitted on every sample (:mod:`.gp`)."""
+        n = len(self.samples)
         X = np.asarray(self.samples.archs, dtype=np.int64)
-        gp = HammingGP(X, self.samples.y)
+        hyper = None if self._gp_hyper is None or n - self._gp_hyper[0] >= GRID_EVERY else self._gp_hyper[1]
+        gp = HammingGP(X, self.samples.y, hyper)
+        if hyper is None:
+            self._gp_hyper = (n, gp.hyper)
         return int(np.argmax(gp.expected_improvement(cands)))
 
     def _gp(self, leaf: int) -> Any:
