@@ -36,8 +36,8 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
-from .options import InLeafOptions
 from .gp import GRID_EVERY, HammingGP
+from .options import InLeafOptions
 from .pool import Pool
 from .regions import region_candidates, region_parents
 from .samples import SampleView, encode
@@ -252,7 +252,9 @@ class PoolInLeaf(InLeaf):
             bucket = bucket[np.sort(self.rng.choice(len(bucket), GP_CANDIDATES, replace=False))]
         best = self.leaf_samples(leaf)[: self.n_parents]
         if len(best):
-            neigh, _ = neighbours(np.array([self.samples.archs[i] for i in best], dtype=np.int64), self.benchmark.choices)
+            neigh, _ = neighbours(
+                np.array([self.samples.archs[i] for i in best], dtype=np.int64), self.benchmark.choices
+            )
             rows = pool.rows(neigh)
             rows = np.unique(rows[rows >= 0])
             rows = rows[pool.available[rows]]
