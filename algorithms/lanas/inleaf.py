@@ -13,6 +13,12 @@ optimiser inside the region. Two such in-leaf searches:
 - ``localbo``: both, a trust region as in TuRBO (the optimiser LA-MCTS runs in its leaves):
   the candidates are the in-region neighbours of the leaf's best samples, all of them, and the
   model's Thompson draw picks one.
+- ``climb`` and ``climbbo``: first-improvement hill climbing (:class:`Climb`, ``local-search``'s
+  climb) whose restarts start from the selected leaf's best samples instead of random ones;
+  ``climbbo``: the model's Thompson draw picks each next neighbour.
+
+``gp_until=N`` (any kind): while fewer than N samples are told, a Hamming-kernel GP
+(:mod:`.gp`) picks the leaf's candidate of largest expected improvement first.
 
 Candidates: on enumerable spaces, the leaf's bucket of unevaluated architectures (exactly its
 region); elsewhere the rejection sampler's candidates (``benchmark.sample`` and ``mutate`` of
