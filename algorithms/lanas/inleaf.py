@@ -13,6 +13,12 @@ optimiser inside the region. Two such in-leaf searches:
 - ``localbo``: both, a trust region as in TuRBO (the optimiser LA-MCTS runs in its leaves):
   the candidates are the in-region neighbours of the leaf's best samples, all of them, and the
   model's Thompson draw picks one.
+- ``climb`` and ``climbbo``: first-improvement hill climbing (:class:`Climb`, ``local-search``'s
+  climb) whose restarts start from the selected leaf's best samples instead of random ones;
+  ``climbbo``: the model's Thompson draw picks each next neighbour.
+
+``gp_until=N`` (any kind): while fewer than N samples are told, a Hamming-kernel GP
+(:mod:`.gp`) picks the leaf's candidate of largest expected improvement first.
 
 Candidates: on enumerable spaces, the leaf's bucket of unevaluated architectures (exactly its
 region); elsewhere the rejection sampler's candidates (``benchmark.sample`` and ``mutate`` of
@@ -36,6 +42,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
+from .gp import GRID_EVERY, HammingGP
 from .options import InLeafOptions
 from .pool import Pool
 from .regions import region_candidates, region_parents
@@ -46,7 +53,8 @@ from .tree import Tree
 SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
-KINDS = ("uniform", "local", "bo", "localbo")  # ``inleaf``; uniform: none (the paper's draw)
+KINDS = ("uniform", "local", "bo", "localbo", "climb", "climbbo")  # ``inleaf``; uniform: none (the paper's draw)
+GP_CANDIDATES = 500  # ``gp_until``: at most this many of the leaf's rows, drawn at random, are scored
 HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
 Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
 
@@ -88,11 +96,16 @@ class InLeaf:
         self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
         self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
         self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
-        self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo") else None
-        self.local = options.kind in ("local", "localbo")
+        self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo", "climbbo") else None
+        self.local = options.kind in ("local", "localbo", "climb", "climbbo")
+        self.gp_until = options.gp_until
+        self._gp_hyper: tuple[int, tuple[float, float]] | None = None  # (samples then, (θ, η)) last chosen
+        self.climber = Climb(benchmark, rng, samples, self.model) if options.kind in ("climb", "climbbo") else None
         self.fallbacks = 0  # proposals handed over (see ``handover``)
         # the two choices made once: which search, and what happens when it finds nothing
         self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
+        if self.climber is not None:
+            self._search = self._climb
         self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(
             zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours))
         )[options.handover]
@@ -115,6 +128,10 @@ class InLeaf:
                 if self._climb_stall >= self.restart:  # the climb is stuck: start a new one
                     self._climb_best, self._climb_stall = -np.inf, 0
                     self._first_parent = len(self.samples.archs)
+                    if self.climber is not None:
+                        self.climber.center = None
+        if self.climber is not None:
+            self.climber.tell(arch, y)
 
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
@@ -137,8 +154,38 @@ class InLeaf:
     def propose(self, leaf: int, in_region: bool = True) -> Found | None:
         """An unevaluated architecture inside ``leaf``'s region (anywhere, for the local
         searches with ``in_region=False``) and its table row, or None when this search has none."""
-        found = self._search(leaf, in_region)
+        found = None
+        if 2 <= len(self.samples) < self.gp_until and in_region:
+            found = self._gp(leaf)
+        if found is None:
+            found = self._search(leaf, in_region)
         return None if found is None else self._take(found)
+
+    def _gp_pick(self, cands: np.ndarray) -> int:
+        """Index of the candidate (rows of decisions) of largest expected improvement under a GP
+        fitted on every sample (:mod:`.gp`)."""
+        n = len(self.samples)
+        X = np.asarray(self.samples.archs, dtype=np.int64)
+        hyper = None if self._gp_hyper is None or n - self._gp_hyper[0] >= GRID_EVERY else self._gp_hyper[1]
+        gp = HammingGP(X, self.samples.y, hyper)
+        if hyper is None:
+            self._gp_hyper = (n, gp.hyper)
+        return int(np.argmax(gp.expected_improvement(cands)))
+
+    def _gp(self, leaf: int) -> Any:
+        raise NotImplementedError
+
+    def _climb(self, leaf: int, in_region: bool = True) -> Any:
+        """The climb's next architecture (``climb``, ``climbbo``); a restart takes the selected
+        leaf's best samples as starts. ``in_region=False`` (handover): no new start."""
+        assert self.climber is not None
+        starts = self.leaf_samples(leaf)[: max(self.n_parents, SCAN)] if in_region else np.zeros(0, dtype=np.int64)
+        arch = self.climber.next(starts)
+        return None if arch is None else self._from_arch(arch)
+
+    def _from_arch(self, arch: Arch) -> Any:
+        """What ``_take`` takes for ``arch`` (a table row, or the architecture)."""
+        raise NotImplementedError
 
     def _first_leaf(self, leaf: int) -> tuple[Arch, int, int | None] | None:
         """The first other leaf in breadth-first order that gives a candidate, credited to it
@@ -198,6 +245,31 @@ class PoolInLeaf(InLeaf):
         self.pool.available[row] = False
         return tuple(int(v) for v in self.pool.archs[row]), int(row)
 
+    def _from_arch(self, arch: Arch) -> int:
+        return self.pool.row(arch)
+
+    def _gp(self, leaf: int) -> int | None:
+        """The GP's pick among the leaf's available rows (a random :data:`GP_CANDIDATES` of
+        them) and the in-region neighbours of its best ``n_parents`` samples."""
+        pool = self.pool
+        bucket = pool.buckets[leaf][: int(pool.sizes[leaf])]
+        bucket = bucket[pool.available[bucket]]
+        if len(bucket) > GP_CANDIDATES:
+            bucket = bucket[np.sort(self.rng.choice(len(bucket), GP_CANDIDATES, replace=False))]
+        best = self.leaf_samples(leaf)[: self.n_parents]
+        if len(best):
+            neigh, _ = neighbours(
+                np.array([self.samples.archs[i] for i in best], dtype=np.int64), self.benchmark.choices
+            )
+            rows = pool.rows(neigh)
+            rows = np.unique(rows[rows >= 0])
+            rows = rows[pool.available[rows]]
+            rows = rows[pool.leaves(rows) == leaf]
+            bucket = np.union1d(bucket, rows)
+        if len(bucket) == 0:
+            return None
+        return int(bucket[self._gp_pick(pool.archs[bucket])])
+
     def _local(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
         best = self.leaf_samples(leaf)[: max(self.n_parents, SCAN)]
@@ -241,6 +313,25 @@ class RegionInLeaf(InLeaf):
             row = self.pool.row(arch)
             self.pool.available[row] = False
         return arch, row
+
+    def _from_arch(self, arch: Arch) -> Arch:
+        return arch
+
+    def _gp(self, leaf: int) -> Arch | None:
+        """The GP's pick among the rejection sampler's in-region candidates."""
+        cands = region_candidates(
+            self.tree,
+            leaf,
+            self.benchmark,
+            self.rng,
+            self.samples.seen,
+            region_parents(self.tree, self.samples, leaf),
+            self.max_tries,
+            N_BO_CANDIDATES,
+        )
+        if not cands:
+            return None
+        return cands[self._gp_pick(np.asarray(cands))]
 
     def _local(self, leaf: int, in_region: bool = True) -> Arch | None:
         bench, seen = self.benchmark, self.samples.seen
@@ -307,3 +398,50 @@ def _moves(choices: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     pos = np.array([i for i, c in enumerate(choices) for _ in range(c)], dtype=np.int64)
     val = np.array([v for c in choices for v in range(c)], dtype=np.int64)
     return pos, val
+
+
+class Climb:
+    """First-improvement hill climbing for ``inleaf=climb|climbbo`` (``local-search``'s climb):
+    the untried neighbours of the current architecture (``benchmark.neighbours``, anywhere) are
+    proposed in a random order (``climbbo``: the in-leaf model's Thompson draw picks each); the
+    first one told better than the current architecture becomes the current one. At a local
+    optimum (no untried neighbour left) the climb restarts from the best of the given starts
+    (the selected leaf's best samples) that was not a start before, instead of local search's
+    uniform draws; with no such start it proposes nothing (the handover decides)."""
+
+    def __init__(self, benchmark: Benchmark, rng: np.random.Generator, samples: SampleView, model) -> None:
+        self.benchmark, self.rng, self.samples, self.model = benchmark, rng, samples, model
+        self.center: tuple[Arch, float] | None = None
+        self._untried: list[Arch] = []
+        self._started: set[Arch] = set()  # architectures a climb was centred on (never again)
+        self._nbhd: set[Arch] = set()  # the current architecture's neighbours
+
+    def tell(self, arch: Arch, y: float) -> None:
+        if self.center is not None and y > self.center[1] and arch in self._nbhd:
+            self._move(arch, y)
+
+    def _move(self, arch: Arch, y: float) -> None:
+        self.center = (arch, y)
+        self._started.add(arch)
+        nbrs = self.benchmark.neighbours(arch)
+        self._nbhd = set(nbrs)
+        self._untried = [nbrs[i] for i in self.rng.permutation(len(nbrs))]
+
+    def next(self, starts: np.ndarray) -> Arch | None:
+        seen = self.samples.seen
+        while True:
+            if self.center is not None:
+                self._untried = [a for a in self._untried if a not in seen]
+                if self._untried:
+                    return self._untried.pop(self._pick())
+                self.center = None  # a local optimum
+            start = next((int(i) for i in starts if self.samples.archs[i] not in self._started), None)
+            if start is None:
+                return None
+            self._move(self.samples.archs[start], self.samples.y[start])
+
+    def _pick(self) -> int:
+        """Index in ``_untried`` of the next neighbour: the last (random order) or the model's pick."""
+        if self.model is None:
+            return len(self._untried) - 1
+        return int(np.argmax(self.model.sample_scores(self.rng, np.asarray(self._untried))))

@@ -64,8 +64,10 @@ class InLeafOptions(NamedTuple):
     """How the selected leaf is searched (beyond the paper, after LA-MCTS; :mod:`.inleaf`)."""
 
     #: (the spec's ``inleaf``) ``"uniform"`` (the paper), ``"local"`` (a neighbour of the leaf's best samples), ``"bo"``
-    #: (Thompson draw of a pairwise Bayesian linear model) or ``"localbo"`` (the model picks among
-    #: those neighbours, a trust region)
+    #: (Thompson draw of a pairwise Bayesian linear model), ``"localbo"`` (the model picks among
+    #: those neighbours, a trust region), ``"climb"`` (first-improvement hill climbing whose
+    #: restarts start from the selected leaf's best samples) or ``"climbbo"`` (the climb with the
+    #: model picking the next neighbour)
     kind: str = "uniform"
     n_parents: int = 20  # local searches: the leaf's best samples whose neighbours are candidates
     widen: int = 0  # local searches: after this many samples without a new best, double n_parents (0: never)
@@ -78,6 +80,9 @@ class InLeafOptions(NamedTuple):
     #: the paper's uniform draw from the selected leaf; ``"neighbours"`` (local searches), the
     #: neighbours of the leaf's best samples wherever they lie, else the uniform draw
     handover: str = "first_leaf"
+    #: while fewer samples than this are told, a Hamming-kernel GP's expected improvement picks
+    #: among the selected leaf's unevaluated candidates first (:mod:`.gp`; 0: never)
+    gp_until: int = 0
 
 
 class SamplingOptions(NamedTuple):

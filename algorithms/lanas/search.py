@@ -66,6 +66,7 @@ LIMITS: dict[str, Limit] = {
     "widen": at_least(0),
     "restart": at_least(0),
     "handover": one_of(*HANDOVERS),
+    "gp_until": at_least(0),
     "scale": one_of(*SCALES),
 }
 
@@ -75,10 +76,11 @@ LIMITS: dict[str, Limit] = {
 APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
     "ridge_alpha": {"regressor": ("ridge",)},
-    "n_parents": {"inleaf": ("local", "localbo")},
+    "n_parents": {"inleaf": ("local", "localbo", "climb", "climbbo")},
     "widen": {"inleaf": ("local", "localbo")},
-    "restart": {"inleaf": ("local", "localbo")},
-    "handover": {"inleaf": ("local", "bo", "localbo")},
+    "restart": {"inleaf": ("local", "localbo", "climb", "climbbo")},
+    "handover": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo")},
+    "gp_until": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo")},
 }
 
 
@@ -105,7 +107,7 @@ class LaNAS:
       proposals per selection round, each adding a pending visit along its path; not in the
       release) and ``scale`` (``"value"``, the paper, or ``"rank"``: models fit rank quantiles);
     - the in-leaf search (:class:`~.options.InLeafOptions`): ``inleaf``, ``n_parents``, ``widen``,
-      ``restart``, ``handover``;
+      ``restart``, ``handover``, ``gp_until``;
     - sampling (:class:`~.options.SamplingOptions`): ``sampler``, ``max_tries``, ``empty_leaf``.
 
     The signature is derived from these groups (:func:`.options.signature`): a new option is a

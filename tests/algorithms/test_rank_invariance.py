@@ -23,7 +23,14 @@ SPECS = [
     and getattr(algorithms.algorithm_class(a), "single_objective", True)  # one objective's scale
 ]
 #: configurations declared rank-invariant by an option rather than by their registered name
-RANK_OPTIONS = ["lanas:scale=rank", "lanas-plus:restart=0", "lanas-plus:restart=10"]
+RANK_OPTIONS = [
+    "lanas:scale=rank",
+    "lanas-plus:restart=0",
+    "lanas-plus:restart=10",
+    "lanas-plus:gp_until=40",
+    "lanas-plus:inleaf=climb",
+    "lanas-plus:inleaf=climbbo",
+]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}
 
 
