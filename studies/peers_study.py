@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
-import algorithms
+from algorithms import registry as algorithms
 from analysis.load import Experiment, load
 from analysis.stats import censored as stats
 from analysis.stats.crossbench import critical_difference, friedman, groups
