@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from algorithms.lanas import LaNAS
-from algorithms.lanas.inleaf import neighbours
+from algorithms.lanas.climb import neighbours
 from algorithms.lanas.samples import encode
 from algorithms.lanas.surrogate import PairwiseThompson
 from algorithms.lanas.svm_split import SvmSplit
