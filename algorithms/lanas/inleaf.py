@@ -317,18 +317,16 @@ class RegionInLeaf(InLeaf):
     def _from_arch(self, arch: Arch) -> Arch:
         return arch
 
+    def _candidates(self, leaf: int) -> list[Arch]:
+        """The rejection sampler's in-region candidates that ``bo`` and the GP score."""
+        parents = region_parents(self.tree, self.samples, leaf)
+        return region_candidates(
+            self.tree, leaf, self.benchmark, self.rng, self.samples.seen, parents, self.max_tries, N_BO_CANDIDATES
+        )
+
     def _gp(self, leaf: int) -> Arch | None:
         """The GP's pick among the rejection sampler's in-region candidates."""
-        cands = region_candidates(
-            self.tree,
-            leaf,
-            self.benchmark,
-            self.rng,
-            self.samples.seen,
-            region_parents(self.tree, self.samples, leaf),
-            self.max_tries,
-            N_BO_CANDIDATES,
-        )
+        cands = self._candidates(leaf)
         if not cands:
             return None
         return cands[self._gp_pick(np.asarray(cands))]
@@ -364,16 +362,7 @@ class RegionInLeaf(InLeaf):
         return found[int(np.argmax(self._scores(np.asarray(found))))]
 
     def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
-        cands = region_candidates(
-            self.tree,
-            leaf,
-            self.benchmark,
-            self.rng,
-            self.samples.seen,
-            region_parents(self.tree, self.samples, leaf),
-            self.max_tries,
-            N_BO_CANDIDATES,
-        )
+        cands = self._candidates(leaf)
         if not cands:
             return None
         return cands[int(np.argmax(self._scores(np.asarray(cands))))]
