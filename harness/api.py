@@ -127,6 +127,8 @@ def plan(
     if parallel < 1:
         raise ExperimentError(f"bad --parallel {parallel}: it must be at least 1")
     tasks = grid(bench_specs, algo_specs, seed_list, budget, parallel, remote_eval=executor == "dask" and parallel > 1)
+    if not (benchmark_specs or algorithm_specs):  # the preset's own grid, less the pairs it skips
+        tasks = [t for t in tasks if chosen.runs(t.benchmark, t.spec)]
     simulated = sim_tasks(tasks, sim_workers, time_budget, stream)  # checked before anything is written
     todo = pending(out, tasks + simulated)  # before the manifest: a folder of another --parallel stops here
     write_manifest(out, tasks, command or ["harness.run"], None if custom else chosen.leaves_out)

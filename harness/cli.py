@@ -16,7 +16,7 @@ from benchmarks.specs import SpecError
 from .api import Interrupted, default_out, run
 from .grids import preset_algorithms
 from .plugins import origin
-from .presets import PRESETS, estimate_s
+from .presets import PRESETS, preset_estimate_s
 from .tasks import ExperimentError
 
 __all__ = ["list_all", "run_grid"]
@@ -54,7 +54,7 @@ def list_all(workers: int) -> int:
     print(f"\nPresets (estimated wall time with {workers} workers on a 2-core machine):")
     for name, preset in PRESETS.items():
         algos = preset_algorithms(preset)
-        est = estimate_s(algos, len(preset.benchmarks), len(preset.seeds), preset.budget, workers)
+        est = preset_estimate_s(preset, algos, workers)
         print(
             f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
             f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}"

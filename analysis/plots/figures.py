@@ -11,7 +11,7 @@ import numpy as np
 from ..load import Experiment
 from ..stats import censored, tables
 from .files import file_safe, save
-from .style import Look, fmt, plain_log_ticks
+from .style import Look, fmt, plain_log_ticks, seeds_label
 
 
 def _legend(fig: plt.Figure, axes) -> None:
@@ -101,9 +101,9 @@ def ecdf(
         ax.set_title(_target_title(target, targets[target]))
         ax.set_xlabel("distinct samples n (log scale)")
     axes[0][0].set_ylabel("fraction of seeds that reached\nthe target within n samples")
-    n_seeds = max(len(v[keys[0]]) for v in times.values())
     fig.suptitle(
-        f"{bench}{what}: samples-to-target ECDF\n{n_seeds} seeds, budget {budget:,}; "
+        f"{bench}{what}: samples-to-target ECDF\n{seeds_label({s: v[keys[0]] for s, v in times.items()})}, "
+        f"budget {budget:,}; "
         "seeds that never reach the target stay in the denominator",
         y=1.06,
     )
@@ -156,7 +156,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     ax.set_title("best-so-far regret: median, band = inter-quartile range")
     if has_test:
         _test_panel(axes[0][1], runs, look, exp.horizon)
-    fig.suptitle(f"{bench}: search progress over {len(next(iter(runs.values())))} seeds", y=1.02)
+    fig.suptitle(f"{bench}: search progress over {seeds_label(runs)}", y=1.02)
     _legend(fig, axes)
     return save(fig, out / f"regret_{file_safe(bench)}")
 

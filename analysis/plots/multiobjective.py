@@ -11,7 +11,7 @@ import numpy as np
 from ..stats.hypervolume import Front, MORun
 from .figures import _median_band
 from .files import file_safe, save
-from .style import Look, plain_log_ticks, plt
+from .style import Look, plain_log_ticks, plt, seeds_label
 
 #: ECDF targets: hv / HV* from 0.80 to 1.00 in steps of 0.01
 HV_TARGETS = np.round(np.arange(0.80, 1.0001, 0.01), 2)
@@ -78,6 +78,5 @@ def figure(
     exact_handles, exact_labels = axes[2].get_legend_handles_labels()  # the exact front's black line
     handles, labels = handles + exact_handles, labels + exact_labels
     fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), bbox_to_anchor=(0.5, -0.08))
-    n_seeds = len(next(iter(runs.values())))
-    fig.suptitle(f"{bench}: {n_seeds} seed{'s' if n_seeds != 1 else ''}, HV* = {front.best:.4f}", y=1.02)
+    fig.suptitle(f"{bench}: {seeds_label(runs)}, HV* = {front.best:.4f}", y=1.02)
     return save(fig, out / f"multiobjective_{file_safe(bench)}")

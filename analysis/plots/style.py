@@ -112,3 +112,14 @@ def fmt(x: float, digits: int = 3) -> str:
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.{digits}g}"
+
+
+def seeds_label(runs: dict) -> str:
+    """'5 seeds' when every algorithm has as many runs; '1-5 seeds per algorithm' when they differ
+    (a title must not show one algorithm's count for all)."""
+    counts = sorted({len(r) for r in runs.values()})
+    if not counts:
+        return "0 seeds"
+    if len(counts) == 1:
+        return f"{counts[0]} seed{'s' if counts[0] != 1 else ''}"
+    return f"{counts[0]}-{counts[-1]} seeds per algorithm"

@@ -12,7 +12,7 @@ import run_all
 from algorithms import registry as algorithms
 from harness.cli import _duration
 from harness.grids import preset_algorithms
-from harness.presets import PRESETS, estimate_s
+from harness.presets import PRESETS, preset_estimate_s
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_PAGE = (ROOT / "docs" / "cli.md").read_text()
@@ -48,5 +48,5 @@ def test_the_cli_page_quotes_the_estimates_of_list():
         pytest.skip("an algorithm is not available here (torch?), so --list estimates without it")
     for name, preset in PRESETS.items():
         algos = preset_algorithms(preset)
-        est = estimate_s(algos, len(preset.benchmarks), len(preset.seeds), preset.budget, 2)
+        est = preset_estimate_s(preset, algos, 2)
         assert quoted[name] == _duration(est), name

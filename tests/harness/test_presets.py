@@ -42,3 +42,22 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
     if len(seeds) < 10:
         assert "--seeds 0-9" in note and f"seeds {len(seeds)}-9" in note
     assert "note" not in json.loads((tmp_path / "changed" / "manifest.json").read_text())
+
+
+def test_a_preset_skips_its_pairs_in_its_own_grid_only(tmp_path):
+    """``multiobjective`` leaves ``optuna-motpe`` off the NAS-Bench-Graph tables (``skip``), keeps it on
+    NAS-Bench-201, with other seeds too; naming ``--algorithms`` or ``--benchmarks`` runs every pair."""
+    from harness.api import plan
+
+    def pairs(**kw) -> set[tuple[str, str]]:
+        return {(t.benchmark.split("/")[0], t.spec) for t in plan(preset="multiobjective", **kw).tasks}
+
+    own = pairs(out=tmp_path / "own", seeds="1")
+    assert ("nb201", "optuna-motpe") in own and ("nbgraph", "lamoo-plus") in own
+    assert ("nbgraph", "optuna-motpe") not in own
+    named = pairs(out=tmp_path / "named", seeds="1", algorithm_specs=["optuna-motpe", "random"])
+    assert ("nbgraph", "optuna-motpe") in named
+    preset = PRESETS["multiobjective"]
+    assert not preset.runs("nbgraph/cora:objectives=valid+latency", "optuna-motpe")
+    assert preset.runs("nb201/cifar10-valid:objectives=valid+latency", "optuna-motpe")
+    assert "optuna-motpe" in preset.leaves_out
