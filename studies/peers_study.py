@@ -48,7 +48,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
 #: ``--previous FILE``: an earlier peers study whose ``lanas-plus``, ``local-search`` and ``bananas`` rows are shown
 PREVIOUS: Path | None = None
-FROM_PREVIOUS = ("lanas-plus", "local-search", "bananas", "evolution", "optuna-tpe")
+FROM_PREVIOUS = (
+    "lanas-plus",
+    "local-search",
+    "local-search-release",
+    "bananas",
+    "bananas-release",
+    "evolution",
+    "optuna-tpe",
+)
 CANDIDATE = "lanas-plus"
 PEERS = ("local-search", "local-search-release", "bananas", "bananas-release")
 
@@ -58,10 +66,21 @@ def new_specs() -> tuple[str, ...]:
     return tuple(dict.fromkeys((CANDIDATE, "lanas-plus", *PEERS)))
 
 
+def base(spec: str) -> str:
+    """The spec of a row, less the marks of copied rows (" (peers study)", " (ref)")."""
+    return spec.removesuffix(" (ref)").removesuffix(" (peers study)")
+
+
 def unranked(spec: str) -> bool:
     """Rows shown for reference only: the value-scaled ``lanas-plus`` of the reference study, and
-    ``lanas-plus`` when another spec is the candidate."""
-    return "scale=value" in spec or (spec == "lanas-plus" != CANDIDATE)
+    every LaNAS configuration but the candidate (``lanas-plus``, an earlier study's candidate)."""
+    return "scale=value" in spec or (base(spec).startswith("lanas") and base(spec) != CANDIDATE)
+
+
+def from_previous(spec: str) -> bool:
+    """The rows an earlier peers study lends: :data:`FROM_PREVIOUS` and its LaNAS configurations
+    (an earlier candidate, as the folders stored it)."""
+    return spec in FROM_PREVIOUS or spec.startswith("lanas:")
 
 
 REF_PEERS = ("evolution", "optuna-tpe", "optuna-gp")
@@ -89,7 +108,7 @@ def reference(budget: int, target: str) -> dict[tuple[str, str], dict]:
     }
     if PREVIOUS is not None:
         for (b, s), row in _rows(PREVIOUS, budget, target).items():
-            if s in FROM_PREVIOUS:
+            if from_previous(s) and s != CANDIDATE:
                 out[(b, f"{s} (peers study)")] = row
     return out
 
@@ -103,7 +122,9 @@ def _rows(path: Path, budget: int, target: str) -> dict[tuple[str, str], dict]:
         elif inside and line.startswith("| ") and not line.startswith("| table") and not line.startswith("| ---"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             if not cells[1].startswith("*"):
-                out[(cells[0], cells[1])] = dict(cells=cells[2:5], median=_number(cells[3]), mean=_number(cells[4]))
+                out[(cells[0], base(cells[1]))] = dict(
+                    cells=cells[2:5], median=_number(cells[3]), mean=_number(cells[4])
+                )
     return out
 
 
@@ -152,9 +173,11 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
                 )
                 mean = f"{fmt(r['mean'], r['mean_censored'])} [{fmt(r['mean_lo'])}, {fmt(r['mean_hi'])}]"
                 rows[s] = dict(cells=[f"{r['reached']}/{r['runs']}", med, mean], median=r["median"], mean=r["mean"])
-        for s in (*REF_PEERS, "lanas-plus (scale=value)", *(f"{p} (peers study)" for p in FROM_PREVIOUS)):
-            base = s.removesuffix(" (peers study)")
-            if (bench, s) in ref and base not in rows and f"{base} (ref)" not in rows:  # the folders' runs first
+        copied = [
+            s for b, s in ref if b == bench and (s in REF_PEERS or s.endswith(("(scale=value)", "(peers study)")))
+        ]
+        for s in copied:
+            if base(s) not in rows and f"{base(s)} (ref)" not in rows:  # the folders' runs first
                 rows[s + " (ref)"] = ref[(bench, s)]
         ranked = [s for s in rows if not unranked(s)]
         ranks = dict(zip(ranked, rankdata([rows[s]["mean"] for s in ranked])))
@@ -164,7 +187,7 @@ def table(exp: Experiment, target: str) -> tuple[list[str], dict[str, dict[str, 
                 f"| {bench} | {s} | {' | '.join(r['cells'])} | {format(ranks[s], 'g') if s in ranks else '—'} |"
             )
         judged = target != "optimum" or any(np.isfinite(rows[s]["median"]) for s in ranked)  # half the seeds
-        if CANDIDATE in rows and judged:
+        if CANDIDATE in rows and judged and len(ranked) > 1:  # a peer to judge against
             peers = [s for s in ranked if s != CANDIDATE]
             best_med = min(rows[s]["median"] for s in peers)
             best_mean = min(rows[s]["mean"] for s in peers)

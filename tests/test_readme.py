@@ -21,6 +21,7 @@ import pytest
 import run_all
 from algorithms import registry as algorithms
 from analysis.__main__ import main as analysis_main
+from harness.presets import PRESETS, Preset
 from harness.results import read_meta, run_path
 from harness.runner import run
 
@@ -167,7 +168,8 @@ def test_readme_run_all_commands_run(tmp_path, capsys):
         ran.append(argv)
     assert len(ran) >= 4 and skipped == set(NEEDS.values())
     for argv in ran:
-        check_runs(Path(argv[argv.index("--out") + 1]))
+        own = "--preset" in argv and not {"--benchmarks", "--algorithms"} & set(argv)  # the preset's own grid
+        check_runs(Path(argv[argv.index("--out") + 1]), PRESETS[argv[argv.index("--preset") + 1]] if own else None)
     written = {Path(argv[argv.index("--out") + 1]).name: Path(argv[argv.index("--out") + 1]) for argv in ran}
     analyse = readme_commands("-m analysis")
     assert "results/mine" in [a[0] for a in analyse]
@@ -186,12 +188,16 @@ def test_readme_run_all_commands_run(tmp_path, capsys):
     ]
 
 
-def check_runs(out: Path) -> None:
-    """Every run of the grid in ``out`` is on disk, complete, and ended with its budget."""
+def check_runs(out: Path, preset: Preset | None = None) -> None:
+    """Every run of the grid in ``out`` is on disk, complete, and ended with its budget (but the
+    pairs a preset's own grid skips)."""
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["budget"] == 10 and manifest["seeds"] == [0, 1]
     for bench in manifest["benchmarks"]:
         for spec in manifest["algorithms"]:
+            if preset is not None and not preset.runs(bench, spec):
+                assert not run_path(out, bench, spec, 0).exists(), (bench, spec)
+                continue
             for seed in (0, 1):
                 meta = read_meta(run_path(out, bench, spec, seed), budget=10)
                 assert meta is not None and meta["status"] == "budget", (bench, spec, seed, meta)

@@ -170,3 +170,33 @@ def test_peers_study_prefers_the_folders_runs_to_an_earlier_studys_row(tmp_path,
     rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
     assert set(rows) == {"local-search", "bananas (peers study) (ref)"}
     assert rows["local-search"][2] == "3/3"  # this folder's three seeds, not the earlier row's 9/9
+
+
+def test_peers_study_takes_an_earlier_studys_copied_rows_and_candidate(tmp_path, capsys, monkeypatch):
+    """An earlier peers study's own copied rows ("bananas (peers study) (ref)") are lent again under
+    their spec, ranked; its candidate (a LaNAS configuration) is shown beside the new one, unranked."""
+    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    out = tmp_path / "g"
+    args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search", "--seeds", "0-2", "--budget", "60"]
+    assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
+    previous = tmp_path / "previous.md"
+    previous.write_text(
+        "### Budget 60: distinct samples to the top-0.1%\n\n"
+        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+        "| synthetic/linear | lanas:height=3 | 9/9 | 0.5 [0.5, 0.5] | 0.5 [0.5, 0.5] | 1 |\n"
+        "| synthetic/linear | bananas (peers study) (ref) | 9/9 | 0.7 [0.7, 0.7] | 0.7 [0.7, 0.7] | 2 |\n"
+        "| synthetic/linear | local-search-release | 9/9 | 90 [90, 90] | 90.0 [90, 90] | 3 |\n"
+    )
+    monkeypatch.setattr(study, "PREVIOUS", previous)
+    monkeypatch.setattr(study, "CANDIDATE", "local-search")
+    capsys.readouterr()
+    study.main([str(out)])
+    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    earlier, bananas = "lanas:height=3 (peers study) (ref)", "bananas (peers study) (ref)"
+    assert {earlier, bananas, "local-search-release (peers study) (ref)", "local-search"} <= set(rows)
+    assert rows[earlier][-1].strip(" |") == "—"  # the earlier candidate: shown, not ranked
+    assert rows[bananas][-1].strip(" |") == "1"  # 0.7 samples: fewer than the folder's local search
+    assert rows["local-search-release (peers study) (ref)"][-1].strip(" |") == "3"
