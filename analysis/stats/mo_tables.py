@@ -27,23 +27,28 @@ def hv_regret(exp: Experiment) -> dict[str, dict[str, np.ndarray]]:
     return {b: {s: np.array([1.0 - r.ratio for r in runs]) for s, runs in d.items()} for b, d in by_spec(exp).items()}
 
 
-def mo_statistics(exp: Experiment) -> pd.DataFrame:
+def mo_statistics(exp: Experiment, horizon: int | None = None) -> pd.DataFrame:
     """A row per (benchmark, fraction of HV*, spec): the columns of ``exp.statistics()``'s rows
     for one objective (``runs, reached, success, mean, mean_lo, mean_hi, median, ...``) with
-    ``target`` = ``hv90`` .. ``hv100``, and the median IGD+ and HV regret at the budget."""
+    ``target`` = ``hv90`` .. ``hv100``, and the median IGD+ and HV regret at the budget.
+    ``horizon`` (at most the budget): judged as if every run had stopped after that many distinct
+    samples (later hits censored there; IGD+, known at the end of a run only, then NaN)."""
+    h = exp.budget if horizon is None else horizon
+    if not 1 <= h <= exp.budget:
+        raise ValueError(f"horizon {h} outside 1..{exp.budget} (the budget of {exp.path})")
     rows = []
     for bench, specs in by_spec(exp).items():
         for frac in FRACTIONS:
             for spec, runs in specs.items():
-                times = np.array([r.times[frac] for r in runs])
+                times = np.array([r.times[frac] if r.times[frac] <= h else np.inf for r in runs])
                 rows.append(
                     {
                         "benchmark": bench,
                         "target": f"hv{round(frac * 100)}",
                         "spec": spec,
-                        **censored.summarise(times, exp.budget),
-                        "igd_plus": float(np.median([r.igd_plus for r in runs])),
-                        "hv_regret": float(np.median([1.0 - r.ratio[-1] for r in runs])),
+                        **censored.summarise(times, h),
+                        "igd_plus": float(np.median([r.igd_plus for r in runs])) if h == exp.budget else np.nan,
+                        "hv_regret": float(np.median([1.0 - r.ratio[min(h, len(r.ratio)) - 1] for r in runs])),
                     }
                 )
     return pd.DataFrame(rows)

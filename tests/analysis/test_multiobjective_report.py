@@ -54,3 +54,32 @@ def test_a_multiobjective_grid_is_judged_on_the_exact_front(tmp_path):
     assert list((out / "figures").glob("multiobjective_*")), "no figure"
     path = next((out / "runs").rglob("seed-0.parquet"))
     assert {"objective_valid", "objective_latency"} <= set(pq.read_schema(path).names)
+
+
+def test_statistics_at_a_horizon_equal_those_of_runs_stopped_there(tmp_path):
+    """``mo_statistics(exp, horizon=h)`` judges runs as if they had stopped after h distinct samples:
+    for searches whose history does not depend on the budget it equals the statistics of the same
+    seeds run with budget h (reached, median, restricted mean, HV regret); a horizon past the
+    budget is refused."""
+    from analysis.stats.mo_tables import mo_statistics
+
+    spec = "synthetic/mo:objectives=valid+latency"
+    columns = ["benchmark", "target", "spec", "reached", "median", "mean", "hv_regret"]
+    with registry.scope():
+        registry.register("synthetic/mo", _two_columns, listed=False)
+        for budget in (12, 30):
+            run(
+                [spec],
+                ["random", "morea"],
+                seeds=[0, 1, 2],
+                budget=budget,
+                out=tmp_path / str(budget),
+                workers=1,
+                analyse=False,
+            )
+        short, long = load(tmp_path / "12"), load(tmp_path / "30")
+        cut, stopped = mo_statistics(long, horizon=12)[columns], mo_statistics(short)[columns]
+        assert cut.equals(stopped)
+        assert not cut.equals(mo_statistics(long)[columns])  # the horizon changes the numbers
+        with pytest.raises(ValueError, match="horizon 31"):
+            mo_statistics(long, horizon=31)
