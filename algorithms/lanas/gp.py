@@ -26,6 +26,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 from scipy.special import ndtr, ndtri
 
+from .samples import SampleView
 from .surrogate import average_ranks
 
 THETAS = (0.5, 1.0, 2.0, 4.0, 8.0)  # exp(-θ h/d): from smooth (0.5) to nearly independent (8)
@@ -89,3 +90,22 @@ class HammingGP:
         sd = np.maximum(sd, 1e-12)
         u = gain / sd
         return gain * ndtr(u) + sd * np.exp(-0.5 * u * u) / np.sqrt(2 * np.pi)
+
+
+class LeafGP:
+    """The GP of ``gp_until`` inside the in-leaf search: fitted on every sample at each pick,
+    with (θ, η) chosen on the grid again every :data:`GRID_EVERY` samples."""
+
+    def __init__(self, samples: SampleView) -> None:
+        self.samples = samples
+        self._hyper: tuple[int, tuple[float, float]] | None = None  # (samples then, (θ, η)) last chosen
+
+    def pick(self, cands: np.ndarray) -> int:
+        """Index of the candidate (rows of decisions) of largest expected improvement."""
+        n = len(self.samples)
+        X = np.asarray(self.samples.archs, dtype=np.int64)
+        hyper = None if self._hyper is None or n - self._hyper[0] >= GRID_EVERY else self._hyper[1]
+        gp = HammingGP(X, self.samples.y, hyper)
+        if hyper is None:
+            self._hyper = (n, gp.hyper)
+        return int(np.argmax(gp.expected_improvement(cands)))

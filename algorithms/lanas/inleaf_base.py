@@ -1,0 +1,172 @@
+"""What every in-leaf search of LaNAS shares (:class:`InLeaf`, :mod:`.inleaf` has the searches):
+the model, the widening neighbourhood and the restarts, the GP of ``gp_until``, the climb, the
+handover when the selected leaf gives no candidate, and the leaf's samples best first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from benchmarks.base import Arch, Benchmark
+
+from .climb import Climb
+from .gp import LeafGP
+from .options import InLeafOptions
+from .pool import Pool
+from .samples import SampleView, encode
+from .surrogate import PairwiseThompson
+from .tree import Tree
+
+SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
+HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
+Found = tuple[Arch, int | None]  # an architecture and its table row (None when not enumerable)
+
+
+class InLeaf:
+    """An in-leaf search: what the kinds share (the model, the widening neighbourhood, the
+    handover); a subclass per space type supplies ``_local``, ``_bo`` and ``_take``."""
+
+    def __init__(
+        self,
+        options: InLeafOptions,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        pool: Pool | None,
+        samples: SampleView,
+        max_tries: int,
+    ) -> None:
+        self.benchmark, self.rng, self.pool, self.samples, self.max_tries = benchmark, rng, pool, samples, max_tries
+        self.kind, self.widen, self._stall, self._best = options.kind, options.widen, 0, -np.inf
+        self.restart, self._climb_stall, self._climb_best = options.restart, 0, -np.inf
+        self._first_parent = 0  # samples before this index are no parents (``restart``)
+        self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
+        self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
+        self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
+        self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo", "climbbo") else None
+        self.local = options.kind in ("local", "localbo", "climb", "climbbo")
+        self.gp_until, self.leaf_gp = options.gp_until, LeafGP(samples)
+        self.climber = Climb(benchmark, rng, samples, self.model) if options.kind in ("climb", "climbbo") else None
+        self.fallbacks = 0  # proposals handed over (see ``handover``)
+        # the two choices made once: which search, and what happens when it finds nothing
+        self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
+        if self.climber is not None:
+            self._search = self._climb
+        self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(
+            zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours))
+        )[options.handover]
+
+    # ----- feeding the model --------------------------------------------------------------
+    def tell(self, arch: Arch, y: float) -> None:
+        if self.model is not None:
+            self.model.add(arch, y)
+        if y > self._best:  # a new best: back to the narrow neighbourhood
+            self._best, self._stall, self.n_parents = y, 0, self.base_n_parents
+        elif self.widen:
+            self._stall += 1
+            if self._stall >= self.widen:  # stalled: widen (twice the parents)
+                self._stall, self.n_parents = 0, 2 * self.n_parents
+        if self.restart:
+            if y > self._climb_best:
+                self._climb_best, self._climb_stall = y, 0
+            else:
+                self._climb_stall += 1
+                if self._climb_stall >= self.restart:  # the climb is stuck: start a new one
+                    self._climb_best, self._climb_stall = -np.inf, 0
+                    self._first_parent = len(self.samples.archs)
+                    if self.climber is not None:
+                        self.climber.center = None
+        if self.climber is not None:
+            self.climber.tell(arch, y)
+
+    def refresh(self, tree: Tree) -> None:
+        """After a rebuild: the new tree, and the model refitted."""
+        self.tree = tree
+        self._new_leaves = []
+        if self.model is not None:
+            self.model.refresh()
+
+    # ----- proposals ------------------------------------------------------------------------
+    def propose_from(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """(architecture, leaf credited, table row) from the selected ``leaf``; when it has no
+        candidate (counted in :attr:`fallbacks`), what ``handover`` says; None: the caller
+        draws uniformly from the selected leaf (the paper's sampler)."""
+        found = self.propose(leaf)
+        if found is not None:
+            return found[0], leaf, found[1]
+        self.fallbacks += 1
+        return self._handover(leaf)
+
+    def propose(self, leaf: int, in_region: bool = True) -> Found | None:
+        """An unevaluated architecture inside ``leaf``'s region (anywhere, for the local
+        searches with ``in_region=False``) and its table row, or None when this search has none."""
+        found = None
+        if 2 <= len(self.samples) < self.gp_until and in_region:
+            found = self._gp(leaf)
+        if found is None:
+            found = self._search(leaf, in_region)
+        return None if found is None else self._take(found)
+
+    def _gp(self, leaf: int) -> Any:
+        raise NotImplementedError
+
+    def _climb(self, leaf: int, in_region: bool = True) -> Any:
+        """The climb's next architecture (``climb``, ``climbbo``); a restart takes the selected
+        leaf's best samples as starts. ``in_region=False`` (handover): no new start."""
+        assert self.climber is not None
+        starts = self.leaf_samples(leaf)[: max(self.n_parents, SCAN)] if in_region else np.zeros(0, dtype=np.int64)
+        arch = self.climber.next(starts)
+        return None if arch is None else self._from_arch(arch)
+
+    def _from_arch(self, arch: Arch) -> Any:
+        """What ``_take`` takes for ``arch`` (a table row, or the architecture)."""
+        raise NotImplementedError
+
+    def _first_leaf(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """The first other leaf in breadth-first order that gives a candidate, credited to it
+        (the release's rule for an empty leaf)."""
+        for other in range(self.tree.n_leaves):
+            found = self.propose(other) if other != leaf else None
+            if found is not None:
+                return found[0], other, found[1]
+        return None
+
+    def _leaf_draw(self, leaf: int) -> None:
+        """The paper's uniform draw from the selected leaf (LaNAS makes it)."""
+
+    def _neighbours(self, leaf: int) -> tuple[Arch, int, int | None] | None:
+        """Local searches: the pick among the neighbours of the leaf's best samples wherever
+        they lie, credited to the selected leaf; else (or for ``bo``) the uniform draw."""
+        found = self.propose(leaf, in_region=False) if self.local else None
+        return None if found is None else (found[0], leaf, found[1])
+
+    def _scores(self, archs: np.ndarray) -> np.ndarray:
+        """The model's Thompson draw of the value of each of ``archs`` (``bo`` and ``localbo``)."""
+        assert self.model is not None, "only the kinds with a model score candidates"
+        return self.model.sample_scores(self.rng, archs)
+
+    def _take(self, found: Any) -> Found:
+        raise NotImplementedError
+
+    def _local(self, leaf: int, in_region: bool = True) -> Any:
+        raise NotImplementedError
+
+    def _bo(self, leaf: int, in_region: bool = True) -> Any:
+        raise NotImplementedError
+
+    def leaf_samples(self, leaf: int) -> np.ndarray:
+        """Indices of the leaf's evaluated samples, best first."""
+        tree, archs = self.tree, self.samples.archs
+        members = tree.members[leaf + tree.n_internal]
+        built = len(tree.members[0])
+        if len(archs) > built:  # told since the rebuild: by their predicted leaf
+            routed = len(self._new_leaves)
+            if built + routed < len(archs):  # each routed once per rebuild, not once per proposal
+                self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed :])).tolist())
+            inside = np.flatnonzero(np.asarray(self._new_leaves) == leaf)
+            members = np.concatenate([members, built + inside])
+        if self._first_parent:
+            members = members[members >= self._first_parent]
+        y = np.asarray(self.samples.y)[members]
+        return members[np.argsort(-y, kind="stable")]
