@@ -6,7 +6,8 @@
 Reports per benchmark the median (and max) over seeds of the run's wall time through
 ``harness.runner.run`` (table look-ups included), of the time spent inside ask/tell
 (``algo_s``), of the run's CPU time (``cpu_s``: comparable on a loaded machine, where wall times
-measure the load), and of the time per tree rebuild (refitting the regressors and routing the
+measure the load), of the CPU time inside ask/tell of the same run driven directly
+(``algo_cpu_s``: the comparable figure of ``algo_s``), and of the time per tree rebuild (refitting the regressors and routing the
 pool). A first run of 100 samples, timed and reported on its own, pays the process's one-time
 costs (importing scikit-learn for the SVM split: about 1 s), as a worker of ``run_all.py`` pays
 them once for all its runs; ``--cold`` leaves it out, so the first seed pays them.
@@ -39,8 +40,9 @@ def load(name: str):
         raise SystemExit(f"cannot load {name}: {exc}") from None
 
 
-def rebuild_times(bench, spec: str, seed: int, budget: int) -> list[float]:
-    """The same run driven directly, timing every tree rebuild."""
+def rebuild_times(bench, spec: str, seed: int, budget: int) -> tuple[list[float], float]:
+    """The same run driven directly, timing every tree rebuild; and the CPU seconds spent inside
+    ask/tell (look-ups excluded: on a loaded machine the comparable figure of ``algo_s``)."""
     algo = algorithms.make(spec, bench, np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0]))
     times: list[float] = []
     rebuild = algo._rebuild
@@ -51,12 +53,18 @@ def rebuild_times(bench, spec: str, seed: int, budget: int) -> list[float]:
         times.append(time.perf_counter() - t0)
 
     algo._rebuild = timed
+    cpu = 0.0
     for _ in range(budget):
+        c0 = time.process_time()
         arch = algo.ask()
+        cpu += time.process_time() - c0
         if arch is None:
             break
-        algo.tell(arch, bench.query(arch))
-    return times
+        result = bench.query(arch)
+        c0 = time.process_time()
+        algo.tell(arch, result)
+        cpu += time.process_time() - c0
+    return times, cpu
 
 
 def main() -> None:
@@ -80,12 +88,12 @@ def main() -> None:
         )
     print(
         "benchmark          archs  run_s(median/max)  algo_s(median/max)  cpu_s(median/max)  "
-        "rebuild_ms(median/max)  rebuilds"
+        "algo_cpu_s(median/max)  rebuild_ms(median/max)  rebuilds"
     )
     for name in args.benchmarks:
         bench, label = load(name)
         bench.query(tuple(int(a) for a in bench.all_archs()[0]))  # warm caches
-        walls, algos, cpus, rebuilds, counts = [], [], [], [], []
+        walls, algos, cpus, algo_cpus, rebuilds, counts = [], [], [], [], [], []
         for seed in range(args.seeds):
             c0 = time.process_time()
             result = run(bench, args.spec, seed, args.budget)
@@ -94,7 +102,8 @@ def main() -> None:
                 raise SystemExit(f"{label} seed {seed}: {result.status} {result.error}")
             walls.append(result.wall_s)
             algos.append(result.rows["algo_s"][-1])
-            times = rebuild_times(bench, args.spec, seed, args.budget)
+            times, algo_cpu = rebuild_times(bench, args.spec, seed, args.budget)
+            algo_cpus.append(algo_cpu)
             rebuilds.extend(times)
             counts.append(len(times))
         ms = [1e3 * t for t in rebuilds]
@@ -102,6 +111,7 @@ def main() -> None:
             f"{label:<17} {len(bench):>6}  {statistics.median(walls):8.3f} / {max(walls):.3f}"
             f"  {statistics.median(algos):9.3f} / {max(algos):.3f}"
             f"  {statistics.median(cpus):8.3f} / {max(cpus):.3f}"
+            f"  {statistics.median(algo_cpus):9.3f} / {max(algo_cpus):.3f}"
             f"  {statistics.median(ms):11.2f} / {max(ms):.2f}  {statistics.median(counts):9.0f}"
         )
 

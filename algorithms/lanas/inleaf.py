@@ -45,6 +45,7 @@ from .options import InLeafOptions
 from .pool import Pool
 from .regions import region_candidates, region_parents
 from .samples import SampleView, encode
+from .tree import Tree
 
 __all__ = ["HANDOVERS", "KINDS", "InLeaf", "PoolInLeaf", "RegionInLeaf", "make_inleaf"]
 
@@ -75,6 +76,12 @@ class PoolInLeaf(InLeaf):
     """Enumerable spaces: candidates are the pool's rows (a leaf's bucket is exactly its region)."""
 
     pool: Pool
+
+    def refresh(self, tree: Tree) -> None:
+        super().refresh(tree)
+        #: leaf -> ((its samples best first, parents), (their neighbours, owners, rows, indices of
+        #: those in the table and in the leaf's region)): kept while the leaf's parents are the same
+        self._neighbour_rows: dict[int, tuple[tuple[np.ndarray, int], tuple[np.ndarray, ...]]] = {}
 
     def _take(self, row: int) -> Found:
         self.pool.available[row] = False
@@ -107,19 +114,26 @@ class PoolInLeaf(InLeaf):
 
     def _local(self, leaf: int, in_region: bool = True) -> int | None:
         pool = self.pool
-        best = self.leaf_samples(leaf)[: max(self.n_parents, SCAN)]
+        parents = self.leaf_samples(leaf)
+        best = parents[: max(self.n_parents, SCAN)]
         if len(best) == 0:
             return None
-        parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
-        neigh, owner = neighbours(parent_archs, self.benchmark.choices)
-        rows = pool.rows(neigh)
-        ok = rows >= 0
-        ok[ok] = pool.available[rows[ok]]
-        if not ok.any():
-            return None
-        cand = np.flatnonzero(ok)
-        if in_region:  # by this tree's routing (the pool's, at the rebuild)
+        key = (parents, len(best))
+        cached = self._neighbour_rows.get(leaf) if in_region and not pool.lazy else None
+        if cached is not None and cached[0][0] is parents and cached[0][1] == len(best):
+            neigh, owner, rows, cand = cached[1]
+        else:
+            parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
+            neigh, owner = neighbours(parent_archs, self.benchmark.choices)
+            rows = pool.rows(neigh)
+            cand = np.flatnonzero(rows >= 0)
+            if in_region and not pool.lazy:  # by this tree's routing (the pool's, at the rebuild)
+                cand = cand[pool.leaves(rows[cand]) == leaf]
+        cand = cand[pool.available[rows[cand]]]
+        if in_region and pool.lazy:
             cand = cand[pool.leaves(rows[cand]) == leaf]
+        elif in_region:  # kept for the next call: rows only ever become unavailable
+            self._neighbour_rows[leaf] = (key, (neigh, owner, rows, cand))
         if len(cand) == 0:
             return None
         if self.model is not None:  # localbo: the model picks among those of the best ``n_parents``

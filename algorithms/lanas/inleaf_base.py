@@ -43,7 +43,10 @@ class InLeaf:
         self._first_parent = 0  # samples before this index are no parents (``restart``)
         self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
         self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
-        self._new_leaves: list[int] = []  # the predicted leaf of each sample told since the rebuild
+        self._routed = 0  # samples told since the rebuild and routed to their predicted leaf
+        self._new_members: dict[int, list[int]] = {}  # leaf -> the indices of those routed to it
+        #: leaf -> ((new members, first parent), its samples best first): kept until either changes
+        self._leaf_cache: dict[int, tuple[tuple[int, int], np.ndarray]] = {}
         self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo", "climbbo") else None
         self.local = options.kind in ("local", "localbo", "climb", "climbbo")
         self.gp_until, self.leaf_gp = options.gp_until, LeafGP(samples)
@@ -83,7 +86,7 @@ class InLeaf:
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
         self.tree = tree
-        self._new_leaves = []
+        self._routed, self._new_members, self._leaf_cache = 0, {}, {}
         if self.model is not None:
             self.model.refresh()
 
@@ -156,17 +159,27 @@ class InLeaf:
         raise NotImplementedError
 
     def leaf_samples(self, leaf: int) -> np.ndarray:
-        """Indices of the leaf's evaluated samples, best first."""
+        """Indices of the leaf's evaluated samples, best first (read-only: the same array is
+        returned until the leaf gains a sample, a climb restarts or the tree is rebuilt)."""
         tree, archs = self.tree, self.samples.archs
-        members = tree.members[leaf + tree.n_internal]
         built = len(tree.members[0])
-        if len(archs) > built:  # told since the rebuild: by their predicted leaf
-            routed = len(self._new_leaves)
-            if built + routed < len(archs):  # each routed once per rebuild, not once per proposal
-                self._new_leaves.extend(tree.route(encode(self.benchmark, archs[built + routed :])).tolist())
-            inside = np.flatnonzero(np.asarray(self._new_leaves) == leaf)
-            members = np.concatenate([members, built + inside])
+        start = built + self._routed
+        if start < len(archs):  # told since the rebuild: by their predicted leaf, each routed once per rebuild
+            for i, other in enumerate(tree.route(encode(self.benchmark, archs[start:])).tolist()):
+                self._new_members.setdefault(other, []).append(start + i)
+            self._routed = len(archs) - built
+        new = self._new_members.get(leaf, [])
+        key = (len(new), self._first_parent)
+        cached = self._leaf_cache.get(leaf)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        members = tree.members[leaf + tree.n_internal]
+        if len(archs) > built:
+            members = np.concatenate([members, np.asarray(new, dtype=np.int64)])
         if self._first_parent:
             members = members[members >= self._first_parent]
         y = np.asarray(self.samples.y)[members]
-        return members[np.argsort(-y, kind="stable")]
+        order = members[np.argsort(-y, kind="stable")]
+        order.flags.writeable = False
+        self._leaf_cache[leaf] = (key, order)
+        return order
