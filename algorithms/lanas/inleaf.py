@@ -17,6 +17,9 @@ optimiser inside the region. Two such in-leaf searches:
   climb) whose restarts start from the selected leaf's best samples instead of random ones;
   ``climbbo``: the model's Thompson draw picks each next neighbour.
 
+- ``bandit``: each proposal made by one of ``localbo``, ``local``, ``bo`` and the uniform draw,
+  chosen by a bandit rewarded with the told value's quantile (:mod:`.bandit`).
+
 ``gp_until=N`` (any kind): while fewer than N samples are told, a Hamming-kernel GP
 (:mod:`.gp`) picks the leaf's candidate of largest expected improvement first.
 
@@ -43,7 +46,7 @@ from .climb import neighbours
 from .inleaf_base import HANDOVERS, SCAN, Found, InLeaf
 from .options import InLeafOptions
 from .pool import Pool
-from .regions import region_candidates, region_parents
+from .regions import region_candidates, region_parents, sample_in_region
 from .samples import SampleView, encode
 from .tree import Tree
 
@@ -51,7 +54,15 @@ __all__ = ["HANDOVERS", "KINDS", "InLeaf", "PoolInLeaf", "RegionInLeaf", "make_i
 
 N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
-KINDS = ("uniform", "local", "bo", "localbo", "climb", "climbbo")  # ``inleaf``; uniform: none (the paper's draw)
+KINDS = (
+    "uniform",
+    "local",
+    "bo",
+    "localbo",
+    "climb",
+    "climbbo",
+    "bandit",
+)  # ``inleaf``; uniform: none (the paper's draw)
 GP_CANDIDATES = 500  # ``gp_until``: at most this many of the leaf's rows, drawn at random, are scored
 
 
@@ -136,7 +147,7 @@ class PoolInLeaf(InLeaf):
             self._neighbour_rows[leaf] = (key, (neigh, owner, rows, cand))
         if len(cand) == 0:
             return None
-        if self.model is not None:  # localbo: the model picks among those of the best ``n_parents``
+        if self.model_picks:  # localbo: the model picks among those of the best ``n_parents``
             own = owner[cand]  # ascending: neighbours come parent by parent
             firsts = own[np.concatenate([[True], own[1:] != own[:-1]])]
             cand = cand[own <= firsts[min(self.n_parents, len(firsts)) - 1]]
@@ -151,6 +162,10 @@ class PoolInLeaf(InLeaf):
         if len(bucket) == 0:
             return None
         return int(bucket[int(np.argmax(self._scores(pool.archs[bucket])))])
+
+    def _uniform(self, leaf: int, in_region: bool = True) -> int | None:
+        """The paper's uniform draw from the leaf's bucket (``inleaf=bandit``'s ``uniform``)."""
+        return self.pool.draw(leaf) if in_region else None
 
 
 class RegionInLeaf(InLeaf):
@@ -202,13 +217,20 @@ class RegionInLeaf(InLeaf):
                     inside = [c for c, k in zip(cands, depth) if k == target]
                 else:
                     inside = cands
-                if inside and self.model is None:
+                if inside and not self.model_picks:
                     return inside[int(self.rng.integers(len(inside)))]
                 used += bool(inside)
                 found.extend(c for c in inside if c not in found)
         if not found:
             return None
         return found[int(np.argmax(self._scores(np.asarray(found))))]
+
+    def _uniform(self, leaf: int, in_region: bool = True) -> Arch | None:
+        """The paper's uniform draw from the leaf's region (``inleaf=bandit``'s ``uniform``)."""
+        if not in_region:
+            return None
+        parents = region_parents(self.tree, self.samples, leaf)
+        return sample_in_region(self.tree, leaf, self.benchmark, self.rng, self.samples.seen, parents, self.max_tries)
 
     def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
         cands = self._candidates(leaf)

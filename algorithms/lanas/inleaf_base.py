@@ -11,6 +11,7 @@ import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
+from .bandit import ARMS, Bandit
 from .climb import Climb
 from .gp import LeafGP
 from .options import InLeafOptions
@@ -47,8 +48,11 @@ class InLeaf:
         self._new_members: dict[int, list[int]] = {}  # leaf -> the indices of those routed to it
         #: leaf -> ((new members, first parent), its samples best first): kept until either changes
         self._leaf_cache: dict[int, tuple[tuple[int, int], np.ndarray]] = {}
-        self.model = PairwiseThompson(benchmark.choices) if options.kind in ("bo", "localbo", "climbbo") else None
-        self.local = options.kind in ("local", "localbo", "climb", "climbbo")
+        with_model = options.kind in ("bo", "localbo", "climbbo", "bandit")
+        self.model = PairwiseThompson(benchmark.choices) if with_model else None
+        self.model_picks = self.model is not None  # the local searches: the model picks (``localbo``)
+        self.local = options.kind in ("local", "localbo", "climb", "climbbo", "bandit")
+        self.bandit = Bandit() if options.kind == "bandit" else None
         self.gp_until, self.leaf_gp = options.gp_until, LeafGP(samples)
         self.climber = Climb(benchmark, rng, samples, self.model) if options.kind in ("climb", "climbbo") else None
         self.fallbacks = 0  # proposals handed over (see ``handover``)
@@ -56,6 +60,9 @@ class InLeaf:
         self._search: Callable[[int, bool], Any] = self._local if self.local else self._bo
         if self.climber is not None:
             self._search = self._climb
+        if self.bandit is not None:
+            self._search = self._bandit
+            self._arms = [self._local, self._local, self._bo, self._uniform]  # as bandit.ARMS
         self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(
             zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours))
         )[options.handover]
@@ -82,6 +89,8 @@ class InLeaf:
                         self.climber.center = None
         if self.climber is not None:
             self.climber.tell(arch, y)
+        if self.bandit is not None:
+            self.bandit.tell(arch, y)
 
     def refresh(self, tree: Tree) -> None:
         """After a rebuild: the new tree, and the model refitted."""
@@ -96,10 +105,13 @@ class InLeaf:
         candidate (counted in :attr:`fallbacks`), what ``handover`` says; None: the caller
         draws uniformly from the selected leaf (the paper's sampler)."""
         found = self.propose(leaf)
-        if found is not None:
-            return found[0], leaf, found[1]
-        self.fallbacks += 1
-        return self._handover(leaf)
+        out = (found[0], leaf, found[1]) if found is not None else None
+        if out is None:
+            self.fallbacks += 1
+            out = self._handover(leaf)
+        if self.bandit is not None:
+            self.bandit.settle(None if out is None else out[0])
+        return out
 
     def propose(self, leaf: int, in_region: bool = True) -> Found | None:
         """An unevaluated architecture inside ``leaf``'s region (anywhere, for the local
@@ -112,6 +124,18 @@ class InLeaf:
         return None if found is None else self._take(found)
 
     def _gp(self, leaf: int) -> Any:
+        raise NotImplementedError
+
+    def _bandit(self, leaf: int, in_region: bool = True) -> Any:
+        """``inleaf=bandit``: the search of the bandit's arm for this proposal (:mod:`.bandit`)."""
+        assert self.bandit is not None
+        arm = self.bandit.choose()
+        self.model_picks = ARMS[arm] == "localbo"
+        found = self._arms[arm](leaf, in_region)
+        self.bandit.found |= found is not None
+        return found
+
+    def _uniform(self, leaf: int, in_region: bool = True) -> Any:
         raise NotImplementedError
 
     def _climb(self, leaf: int, in_region: bool = True) -> Any:

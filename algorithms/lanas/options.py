@@ -66,8 +66,9 @@ class InLeafOptions(NamedTuple):
     #: (the spec's ``inleaf``) ``"uniform"`` (the paper), ``"local"`` (a neighbour of the leaf's best samples), ``"bo"``
     #: (Thompson draw of a pairwise Bayesian linear model), ``"localbo"`` (the model picks among
     #: those neighbours, a trust region), ``"climb"`` (first-improvement hill climbing whose
-    #: restarts start from the selected leaf's best samples) or ``"climbbo"`` (the climb with the
-    #: model picking the next neighbour)
+    #: restarts start from the selected leaf's best samples), ``"climbbo"`` (the climb with the
+    #: model picking the next neighbour) or ``"bandit"`` (a bandit over localbo, local, bo and the
+    #: uniform draw, learning within the run which pays: :mod:`.bandit`)
     kind: str = "uniform"
     n_parents: int = 20  # local searches: the leaf's best samples whose neighbours are candidates
     widen: int = 0  # local searches: after this many samples without a new best, double n_parents (0: never)

@@ -76,11 +76,11 @@ LIMITS: dict[str, Limit] = {
 APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
     "ridge_alpha": {"regressor": ("ridge",)},
-    "n_parents": {"inleaf": ("local", "localbo", "climb", "climbbo")},
+    "n_parents": {"inleaf": ("local", "localbo", "climb", "climbbo", "bandit")},
     "widen": {"inleaf": ("local", "localbo")},
-    "restart": {"inleaf": ("local", "localbo", "climb", "climbbo")},
-    "handover": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo")},
-    "gp_until": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo")},
+    "restart": {"inleaf": ("local", "localbo", "climb", "climbbo", "bandit")},
+    "handover": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo", "bandit")},
+    "gp_until": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo", "bandit")},
 }
 
 

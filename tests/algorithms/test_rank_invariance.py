@@ -30,6 +30,8 @@ RANK_OPTIONS = [
     "lanas-plus:gp_until=40",
     "lanas-plus:inleaf=climb",
     "lanas-plus:inleaf=climbbo",
+    "lanas-plus:inleaf=bandit",
+    "lanas-plus:gp_until=40,inleaf=bandit",
 ]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}
 

@@ -1,0 +1,95 @@
+"""The bandit over in-leaf searches (``lanas:inleaf=bandit``, :mod:`algorithms.lanas.bandit`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from algorithms.lanas import LaNAS
+from algorithms.lanas.bandit import ARMS, Bandit
+from benchmarks.base import Result
+from harness.runner import run
+
+
+def pull(bandit: Bandit, arch, found: bool = True) -> int:
+    """One proposal: the arm chosen, then settled with ``arch`` (found or not)."""
+    arm = bandit.choose()
+    bandit.found = found
+    bandit.settle(arch)
+    return arm
+
+
+def test_each_arm_is_tried_first_in_order():
+    bandit = Bandit()
+    arms = []
+    for i in range(len(ARMS)):
+        arms.append(pull(bandit, (i,)))
+        bandit.tell((i,), float(i))
+    assert arms == list(range(len(ARMS)))
+
+
+def test_the_arm_whose_proposals_rank_high_is_pulled_most():
+    """Arm 2's proposals are told better than every value so far, the others' worse than every
+    value: after the first round arm 2 is pulled in most proposals."""
+    bandit = Bandit()
+    low, high = 0.0, 1.0
+    for t in range(300):
+        arm = pull(bandit, (t,))
+        if arm == 2:
+            high += 1.0
+            bandit.tell((t,), high)
+        else:
+            low -= 1.0
+            bandit.tell((t,), low)
+    assert bandit.pulls[2] > 0.8 * 300
+    assert (bandit.pulls > 0).all()  # the others are still tried now and then
+
+
+def test_an_arm_that_finds_nothing_is_rewarded_zero():
+    bandit = Bandit()
+    for t in range(200):
+        arm = bandit.choose()
+        bandit.found = arm != 0  # arm 0 never has a candidate
+        bandit.settle((t,) if arm != 0 else None)
+        if arm != 0:
+            bandit.tell((t,), float(t % 7))
+    assert bandit.pulls[0] < bandit.pulls[1:].min()
+    assert bandit.gain[0] == 0.0
+
+
+def test_the_reward_is_the_quantile_among_earlier_values():
+    bandit = Bandit()
+    for i, y in enumerate([3.0, 1.0, 2.0]):
+        bandit.tell((9, i), y)  # not proposed by an arm: no reward, but counted as earlier values
+    pull(bandit, (0,))
+    bandit.tell((0,), 2.0)  # above 1, tied with 2, below 3: (1 + 0.5) / 3
+    assert bandit.gain[0] == pytest.approx(0.5)
+    assert bandit.weight[0] == 1.0 and bandit.weight[1:].sum() == 0.0
+
+
+def test_bandit_runs_every_arm_and_never_repeats(synthetic):
+    algo = LaNAS(synthetic, np.random.default_rng(3), inleaf="bandit", n_parents=3, scale="rank", split="svm")
+    seen = []
+    for _ in range(150):
+        arch = algo.ask()
+        algo.tell(arch, Result(float(synthetic.valid[synthetic.index([arch])[0]])))
+        seen.append(arch)
+    assert len(set(seen)) == 150
+    bandit = algo._inleaf.bandit
+    assert (bandit.pulls > 0).all()
+    assert bandit.pulls.sum() == 150 - 10  # every proposal after the 10 random ones settles an arm
+
+
+@pytest.mark.parametrize("spec", ["lanas-plus:inleaf=bandit", "lanas-plus:gp_until=40,inleaf=bandit"])
+def test_bandit_is_deterministic_and_differs_from_localbo(spec, synthetic):
+    first = run(synthetic, spec, seed=4, budget=120).rows["arch"]
+    assert first == run(synthetic, spec, seed=4, budget=120).rows["arch"]
+    assert first != run(synthetic, spec, seed=5, budget=120).rows["arch"]
+    plain = run(synthetic, spec.replace("inleaf=bandit", "inleaf=localbo"), seed=4, budget=120).rows["arch"]
+    assert first[:10] == plain[:10] and first != plain
+
+
+def test_bandit_on_a_space_that_is_not_enumerable(synthetic):
+    """``sampler=reject``: the region variants of the arms (the rejection sampler's candidates)."""
+    result = run(synthetic, "lanas-plus:inleaf=bandit,sampler=reject", seed=0, budget=80)
+    assert result.status == "budget" and len(set(result.rows["arch"])) == 80
