@@ -133,6 +133,8 @@ class PoolInLeaf(InLeaf):
         cached = self._neighbour_rows.get(leaf) if in_region and not pool.lazy else None
         if cached is not None and cached[0][0] is parents and cached[0][1] == len(best):
             neigh, owner, rows, cand = cached[1]
+            if len(cand) == 0:  # none left in the leaf (the handover's sweep meets most leaves so)
+                return None
         else:
             parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
             neigh, owner = neighbours(parent_archs, self.benchmark.choices)
