@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,14 @@ def test_bandit_on_a_space_that_is_not_enumerable(synthetic):
     """``sampler=reject``: the region variants of the arms (the rejection sampler's candidates)."""
     result = run(synthetic, "lanas-plus:inleaf=bandit,sampler=reject", seed=0, budget=80)
     assert result.status == "budget" and len(set(result.rows["arch"])) == 80
+
+
+def test_bandit_options_are_checked():
+    from algorithms import registry as algorithms
+    from algorithms.registry import SpecError
+
+    with pytest.raises(SpecError, match=re.escape("widen applies only with inleaf=local|localbo")):
+        algorithms.check("lanas-plus:inleaf=bandit,widen=5")
+    assert algorithms.check("lanas-plus:gp_until=100,inleaf=bandit") == (
+        "lanas:gp_until=100,inleaf=bandit,n_parents=3,restart=50,scale=rank,split=svm"
+    )
