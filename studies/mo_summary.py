@@ -97,17 +97,18 @@ def main() -> None:
     if len({e.budget for e in exps}) > 1 or horizon != exps[0].budget:
         print(f"(every run judged at {horizon} distinct samples)\n")
     specs = list(dict.fromkeys(stats["spec"]))
-    print("| table | " + " | ".join(f"`{s}` 95% / 99%" for s in specs) + " |")
+    shown = " / ".join(f"{t.removeprefix('hv')}%" for t in args.targets)
+    print("| table | " + " | ".join(f"`{s}` {shown}" for s in specs) + " |")
     print("| --- |" + " --- |" * len(specs))
     verdicts = []
     for bench in dict.fromkeys(stats["benchmark"]):
         sub = stats[stats["benchmark"] == bench]
         cells = []
         for spec in specs:
-            rows = {t: sub[(sub["spec"] == spec) & (sub["target"] == t)] for t in ("hv95", "hv99")}
+            rows = {t: sub[(sub["spec"] == spec) & (sub["target"] == t)] for t in args.targets}
             cells.append(" / ".join(_cell(r.iloc[0]) if len(r) else "no runs" for r in rows.values()))
         print(f"| `{bench.split(':')[0]}` | " + " | ".join(cells) + " |")
-        for target in ("hv95", "hv99"):
+        for target in args.targets:
             verdicts += _verdicts(sub[sub["target"] == target].set_index("spec"), args.against, bench, target)
     print()
     _means(stats, specs, args.targets)
