@@ -10,10 +10,27 @@ import run_all
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _script(name: str):
+    """studies/NAME.py as a fresh module (its globals, e.g. ``CANDIDATE``, are this test's own)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "studies" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _previous(tmp_path: Path, rows: str) -> Path:
+    """An earlier peers study's top-0.1% section at budget 60 holding ``rows``."""
+    path = tmp_path / "previous.md"
+    path.write_text(
+        "### Budget 60: distinct samples to the top-0.1%\n\n"
+        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+        + rows
+    )
+    return path
+
+
 def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("study_plus", ROOT / "studies" / "study_plus.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("study_plus")
     out = tmp_path / "b60"
     assert (
         run_all.main(
@@ -52,9 +69,7 @@ def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsy
 def test_peers_study_script_joins_folders_ranks_and_judges(tmp_path, capsys):
     """studies/peers_study.py (results/reference/peers-study.md): folders of one budget joined with
     ``+``, every candidate and peer ranked, a verdict per table, ranks across tables, stuck seeds."""
-    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("peers_study")
     folders = {}
     for name, algos in (("peers", ["local-search", "evolution"]), ("candidate", ["lanas-plus"])):
         folders[name] = tmp_path / name
@@ -78,9 +93,7 @@ def test_published_peers_script_counts_samples_to_the_optimum(tmp_path, capsys):
     import numpy as np
     import pandas as pd
 
-    spec = importlib.util.spec_from_file_location("published_peers", ROOT / "studies" / "published_peers.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("published_peers")
     out = tmp_path / "exp"
     args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search-release", "random", "--seeds", "0-4"]
     assert run_all.main([*args, "--budget", "80", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
@@ -103,18 +116,14 @@ def test_published_peers_script_counts_samples_to_the_optimum(tmp_path, capsys):
 def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, capsys, monkeypatch):
     """``--previous FILE``: the releases' variants run here beside the default peers' rows of an
     earlier peers study, ranked together."""
-    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("peers_study")
     out = tmp_path / "rel"
     args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search-release", "--seeds", "0-3"]
     assert run_all.main([*args, "--budget", "60", "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
-    previous = tmp_path / "previous.md"
-    previous.write_text(
-        "### Budget 60: distinct samples to the top-0.1%\n\n"
-        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+    previous = _previous(
+        tmp_path,
         "| synthetic/linear | local-search | 4/4 | 1.0 [1.0, 1.0] | 1.0 [1.0, 1.0] | 1 |\n"
-        "| synthetic/linear | *candidate vs the best peer* | | 1.0x | 1.0x | no more |\n"
+        "| synthetic/linear | *candidate vs the best peer* | | 1.0x | 1.0x | no more |\n",
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
     capsys.readouterr()
@@ -128,9 +137,7 @@ def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, cap
 def test_peers_study_judges_another_candidate_and_shows_lanas_plus_unranked(tmp_path, capsys, monkeypatch):
     """``--candidate SPEC``: that spec (as the folders store it) is judged against the peers, and
     ``lanas-plus`` is shown beside it without a rank."""
-    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("peers_study")
     out = tmp_path / "c"
     algos = ["lanas-plus", "lanas-plus:restart=0", "local-search"]
     args = ["--benchmarks", "synthetic/linear", "--algorithms", *algos, "--seeds", "0-2", "--budget", "60"]
@@ -150,18 +157,14 @@ def test_peers_study_judges_another_candidate_and_shows_lanas_plus_unranked(tmp_
 
 def test_peers_study_prefers_the_folders_runs_to_an_earlier_studys_row(tmp_path, capsys, monkeypatch):
     """``--previous FILE`` fills in a spec the folders lack; where they hold it, their runs are shown."""
-    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("peers_study")
     out = tmp_path / "f"
     args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search", "--seeds", "0-2", "--budget", "60"]
     assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
-    previous = tmp_path / "previous.md"
-    previous.write_text(
-        "### Budget 60: distinct samples to the top-0.1%\n\n"
-        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+    previous = _previous(
+        tmp_path,
         "| synthetic/linear | local-search | 9/9 | 1.0 [1.0, 1.0] | 1.0 [1.0, 1.0] | 1 |\n"
-        "| synthetic/linear | bananas | 9/9 | 2.0 [2.0, 2.0] | 2.0 [2.0, 2.0] | 2 |\n"
+        "| synthetic/linear | bananas | 9/9 | 2.0 [2.0, 2.0] | 2.0 [2.0, 2.0] | 2 |\n",
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
     capsys.readouterr()
@@ -175,19 +178,15 @@ def test_peers_study_prefers_the_folders_runs_to_an_earlier_studys_row(tmp_path,
 def test_peers_study_takes_an_earlier_studys_copied_rows_and_candidate(tmp_path, capsys, monkeypatch):
     """An earlier peers study's own copied rows ("bananas (peers study) (ref)") are lent again under
     their spec, ranked; its candidate (a LaNAS configuration) is shown beside the new one, unranked."""
-    spec = importlib.util.spec_from_file_location("peers_study", ROOT / "studies" / "peers_study.py")
-    study = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(study)
+    study = _script("peers_study")
     out = tmp_path / "g"
     args = ["--benchmarks", "synthetic/linear", "--algorithms", "local-search", "--seeds", "0-2", "--budget", "60"]
     assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
-    previous = tmp_path / "previous.md"
-    previous.write_text(
-        "### Budget 60: distinct samples to the top-0.1%\n\n"
-        "| table | spec | reached | median [95%] | restricted mean [95%] | rank |\n| --- | --- | --- | --- | --- | --- |\n"
+    previous = _previous(
+        tmp_path,
         "| synthetic/linear | lanas:height=3 | 9/9 | 0.5 [0.5, 0.5] | 0.5 [0.5, 0.5] | 1 |\n"
         "| synthetic/linear | bananas (peers study) (ref) | 9/9 | 0.7 [0.7, 0.7] | 0.7 [0.7, 0.7] | 2 |\n"
-        "| synthetic/linear | local-search-release | 9/9 | 90 [90, 90] | 90.0 [90, 90] | 3 |\n"
+        "| synthetic/linear | local-search-release | 9/9 | 90 [90, 90] | 90.0 [90, 90] | 3 |\n",
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
     monkeypatch.setattr(study, "CANDIDATE", "local-search")
