@@ -175,18 +175,20 @@ COST_PER_SAMPLE_S = {
 GROWTH = {"optuna-tpe": 1.0, "optuna-gp": 1.65, "bananas": 1.0}
 
 
+def run_s(spec: str, budget: int) -> float:
+    """Rough seconds of one run of ``spec`` with ``budget`` samples."""
+    base = spec.split(":")[0]
+    per = COST_PER_SAMPLE_S.get(base, COST_PER_SAMPLE_S.get(base.split("-")[0], 1e-3))
+    return per * budget * (budget / 1000) ** GROWTH.get(base, 0.0)
+
+
 def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: int, workers: int) -> float:
     """Rough wall-time estimate of a grid (seconds)."""
-    total = 0.0
-    for spec in algorithms:
-        base = spec.split(":")[0]
-        per = COST_PER_SAMPLE_S.get(base, COST_PER_SAMPLE_S.get(base.split("-")[0], 1e-3))
-        growth = (budget / 1000) ** GROWTH.get(base, 0.0)
-        total += per * budget * growth
+    total = sum(run_s(spec, budget) for spec in algorithms)
     return total * n_benchmarks * n_seeds / max(1, workers) + 5.0
 
 
 def preset_estimate_s(preset: Preset, algorithms: list[str], workers: int) -> float:
     """:func:`estimate_s` of a preset's grid, less the pairs it skips."""
-    runs = {a: sum(preset.runs(b, a) for b in preset.benchmarks) for a in algorithms}
-    return 5.0 + sum(estimate_s([a], n, len(preset.seeds), preset.budget, workers) - 5.0 for a, n in runs.items())
+    total = sum(run_s(a, preset.budget) * sum(preset.runs(b, a) for b in preset.benchmarks) for a in algorithms)
+    return total * len(preset.seeds) / max(1, workers) + 5.0

@@ -53,8 +53,14 @@ def rebuild_times(bench, spec: str, seed: int, budget: int) -> tuple[list[float]
         times.append(time.perf_counter() - t0)
 
     algo._rebuild = timed
+    return times, cpu_in_ask_tell(algo, bench, budget)
+
+
+def cpu_in_ask_tell(algo, bench, samples: int) -> float:
+    """Drive ``algo`` on ``bench`` for ``samples`` proposals (look-ups excluded from the clock) and
+    return the CPU seconds spent inside ask/tell (``studies/bench_scale.py`` uses it too)."""
     cpu = 0.0
-    for _ in range(budget):
+    for _ in range(samples):
         c0 = time.process_time()
         arch = algo.ask()
         cpu += time.process_time() - c0
@@ -64,7 +70,7 @@ def rebuild_times(bench, spec: str, seed: int, budget: int) -> tuple[list[float]
         c0 = time.process_time()
         algo.tell(arch, result)
         cpu += time.process_time() - c0
-    return times, cpu
+    return cpu
 
 
 def main() -> None:

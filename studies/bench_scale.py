@@ -81,22 +81,12 @@ def algorithm_cpu_s(bench, spec: str, seed: int, samples: int) -> float:
     """CPU seconds inside ask/tell of the run ``harness.runner.run(bench, spec, seed, samples)``
     makes (the same algorithm stream), driven here: what ``algo_s`` measures, on the CPU clock."""
     import numpy as np
+    from bench_lanas import cpu_in_ask_tell  # studies/, this script's folder, is on the path
 
     from algorithms import registry as algorithms
 
     algo = algorithms.make(spec, bench, np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0]))
-    cpu = 0.0
-    for _ in range(samples):
-        c0 = time.process_time()
-        arch = algo.ask()
-        cpu += time.process_time() - c0
-        if arch is None:
-            break
-        result = bench.query(arch)
-        c0 = time.process_time()
-        algo.tell(arch, result)
-        cpu += time.process_time() - c0
-    return cpu
+    return cpu_in_ask_tell(algo, bench, samples)
 
 
 def measure(name: str, path: Path, cache: Path, args: argparse.Namespace, seed: int = 0) -> dict:

@@ -46,7 +46,7 @@ from analysis.stats.tables import hitting_times
 ROOT = Path(__file__).resolve().parents[1]
 
 REFERENCE = ROOT / "results" / "reference" / "lanas-plus-study.md"
-#: ``--previous FILE``: an earlier peers study whose ``lanas-plus``, ``local-search`` and ``bananas`` rows are shown
+#: ``--previous FILE``: an earlier peers study whose rows of :data:`FROM_PREVIOUS` and LaNAS configurations are shown
 PREVIOUS: Path | None = None
 FROM_PREVIOUS = (
     "lanas-plus",

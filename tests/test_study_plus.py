@@ -29,6 +29,16 @@ def _previous(tmp_path: Path, rows: str) -> Path:
     return path
 
 
+def _top_rows(study, capsys, folder: Path) -> tuple[str, dict[str, list[str]]]:
+    """The peers study's top-0.1% section for ``folder`` and its rows on synthetic/linear by spec."""
+    capsys.readouterr()
+    study.main([str(folder)])
+    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
+    return section, {
+        r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")
+    }
+
+
 def test_study_script_prints_the_tables_verdicts_and_stuck_check(tmp_path, capsys):
     study = _script("study_plus")
     out = tmp_path / "b60"
@@ -126,10 +136,7 @@ def test_peers_study_shows_an_earlier_studys_rows_beside_new_specs(tmp_path, cap
         "| synthetic/linear | *candidate vs the best peer* | | 1.0x | 1.0x | no more |\n",
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
-    capsys.readouterr()
-    study.main([str(out)])
-    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
-    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    section, rows = _top_rows(study, capsys, out)
     assert set(rows) == {"local-search-release", "local-search (peers study) (ref)"}
     assert rows["local-search (peers study) (ref)"][-1].strip(" |") == "1"  # fewest samples: ranked first
 
@@ -144,11 +151,7 @@ def test_peers_study_judges_another_candidate_and_shows_lanas_plus_unranked(tmp_
     assert run_all.main([*args, "--workers", "1", "--no-analysis", "--out", str(out)]) == 0
     stored = "lanas:inleaf=localbo,n_parents=3,scale=rank,split=svm"  # lanas-plus:restart=0
     monkeypatch.setattr(study, "CANDIDATE", stored)
-    capsys.readouterr()
-    study.main([str(out)])
-    text = capsys.readouterr().out
-    section = text.split("distinct samples to the top-0.1%")[1].split("###")[0]
-    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    section, rows = _top_rows(study, capsys, out)
     assert set(rows) == {stored, "lanas-plus", "local-search", "*candidate vs the best peer*"}
     assert rows["lanas-plus"][-1].strip(" |") == "—"  # shown, not ranked
     assert rows[stored][-1].strip(" |") in {"1", "1.5", "2"}  # ranked among itself and local-search
@@ -167,10 +170,7 @@ def test_peers_study_prefers_the_folders_runs_to_an_earlier_studys_row(tmp_path,
         "| synthetic/linear | bananas | 9/9 | 2.0 [2.0, 2.0] | 2.0 [2.0, 2.0] | 2 |\n",
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
-    capsys.readouterr()
-    study.main([str(out)])
-    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
-    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    section, rows = _top_rows(study, capsys, out)
     assert set(rows) == {"local-search", "bananas (peers study) (ref)"}
     assert rows["local-search"][2] == "3/3"  # this folder's three seeds, not the earlier row's 9/9
 
@@ -190,10 +190,7 @@ def test_peers_study_takes_an_earlier_studys_copied_rows_and_candidate(tmp_path,
     )
     monkeypatch.setattr(study, "PREVIOUS", previous)
     monkeypatch.setattr(study, "CANDIDATE", "local-search")
-    capsys.readouterr()
-    study.main([str(out)])
-    section = capsys.readouterr().out.split("distinct samples to the top-0.1%")[1].split("###")[0]
-    rows = {r.split(" | ")[1]: r.split(" | ") for r in section.splitlines() if r.startswith("| synthetic/linear")}
+    section, rows = _top_rows(study, capsys, out)
     earlier, bananas = "lanas:height=3 (peers study) (ref)", "bananas (peers study) (ref)"
     assert {earlier, bananas, "local-search-release (peers study) (ref)", "local-search"} <= set(rows)
     assert rows[earlier][-1].strip(" |") == "—"  # the earlier candidate: shown, not ranked

@@ -62,7 +62,8 @@ class InLeaf:
             self._search = self._climb
         if self.bandit is not None:
             self._search = self._bandit
-            self._arms = [self._local, self._local, self._bo, self._uniform]  # as bandit.ARMS
+            searches = {"localbo": self._local, "local": self._local, "bo": self._bo, "uniform": self._uniform}
+            self._arms = [searches[arm] for arm in ARMS]
         self._handover: Callable[[int], tuple[Arch, int, int | None] | None] = dict(
             zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours))
         )[options.handover]
