@@ -1,10 +1,11 @@
-"""How many proposals a search makes per distinct sample as a run grows, and the CPU it takes: the
-search driven directly (ask, tell), repeats answered from a cache as the runner answers them.
+"""How many proposals a search makes per distinct sample as a run grows, and the algorithm time it
+takes: one run through ``harness.runner.run`` (which answers repeats from its cache and records every
+proposal, repeats included, with the cumulative time inside ask/tell, ``algo_s``).
 
-    python studies/repeats_probe.py nbgraph/cora:objectives=valid+latency optuna-motpe 1000 [--seed 0]
+    python studies/repeats_probe.py nbgraph/cora:objectives=valid+latency optuna-motpe 500 [--seed 0]
 
-Prints, at 50, 100, 200, 300, 400, 500, 700 and 1,000 distinct samples, the proposals so far and
-the CPU seconds; gives up after 20 proposals per distinct sample of the budget. Not collected by
+Prints, at 50, 100, 200, 300, 400, 500, 700 and 1,000 distinct samples (those within the budget),
+the proposals so far and ``algo_s`` then, and the run's status and CPU seconds. Not collected by
 pytest.
 """
 
@@ -15,8 +16,10 @@ import time
 
 import numpy as np
 
-from algorithms import registry as algorithms
 from benchmarks import registry
+from harness.runner import run
+
+MARKS = (50, 100, 200, 300, 400, 500, 700, 1000)
 
 
 def main() -> None:
@@ -27,19 +30,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     bench = registry.make(args.benchmark)
-    algo = algorithms.make(args.spec, bench, np.random.default_rng(args.seed))
-    seen: dict = {}
-    proposals, t0 = 0, time.process_time()
-    marks = {50, 100, 200, 300, 400, 500, 700, 1000}
-    while len(seen) < args.budget and proposals <= 20 * args.budget:
-        arch = algo.ask()
-        proposals += 1
-        result = seen.get(arch) or bench.query(arch)
-        seen[arch] = result
-        algo.tell(arch, result)
-        if len(seen) in marks:
-            marks.discard(len(seen))
-            print(f"distinct {len(seen)}: proposals {proposals}, CPU {time.process_time() - t0:.1f} s", flush=True)
+    c0 = time.process_time()
+    result = run(bench, args.spec, args.seed, args.budget)
+    cpu = time.process_time() - c0
+    distinct = np.cumsum(~np.asarray(result.rows["cached"], dtype=bool))  # after each proposal
+    for mark in MARKS:
+        i = int(np.searchsorted(distinct, mark))  # the proposal that made the mark-th distinct sample
+        if i < len(distinct):
+            print(f"distinct {mark}: proposals {i + 1}, algo_s {result.rows['algo_s'][i]:.1f} s")
+    print(f"{result.status.value}: {int(distinct[-1]) if len(distinct) else 0} distinct samples, {cpu:.1f} s CPU")
 
 
 if __name__ == "__main__":
