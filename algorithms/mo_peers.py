@@ -25,29 +25,12 @@ import moocore
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
+from benchmarks.objectives import Objectives, required
 from benchmarks.optional import torch_unavailable
 
 from .evolution import RegularizedEvolution
 from .optuna_bo import OptunaGP, OptunaTPE, _missing, _OptunaSearch
 from .registry import at_least, register
-
-
-def objective_vector(benchmark: Benchmark, result: Result) -> list[float]:
-    """The objective values of ``result`` in the benchmark's order; ValueError without objectives."""
-    needs_objectives(benchmark)
-    values = result.extra.get("objectives")
-    if values is None:
-        raise ValueError(f"a result of {benchmark.name} carries no objective values")
-    return [float(values[n]) for n in benchmark.objectives.names]  # type: ignore[attr-defined]
-
-
-def needs_objectives(benchmark: Benchmark) -> None:
-    """Refuse (ValueError, one line) a benchmark that names one objective."""
-    if getattr(benchmark, "objectives", None) is None:
-        raise ValueError(
-            f"{benchmark.name} names one objective; a multi-objective algorithm needs several "
-            "(e.g. nb201/cifar10-valid:objectives=valid+latency)"
-        )
 
 
 class _MultiObjectiveStudy:
@@ -56,17 +39,16 @@ class _MultiObjectiveStudy:
 
     multiobjective = True
     single_objective = False
-    benchmark: Benchmark
+    objectives: Objectives
     study: Any
     _optuna: Any
 
     def _multiobjective_study(self) -> None:
-        maximise = self.benchmark.objectives.maximise  # type: ignore[attr-defined]
-        directions = ["maximize" if m else "minimize" for m in maximise]
+        directions = ["maximize" if m else "minimize" for m in self.objectives.maximise]
         self.study = self._optuna.create_study(directions=directions, sampler=self.study.sampler)
 
     def _value(self, result: Result) -> Any:
-        return objective_vector(self.benchmark, result)
+        return self.objectives.vector(result)
 
 
 @register("optuna-nsga2", unavailable=lambda: _missing("optuna"), limits={"population": at_least(2)})
@@ -74,7 +56,7 @@ class OptunaNSGA2(_MultiObjectiveStudy, _OptunaSearch):
     """Optuna's NSGA-II sampler (its default population of 50)."""
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, population: int = 50) -> None:
-        needs_objectives(benchmark)
+        self.objectives = required(benchmark)
         self.population = population
         super().__init__(benchmark, rng)
         self._multiobjective_study()
@@ -102,7 +84,7 @@ class OptunaMOTPE(_MultiObjectiveStudy, OptunaTPE):
         n_startup: int = 10,
         n_ei_candidates: int = 24,
     ) -> None:
-        needs_objectives(benchmark)
+        self.objectives = required(benchmark)
         super().__init__(
             benchmark, rng, multivariate=multivariate, n_startup=n_startup, n_ei_candidates=n_ei_candidates
         )
@@ -120,7 +102,7 @@ class OptunaMOGP(_MultiObjectiveStudy, OptunaGP):
     def __init__(
         self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10, deterministic: bool = False
     ) -> None:
-        needs_objectives(benchmark)
+        self.objectives = required(benchmark)
         super().__init__(benchmark, rng, n_startup=n_startup, deterministic=deterministic)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", self._optuna.exceptions.ExperimentalWarning)
@@ -146,14 +128,13 @@ class MultiObjectiveEvolution(RegularizedEvolution):
         sample: int = 10,
         retries: int = 100,
     ) -> None:
-        needs_objectives(benchmark)
+        self.objectives = required(benchmark)
         super().__init__(benchmark, rng, population=population, sample=sample, retries=retries)
         self._costs: list[np.ndarray] = []  # objective vector (as costs) of each living member
         self._rank = np.zeros(0)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        objectives = self.benchmark.objectives  # type: ignore[attr-defined]
-        self._costs.append(objectives.costs(objective_vector(self.benchmark, result))[0])
+        self._costs.append(self.objectives.costs(self.objectives.vector(result))[0])
         super().tell(arch, result)
         del self._costs[: len(self._costs) - len(self.members)]  # the aged-out members
         self._rank = moocore.pareto_rank(np.array(self._costs))

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .objectives import Objectives
 
 Arch = tuple[int, ...]
 
@@ -79,6 +82,8 @@ class Benchmark:
     objective: str = "validation accuracy"
     #: known bounds of ``valid`` (used to scale e.g. UCB constants); (0, 100) for percent tables
     value_range: tuple[float, float] = (0.0, 1.0)
+    #: the objectives an ``objectives=`` spec names (:meth:`name_objectives`); None: one, ``valid``
+    objectives: Objectives | None = None
 
     # ----- the space -------------------------------------------------------------------
     def is_valid(self, arch: Sequence[int]) -> bool:
@@ -193,6 +198,11 @@ class Benchmark:
     def query(self, arch: Arch, rng: np.random.Generator | None = None) -> Result:
         """Answer one query. ``rng`` is the run's stream for benchmarks with noisy answers."""
         raise NotImplementedError
+
+    def name_objectives(self, names: Sequence[str]) -> None:
+        """Answer several objectives, the columns ``names`` (:mod:`benchmarks.objectives`): each
+        answer's ``extra`` then carries them as ``objectives`` ({name: value}). Tables only."""
+        raise BenchmarkError(f"{self.name}: objectives= needs a table benchmark (this one has no columns)")
 
     def targets(self) -> Targets | None:
         """Optimum and top-0.1% / top-1% thresholds of ``valid`` (tables only)."""

@@ -7,25 +7,32 @@ uncertainties (NAS-Bench-201's ``latency`` and ``model_size``, NAS-Bench-Graph's
 ``test``, names with ``accuracy``, ``perf`` or ``drift``); every other column is a cost,
 minimised.
 
-The benchmark then knows its exact Pareto front (non-dominated sorting of the whole table with
-moocore, computed once per benchmark), and its ideal and nadir points (the best and the worst of
-each objective over the front). The analysis judges runs in normalised objectives, every one
-turned into a cost in [0, 1] on the front (0 at the ideal, 1 at the nadir), against the reference
-point :data:`REFERENCE` (1.1 in every normalised objective: Ishibuchi et al. 2018, as pymoo's
-maintainers recommend), fixed per table and never taken from what a run found.
+The multi-objective maths has its one home here, in :class:`Objectives`: the benchmark declares
+one (:meth:`benchmarks.base.Benchmark.name_objectives`), the searches turn answers into costs with
+it, and the analysis rebuilds it from the manifest (:meth:`Objectives.from_info`). It knows the
+table's exact Pareto front (non-dominated sorting of the whole table with moocore, computed once
+per benchmark), and its ideal and nadir points (the best and the worst of each objective over the
+front). Runs are judged in normalised objectives, every one turned into a cost in [0, 1] on the
+front (0 at the ideal, 1 at the nadir), against the reference point :data:`REFERENCE` (1.1 in
+every normalised objective: Ishibuchi et al. 2018, as pymoo's maintainers recommend), fixed per
+table and never taken from what a run found.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import moocore
 import numpy as np
 
-from .base import BenchmarkError
+from .base import BenchmarkError, Result
 from .specs import SpecError
+
+if TYPE_CHECKING:
+    from .base import Benchmark
 
 #: the reference point in every normalised objective (0 = the front's ideal, 1 = its nadir)
 REFERENCE = 1.1
@@ -66,79 +73,9 @@ def describe_columns(bench: Any) -> str:
     return ", ".join(f"{n} ({'max' if maximised(n) else 'min'})" for n in columns(bench))
 
 
-class Objectives:
-    """The objectives ``names`` of a table (``values``: (N, k), one row per architecture)."""
-
-    def __init__(self, names: Sequence[str], values: np.ndarray) -> None:
-        self.names = tuple(names)
-        self.maximise = tuple(maximised(n) for n in self.names)
-        self.values = np.asarray(values, dtype=float)
-        self.values.setflags(write=False)
-
-    def row(self, i: int) -> dict[str, float]:
-        return {n: float(v) for n, v in zip(self.names, self.values[i])}
-
-    def costs(self, points: np.ndarray) -> np.ndarray:
-        """``points`` (n, k) in the objectives' units, as costs (maximised ones negated)."""
-        sign = np.where(self.maximise, -1.0, 1.0)
-        return np.asarray(points, dtype=float).reshape(-1, len(self.names)) * sign
-
-    @cached_property
-    def front(self) -> np.ndarray:
-        """Rows of the table on the exact Pareto front (each non-dominated vector, ties kept)."""
-        keep = moocore.is_nondominated(self.costs(self.values), keep_weakly=True)
-        return np.flatnonzero(keep)
-
-    @cached_property
-    def ideal(self) -> np.ndarray:
-        """The best value of each objective over the table (= over the front), in its units."""
-        return np.where(self.maximise, self.values.max(axis=0), self.values.min(axis=0))
-
-    @cached_property
-    def nadir(self) -> np.ndarray:
-        """The worst value of each objective over the front, in its units."""
-        front = self.values[self.front]
-        return np.where(self.maximise, front.min(axis=0), front.max(axis=0))
-
-    def normalise(self, points: np.ndarray) -> np.ndarray:
-        """Costs scaled so that the ideal is 0 and the nadir 1 in every objective."""
-        low, high = self.costs(self.ideal)[0], self.costs(self.nadir)[0]
-        return (self.costs(points) - low) / np.where(high > low, high - low, 1.0)
-
-    @cached_property
-    def best_hypervolume(self) -> float:
-        """HV*: the front's hypervolume in normalised objectives against :data:`REFERENCE`."""
-        return hypervolume(self.normalise(self.values[self.front]))
-
-    def info(self) -> dict[str, Any]:
-        """What the manifest records for the analysis (which never rebuilds the benchmark)."""
-        front = self.values[self.front]
-        return {
-            "names": list(self.names),
-            "maximise": list(self.maximise),
-            "ideal": self.ideal.tolist(),
-            "nadir": self.nadir.tolist(),
-            "reference": REFERENCE,
-            "front": front.tolist(),
-            "best_hypervolume": self.best_hypervolume,
-        }
-
-
-def hypervolume(normalised: np.ndarray) -> float:
-    """Hypervolume (moocore) of normalised costs against :data:`REFERENCE` in every objective;
-    points beyond the reference add nothing."""
-    points = np.asarray(normalised, dtype=float)
-    if points.size == 0:
-        return 0.0
-    inside = points[np.all(points < REFERENCE, axis=1)]
-    if not len(inside):
-        return 0.0
-    return float(moocore.hypervolume(inside, ref=np.full(points.shape[1], REFERENCE)))
-
-
-def attach(bench: Any, text: str) -> None:
-    """Make table benchmark ``bench`` multi-objective with the columns named in ``text``."""
-    names = parse(text)
+def table_values(bench: Any, names: Sequence[str]) -> np.ndarray:
+    """The columns ``names`` of table benchmark ``bench`` as an (N, k) array (row order of
+    ``all_archs()``); one line (SpecError, BenchmarkError) when it cannot name them."""
     table = columns(bench)
     if not table:
         raise BenchmarkError(f"{bench.name}: objectives= needs a table benchmark (this one has no columns)")
@@ -147,4 +84,107 @@ def attach(bench: Any, text: str) -> None:
     unknown = [n for n in names if n not in table]
     if unknown:
         raise SpecError(f"{bench.name} has no column {unknown[0]!r}; its objective columns: {describe_columns(bench)}")
-    bench.objectives = Objectives(names, np.column_stack([table[n] for n in names]))
+    return np.column_stack([table[n] for n in names])
+
+
+def scale(costs: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """``costs`` scaled so that ``low`` is 0 and ``high`` 1 in every objective (one where they meet
+    is only shifted)."""
+    return (costs - low) / np.where(high > low, high - low, 1.0)
+
+
+def hypervolume(normalised: np.ndarray, reference: float = REFERENCE) -> float:
+    """Hypervolume (moocore) of normalised costs against ``reference`` in every objective; points
+    beyond the reference add nothing."""
+    points = np.asarray(normalised, dtype=float)
+    if points.size == 0:
+        return 0.0
+    inside = points[np.all(points < reference, axis=1)]
+    if not len(inside):
+        return 0.0
+    return float(moocore.hypervolume(inside, ref=np.full(points.shape[1], reference)))
+
+
+def required(benchmark: Benchmark) -> Objectives:
+    """The objectives ``benchmark`` names; ValueError (one line) when it names one."""
+    if benchmark.objectives is None:
+        raise ValueError(
+            f"{benchmark.name} names one objective; a multi-objective algorithm needs several "
+            "(e.g. nb201/cifar10-valid:objectives=valid+latency)"
+        )
+    return benchmark.objectives
+
+
+@dataclass(frozen=True, eq=False)
+class Objectives:
+    """Named objectives with their directions, the exact front (``front``: its points, one row
+    each, in the objectives' units), its ideal and nadir points, and the reference point."""
+
+    names: tuple[str, ...]
+    maximise: tuple[bool, ...]
+    ideal: np.ndarray
+    nadir: np.ndarray
+    front: np.ndarray
+    reference: float = REFERENCE
+
+    @classmethod
+    def of_table(cls, names: Sequence[str], values: np.ndarray) -> Objectives:
+        """The objectives ``names`` of a table whose rows are ``values`` (N, k): the front keeps
+        every non-dominated row, ties included; the ideal is the best over it (= over the table)."""
+        names = tuple(names)
+        maximise = tuple(maximised(n) for n in names)
+        values = np.asarray(values, dtype=float)
+        sign = np.where(maximise, -1.0, 1.0)
+        front = values[moocore.is_nondominated(values * sign, keep_weakly=True)]
+        ideal = np.where(maximise, front.max(axis=0), front.min(axis=0))
+        nadir = np.where(maximise, front.min(axis=0), front.max(axis=0))
+        return cls(names, maximise, ideal, nadir, front)
+
+    @classmethod
+    def from_info(cls, info: Mapping[str, Any]) -> Objectives:
+        """The objectives as :meth:`info` recorded them (the analysis never rebuilds a benchmark)."""
+        return cls(
+            tuple(info["names"]),
+            tuple(bool(m) for m in info["maximise"]),
+            np.asarray(info["ideal"], dtype=float),
+            np.asarray(info["nadir"], dtype=float),
+            np.asarray(info["front"], dtype=float),
+            float(info["reference"]),
+        )
+
+    def costs(self, points: np.ndarray | Sequence[float]) -> np.ndarray:
+        """``points`` (n, k) in the objectives' units, as costs (maximised ones negated)."""
+        sign = np.where(self.maximise, -1.0, 1.0)
+        return np.asarray(points, dtype=float).reshape(-1, len(self.names)) * sign
+
+    def vector(self, result: Result) -> list[float]:
+        """The objective values of ``result`` in this order; ValueError when it carries none."""
+        values = result.extra.get("objectives")
+        if values is None:
+            raise ValueError("a result carries no objective values (its benchmark names one objective)")
+        return [float(values[n]) for n in self.names]
+
+    def normalise(self, points: np.ndarray) -> np.ndarray:
+        """Costs scaled so that the ideal is 0 and the nadir 1 in every objective."""
+        return scale(self.costs(points), self.costs(self.ideal)[0], self.costs(self.nadir)[0])
+
+    def hypervolume(self, normalised: np.ndarray) -> float:
+        """The hypervolume of normalised costs against this reference point (:func:`hypervolume`)."""
+        return hypervolume(normalised, self.reference)
+
+    @cached_property
+    def best_hypervolume(self) -> float:
+        """HV*: the front's hypervolume in normalised objectives against the reference point."""
+        return self.hypervolume(self.normalise(self.front))
+
+    def info(self) -> dict[str, Any]:
+        """What the manifest records for the analysis (:meth:`from_info` reads it back)."""
+        return {
+            "names": list(self.names),
+            "maximise": list(self.maximise),
+            "ideal": self.ideal.tolist(),
+            "nadir": self.nadir.tolist(),
+            "reference": self.reference,
+            "front": self.front.tolist(),
+            "best_hypervolume": self.best_hypervolume,
+        }

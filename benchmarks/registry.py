@@ -160,7 +160,7 @@ def _make(spec: str) -> Benchmark:
         raise BenchmarkError(f"{name}: {TORCH_HINT if exc.name == 'torch' else exc}") from None
     bench.name = spec
     if objectives is not None:
-        _objectives.attach(bench, objectives)
+        bench.name_objectives(_objectives.parse(objectives))
     return bench
 
 

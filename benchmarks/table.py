@@ -13,14 +13,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from . import objectives as _objectives
 from .base import Arch, Benchmark, BenchmarkError, Result, Targets, arch_codes
-
-if TYPE_CHECKING:
-    from .objectives import Objectives
 
 __all__ = ["TableBenchmark", "arch_codes", "cache_dir", "cached_arrays"]
 
@@ -78,10 +76,6 @@ class TableBenchmark(Benchmark):
     which the analysis judges (DESIGN.md, "What is searched and what is judged"); ``targets`` are on it.
     """
 
-    #: set by an ``objectives=`` spec (:mod:`benchmarks.objectives`): each answer's ``extra`` then
-    #: carries the objective values as ``objectives`` ({name: value})
-    objectives: Objectives | None = None
-
     def __init__(
         self,
         *,
@@ -122,6 +116,11 @@ class TableBenchmark(Benchmark):
         self.proxy_cost_s = float(proxy_cost_s)
         self.value_range = value_range
         self.objective = objective
+        self._objective_values = np.zeros((len(archs), 0))  # the named objectives' columns
+
+    def name_objectives(self, names: Sequence[str]) -> None:
+        self._objective_values = _objectives.table_values(self, names)
+        self.objectives = _objectives.Objectives.of_table(names, self._objective_values)
 
     def all_archs(self) -> np.ndarray:
         return self._archs
@@ -167,7 +166,7 @@ class TableBenchmark(Benchmark):
         cost = 0.0 if self.cost_s is None else float(self.cost_s[i])
         extra: dict[str, Any] = {k: v[i].item() for k, v in self.extra.items()}
         if self.objectives is not None:
-            extra["objectives"] = self.objectives.row(i)
+            extra["objectives"] = dict(zip(self.objectives.names, self._objective_values[i].tolist()))
         if self.noisy or self.proxy is not None:  # the analysis judges on these, not on what the search saw
             extra.update(true_valid=float(self.valid[i]), true_test=test)
         if self.proxy is not None:  # the search sees the estimate only, and pays the proxy's cost

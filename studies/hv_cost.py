@@ -33,7 +33,7 @@ def main(folder: str) -> None:
         best = []
         for _ in range(5):
             t0 = time.process_time()
-            hv_curve(points, front.reference)
+            hv_curve(points, front)
             best.append(time.process_time() - t0)
         per = min(best) / max(1, len(points)) * 1e6
         print(

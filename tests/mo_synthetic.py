@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks import objectives
 from benchmarks.table import TableBenchmark
 from tests.synthetic import linear_table
 
@@ -19,5 +18,5 @@ def two_objective_table(choices=(4, 4, 3, 3), seed: int = 0) -> TableBenchmark:
         choices=base.choices, archs=base.all_archs(), valid=base.valid, extra={"latency": latency}, value_range=(0, 1)
     )
     bench.name = "synthetic/two-objectives"
-    objectives.attach(bench, "valid+latency")
+    bench.name_objectives(("valid", "latency"))
     return bench

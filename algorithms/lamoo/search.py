@@ -28,8 +28,9 @@ from typing import Literal
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
+from benchmarks.objectives import required, scale
 
-from ..mo_peers import needs_objectives, objective_vector
+from ..lanas.pool import Pool
 from ..registry import at_least, one_of, register
 from .tree import Node, build, dominance_number, region
 
@@ -74,17 +75,13 @@ class LaMOO:
         rebuild_every: int = 1,
         svm_max: int = 0,
     ) -> None:
-        needs_objectives(benchmark)
-        archs = benchmark.all_archs()
-        if archs is None:
-            raise ValueError(f"{benchmark.name} is not enumerable: lamoo samples regions of a table")
+        self.objectives = required(benchmark)
+        self.pool = Pool(benchmark, rng)  # the table's rows, which are not proposed yet, neighbours
         self.benchmark, self.rng = benchmark, rng
         self.cp, self.leaf_size, self.kernel, self.degree = cp, leaf_size, kernel, degree
         self.max_nodes, self.n_init, self.batch, self.select, self.inleaf = max_nodes, n_init, batch, select, inleaf
         self.rebuild_every, self.svm_max = rebuild_every, svm_max
-        self.archs = archs
-        self.E = benchmark.encode(archs)
-        self.available = np.ones(len(archs), dtype=bool)  # not proposed yet
+        self.E = self.pool.encodings()
         self.told_rows: list[int] = []
         self.costs: list[np.ndarray] = []
         self.queue: deque[int] = deque()
@@ -92,25 +89,22 @@ class LaMOO:
         self.built_at = 0  # how many samples were told when the tree was built
         self.builds = 0  # how many times the tree was built
         self._masks: dict[int, np.ndarray] = {}  # id(node) -> its region's rows (rebuild_every > 1)
-        self._near: dict[int, np.ndarray] = {}  # told index -> table rows of its one-decision neighbours
-        self._fresh = benchmark.unseen(rng, set())
 
     def ask(self) -> Arch | None:
-        if not self.available.any():
+        if not self.pool.available.any():
             return None
         if not self.queue:
             if len(self.told_rows) < self.n_init:
-                self.queue.append(self._uniform(self.available))
+                self.queue.append(self._uniform(self.pool.available))
             else:
                 self.queue.extend(self._propose())
         row = self.queue.popleft()
-        self.available[row] = False
-        return tuple(int(a) for a in self.archs[row])
+        self.pool.available[row] = False
+        return self.pool.arch(row)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        objectives = self.benchmark.objectives  # type: ignore[attr-defined]
-        self.costs.append(objectives.costs(objective_vector(self.benchmark, result))[0])
-        self.told_rows.append(int(self.benchmark.index([arch])[0]))
+        self.costs.append(self.objectives.costs(self.objectives.vector(result))[0])
+        self.told_rows.append(self.pool.row(arch))
 
     def _uniform(self, mask: np.ndarray) -> int:
         rows = np.flatnonzero(mask)
@@ -120,8 +114,7 @@ class LaMOO:
         """One batch from the selected leaf (the tree rebuilt from every sample told so far when at
         least ``rebuild_every`` were told since it was last built)."""
         C = np.array(self.costs)
-        low, high = C.min(axis=0), C.max(axis=0)
-        C = (C - low) / np.where(high > low, high - low, 1.0)
+        C = scale(C, C.min(axis=0), C.max(axis=0))
         if not self.nodes or len(self.told_rows) - self.built_at >= self.rebuild_every:
             self._build(C)
         path = self._select()
@@ -150,7 +143,7 @@ class LaMOO:
         neighbours first, then uniform draws (a random order of the rows, filtered through the
         region: in chunks, or by the region's rows kept since the build when the tree is reused)."""
         out = self._local(path, C) if self.inleaf == "local" else []
-        rows = np.flatnonzero(self.available)
+        rows = np.flatnonzero(self.pool.available)
         rows = rows[self.rng.permutation(len(rows))]
         taken = set(out)
         if self.rebuild_every > 1:
@@ -171,7 +164,7 @@ class LaMOO:
         node = path[-1]
         if id(node) not in self._masks:
             if len(path) == 1:
-                mask = np.ones(len(self.archs), dtype=bool)
+                mask = np.ones(len(self.pool.archs), dtype=bool)
             else:
                 mask = self._region_rows(path[:-1]).copy()
                 idx = np.flatnonzero(mask)
@@ -210,15 +203,8 @@ class LaMOO:
             recent = recent[self._inside(path, np.asarray(self.told_rows)[recent])]
             rows = np.concatenate([rows, recent])
         rows = rows[dominance_number(C[rows]) == 0]
-        idx = np.unique(np.concatenate([self._neighbours(int(r)) for r in rows]))
-        idx = idx[self.available[idx]]
+        told = np.asarray(self.told_rows)
+        idx = np.unique(np.concatenate([self.pool.neighbour_rows(int(told[r])) for r in rows]))
+        idx = idx[self.pool.available[idx]]
         idx = idx[self._inside(path, idx)] if len(idx) else idx
         return [int(i) for i in self.rng.permutation(idx)[: self.batch]]
-
-    def _neighbours(self, r: int) -> np.ndarray:
-        """Table rows of the one-decision neighbours of the ``r``-th sample told (cached)."""
-        if r not in self._near:
-            near = self.benchmark.neighbours(tuple(int(a) for a in self.archs[self.told_rows[r]]))
-            idx = self.benchmark.index(near) if near else np.zeros(0, dtype=int)
-            self._near[r] = np.asarray(idx[idx >= 0], dtype=np.int64)
-        return self._near[r]

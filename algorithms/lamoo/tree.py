@@ -10,9 +10,9 @@ take the samples by their dominance label, as the release's ``split_data`` does.
 split when the labels or the SVM's predictions on its samples are all one class. Splitting stops
 when no leaf splits or the tree has more than ``max_nodes`` nodes (the release: 50).
 
-A node's value is the hypervolume (moocore) of its samples' costs against the reference point
-1.1 in costs normalised over all samples so far; UCB ``value + 2 Cp sqrt(2 ln n_parent / n)``
-(``Node.get_uct``).
+A node's value is the hypervolume of its samples' costs (:func:`benchmarks.objectives.hypervolume`,
+against the reference point 1.1) in costs normalised over all samples so far; its UCB is LaNAS's
+(:func:`algorithms.lanas.tree.ucb`, the release's ``Node.get_uct``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import moocore
 import numpy as np
 
-REFERENCE = 1.1
+from benchmarks.objectives import hypervolume
+
+from ..lanas.tree import ucb
 
 
 def dominance_number(C: np.ndarray) -> np.ndarray:
@@ -35,11 +36,6 @@ def dominance_number(C: np.ndarray) -> np.ndarray:
         le &= column[:, None] <= column[None, :]
         lt |= column[:, None] < column[None, :]
     return (le & lt).sum(axis=0)
-
-
-def hypervolume(C: np.ndarray) -> float:
-    inside = C[np.all(C < REFERENCE, axis=1)]
-    return float(moocore.hypervolume(inside, ref=np.full(C.shape[1], REFERENCE))) if len(inside) else 0.0
 
 
 @dataclass
@@ -54,7 +50,7 @@ class Node:
     def uct(self, cp: float) -> float:
         if self.parent is None or not len(self.rows):
             return math.inf
-        return self.value + 2 * cp * math.sqrt(2 * math.log(len(self.parent.rows)) / len(self.rows))
+        return ucb(self.value, len(self.rows), len(self.parent.rows), cp)
 
     def path(self) -> list[Node]:
         """The nodes from the root down to this one."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.base import Arch, Benchmark
+from benchmarks.base import Arch, Benchmark, arch_codes
 
 from .samples import encode
 from .tree import Tree
@@ -44,7 +44,7 @@ class Pool:
         self._tree: Tree | None = None  # lazy pools: the tree not yet routed into buckets
         self._E: np.ndarray | None = None  # encodings of every row, made on first use
         self._lookup: np.ndarray | None = None  # see :func:`_row_lookup`, made on first use
-        self._radix: np.ndarray | None = None
+        self._near: dict[int, np.ndarray] = {}  # row -> rows of its one-decision neighbours
 
     def arch(self, row: int) -> Arch:
         return tuple(self.archs[row].tolist())
@@ -59,10 +59,18 @@ class Pool:
     def rows(self, archs: np.ndarray) -> np.ndarray:
         """Table row of each architecture (values in range), -1 where it is not in the table."""
         if self._lookup is None:
-            self._lookup, self._radix = _row_lookup(self.benchmark)
-        if self._radix is None:
+            self._lookup = _row_lookup(self.benchmark)
+        if not len(self._lookup):
             return self.benchmark.index(archs)
-        return self._lookup[np.asarray(archs, dtype=np.int64) @ self._radix]
+        return self._lookup[arch_codes(archs, self.benchmark.choices)]
+
+    def neighbour_rows(self, row: int) -> np.ndarray:
+        """Table rows of the one-decision neighbours of row ``row`` (``Benchmark.neighbours``; kept)."""
+        if row not in self._near:
+            near = self.benchmark.neighbours(self.arch(row))
+            idx = self.benchmark.index(near) if near else np.zeros(0, dtype=int)
+            self._near[row] = np.asarray(idx[idx >= 0], dtype=np.int64)
+        return self._near[row]
 
     def encodings(self) -> np.ndarray:
         if self._E is None:
@@ -166,13 +174,12 @@ class Pool:
         return None
 
 
-def _row_lookup(benchmark: Benchmark) -> tuple[np.ndarray, np.ndarray | None]:
-    """The benchmark's row (-1: none) of every point of a small product space, indexed by the
-    mixed-radix code ``arch @ radix``, and that radix: a look-up per candidate instead of a search
-    (the in-leaf samplers ask for hundreds per proposal). Radix None: the space is too large."""
+def _row_lookup(benchmark: Benchmark) -> np.ndarray:
+    """``benchmark.index`` of every point of a small product space, in the order of their codes
+    (:func:`benchmarks.base.arch_codes`): a look-up per candidate instead of a search (the in-leaf
+    samplers ask for hundreds per proposal). Empty when the space is too large."""
     choices = tuple(int(c) for c in benchmark.choices)
     if float(np.prod(choices, dtype=np.float64)) > MAX_LOOKUP:
-        return np.zeros(0, dtype=np.int64), None
+        return np.zeros(0, dtype=np.int64)
     grid = np.stack(np.meshgrid(*[np.arange(c) for c in choices], indexing="ij"), -1).reshape(-1, len(choices))
-    radix = np.cumprod([1, *choices[::-1]], dtype=np.int64)[:-1][::-1]
-    return np.asarray(benchmark.index(grid), dtype=np.int64), radix
+    return np.asarray(benchmark.index(grid), dtype=np.int64)

@@ -22,6 +22,12 @@ from .regressors import fit_many
 UNSAMPLED_NODE = ("by_sign", "all_good")
 
 
+def ucb(mean: float, n: int, n_parent: int, cp: float) -> float:
+    """The UCB of a node visited ``n`` times whose parent was visited ``n_parent`` times:
+    x̄ + 2·Cp·sqrt(2·ln n_parent / n) (LaNAS's release, ``MCTS.py``; LaMOO's ``Node.get_uct``)."""
+    return mean + 2.0 * cp * math.sqrt(2.0 * math.log(n_parent) / n)
+
+
 class Splitter(Protocol):
     """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
     to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`)."""
@@ -176,12 +182,11 @@ class Tree:
         return self.total[node] / self.count[node] if self.count[node] else 0.0
 
     def ucb(self, node: int, cp: float) -> float:
-        """x̄ + 2·Cp·sqrt(2·ln n_parent / n), infinite for an unvisited node (the release)."""
+        """The node's :func:`ucb`, infinite for an unvisited node (the release)."""
         n = self.n[node]
         if n == 0:
             return math.inf
-        parent = self.n[(node - 1) // 2]
-        return self.mean(node) + 2.0 * cp * math.sqrt(2.0 * math.log(parent) / n)
+        return ucb(self.mean(node), n, self.n[(node - 1) // 2], cp)
 
     def select(self, cp: float, rng: np.random.Generator, open_leaves: np.ndarray | None = None) -> int | None:
         """Descend from the root taking the child of larger UCB (ties at random); a leaf index.

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..stats.hypervolume import Front, MORun
+from benchmarks.objectives import Objectives
+
+from ..stats.hypervolume import MORun
 from .figures import _median_band
 from .files import file_safe, save
 from .style import Look, plain_log_ticks, plt, seeds_label
@@ -30,7 +32,7 @@ def _median_run(runs: list[MORun]) -> MORun:
 
 
 def figure(
-    bench: str, front: Front, runs: dict[str, list[MORun]], look: dict[str, Look], budget: int, out: Path
+    bench: str, front: Objectives, runs: dict[str, list[MORun]], look: dict[str, Look], budget: int, out: Path
 ) -> Path:
     """One figure with the three panels for ``bench``."""
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.6), gridspec_kw={"wspace": 0.3})
@@ -78,5 +80,5 @@ def figure(
     exact_handles, exact_labels = axes[2].get_legend_handles_labels()  # the exact front's black line
     handles, labels = handles + exact_handles, labels + exact_labels
     fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), bbox_to_anchor=(0.5, -0.08))
-    fig.suptitle(f"{bench}: {seeds_label(runs)}, HV* = {front.best:.4f}", y=1.02)
+    fig.suptitle(f"{bench}: {seeds_label(runs)}, HV* = {front.best_hypervolume:.4f}", y=1.02)
     return save(fig, out / f"multiobjective_{file_safe(bench)}")

@@ -65,7 +65,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
         lines += [
             f"### {bench}",
             "",
-            f"{names}: {len(front.front)} Pareto-optimal architectures; HV* = {front.best:.4f}; "
+            f"{names}: {len(front.front)} Pareto-optimal architectures; HV* = {front.best_hypervolume:.4f}; "
             f"ideal {np.round(front.ideal, 6).tolist()}, nadir {np.round(front.nadir, 6).tolist()}.",
             "",
             md_table(header, rows),

@@ -1,9 +1,9 @@
 """Multi-objective runs judged on the exact Pareto front (benchmarks named with ``objectives=``).
 
 The manifest records each such benchmark's objectives, directions, ideal and nadir points, exact
-front and best hypervolume HV* (``benchmarks/objectives.py``). Every objective is turned into a
-cost and normalised so that the front's ideal is 0 and its nadir 1; the reference point is 1.1
-in every normalised objective, fixed per table, never taken from what a run found. Per run:
+front and reference point; the analysis rebuilds them as the benchmark's
+:class:`benchmarks.objectives.Objectives`, which does the maths (normalised costs, 0 at the front's
+ideal and 1 at its nadir; the hypervolume against the reference point; HV*). Per run:
 
 - ``hv[i]``: hypervolume (moocore) of the first ``i + 1`` distinct samples; HV regret
   ``1 - hv / HV*``;
@@ -25,6 +25,8 @@ import moocore
 import numpy as np
 import pyarrow.parquet as pq
 
+from benchmarks.objectives import Objectives
+
 from .. import runformat
 from ..load import Experiment
 
@@ -32,46 +34,7 @@ FRACTIONS = (0.9, 0.95, 0.99, 1.0)
 _TOL = 1e-9
 
 
-@dataclass(frozen=True)
-class Front:
-    """A benchmark's objectives as the manifest records them."""
-
-    names: tuple[str, ...]
-    maximise: tuple[bool, ...]
-    ideal: np.ndarray
-    nadir: np.ndarray
-    reference: float
-    front: np.ndarray
-    best: float
-
-    @classmethod
-    def from_info(cls, info: dict) -> Front:
-        return cls(
-            tuple(info["names"]),
-            tuple(bool(m) for m in info["maximise"]),
-            np.asarray(info["ideal"], dtype=float),
-            np.asarray(info["nadir"], dtype=float),
-            float(info["reference"]),
-            np.asarray(info["front"], dtype=float),
-            float(info["best_hypervolume"]),
-        )
-
-    def normalise(self, points: np.ndarray) -> np.ndarray:
-        sign = np.where(self.maximise, -1.0, 1.0)
-        low, high = self.ideal * sign, self.nadir * sign
-        span = np.where(high > low, high - low, 1.0)
-        return (np.asarray(points, dtype=float).reshape(-1, len(self.names)) * sign - low) / span
-
-
-def hypervolume(points: np.ndarray, reference: float) -> float:
-    """moocore's hypervolume of normalised costs against ``reference`` in every objective."""
-    inside = points[np.all(points < reference, axis=1)] if len(points) else points
-    if not len(inside):
-        return 0.0
-    return float(moocore.hypervolume(inside, ref=np.full(points.shape[1], reference)))
-
-
-def hv_curve(points: np.ndarray, reference: float) -> tuple[np.ndarray, np.ndarray]:
+def hv_curve(points: np.ndarray, objectives: Objectives) -> tuple[np.ndarray, np.ndarray]:
     """Hypervolume after each of ``points`` (normalised costs, in sample order), and the final
     non-dominated set."""
     out = np.zeros(len(points))
@@ -80,7 +43,7 @@ def hv_curve(points: np.ndarray, reference: float) -> tuple[np.ndarray, np.ndarr
     for i, p in enumerate(points):
         if not (len(nd) and np.any(np.all(nd <= p, axis=1))):
             nd = np.vstack([nd[~np.all(p <= nd, axis=1)], p])
-            hv = hypervolume(nd, reference)
+            hv = objectives.hypervolume(nd)
         out[i] = hv
     return out, nd
 
@@ -103,12 +66,14 @@ class MORun:
     times: dict[float, float]
 
 
-def fronts(exp: Experiment) -> dict[str, Front]:
-    """The multi-objective benchmarks of ``exp`` with their fronts."""
-    return {b: Front.from_info(exp.info(b)["objectives"]) for b in exp.benchmarks() if exp.info(b).get("objectives")}
+def fronts(exp: Experiment) -> dict[str, Objectives]:
+    """The multi-objective benchmarks of ``exp`` with their objectives (exact front included)."""
+    return {
+        b: Objectives.from_info(exp.info(b)["objectives"]) for b in exp.benchmarks() if exp.info(b).get("objectives")
+    }
 
 
-def _read(path: Path, front: Front, budget: int, horizon: int) -> MORun | None:
+def _read(path: Path, front: Objectives, budget: int, horizon: int) -> MORun | None:
     meta = runformat.read_meta(pq.read_schema(path))
     columns = [runformat.OBJECTIVE_PREFIX + n for n in front.names]
     table = pq.read_table(path, columns=["cached", *columns]).to_pandas()
@@ -116,8 +81,8 @@ def _read(path: Path, front: Front, budget: int, horizon: int) -> MORun | None:
     points = front.normalise(fresh[columns].to_numpy(dtype=float))
     if not len(points):
         return None
-    curve, nd = hv_curve(points, front.reference)
-    ratio = curve / front.best
+    curve, nd = hv_curve(points, front)
+    ratio = curve / front.best_hypervolume
     padded = np.concatenate([ratio, np.full(max(0, horizon - len(ratio)), ratio[-1])])[:horizon]
     return MORun(
         str(meta["benchmark"]),

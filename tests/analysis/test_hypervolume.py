@@ -6,11 +6,17 @@ import numpy as np
 import pytest
 
 from analysis.stats.hypervolume import hits, hv_curve
+from benchmarks.objectives import Objectives
+
+
+def _objectives(reference: float) -> Objectives:
+    """Two costs already normalised (ideal 0, nadir 1), judged against ``reference``."""
+    return Objectives(("a", "b"), (False, False), np.zeros(2), np.ones(2), np.zeros((0, 2)), reference)
 
 
 def test_hv_curve_by_hand():
     points = np.array([[0.5, 0.5], [0.6, 0.6], [0.0, 1.0], [0.25, 0.25], [2.0, 0.0]])
-    curve, front = hv_curve(points, 1.1)
+    curve, front = hv_curve(points, _objectives(1.1))
     first = 0.6 * 0.6
     assert curve[0] == pytest.approx(first)
     assert curve[1] == pytest.approx(first)  # dominated: unchanged
