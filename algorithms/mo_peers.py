@@ -25,7 +25,7 @@ import moocore
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.objectives import Objectives, required
+from benchmarks.objectives import Objectives
 from benchmarks.optional import torch_unavailable
 
 from .evolution import RegularizedEvolution
@@ -48,7 +48,7 @@ class _MultiObjectiveStudy:
         self.study = self._optuna.create_study(directions=directions, sampler=self.study.sampler)
 
     def _value(self, result: Result) -> Any:
-        return self.objectives.vector(result)
+        return self.objectives.vector(result.extra)
 
 
 @register("optuna-nsga2", unavailable=lambda: _missing("optuna"), limits={"population": at_least(2)})
@@ -56,7 +56,7 @@ class OptunaNSGA2(_MultiObjectiveStudy, _OptunaSearch):
     """Optuna's NSGA-II sampler (its default population of 50)."""
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, *, population: int = 50) -> None:
-        self.objectives = required(benchmark)
+        self.objectives = benchmark.several_objectives()
         self.population = population
         super().__init__(benchmark, rng)
         self._multiobjective_study()
@@ -84,7 +84,7 @@ class OptunaMOTPE(_MultiObjectiveStudy, OptunaTPE):
         n_startup: int = 10,
         n_ei_candidates: int = 24,
     ) -> None:
-        self.objectives = required(benchmark)
+        self.objectives = benchmark.several_objectives()
         super().__init__(
             benchmark, rng, multivariate=multivariate, n_startup=n_startup, n_ei_candidates=n_ei_candidates
         )
@@ -102,7 +102,7 @@ class OptunaMOGP(_MultiObjectiveStudy, OptunaGP):
     def __init__(
         self, benchmark: Benchmark, rng: np.random.Generator, *, n_startup: int = 10, deterministic: bool = False
     ) -> None:
-        self.objectives = required(benchmark)
+        self.objectives = benchmark.several_objectives()
         super().__init__(benchmark, rng, n_startup=n_startup, deterministic=deterministic)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", self._optuna.exceptions.ExperimentalWarning)
@@ -128,13 +128,13 @@ class MultiObjectiveEvolution(RegularizedEvolution):
         sample: int = 10,
         retries: int = 100,
     ) -> None:
-        self.objectives = required(benchmark)
+        self.objectives = benchmark.several_objectives()
         super().__init__(benchmark, rng, population=population, sample=sample, retries=retries)
         self._costs: list[np.ndarray] = []  # objective vector (as costs) of each living member
         self._rank = np.zeros(0)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        self._costs.append(self.objectives.costs(self.objectives.vector(result))[0])
+        self._costs.append(self.objectives.costs(self.objectives.vector(result.extra))[0])
         super().tell(arch, result)
         del self._costs[: len(self._costs) - len(self.members)]  # the aged-out members
         self._rank = moocore.pareto_rank(np.array(self._costs))

@@ -204,6 +204,16 @@ class Benchmark:
         answer's ``extra`` then carries them as ``objectives`` ({name: value}). Tables only."""
         raise BenchmarkError(f"{self.name}: objectives= needs a table benchmark (this one has no columns)")
 
+    def several_objectives(self) -> Objectives:
+        """The objectives named (:meth:`name_objectives`); ValueError (one line) when the benchmark
+        names one, for a search that needs several."""
+        if self.objectives is None:
+            raise ValueError(
+                f"{self.name} names one objective; a multi-objective algorithm needs several "
+                "(e.g. nb201/cifar10-valid:objectives=valid+latency)"
+            )
+        return self.objectives
+
     def targets(self) -> Targets | None:
         """Optimum and top-0.1% / top-1% thresholds of ``valid`` (tables only)."""
         return None

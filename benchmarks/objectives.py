@@ -8,7 +8,8 @@ uncertainties (NAS-Bench-201's ``latency`` and ``model_size``, NAS-Bench-Graph's
 minimised.
 
 The multi-objective maths has its one home here, in :class:`Objectives`: the benchmark declares
-one (:meth:`benchmarks.base.Benchmark.name_objectives`), the searches turn answers into costs with
+one (:meth:`benchmarks.base.Benchmark.name_objectives`, read back by
+:meth:`~benchmarks.base.Benchmark.several_objectives`), the searches turn answers into costs with
 it, and the analysis rebuilds it from the manifest (:meth:`Objectives.from_info`). It knows the
 table's exact Pareto front (non-dominated sorting of the whole table with moocore, computed once
 per benchmark), and its ideal and nadir points (the best and the worst of each objective over the
@@ -23,16 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import moocore
 import numpy as np
 
-from .base import BenchmarkError, Result
 from .specs import SpecError
-
-if TYPE_CHECKING:
-    from .base import Benchmark
 
 #: the reference point in every normalised objective (0 = the front's ideal, 1 = its nadir)
 REFERENCE = 1.1
@@ -75,12 +72,8 @@ def describe_columns(bench: Any) -> str:
 
 def table_values(bench: Any, names: Sequence[str]) -> np.ndarray:
     """The columns ``names`` of table benchmark ``bench`` as an (N, k) array (row order of
-    ``all_archs()``); one line (SpecError, BenchmarkError) when it cannot name them."""
+    ``all_archs()``); SpecError (one line) naming its columns when it has no such column."""
     table = columns(bench)
-    if not table:
-        raise BenchmarkError(f"{bench.name}: objectives= needs a table benchmark (this one has no columns)")
-    if getattr(bench, "noisy", False) or getattr(bench, "proxy", None) is not None:
-        raise BenchmarkError(f"{bench.name}: objectives= is for the table's own values (not noisy=true or a proxy)")
     unknown = [n for n in names if n not in table]
     if unknown:
         raise SpecError(f"{bench.name} has no column {unknown[0]!r}; its objective columns: {describe_columns(bench)}")
@@ -103,16 +96,6 @@ def hypervolume(normalised: np.ndarray, reference: float = REFERENCE) -> float:
     if not len(inside):
         return 0.0
     return float(moocore.hypervolume(inside, ref=np.full(points.shape[1], reference)))
-
-
-def required(benchmark: Benchmark) -> Objectives:
-    """The objectives ``benchmark`` names; ValueError (one line) when it names one."""
-    if benchmark.objectives is None:
-        raise ValueError(
-            f"{benchmark.name} names one objective; a multi-objective algorithm needs several "
-            "(e.g. nb201/cifar10-valid:objectives=valid+latency)"
-        )
-    return benchmark.objectives
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,9 +140,10 @@ class Objectives:
         sign = np.where(self.maximise, -1.0, 1.0)
         return np.asarray(points, dtype=float).reshape(-1, len(self.names)) * sign
 
-    def vector(self, result: Result) -> list[float]:
-        """The objective values of ``result`` in this order; ValueError when it carries none."""
-        values = result.extra.get("objectives")
+    def vector(self, extra: Mapping[str, Any]) -> list[float]:
+        """The objective values an answer carries (its ``extra``) in this order; ValueError when
+        it carries none."""
+        values = extra.get("objectives")
         if values is None:
             raise ValueError("a result carries no objective values (its benchmark names one objective)")
         return [float(values[n]) for n in self.names]

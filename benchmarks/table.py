@@ -119,6 +119,8 @@ class TableBenchmark(Benchmark):
         self._objective_values = np.zeros((len(archs), 0))  # the named objectives' columns
 
     def name_objectives(self, names: Sequence[str]) -> None:
+        if self.noisy or self.proxy is not None:
+            raise BenchmarkError(f"{self.name}: objectives= is for the table's own values (not noisy=true or a proxy)")
         self._objective_values = _objectives.table_values(self, names)
         self.objectives = _objectives.Objectives.of_table(names, self._objective_values)
 

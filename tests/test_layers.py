@@ -168,6 +168,47 @@ def test_source_files_stay_small():
     assert not long, "split these files: " + ", ".join(long)
 
 
+#: the one home of the multi-objective maths (hypervolume, reference point, normalisation)
+OBJECTIVES_HOME = "benchmarks/objectives.py"
+
+
+def _hypervolume_homes(path: Path) -> list[str]:
+    """What in ``path`` computes a hypervolume or sets a reference point: a call of moocore's
+    hypervolume (``moocore.hypervolume`` or imported by name), a function named ``hypervolume``,
+    a number assigned to ``REFERENCE``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr == "hypervolume" and ast.unparse(node.value) == "moocore":
+            found.append(f"line {node.lineno}: moocore.hypervolume")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("moocore"):
+            found += [f"line {node.lineno}: imports {a.name}" for a in node.names if a.name == "hypervolume"]
+        elif isinstance(node, ast.FunctionDef) and node.name == "hypervolume":
+            found.append(f"line {node.lineno}: def hypervolume")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            named = any(isinstance(t, ast.Name) and t.id == "REFERENCE" for t in node.targets)
+            if named and isinstance(node.value.value, float):  # a point, not e.g. a reference algorithm
+                found.append(f"line {node.lineno}: REFERENCE =")
+    return found
+
+
+def test_only_benchmarks_objectives_computes_a_hypervolume():
+    homes = {p.relative_to(ROOT).as_posix(): _hypervolume_homes(p) for p in _sources()}
+    assert homes.pop(OBJECTIVES_HOME), "the checker no longer sees the home itself"
+    wrong = sorted(f"{p} {h}" for p, found in homes.items() for h in found)
+    assert not wrong, "hypervolume maths outside " + OBJECTIVES_HOME + ": " + "; ".join(wrong)
+
+
+def test_the_hypervolume_rule_sees_each_form(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text(
+        "import moocore\nfrom moocore import hypervolume as hv\nREFERENCE = 1.1\n"
+        "def hypervolume(p):\n    return moocore.hypervolume(p, ref=[1, 1])\n"
+    )
+    assert len(_hypervolume_homes(path)) == 4
+    path.write_text("from benchmarks.objectives import hypervolume\nx = hypervolume([[0, 0]])\n")
+    assert _hypervolume_homes(path) == []
+
+
 def test_the_checks_see_loops_and_layer_breaks():
     """The walker finds relative and deferred imports, and the loop finder finds a loop."""
     graph = _graph()

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.objectives import required, scale
+from benchmarks.objectives import scale
 
 from ..lanas.pool import Pool
 from ..registry import at_least, one_of, register
@@ -75,7 +75,7 @@ class LaMOO:
         rebuild_every: int = 1,
         svm_max: int = 0,
     ) -> None:
-        self.objectives = required(benchmark)
+        self.objectives = benchmark.several_objectives()
         self.pool = Pool(benchmark, rng)  # the table's rows, which are not proposed yet, neighbours
         self.benchmark, self.rng = benchmark, rng
         self.cp, self.leaf_size, self.kernel, self.degree = cp, leaf_size, kernel, degree
@@ -103,7 +103,7 @@ class LaMOO:
         return self.pool.arch(row)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        self.costs.append(self.objectives.costs(self.objectives.vector(result))[0])
+        self.costs.append(self.objectives.costs(self.objectives.vector(result.extra))[0])
         self.told_rows.append(self.pool.row(arch))
 
     def _uniform(self, mask: np.ndarray) -> int:
