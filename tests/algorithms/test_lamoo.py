@@ -63,6 +63,19 @@ def test_svm_max_caps_the_samples_each_svm_is_fit_on(table):
     assert len(root.rows) == 110 and len(root.kids[0].rows) + len(root.kids[1].rows) == 110  # every sample
 
 
-def test_lamoo_plus_is_a_registered_variant():
-    assert "lamoo-plus" in algorithms.names()
-    assert algorithms.check(algorithms.REGISTRY.variants["lamoo-plus"]) == "lamoo-plus"
+def _near_earlier(table, rows: list[str]) -> float:
+    """The share of the architectures ``rows`` (``"1-0-2-2"``) after the 10 initial ones that are one
+    decision from an earlier one."""
+    archs = [tuple(int(v) for v in row.split("-")) for row in rows]
+    near = [any(b in set(table.neighbours(a)) for b in archs[:i]) for i, a in enumerate(archs) if i >= 10]
+    return float(np.mean(near))
+
+
+def test_lamoo_plus_searches_near_its_front_and_rebuilds_less(table):
+    """``lamoo-plus``: the in-leaf local search proposes neighbours of earlier samples, the tree is
+    rebuilt less often than the release's before every batch, each SVM fit on at most 100 samples."""
+    plus = run(table, "lamoo-plus", seed=0, budget=150)
+    release = run(table, "lamoo", seed=0, budget=150)
+    assert plus.algorithm.builds < release.algorithm.builds / 3
+    assert all(n.svm.shape_fit_[0] <= 100 for n in plus.algorithm.nodes if n.kids)
+    assert _near_earlier(table, plus.rows["arch"]) == 1.0 and _near_earlier(table, release.rows["arch"]) < 0.9

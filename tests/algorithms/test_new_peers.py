@@ -8,7 +8,8 @@ import pytest
 from scipy.stats import rankdata
 
 from algorithms import registry as algorithms
-from algorithms.bananas import Bananas, MLPEnsemble, is_cell_space, path_encoding, trunc_path_encoding
+from algorithms._mlp_ensemble import MLPEnsemble
+from algorithms.bananas import Bananas, is_cell_space, path_encoding, trunc_path_encoding
 from algorithms.lanas.scale import ValueScale
 from benchmarks import registry
 from benchmarks._cell import arch_str

@@ -3,11 +3,14 @@ computation, and the counts of Pareto-optimal cells on NAS-Bench-201."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from benchmarks import objectives
 from benchmarks import registry as benchmarks
+from benchmarks.base import BenchmarkError
 from benchmarks.specs import SpecError
 from benchmarks.table import TableBenchmark
 
@@ -82,3 +85,33 @@ def test_other_tables_have_fronts(spec):
     table = o.costs(objectives.table_values(bench, o.names))
     assert all(np.any(np.all(front <= row, axis=1)) for row in table)
     assert len(o.front) >= 1  # the analog table: one cell is best after drift too
+
+
+def test_the_analysis_rebuilds_the_same_objectives_from_the_manifest():
+    o = benchmarks.make("nbgraph/cora:objectives=valid+para").objectives
+    back = objectives.Objectives.from_info(json.loads(json.dumps(o.info())))
+    points = o.front[::2] * 1.01
+    assert np.array_equal(back.normalise(points), o.normalise(points))
+    assert back.best_hypervolume == o.best_hypervolume and back.info() == o.info()
+
+
+def test_a_search_that_needs_several_objectives_is_refused_one():
+    with pytest.raises(ValueError, match="names one objective; a multi-objective algorithm needs several"):
+        benchmarks.make("nb201/cifar10-valid").several_objectives()
+    o = _table([0.9, 0.8], [3, 2]).several_objectives()
+    assert o.vector({"objectives": {"cost": 2.0, "valid": 0.8}}) == [0.8, 2.0]  # in the objectives' order
+    with pytest.raises(ValueError, match="carries no objective values"):
+        o.vector({})
+
+
+def test_a_noisy_table_cannot_name_objectives():
+    with pytest.raises(BenchmarkError, match="the table's own values"):
+        benchmarks.make("nb201/cifar10-valid:noisy=true,objectives=valid+latency")
+
+
+def test_normalised_costs_and_the_clipped_hypervolume_by_hand():
+    o = _table([0.9, 0.8, 0.5], [3, 2, 1]).objectives  # ideal (0.9, 1), nadir (0.5, 3)
+    assert np.allclose(o.normalise([[0.7, 2.0], [0.9, 5.0]]), [[0.5, 0.5], [0.0, 2.0]])
+    assert objectives.scale(np.array([2.0, 5.0]), np.array([1.0, 5.0]), np.array([3.0, 5.0])).tolist() == [0.5, 0.0]
+    assert o.hypervolume(np.array([[0.5, 0.5], [0.0, 2.0]])) == pytest.approx(0.6 * 0.6)  # the second is beyond
+    assert objectives.hypervolume(np.zeros((0, 2))) == 0.0
