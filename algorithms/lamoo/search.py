@@ -31,6 +31,7 @@ from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.objectives import scale
 
 from ..lanas.pool import Pool
+from ..lanas.tree import pick
 from ..registry import at_least, one_of, register
 from .tree import Node, build, dominance_number, region
 
@@ -181,17 +182,15 @@ class LaMOO:
         return region(path, self.E[rows])
 
     def _select(self) -> list[Node]:
-        """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend)."""
+        """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend),
+        chosen by LaNAS's rule (:func:`algorithms.lanas.tree.pick`: ties at random)."""
         if self.select == "path":
             node = self.nodes[0]
             while node.kids:
-                kid_scores = np.array([k.uct(self.cp) for k in node.kids])
-                node = node.kids[int(self.rng.choice(np.flatnonzero(kid_scores == kid_scores.max())))]
+                node = node.kids[pick([k.uct(self.cp) for k in node.kids], self.rng)]
             return node.path()
         leaves = [n for n in self.nodes if not n.kids]
-        scores = np.array([leaf.uct(self.cp) for leaf in leaves])
-        best = np.flatnonzero(scores == scores.max())
-        return leaves[int(self.rng.choice(best))].path()
+        return leaves[pick([leaf.uct(self.cp) for leaf in leaves], self.rng)].path()
 
     def _local(self, path: list[Node], C: np.ndarray) -> list[int]:
         """Up to ``batch`` unevaluated one-decision neighbours, inside the region, of the

@@ -28,6 +28,14 @@ def ucb(mean: float, n: int, n_parent: int, cp: float) -> float:
     return mean + 2.0 * cp * math.sqrt(2.0 * math.log(n_parent) / n)
 
 
+def pick(scores: Sequence[float], rng: np.random.Generator) -> int:
+    """Index of the largest of ``scores``, ties broken uniformly at random (a draw only on a tie):
+    the selection rule of LaNAS (between two children) and LaMOO (among children or leaves)."""
+    best = max(scores)
+    ties = [i for i, s in enumerate(scores) if s == best]
+    return ties[0] if len(ties) == 1 else ties[int(rng.integers(len(ties)))]
+
+
 class Splitter(Protocol):
     """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
     to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`)."""
@@ -207,11 +215,7 @@ class Tree:
             if ok is not None and not (ok[good] and ok[bad]):
                 node = good if ok[good] else bad
                 continue
-            u_good, u_bad = self.ucb(good, cp), self.ucb(bad, cp)
-            if u_good == u_bad:
-                node = good if rng.integers(2) == 0 else bad
-            else:
-                node = good if u_good > u_bad else bad
+            node = (good, bad)[pick((self.ucb(good, cp), self.ucb(bad, cp)), rng)]
         return node - self.n_internal
 
     def visit(self, leaf: int) -> None:
