@@ -17,7 +17,7 @@ one does. Two options that the release does not have make it cheap (``lamoo-plus
 :mod:`.variants`): ``rebuild_every=k`` rebuilds the tree only once at least ``k`` samples were
 told since the last build (the batches in between use the same tree and UCB values; the selected
 leaf's local search also starts from the samples told since that fall in its region), and
-``svm_max=m`` fits each node's SVM on at most ``m`` of its samples (:func:`.tree.build`). Values are read from ``result.extra["objectives"]`` (:mod:`benchmarks.objectives`).
+``svm_max=m`` fits each node's SVM on at most ``m`` of its samples (:class:`.tree.DominanceSplit`). Values are read from ``result.extra["objectives"]`` (:mod:`benchmarks.objectives`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from benchmarks.objectives import scale
 from ..lanas.pool import Pool
 from ..lanas.tree import pick
 from ..registry import at_least, one_of, register
-from .tree import Node, build, dominance_number, region
+from .tree import DominanceSplit, Node, build, dominance_number, region
 
 #: rows filtered through a path's boundaries at a time when drawing uniformly from a region
 CHUNK = 1024
@@ -127,15 +127,8 @@ class LaMOO:
 
     def _build(self, C: np.ndarray) -> None:
         X = self.E[self.told_rows]
-        self.nodes = build(
-            X,
-            C,
-            leaf_size=self.leaf_size,
-            max_nodes=self.max_nodes,
-            kernel=self.kernel,
-            degree=self.degree,
-            svm_max=self.svm_max,
-        )
+        split = DominanceSplit(self.kernel, self.degree, self.svm_max)
+        self.nodes = build(X, C, leaf_size=self.leaf_size, max_nodes=self.max_nodes, split=split)
         self.built_at, self.builds = len(self.told_rows), self.builds + 1
         self._masks.clear()
 
@@ -170,7 +163,7 @@ class LaMOO:
                 mask = self._region_rows(path[:-1]).copy()
                 idx = np.flatnonzero(mask)
                 if len(idx):
-                    side = path[-2].svm.predict(self.E[idx])  # type: ignore[attr-defined]
+                    side = path[-2].svm.predict(self.E[idx])
                     mask[idx[side != (0 if node.good else 1)]] = False
             self._masks[id(node)] = mask
         return self._masks[id(node)]

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from benchmarks.objectives import hypervolume
 
-from ..lanas.tree import ucb
+from ..lanas.tree import Splitter, ucb
 
 
 def dominance_number(C: np.ndarray) -> np.ndarray:
@@ -43,7 +44,7 @@ class Node:
     rows: np.ndarray  # indices of the node's samples
     parent: Node | None = None
     good: bool = True  # which side of the parent's boundary (label 0 in the release)
-    svm: object | None = None
+    svm: Any = None  # the boundary to the children (DominanceSplit's SVM), None at a leaf
     kids: list[Node] = field(default_factory=list)
     value: float = 0.0
 
@@ -62,32 +63,37 @@ class Node:
         return out[::-1]
 
 
-def _split(
-    X: np.ndarray, C: np.ndarray, kernel: str, degree: int, svm_max: int = 0
-) -> tuple[object, np.ndarray] | None:
-    """(fitted SVM, good mask) of a node's samples, or None when they do not separate."""
-    from sklearn.svm import SVC
+class DominanceSplit:
+    """LaMOO's split of a node's samples, in the protocol of LaNAS's splits
+    (:class:`algorithms.lanas.tree.Splitter`): ``(X, C) -> (fitted SVM, good mask)``, or None when
+    they do not separate. Its labelling is its one difference from LaNAS's: the first ``n // 2 + 1``
+    samples by dominance number are good (LaNAS: a value at least the node's mean)."""
 
-    order = np.argsort(dominance_number(C), kind="stable")
-    good = np.zeros(len(C), dtype=bool)
-    good[order[: len(C) // 2 + 1]] = True
-    if good.all():
-        return None
-    fit = np.arange(len(C))
-    if 0 < svm_max < len(C):  # evenly spaced in dominance order: good and bad in proportion
-        fit = np.sort(order[np.linspace(0, len(C) - 1, svm_max).round().astype(int)])
-    # libsvm draws a seed from numpy's global generator unless given one; it is used only for
-    # probability estimates (off here), so a fixed one changes nothing and leaves numpy's alone
-    svm = SVC(kernel=kernel, degree=degree, gamma="scale", random_state=0).fit(X[fit], (~good[fit]).astype(int))
-    predicted = svm.predict(X[fit])
-    if predicted.min() == predicted.max():
-        return None
-    return svm, good
+    def __init__(self, kernel: str, degree: int, svm_max: int = 0) -> None:
+        self.kernel, self.degree, self.svm_max = kernel, degree, svm_max
+
+    def __call__(self, X: np.ndarray, C: np.ndarray) -> tuple[Any, np.ndarray] | None:
+        from sklearn.svm import SVC
+
+        order = np.argsort(dominance_number(C), kind="stable")
+        good = np.zeros(len(C), dtype=bool)
+        good[order[: len(C) // 2 + 1]] = True
+        if good.all():
+            return None
+        fit = np.arange(len(C))
+        if 0 < self.svm_max < len(C):  # evenly spaced in dominance order: good and bad in proportion
+            fit = np.sort(order[np.linspace(0, len(C) - 1, self.svm_max).round().astype(int)])
+        # libsvm draws a seed from numpy's global generator unless given one; it is used only for
+        # probability estimates (off here), so a fixed one changes nothing and leaves numpy's alone
+        svm = SVC(kernel=self.kernel, degree=self.degree, gamma="scale", random_state=0)
+        svm.fit(X[fit], (~good[fit]).astype(int))
+        predicted = svm.predict(X[fit])
+        if predicted.min() == predicted.max():
+            return None
+        return svm, good
 
 
-def build(
-    X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, kernel: str, degree: int, svm_max: int = 0
-) -> list[Node]:
+def build(X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, split: Splitter) -> list[Node]:
     """Every node of the tree over the samples (root first), values set."""
     nodes = [Node(np.arange(len(C)))]
     frontier = [nodes[0]]
@@ -95,10 +101,10 @@ def build(
         node = frontier.pop(0)
         if len(node.rows) < leaf_size:
             continue
-        split = _split(X[node.rows], C[node.rows], kernel, degree, svm_max)
-        if split is None:
+        found = split(X[node.rows], C[node.rows])
+        if found is None:
             continue
-        node.svm, good = split
+        node.svm, good = found
         node.kids = [Node(node.rows[good], node, True), Node(node.rows[~good], node, False)]
         nodes += node.kids
         frontier += node.kids
@@ -114,6 +120,6 @@ def region(path: list[Node], E: np.ndarray) -> np.ndarray:
         if not inside.any():
             break
         idx = np.flatnonzero(inside)
-        side = parent.svm.predict(E[idx])  # type: ignore[attr-defined]
+        side = parent.svm.predict(E[idx])
         inside[idx[side != (0 if kid.good else 1)]] = False
     return inside

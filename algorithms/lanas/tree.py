@@ -38,9 +38,10 @@ def pick(scores: Sequence[float], rng: np.random.Generator) -> int:
 
 class Splitter(Protocol):
     """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
-    to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`)."""
+    to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`); LaMOO's
+    tree splits by one too, ``y`` its samples' costs (:class:`algorithms.lamoo.tree.DominanceSplit`)."""
 
-    def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[Any, np.ndarray] | None: ...
+    def __call__(self, X: np.ndarray, y: np.ndarray, /) -> tuple[Any, np.ndarray] | None: ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from algorithms.lamoo.tree import Node, build, dominance_number, region
+from algorithms.lamoo.tree import DominanceSplit, Node, build, dominance_number, region
 from algorithms.lanas.tree import ucb
 from benchmarks.objectives import hypervolume
 
@@ -40,7 +40,7 @@ def _samples(n: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def test_build_splits_by_dominance_and_values_nodes_by_hypervolume():
     X, C = _samples()
-    nodes = build(X, C, leaf_size=16, max_nodes=50, kernel="poly", degree=4)
+    nodes = build(X, C, leaf_size=16, max_nodes=50, split=DominanceSplit("poly", 4))
     root = nodes[0]
     assert len(nodes) > 1 and len(root.kids) == 2
     good, bad = root.kids
@@ -56,14 +56,14 @@ def test_build_splits_by_dominance_and_values_nodes_by_hypervolume():
 
 def test_a_node_whose_samples_do_not_separate_stays_a_leaf():
     X, C = _samples(n=20)
-    assert len(build(X, C, leaf_size=21, max_nodes=50, kernel="poly", degree=4)) == 1  # too few samples
+    assert len(build(X, C, leaf_size=21, max_nodes=50, split=DominanceSplit("poly", 4))) == 1  # too few samples
     # one encoding for all: the SVM cannot tell the good half from the bad, predicts one class
-    assert len(build(np.ones_like(X), C, leaf_size=2, max_nodes=50, kernel="poly", degree=4)) == 1
+    assert len(build(np.ones_like(X), C, leaf_size=2, max_nodes=50, split=DominanceSplit("poly", 4))) == 1
 
 
 def test_region_is_where_the_paths_svms_send_rows():
     X, C = _samples()
-    nodes = build(X, C, leaf_size=16, max_nodes=3, kernel="linear", degree=1)
+    nodes = build(X, C, leaf_size=16, max_nodes=3, split=DominanceSplit("linear", 1))
     good, bad = nodes[0].kids
     side = nodes[0].svm.predict(X)
     assert np.array_equal(region([nodes[0], good], X), side == 0)
