@@ -6,8 +6,8 @@ on every other table: a small Cp (0.05 against the release's 6: hypervolumes her
 [0, 1.21]), the in-leaf sampler that draws one-decision neighbours of the leaf's non-dominated
 samples inside its region (``inleaf=local``), the tree rebuilt once 20 samples were told since the
 last build (the release: before every batch of 5), and each node's SVM fit on at most 100 of its
-samples (the release: all of them); the last two make it cost a few milliseconds of CPU per
-sample instead of about 0.2 s at budget 1,000.
+samples (the release: all of them); the last two bound its cost per sample (measured, with the
+command, in docs/multiobjective.md).
 """
 
 from __future__ import annotations
