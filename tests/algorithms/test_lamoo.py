@@ -79,3 +79,17 @@ def test_lamoo_plus_searches_near_its_front_and_rebuilds_less(table):
     assert plus.algorithm.builds < release.algorithm.builds / 3
     assert all(n.svm.shape_fit_[0] <= 100 for n in plus.algorithm.nodes if n.kids)
     assert _near_earlier(table, plus.rows["arch"]) == 1.0 and _near_earlier(table, release.rows["arch"]) < 0.9
+
+
+@pytest.mark.parametrize("spec", ["lamoo", "lamoo-plus"])
+def test_lamoo_proposes_every_row_once_then_none(spec):
+    """Regions empty out as the table is used up: the path is shortened until the root's region, the
+    whole table, holds an unevaluated row; every row is proposed once, then ask() answers None."""
+    small = two_objective_table(choices=(4, 3, 3, 3))
+    algo = algorithms.make(spec, small, np.random.default_rng(0))
+    proposed = []
+    while (arch := algo.ask()) is not None:
+        proposed.append(arch)
+        algo.tell(arch, small.query(arch))
+    assert sorted(proposed) == sorted(map(tuple, small.all_archs().tolist()))
+    assert algo.ask() is None and algo.builds > 1
