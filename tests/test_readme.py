@@ -1,6 +1,6 @@
 """The README and docs/ stay true: the README's examples work, and the commands run.
 
-Every ``python run_all.py`` command of the README and of docs/*.md is run for real, in this
+Every ``python run_all.py`` command of the README, of docs/*.md and of results/reference/peers.md is run for real, in this
 process (its ``main``), with its seeds, budget and workers rewritten to tiny values (``SMALL``)
 and its output in a temporary folder; then every ``python -m analysis FOLDER`` command runs on
 what the command writing FOLDER wrote. The commands that need the user's files, a training or a
@@ -27,8 +27,10 @@ from harness.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
-#: the README and the pages of docs/ behind it: every command in any of them is run here
-DOCS = "\n".join([README, *(page.read_text() for page in sorted((ROOT / "docs").glob("*.md")))])
+#: the pages behind the README (docs/ and the study page beside its tables): every command in the
+#: README or in any of them is run here
+PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "results" / "reference" / "peers.md"]
+DOCS = "\n".join([README, *(page.read_text() for page in PAGES)])
 #: seeds, budget and workers of every README command run here
 SMALL = {"--seeds": ["0-1"], "--budget": ["10"], "--workers": ["1"]}
 #: the README commands that cannot run here, and why
