@@ -16,7 +16,8 @@ from harness.runner import run
 def pull(bandit: Bandit, arch, found: bool = True) -> int:
     """One proposal: the arm chosen, then settled with ``arch`` (found or not)."""
     arm = bandit.choose()
-    bandit.found = found
+    if found:
+        bandit.found_one()
     bandit.settle(arch)
     return arm
 
@@ -51,7 +52,8 @@ def test_an_arm_that_finds_nothing_is_rewarded_zero():
     bandit = Bandit()
     for t in range(200):
         arm = bandit.choose()
-        bandit.found = arm != 0  # arm 0 never has a candidate
+        if arm != 0:  # arm 0 never has a candidate
+            bandit.found_one()
         bandit.settle((t,) if arm != 0 else None)
         if arm != 0:
             bandit.tell((t,), float(t % 7))
@@ -77,7 +79,7 @@ def test_bandit_runs_every_arm_and_never_repeats(synthetic):
         algo.tell(arch, Result(float(synthetic.valid[synthetic.index([arch])[0]])))
         seen.append(arch)
     assert len(set(seen)) == 150
-    bandit = algo._inleaf.bandit
+    bandit = algo._inleaf.picker.bandit
     assert (bandit.pulls > 0).all()
     assert bandit.pulls.sum() == 150 - 10  # every proposal after the 10 random ones settles an arm
 

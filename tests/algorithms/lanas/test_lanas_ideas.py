@@ -79,10 +79,10 @@ def test_climb_moves_to_the_first_better_neighbour():
     moves = 0
     for _ in range(200):
         arch = algo.ask()
-        climber = algo._inleaf.climber if algo._inleaf is not None else None
-        before = None if climber is None or climber.center is None else climber.center[0]
+        climber = algo._inleaf.picker.climber
+        before = None if climber.center is None else climber.center[0]
         algo.tell(arch, answer(bench, arch))
-        after = None if climber is None or climber.center is None else climber.center[0]
+        after = None if climber.center is None else climber.center[0]
         if before is not None and after != before:
             if after == arch:
                 moves += 1

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from algorithms.lanas import LaNAS
-from algorithms.lanas.climb import neighbours
+from algorithms.lanas.inleaf_source import one_decision_neighbours
 from algorithms.lanas.samples import encode
 from algorithms.lanas.surrogate import PairwiseThompson
 from algorithms.lanas.svm_split import SvmSplit
@@ -119,12 +119,6 @@ def test_local_proposes_a_neighbour_of_a_leafs_best():
         algo.tell(arch, answer(bench, arch))
 
 
-def test_neighbours_are_every_one_decision_change():
-    kids, owner = neighbours(np.array([[0, 1], [2, 2]]), (3, 3))
-    assert len(kids) == 8 and list(owner) == [0] * 4 + [1] * 4
-    assert {tuple(k) for k in kids[:4]} == {(1, 1), (2, 1), (0, 0), (0, 2)}
-
-
 def test_thompson_model_learns_a_pairwise_function():
     rng = np.random.default_rng(0)
     choices = (3, 3, 3)
@@ -197,9 +191,8 @@ def test_n_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(handove
             if near or not fell_back:  # (a fallback without any neighbour left is a uniform draw)
                 assert near, "not a neighbour of any of the leaf's samples"
                 for i in order[: list(order).index(near[0])]:
-                    kids, _ = neighbours(np.array([algo.samples.archs[i]]), bench.choices)
-                    rows = pool.rows(kids)
-                    free = rows[rows >= 0][pool.available[rows[rows >= 0]]]
+                    rows = pool.rows(np.array(one_decision_neighbours(bench, algo.samples.archs[i])))
+                    free = rows[pool.available[rows]]
                     inside = algo.tree.route(pool.encodings()[free]) == leaf
                     assert not (inside.any() if not fell_back else len(free)), "a better sample had candidates"
                 checked[fell_back] += 1
