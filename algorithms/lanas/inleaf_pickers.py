@@ -23,6 +23,7 @@ and reads the search's state (its source, the leaf's best samples, ``n_parents``
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,16 +43,16 @@ if TYPE_CHECKING:
 SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 
 
-class Picker:
+class Picker(ABC):
     """The proposal among a leaf's candidates; what it learns from the run (nothing here)."""
 
     #: ``handover=neighbours`` runs it outside the selected region (``bo``: the uniform draw instead)
     moves_locally = True
 
+    @abstractmethod
     def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
         """An unevaluated architecture in ``leaf``'s region (anywhere, where ``in_region`` is False
         and the picker moves locally) and its table row, taken; None when it has none."""
-        raise NotImplementedError(f"{type(self).__name__} picks no architecture")
 
     def tell(self, arch: Arch, y: float) -> None:
         """A told value (``y`` orders samples)."""
