@@ -200,41 +200,6 @@ def test_n_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(handove
     assert checked[False] >= 1 and (handover == "first_leaf" or checked[True] > 50), checked
 
 
-def test_widen_doubles_the_parents_when_stalled_and_a_new_best_resets_them():
-    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    inleaf = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3, widen=4)._inleaf
-    archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
-    seen = []
-    for y in [0.5] + [0.1] * 4 + [0.2] * 4 + [0.3] * 3 + [0.6] + [0.4] * 3:
-        inleaf.tell(next(archs), y)
-        seen.append(inleaf.n_parents)
-    assert seen == [3] + [3, 3, 3, 6] + [6, 6, 6, 12] + [12, 12, 12] + [3] + [3, 3, 3]
-    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3)._inleaf.widen == 0  # off by default
-
-
-def test_restart_forgets_the_parents_when_the_climb_stalls_and_a_climb_best_resets_the_count():
-    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    algo = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3, restart=4)
-    archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
-    seen = []
-    # a climb best, 4 stalls (restart); a new climb's best below the run's best, 2 stalls, a better
-    # one (the count starts again), 4 stalls (restart)
-    for y in [0.5] + [0.1] * 4 + [0.2] + [0.1] * 2 + [0.3] + [0.1] * 4:
-        algo.tell(next(archs), Result(y))
-        seen.append(algo._inleaf._first_parent)
-    assert seen == [0] * 4 + [5] * 8 + [13]
-    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo")._inleaf.restart == 0  # off by default
-
-
-def test_after_a_restart_only_the_new_samples_are_parents(synthetic):
-    algo = run(synthetic, "lanas-plus:restart=5", seed=0, budget=150).algorithm
-    inleaf = algo._inleaf
-    assert inleaf._first_parent > 0, "the run never restarted"
-    for leaf in range(algo.tree.n_leaves):
-        assert (inleaf.leaf_samples(leaf) >= inleaf._first_parent).all()
-    assert inleaf.fallbacks > 0  # a fresh climb begins with the selected leaf's own draw
-
-
 def test_thompson_model_keeps_the_exact_posterior_and_its_fast_draw_is_the_same_draw():
     """The pending low-rank updates give A⁻¹ = (ΦᵀΦ + αI)⁻¹ at any point, and
     ``sample_scores`` equals ``score(draw(rng))`` for the same random numbers."""
