@@ -30,21 +30,18 @@ leaf it is, best first. A search gets the pool (None on a space that is not enum
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
-from .inleaf_pickers import BO, SCAN, BanditPicker, ClimbBO, ClimbPicker, GPFirst, Local, LocalBO, Picker
+from .inleaf_pickers import BO, BanditPicker, ClimbBO, ClimbPicker, GPFirst, Local, LocalBO, Picker
 from .inleaf_source import PoolSource, RegionSource
 from .pool import Pool
 from .samples import SampleView, encode
 from .surrogate import PairwiseThompson
 from .tree import Tree
-
-if TYPE_CHECKING:
-    from .options import InLeafOptions
 
 __all__ = ["APPLIES", "HANDOVERS", "KINDS", "InLeaf", "PaperDraw", "make_inleaf"]
 
@@ -77,31 +74,36 @@ APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     for option in ("n_parents", "widen", "restart", "handover", "gp_until")
 }
 HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
+SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
 Proposal = tuple[Arch, int, int | None]  # (architecture, leaf credited, table row)
 
 
 def make_inleaf(
-    options: InLeafOptions,
     benchmark: Benchmark,
     rng: np.random.Generator,
     pool: Pool | None,
     pool_mode: bool,
     samples: SampleView,
     max_tries: int,
+    *,
+    kind: str,
+    gp_until: int,
+    **parents: Any,
 ) -> InLeaf | PaperDraw:
-    """The in-leaf search of one LaNAS run. ``pool_mode``: candidates come from the pool's buckets
-    (else from the rejection sampler)."""
-    make = KINDS[options.kind].make
+    """The in-leaf search of one LaNAS run for the in-leaf options (``kind`` is ``inleaf``;
+    ``parents``: ``n_parents``, ``widen``, ``restart``, ``handover``, see :class:`InLeaf`).
+    ``pool_mode``: candidates come from the pool's buckets (else from the rejection sampler)."""
+    make = KINDS[kind].make
     if make is None:
         return PaperDraw()
     picker = make(benchmark, rng, samples)
-    if options.gp_until:
-        picker = GPFirst(options.gp_until, picker, samples)
+    if gp_until:
+        picker = GPFirst(gp_until, picker, samples)
     if pool_mode and pool is not None:
         source: PoolSource | RegionSource = PoolSource(benchmark, rng, pool, samples)
     else:
         source = RegionSource(benchmark, rng, pool, samples, max_tries)
-    return InLeaf(picker, source, options, benchmark, rng, samples)
+    return InLeaf(picker, source, benchmark, rng, samples, **parents)
 
 
 class PaperDraw:
@@ -128,16 +130,20 @@ class InLeaf:
         self,
         picker: Picker,
         source: PoolSource | RegionSource,
-        options: InLeafOptions,
         benchmark: Benchmark,
         rng: np.random.Generator,
         samples: SampleView,
+        *,
+        n_parents: int,
+        widen: int,
+        restart: int,
+        handover: str,
     ) -> None:
         self.picker, self.source, self.benchmark, self.rng, self.samples = picker, source, benchmark, rng, samples
-        self.widen, self._stall, self._best = options.widen, 0, -np.inf
-        self.restart, self._climb_stall, self._climb_best = options.restart, 0, -np.inf
+        self.widen, self._stall, self._best = widen, 0, -np.inf
+        self.restart, self._climb_stall, self._climb_best = restart, 0, -np.inf
         self._first_parent = 0  # samples before this index are no parents (``restart``)
-        self.base_n_parents = self.n_parents = options.n_parents  # grows with ``widen``
+        self.base_n_parents = self.n_parents = n_parents  # grows with ``widen``
         self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
         self._routed = 0  # samples told since the rebuild and routed to their predicted leaf
         self._new_members: dict[int, list[int]] = {}  # leaf -> the indices of those routed to it
@@ -145,7 +151,7 @@ class InLeaf:
         self._leaf_cache: dict[int, tuple[tuple[int, int], np.ndarray]] = {}
         self.fallbacks = 0  # proposals handed over (see ``handover``)
         handovers = dict(zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours)))
-        self._handover: Callable[[int], Proposal | None] = handovers[options.handover]
+        self._handover: Callable[[int], Proposal | None] = handovers[handover]
 
     @property
     def scan(self) -> int:

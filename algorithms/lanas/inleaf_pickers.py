@@ -18,13 +18,12 @@ that :data:`algorithms.lanas.inleaf.KINDS` names.
 The model is :mod:`.surrogate`'s pairwise Bayesian linear model, fitted on every sample. A picker
 is told every value (:meth:`Picker.tell`), hears of rebuilds, restarts and the end of each proposal,
 and reads the search's state (its source, the leaf's best samples, ``n_parents``) from the
-:class:`~algorithms.lanas.inleaf.InLeaf` that calls it.
+:class:`~algorithms.lanas.inleaf.InLeaf` that calls it (:class:`Search`).
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -33,26 +32,39 @@ from benchmarks.base import Arch, Benchmark
 from .bandit import ARMS, Bandit
 from .climb import Climb
 from .gp import LeafGP
-from .inleaf_source import Candidates, Found
+from .inleaf_source import Candidates, Found, PoolSource, RegionSource
 from .samples import SampleView
 from .surrogate import PairwiseThompson
 
-if TYPE_CHECKING:
-    from .inleaf import InLeaf
 
-SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
+class Search(Protocol):
+    """What a picker reads from the in-leaf search that calls it (:class:`.inleaf.InLeaf`)."""
+
+    source: PoolSource | RegionSource
+    rng: np.random.Generator
+    samples: SampleView
+    n_parents: int  # the leaf's best samples whose neighbours are candidates
+
+    @property
+    def scan(self) -> int:
+        """How many of a leaf's best samples are scanned for unevaluated neighbours."""
+        ...
+
+    def leaf_samples(self, leaf: int) -> np.ndarray:
+        """Indices of the leaf's samples, best first."""
+        ...
 
 
-class Picker(ABC):
+class Picker:
     """The proposal among a leaf's candidates; what it learns from the run (nothing here)."""
 
     #: ``handover=neighbours`` runs it outside the selected region (``bo``: the uniform draw instead)
     moves_locally = True
 
-    @abstractmethod
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         """An unevaluated architecture in ``leaf``'s region (anywhere, where ``in_region`` is False
         and the picker moves locally) and its table row, taken; None when it has none."""
+        raise NotImplementedError
 
     def tell(self, arch: Arch, y: float) -> None:
         """A told value (``y`` orders samples)."""
@@ -68,12 +80,12 @@ class Picker(ABC):
 
 
 class Uniform(Picker):
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         return search.source.draw(leaf) if in_region else None
 
 
 class Local(Picker):
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         cands = search.source.near(leaf, search.leaf_samples(leaf), search.scan, 1, in_region)
         return None if cands is None else search.source.take(cands, int(search.rng.integers(len(cands))))
 
@@ -90,7 +102,7 @@ class Modelled(Picker):
     def refresh(self) -> None:
         self.model.refresh()
 
-    def best(self, search: InLeaf, cands: Candidates | None) -> Found | None:
+    def best(self, search: Search, cands: Candidates | None) -> Found | None:
         """The candidate of largest value under one Thompson draw of the model, taken."""
         if cands is None:
             return None
@@ -98,7 +110,7 @@ class Modelled(Picker):
 
 
 class LocalBO(Modelled):
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         return self.best(
             search, search.source.near(leaf, search.leaf_samples(leaf), search.scan, search.n_parents, in_region)
         )
@@ -107,7 +119,7 @@ class LocalBO(Modelled):
 class BO(Modelled):
     moves_locally = False
 
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         return self.best(search, search.source.region(leaf))
 
 
@@ -122,7 +134,7 @@ class ClimbPicker(Picker):
         """Index of the next neighbour to try: the last (they are in a random order)."""
         return len(untried) - 1
 
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         starts = search.leaf_samples(leaf)[: search.scan] if in_region else np.zeros(0, dtype=np.int64)
         arch = self.climber.next(starts)
         return None if arch is None else search.source.take_arch(arch)
@@ -164,7 +176,7 @@ class BanditPicker(Modelled):
         self.arms = [arms[name] for name in ARMS]
         self.bandit = Bandit(len(self.arms))
 
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         found = self.arms[self.bandit.choose()](search, leaf, in_region)
         if found is not None:
             self.bandit.found_one()
@@ -187,7 +199,7 @@ class GPFirst(Picker):
         self.until, self.then, self.gp = until, then, LeafGP(samples)
         self.moves_locally = then.moves_locally
 
-    def __call__(self, search: InLeaf, leaf: int, in_region: bool) -> Found | None:
+    def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
         if in_region and 2 <= len(search.samples) < self.until:
             cands = search.source.for_gp(leaf, search.leaf_samples(leaf)[: search.n_parents])
             if cands is not None:

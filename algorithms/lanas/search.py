@@ -107,7 +107,7 @@ class LaNAS:
         make_split = SPLITS[self.tree_options.split]
         self._splitter = None if make_split is None else make_split(rng)
         self._inleaf = make_inleaf(
-            self.inleaf_options, benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries
+            benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries, **self.inleaf_options._asdict()
         )
         paper_draw = self.inleaf_options.kind == "uniform"
         self._empty_leaf = make_empty_leaf(self.sampling_options.empty_leaf, rng, self._pool_mode and paper_draw)

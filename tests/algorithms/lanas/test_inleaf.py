@@ -70,8 +70,8 @@ def search_with(picker: Picker, handover: str) -> InLeaf:
     for _ in range(30):
         arch = algo.ask()
         algo.tell(arch, answer(bench, arch))
-    options = InLeafOptions(kind="local", handover=handover)
-    search = make_inleaf(options, bench, algo.rng, algo.pool, True, algo.samples.view(), 100)
+    options = InLeafOptions(kind="local", handover=handover)._asdict()
+    search = make_inleaf(bench, algo.rng, algo.pool, True, algo.samples.view(), 100, **options)
     assert isinstance(search, InLeaf)
     search.picker = picker
     search.refresh(algo.tree)
