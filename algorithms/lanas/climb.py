@@ -32,10 +32,10 @@ class Climb:
         self.center: tuple[Arch, float] | None = None
         self._untried: list[Arch] = []
         self._started: set[Arch] = set()  # architectures a climb was centred on (never again)
-        self._nbhd: set[Arch] = set()  # the current architecture's neighbours
+        self._neighbourhood: set[Arch] = set()  # the current architecture's neighbours
 
     def tell(self, arch: Arch, y: float) -> None:
-        if self.center is not None and y > self.center[1] and arch in self._nbhd:
+        if self.center is not None and y > self.center[1] and arch in self._neighbourhood:
             self._move(arch, y)
 
     def restart(self) -> None:
@@ -46,7 +46,7 @@ class Climb:
         self.center = (arch, y)
         self._started.add(arch)
         nbrs = self.benchmark.neighbours(arch)
-        self._nbhd = set(nbrs)
+        self._neighbourhood = set(nbrs)
         self._untried = [nbrs[i] for i in self.rng.permutation(len(nbrs))]
 
     def next(self, starts: np.ndarray) -> Arch | None:

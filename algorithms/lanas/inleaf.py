@@ -58,7 +58,7 @@ def _model(benchmark: Benchmark) -> PairwiseThompson:
     return PairwiseThompson(benchmark.choices)
 
 
-_LOCAL = ("n_parents", "restart", "handover", "gp_until")  # options of the searches that use parents
+_LOCAL = ("n_parents", "restart", "handover", "gp_until")  # what the searches from the best samples take
 KINDS: dict[str, Kind] = {
     "uniform": Kind(None, ()),
     "local": Kind(lambda bench, rng, samples: Local(), (*_LOCAL, "widen")),

@@ -99,7 +99,7 @@ class LaNAS:
         self.pool = None if archs is None else Pool(benchmark, rng)
         self._pool_mode = archs is not None and sampler != "reject"
         self.samples = Samples()
-        self._X: np.ndarray | None = None  # encoded samples, one row each
+        self._encodings: np.ndarray | None = None  # the samples' encodings, one row each
         self._pending: dict[Arch, tuple[int | None, int, int | None]] = {}  # arch -> (leaf, generation, row)
         self._queue: deque[Arch] = deque()
         self._proposals = self._since_rebuild = self._generation = 0
@@ -214,20 +214,21 @@ class LaNAS:
         return None
 
     # ----- the tree ----------------------------------------------------------------------
-    def _samples_X(self) -> np.ndarray:
-        if self._X is None:
-            self._X = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
-        new = self.samples.archs[len(self._X) :]
+    def _sample_encodings(self) -> np.ndarray:
+        """The encodings of every sample told, in tell order (those told since the last call added)."""
+        if self._encodings is None:
+            self._encodings = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
+        new = self.samples.archs[len(self._encodings) :]
         if new:
-            self._X = np.concatenate([self._X, encode(self.benchmark, new)])
-        return self._X
+            self._encodings = np.concatenate([self._encodings, encode(self.benchmark, new)])
+        return self._encodings
 
     def _rebuild(self) -> None:
-        X = self._samples_X()
+        X = self._sample_encodings()
         opts = self.tree_options
         if self.tree is None:
-            kind, *_ = reg = self.regressor_options
-            settings = {k: v for k, v in reg._asdict().items() if k != "kind"}
+            settings = self.regressor_options._asdict()
+            kind = settings.pop("kind")
             regs = [make_regressor(kind, X.shape[1], self.rng, **settings) for _ in range(2 ** (opts.height - 1) - 1)]
             self.tree = Tree(opts.height, regs, self._splitter)
         self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), opts.route, opts.unsampled_node)
