@@ -90,13 +90,13 @@ class PoolSource:
 
     def __init__(self, benchmark: Benchmark, rng: np.random.Generator, pool: Pool, samples: SampleView) -> None:
         self.benchmark, self.rng, self.pool, self.samples = benchmark, rng, pool, samples
-        self.tree: Tree
-
-    def refresh(self, tree: Tree) -> None:
-        self.tree = tree
         #: leaf -> ((its samples best first, parents scanned), (rows, owners) of their in-region
         #: neighbours): kept while the leaf's parents are the same (rows only become unavailable)
         self._near: dict[int, tuple[tuple[np.ndarray, int], tuple[np.ndarray, np.ndarray]]] = {}
+
+    def refresh(self, tree: Tree) -> None:
+        """A new tree (the pool routes its rows itself): the neighbours found per leaf are stale."""
+        self._near = {}
 
     def take(self, cands: Candidates, i: int) -> Found:
         assert cands.rows is not None
