@@ -52,8 +52,8 @@ class _OptunaSearch:
     Several trials may be outstanding (``--parallel K``): each ``ask`` starts a trial and
     each ``tell`` completes the trial asked for that architecture, in any order. The samplers
     account for the running trials: TPE with ``constant_liar=True`` (set here whatever
-    Optuna's default; it changes nothing with one trial at a time, and on the synthetic test
-    table at K = 4 it cut repeats from 50 to 10 in 60 samples), GPSampler by its batch log
+    Optuna's default; it changes nothing with one trial at a time and cuts repeated
+    suggestions with several, measured in docs/peers.md), GPSampler by its batch log
     expected improvement (qLogEI) over them in Optuna 5. Two outstanding trials may suggest
     the same architecture: both are proposed, the runner evaluates it once, and each ``tell``
     of it completes the older of its open trials, so every trial gets that value. A ``tell``

@@ -1,6 +1,6 @@
 """A bandit over in-leaf searches (``lanas:inleaf=bandit``): which search pays is learnt within a run.
 
-No single in-leaf search wins everywhere (docs/peers.md): the model's pick among the neighbours
+No single in-leaf search wins everywhere (results/reference/peers.md): the model's pick among the neighbours
 of the leaf's best samples (``localbo``) exploits, a uniform draw in the region explores. With
 ``inleaf=bandit`` each proposal is made by one of the searches in :data:`ARMS`, the arm of
 largest discounted UCB index (Garivier and Moulines, ALT 2011), and the told value rewards it:
@@ -40,7 +40,7 @@ class Bandit:
         self.gain = np.zeros(n_arms)  # discounted sum of rewards
         self.pulls = np.zeros(n_arms, dtype=np.int64)  # proposals made (and misses) per arm, for inspection
         self.arm: int | None = None  # the arm of the proposal under way (None: not asked yet)
-        self.found = False  # whether that arm found the proposal
+        self.found = False  # whether that arm found the proposal (:meth:`found_one`)
         self._pending: dict[Arch, int] = {}  # proposed architecture -> its arm, until told
         self._values: list[float] = []  # every value told, sorted
 
@@ -55,6 +55,10 @@ class Bandit:
                 self.arm = int(np.argmax(self.gain / self.weight + EXPLORE * bonus))
             self.found = False
         return self.arm
+
+    def found_one(self) -> None:
+        """The arm of the proposal under way found a candidate."""
+        self.found = True
 
     def settle(self, arch: Arch | None) -> None:
         """The proposal under way ended with ``arch`` (None: the walk's own draw): credit the

@@ -30,16 +30,16 @@ class EmptyLeaf:
         if row is not None:
             return leaf, row
         self.count += 1
-        return self.instead(tree, pool, leaf)
+        return self.draw_instead(tree, pool, leaf)
 
-    def instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
+    def draw_instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
         raise NotImplementedError
 
 
 class Anywhere(EmptyLeaf):
     """``anywhere`` (default): any unevaluated row, credited to the selected leaf (so the walk moves on)."""
 
-    def instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
+    def draw_instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
         rows = np.flatnonzero(pool.available)
         if len(rows) == 0:
             return leaf, None
@@ -52,7 +52,7 @@ class FirstLeaf(EmptyLeaf):
     """``first_leaf`` (the release, ``MCTS.search``): the first leaf in breadth-first order that has
     a row, credited to it, so the selected leaf's statistics never change and later walks come back."""
 
-    def instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
+    def draw_instead(self, tree: Tree, pool: Pool, leaf: int) -> tuple[int, int | None]:
         for other in range(tree.n_leaves):
             row = pool.draw(other)
             if row is not None:

@@ -1,10 +1,11 @@
 """A small Gaussian process for the first samples inside the selected leaf (``lanas:gp_until=N``).
 
-Optuna's GP needs fewer samples than ``lanas-plus`` at budget 100 because it models the table
-from the first samples; LA-MCTS runs a Bayesian optimiser (TuRBO) inside the selected region
-for the same reason. While fewer than ``gp_until`` samples are told, the in-leaf search asks
-this model first: it scores the selected leaf's unevaluated candidates by expected improvement
-and the best is proposed; from ``gp_until`` samples on, the in-leaf search of ``inleaf`` alone.
+A GP models the space from its first samples, where the in-leaf linear model and the tree have
+too few (LA-MCTS runs a Bayesian optimiser, TuRBO, inside the selected region). While fewer than
+``gp_until`` samples are told, the in-leaf search asks this model first
+(:class:`~.inleaf_pickers.GPFirst`): it scores the selected leaf's unevaluated candidates by
+expected improvement and the best is proposed; from ``gp_until`` samples on, the picker of
+``inleaf`` alone. What it gains against ``optuna-gp`` and ``lanas-plus``: results/reference/peers.md.
 
 - Kernel: categorical (Hamming), ``k(a, b) = s² exp(-θ h(a, b) / d)`` with ``h`` the number of
   decisions on which ``a`` and ``b`` differ and ``d`` the number of decisions (the RBF kernel on

@@ -1,241 +1,240 @@
-"""Searching inside the selected LaNAS leaf (``lanas:inleaf=local|bo``), a departure from the paper.
+"""Searching inside the selected LaNAS leaf (``lanas:inleaf=...``), a departure from the paper.
 
-LaNAS (TPAMI, Sec. 3) draws uniformly from the selected leaf's region. Its follow-up LA-MCTS
-(Wang, Fonseca, Tian, NeurIPS 2020) keeps the partition and the UCB walk but runs a local
-optimiser inside the region. Two such in-leaf searches:
+LaNAS (TPAMI, Sec. 3) draws uniformly from the selected leaf's region (``inleaf=uniform``, the
+default). Its follow-up LA-MCTS (Wang, Fonseca, Tian, NeurIPS 2020) keeps the partition and the UCB
+walk but runs an optimiser inside the region. An in-leaf search here is a candidate source
+(:mod:`.inleaf_source`: the pool's rows on an enumerable space, else the rejection sampler's
+in-region candidates) combined with a picker (:mod:`.inleaf_pickers`), both chosen once, at
+construction; :data:`KINDS` names every picker and the in-leaf options that take effect with it
+(the registry's ``applies``, :data:`APPLIES`, is derived from it):
 
-- ``local``: the unevaluated one-decision neighbours, inside the leaf's region, of the leaf's
-  best evaluated architectures: the best of the leaf's samples (those routed to it at the last
-  rebuild and those told since whose predicted leaf it is) that still has such a neighbour
-  gives one of them uniformly at random (a stochastic hill climb restricted to the region).
-- ``bo``: the leaf's unevaluated candidate of largest Thompson-sampled value under the
-  pairwise Bayesian linear model of :mod:`algorithms.lanas.surrogate`, fitted on all samples.
-- ``localbo``: both, a trust region as in TuRBO (the optimiser LA-MCTS runs in its leaves):
-  the candidates are the in-region neighbours of the leaf's best samples, all of them, and the
-  model's Thompson draw picks one.
-- ``climb`` and ``climbbo``: first-improvement hill climbing (:class:`Climb`, ``local-search``'s
-  climb) whose restarts start from the selected leaf's best samples instead of random ones;
-  ``climbbo``: the model's Thompson draw picks each next neighbour.
+- ``local``: a uniform pick among the unevaluated in-region one-decision neighbours of the best
+  of the leaf's samples that has any;
+- ``localbo``: the model's Thompson pick among those of the best ``n_parents`` that have any;
+- ``bo``: the model's Thompson pick among the whole region's candidates;
+- ``climb``, ``climbbo``: first-improvement hill climbing restarted from the leaf's best samples
+  (``climbbo``: the model picks each next neighbour);
+- ``bandit``: one of ``localbo``, ``local``, ``bo`` and the uniform draw per proposal, chosen by a
+  discounted-UCB bandit.
 
-- ``bandit``: each proposal made by one of ``localbo``, ``local``, ``bo`` and the uniform draw,
-  chosen by a bandit rewarded with the told value's quantile (:mod:`.bandit`).
+``gp_until=N`` (any of them): while fewer than N samples are told, a Hamming-kernel GP picks the
+leaf's candidate of largest expected improvement first. ``widen`` and ``restart`` change which
+samples are parents (:class:`InLeaf`). When the selected leaf gives no candidate, ``handover``
+decides (counted in ``LaNAS.inleaf_fallbacks``; see :class:`~algorithms.lanas.options.InLeafOptions`).
 
-``gp_until=N`` (any kind): while fewer than N samples are told, a Hamming-kernel GP
-(:mod:`.gp`) picks the leaf's candidate of largest expected improvement first.
-
-Candidates: on enumerable spaces, the leaf's bucket of unevaluated architectures (exactly its
-region); elsewhere the rejection sampler's candidates (``benchmark.sample`` and ``mutate`` of
-the leaf's best samples, in chunks; see :mod:`algorithms.lanas.regions`) that satisfy every
-constraint of the path: one class per kind of space (:class:`PoolInLeaf`, :class:`RegionInLeaf`),
-each with the two searches, ``local`` and ``bo``; the class and the search are chosen once, at
-construction. When the selected leaf gives no candidate, ``handover`` decides (counted in
-``LaNAS.inleaf_fallbacks``; see :class:`~algorithms.lanas.options.InLeafOptions`).
-
-What the searches share (the model, the handover, the GP's pick) is :class:`~.inleaf_base.InLeaf`.
-A search gets the pool (None on a space that is not enumerable), the tree (at each rebuild) and a
-read-only view of the samples; it never sees the LaNAS object.
+The leaf's samples are those routed to it at the last rebuild and those told since whose predicted
+leaf it is, best first. A search gets the pool (None on a space that is not enumerable), the tree
+(at each rebuild) and a read-only view of the samples; it never sees the LaNAS object.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark
 
-from .climb import neighbours
-from .inleaf_base import HANDOVERS, SCAN, Found, InLeaf
-from .options import InLeafOptions
+from .inleaf_pickers import BO, BanditPicker, ClimbBO, ClimbPicker, GPFirst, Local, LocalBO, Picker
+from .inleaf_source import PoolSource, RegionSource
 from .pool import Pool
-from .regions import region_candidates, region_parents, sample_in_region
 from .samples import SampleView, encode
+from .surrogate import PairwiseThompson
 from .tree import Tree
 
-__all__ = ["HANDOVERS", "KINDS", "InLeaf", "PoolInLeaf", "RegionInLeaf", "make_inleaf"]
+__all__ = ["APPLIES", "HANDOVERS", "KINDS", "InLeaf", "PaperDraw", "make_inleaf"]
 
-N_BO_CANDIDATES = 64  # in-region candidates scored per proposal on non-enumerable spaces
 
-KINDS = (
-    "uniform",
-    "local",
-    "bo",
-    "localbo",
-    "climb",
-    "climbbo",
-    "bandit",
-)  # ``inleaf``; uniform: none (the paper's draw)
-GP_CANDIDATES = 500  # ``gp_until``: at most this many of the leaf's rows, drawn at random, are scored
+class Kind(NamedTuple):
+    """One value of ``inleaf``: how its picker is made (None: the paper's draw, by LaNAS's walk) and
+    the in-leaf options that take effect with it."""
+
+    make: Callable[[Benchmark, np.random.Generator, SampleView], Picker] | None
+    options: tuple[str, ...]
+
+
+def _model(benchmark: Benchmark) -> PairwiseThompson:
+    return PairwiseThompson(benchmark.choices)
+
+
+_LOCAL = ("n_parents", "restart", "handover", "gp_until")  # what the searches from the best samples take
+KINDS: dict[str, Kind] = {
+    "uniform": Kind(None, ()),
+    "local": Kind(lambda bench, rng, samples: Local(), (*_LOCAL, "widen")),
+    "bo": Kind(lambda bench, rng, samples: BO(_model(bench)), ("handover", "gp_until")),
+    "localbo": Kind(lambda bench, rng, samples: LocalBO(_model(bench)), (*_LOCAL, "widen")),
+    "climb": Kind(ClimbPicker, _LOCAL),
+    "climbbo": Kind(lambda bench, rng, samples: ClimbBO(bench, rng, samples, _model(bench)), _LOCAL),
+    "bandit": Kind(lambda bench, rng, samples: BanditPicker(_model(bench)), _LOCAL),
+}
+#: option -> the ``inleaf`` values it takes effect with (the registry's ``applies``)
+APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
+    option: {"inleaf": tuple(name for name, kind in KINDS.items() if option in kind.options)}
+    for option in ("n_parents", "widen", "restart", "handover", "gp_until")
+}
+HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
+SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
+Proposal = tuple[Arch, int, int | None]  # (architecture, leaf credited, table row)
 
 
 def make_inleaf(
-    options: InLeafOptions,
     benchmark: Benchmark,
     rng: np.random.Generator,
     pool: Pool | None,
     pool_mode: bool,
     samples: SampleView,
     max_tries: int,
-) -> InLeaf | None:
-    """The in-leaf search of one LaNAS run (None: the paper's uniform draw). ``pool_mode``:
-    candidates come from the pool's buckets (else from the rejection sampler)."""
-    if options.kind == "uniform":
-        return None
-    space = PoolInLeaf if pool_mode else RegionInLeaf
-    return space(options, benchmark, rng, pool, samples, max_tries)
+    *,
+    kind: str,
+    gp_until: int,
+    **parents: Any,
+) -> InLeaf | PaperDraw:
+    """The in-leaf search of one LaNAS run for the in-leaf options (``kind`` is ``inleaf``;
+    ``parents``: ``n_parents``, ``widen``, ``restart``, ``handover``, see :class:`InLeaf`).
+    ``pool_mode``: candidates come from the pool's buckets (else from the rejection sampler)."""
+    make = KINDS[kind].make
+    if make is None:
+        return PaperDraw()
+    picker = make(benchmark, rng, samples)
+    if gp_until:
+        picker = GPFirst(gp_until, picker, samples)
+    if pool_mode and pool is not None:
+        source: PoolSource | RegionSource = PoolSource(benchmark, rng, pool, samples)
+    else:
+        source = RegionSource(benchmark, rng, pool, samples, max_tries)
+    return InLeaf(picker, source, benchmark, rng, samples, **parents)
 
 
-class PoolInLeaf(InLeaf):
-    """Enumerable spaces: candidates are the pool's rows (a leaf's bucket is exactly its region)."""
+class PaperDraw:
+    """``inleaf=uniform`` (the paper): no in-leaf search; LaNAS's walk draws from the leaf."""
 
-    pool: Pool
+    fallbacks = 0
+
+    def tell(self, arch: Arch, y: float) -> None:
+        pass
 
     def refresh(self, tree: Tree) -> None:
-        super().refresh(tree)
-        #: leaf -> ((its samples best first, parents), (their neighbours, owners, rows, indices of
-        #: those in the table and in the leaf's region)): kept while the leaf's parents are the same
-        self._neighbour_rows: dict[int, tuple[tuple[np.ndarray, int], tuple[np.ndarray, ...]]] = {}
+        pass
 
-    def _take(self, row: int) -> Found:
-        self.pool.available[row] = False
-        return tuple(int(v) for v in self.pool.archs[row]), int(row)
-
-    def _from_arch(self, arch: Arch) -> int:
-        return self.pool.row(arch)
-
-    def _gp(self, leaf: int) -> int | None:
-        """The GP's pick among the leaf's available rows (a random :data:`GP_CANDIDATES` of
-        them) and the in-region neighbours of its best ``n_parents`` samples."""
-        pool = self.pool
-        bucket = pool.buckets[leaf][: int(pool.sizes[leaf])]
-        bucket = bucket[pool.available[bucket]]
-        if len(bucket) > GP_CANDIDATES:
-            bucket = bucket[np.sort(self.rng.choice(len(bucket), GP_CANDIDATES, replace=False))]
-        best = self.leaf_samples(leaf)[: self.n_parents]
-        if len(best):
-            neigh, _ = neighbours(
-                np.array([self.samples.archs[i] for i in best], dtype=np.int64), self.benchmark.choices
-            )
-            rows = pool.rows(neigh)
-            rows = np.unique(rows[rows >= 0])
-            rows = rows[pool.available[rows]]
-            rows = rows[pool.leaves(rows) == leaf]
-            bucket = np.union1d(bucket, rows)
-        if len(bucket) == 0:
-            return None
-        return int(bucket[self.leaf_gp.pick(pool.archs[bucket])])
-
-    def _local(self, leaf: int, in_region: bool = True) -> int | None:
-        pool = self.pool
-        parents = self.leaf_samples(leaf)
-        best = parents[: max(self.n_parents, SCAN)]
-        if len(best) == 0:
-            return None
-        key = (parents, len(best))
-        cached = self._neighbour_rows.get(leaf) if in_region and not pool.lazy else None
-        if cached is not None and cached[0][0] is parents and cached[0][1] == len(best):
-            neigh, owner, rows, cand = cached[1]
-            if len(cand) == 0:  # none left in the leaf (the handover's sweep meets most leaves so)
-                return None
-        else:
-            parent_archs = np.array([self.samples.archs[i] for i in best], dtype=np.int64)
-            neigh, owner = neighbours(parent_archs, self.benchmark.choices)
-            rows = pool.rows(neigh)
-            cand = np.flatnonzero(rows >= 0)
-            if in_region and not pool.lazy:  # by this tree's routing (the pool's, at the rebuild)
-                cand = cand[pool.leaves(rows[cand]) == leaf]
-        cand = cand[pool.available[rows[cand]]]
-        if in_region and pool.lazy:
-            cand = cand[pool.leaves(rows[cand]) == leaf]
-        elif in_region:  # kept for the next call: rows only ever become unavailable
-            self._neighbour_rows[leaf] = (key, (neigh, owner, rows, cand))
-        if len(cand) == 0:
-            return None
-        if self.model_picks:  # localbo: the model picks among those of the best ``n_parents``
-            own = owner[cand]  # ascending: neighbours come parent by parent
-            firsts = own[np.concatenate([[True], own[1:] != own[:-1]])]
-            cand = cand[own <= firsts[min(self.n_parents, len(firsts)) - 1]]
-            return int(rows[cand[int(np.argmax(self._scores(neigh[cand])))]])
-        cand = cand[owner[cand] == owner[cand].min()]  # the best parent that has any
-        return int(rows[cand[int(self.rng.integers(len(cand)))]])
-
-    def _bo(self, leaf: int, in_region: bool = True) -> int | None:
-        pool = self.pool
-        bucket = pool.buckets[leaf][: int(pool.sizes[leaf])]
-        bucket = bucket[pool.available[bucket]]
-        if len(bucket) == 0:
-            return None
-        return int(bucket[int(np.argmax(self._scores(pool.archs[bucket])))])
-
-    def _uniform(self, leaf: int, in_region: bool = True) -> int | None:
-        """The paper's uniform draw from the leaf's bucket (``inleaf=bandit``'s ``uniform``)."""
-        return self.pool.draw(leaf) if in_region else None
+    def propose_from(self, leaf: int) -> Proposal | None:
+        return None
 
 
-class RegionInLeaf(InLeaf):
-    """Other spaces: candidates come from the rejection sampler and satisfy the path's constraints."""
+class InLeaf:
+    """An in-leaf search: ``picker`` choosing among ``source``'s candidates, the parents it may
+    start from (``n_parents``, widened by ``widen``; after a ``restart`` only samples told since),
+    and the ``handover`` when the selected leaf gives the picker no candidate."""
 
-    def _take(self, arch: Arch) -> Found:
-        row = None
-        if self.pool is not None:  # an enumerable space searched with ``sampler=reject``
-            row = self.pool.row(arch)
-            self.pool.available[row] = False
-        return arch, row
+    def __init__(
+        self,
+        picker: Picker,
+        source: PoolSource | RegionSource,
+        benchmark: Benchmark,
+        rng: np.random.Generator,
+        samples: SampleView,
+        *,
+        n_parents: int,
+        widen: int,
+        restart: int,
+        handover: str,
+    ) -> None:
+        self.picker, self.source, self.benchmark, self.rng, self.samples = picker, source, benchmark, rng, samples
+        self.widen, self._stall, self._best = widen, 0, -np.inf
+        self.restart, self._climb_stall, self._climb_best = restart, 0, -np.inf
+        self._first_parent = 0  # samples before this index are no parents (``restart``)
+        self.base_n_parents = self.n_parents = n_parents  # grows with ``widen``
+        self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
+        self._routed = 0  # samples told since the rebuild and routed to their predicted leaf
+        self._new_members: dict[int, list[int]] = {}  # leaf -> the indices of those routed to it
+        #: leaf -> ((new members, first parent), its samples best first): kept until either changes
+        self._leaf_cache: dict[int, tuple[tuple[int, int], np.ndarray]] = {}
+        self.fallbacks = 0  # proposals handed over (see ``handover``)
+        handovers = dict(zip(HANDOVERS, (self._first_leaf, self._leaf_draw, self._neighbours)))
+        self._handover: Callable[[int], Proposal | None] = handovers[handover]
 
-    def _from_arch(self, arch: Arch) -> Arch:
-        return arch
+    @property
+    def scan(self) -> int:
+        """How many of a leaf's best samples are scanned for unevaluated neighbours."""
+        return max(self.n_parents, SCAN)
 
-    def _candidates(self, leaf: int) -> list[Arch]:
-        """The rejection sampler's in-region candidates that ``bo`` and the GP score."""
-        parents = region_parents(self.tree, self.samples, leaf)
-        return region_candidates(
-            self.tree, leaf, self.benchmark, self.rng, self.samples.seen, parents, self.max_tries, N_BO_CANDIDATES
-        )
+    def tell(self, arch: Arch, y: float) -> None:
+        if y > self._best:  # a new best: back to the narrow neighbourhood
+            self._best, self._stall, self.n_parents = y, 0, self.base_n_parents
+        elif self.widen:
+            self._stall += 1
+            if self._stall >= self.widen:  # stalled: widen (twice the parents)
+                self._stall, self.n_parents = 0, 2 * self.n_parents
+        if self.restart:
+            if y > self._climb_best:
+                self._climb_best, self._climb_stall = y, 0
+            else:
+                self._climb_stall += 1
+                if self._climb_stall >= self.restart:  # the climb is stuck: start a new one
+                    self._climb_best, self._climb_stall = -np.inf, 0
+                    self._first_parent = len(self.samples.archs)
+                    self.picker.restart()
+        self.picker.tell(arch, y)
 
-    def _gp(self, leaf: int) -> Arch | None:
-        """The GP's pick among the rejection sampler's in-region candidates."""
-        cands = self._candidates(leaf)
-        if not cands:
-            return None
-        return cands[self.leaf_gp.pick(np.asarray(cands))]
+    def refresh(self, tree: Tree) -> None:
+        """After a rebuild: the new tree, and the picker's model refitted."""
+        self.tree = tree
+        self._routed, self._new_members, self._leaf_cache = 0, {}, {}
+        self.source.refresh(tree)
+        self.picker.refresh()
 
-    def _local(self, leaf: int, in_region: bool = True) -> Arch | None:
-        bench, seen = self.benchmark, self.samples.seen
-        target = self.tree.height - 1
-        found: list[Arch] = []  # in-region neighbours of the parents used so far
-        used = 0  # parents that gave candidates
-        for i in self.leaf_samples(leaf)[: max(self.n_parents, SCAN)]:
-            if used == self.n_parents:
-                break
-            parent = self.samples.archs[i]
-            cands = []
-            for child in neighbours(np.asarray([parent]), bench.choices)[0]:
-                child = tuple(int(v) for v in child)
-                if bench.is_valid(child):
-                    child = bench.canonical(child)
-                    if child not in seen and child not in cands:
-                        cands.append(child)
-            if cands:
-                if in_region:
-                    depth = self.tree.in_region(encode(bench, cands), leaf)
-                    inside = [c for c, k in zip(cands, depth) if k == target]
-                else:
-                    inside = cands
-                if inside and not self.model_picks:
-                    return inside[int(self.rng.integers(len(inside)))]
-                used += bool(inside)
-                found.extend(c for c in inside if c not in found)
-        if not found:
-            return None
-        return found[int(np.argmax(self._scores(np.asarray(found))))]
+    def propose_from(self, leaf: int) -> Proposal | None:
+        """(architecture, leaf credited, table row) from the selected ``leaf``; when it has no
+        candidate (counted in :attr:`fallbacks`), what ``handover`` says; None: the caller
+        draws uniformly from the selected leaf (the paper's sampler)."""
+        found = self.picker(self, leaf, True)
+        out = (found[0], leaf, found[1]) if found is not None else None
+        if out is None:
+            self.fallbacks += 1
+            out = self._handover(leaf)
+        self.picker.settle(None if out is None else out[0])
+        return out
 
-    def _uniform(self, leaf: int, in_region: bool = True) -> Arch | None:
-        """The paper's uniform draw from the leaf's region (``inleaf=bandit``'s ``uniform``)."""
-        if not in_region:
-            return None
-        parents = region_parents(self.tree, self.samples, leaf)
-        return sample_in_region(self.tree, leaf, self.benchmark, self.rng, self.samples.seen, parents, self.max_tries)
+    def _first_leaf(self, leaf: int) -> Proposal | None:
+        """The first other leaf in breadth-first order that gives a candidate, credited to it
+        (the release's rule for an empty leaf)."""
+        for other in range(self.tree.n_leaves):
+            found = self.picker(self, other, True) if other != leaf else None
+            if found is not None:
+                return found[0], other, found[1]
+        return None
 
-    def _bo(self, leaf: int, in_region: bool = True) -> Arch | None:
-        cands = self._candidates(leaf)
-        if not cands:
-            return None
-        return cands[int(np.argmax(self._scores(np.asarray(cands))))]
+    def _leaf_draw(self, leaf: int) -> None:
+        """The paper's uniform draw from the selected leaf (LaNAS makes it)."""
+
+    def _neighbours(self, leaf: int) -> Proposal | None:
+        """Pickers that move locally: their pick among the neighbours of the leaf's best samples
+        wherever they lie, credited to the selected leaf; else (or for ``bo``) the uniform draw."""
+        found = self.picker(self, leaf, False) if self.picker.moves_locally else None
+        return None if found is None else (found[0], leaf, found[1])
+
+    def leaf_samples(self, leaf: int) -> np.ndarray:
+        """Indices of the leaf's evaluated samples, best first (read-only: the same array is
+        returned until the leaf gains a sample, a climb restarts or the tree is rebuilt)."""
+        tree, archs = self.tree, self.samples.archs
+        built = len(tree.members[0])
+        start = built + self._routed
+        if start < len(archs):  # told since the rebuild: by their predicted leaf, each routed once per rebuild
+            for i, other in enumerate(tree.route(encode(self.benchmark, archs[start:])).tolist()):
+                self._new_members.setdefault(other, []).append(start + i)
+            self._routed = len(archs) - built
+        new = self._new_members.get(leaf, [])
+        key = (len(new), self._first_parent)
+        cached = self._leaf_cache.get(leaf)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        members = tree.members[leaf + tree.n_internal]
+        if len(archs) > built:
+            members = np.concatenate([members, np.asarray(new, dtype=np.int64)])
+        if self._first_parent:
+            members = members[members >= self._first_parent]
+        y = np.asarray(self.samples.y)[members]
+        order = members[np.argsort(-y, kind="stable")]
+        order.flags.writeable = False
+        self._leaf_cache[leaf] = (key, order)
+        return order

@@ -6,17 +6,29 @@ registry's typed options and ``run_all.py --list``) is derived from them by :fun
 the constructor splits its flat keyword options into them with :func:`build` (as Optuna's TPE
 builds its ``_ParzenEstimatorParameters``). A spec stays flat (``lanas:height=8,empty_leaf=first_leaf``);
 a group's field is the spec's option of the same name but for the two in :data:`SPEC_NAMES`.
-A new option is one field in one group.
+A new option is one field in one group, with its allowed values in :data:`LIMITS` (and, where it
+takes effect only with some values of other options, its entry in :data:`APPLIES`).
 """
 
 from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from ..registry import SpecError
+import numpy as np
+
+from benchmarks.specs import Limit
+
+from ..registry import SpecError, above, at_least, between, one_of
+from .empty_leaf import EMPTY_LEAF
+from .inleaf import APPLIES as INLEAF_APPLIES
+from .inleaf import HANDOVERS, KINDS
+from .regressors import REGRESSORS
+from .scale import SCALES
+from .svm_split import SvmSplit
+from .tree import UNSAMPLED_NODE, Splitter
 
 
 class RunOptions(NamedTuple):
@@ -99,6 +111,45 @@ class SamplingOptions(NamedTuple):
     #: ``"avoid"`` (with ``inleaf=uniform``): the walk never enters a subtree without rows
     empty_leaf: str = "anywhere"
 
+
+#: the split rules (``split``): None is the paper's (each node's regressor)
+SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regressor": None, "svm": SvmSplit}
+
+#: allowed option values, checked before any run starts (types come from the signature)
+LIMITS: dict[str, Limit] = {
+    "height": between(1, 12),
+    "cp": at_least(0),
+    "n_init": at_least(0),
+    "rebuild_every": at_least(1),
+    "batch": at_least(1),
+    "max_tries": at_least(1),
+    "ridge_alpha": at_least(0),
+    "adam_lr": above(0),
+    "adam_epochs": at_least(0),
+    "adam_refit_epochs": at_least(0),
+    "regressor": one_of(*REGRESSORS),
+    "route": one_of("actual", "predicted"),
+    "sampler": one_of("auto", "pool", "reject"),
+    "inleaf": one_of(*KINDS),
+    "split": one_of(*SPLITS),
+    "empty_leaf": one_of(*EMPTY_LEAF),
+    "unsampled_node": one_of(*UNSAMPLED_NODE),
+    "n_parents": at_least(1),
+    "widen": at_least(0),
+    "restart": at_least(0),
+    "handover": one_of(*HANDOVERS),
+    "gp_until": at_least(0),
+    "scale": one_of(*SCALES),
+}
+
+#: options that take effect only when other options have these values (others are rejected, see
+#: algorithms.registry.check); the in-leaf ones come from :data:`.inleaf.KINDS`; those that depend
+#: on the benchmark (sampler, empty_leaf, max_tries: enumerable or not) are not listed
+APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
+    **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
+    "ridge_alpha": {"regressor": ("ridge",)},
+    **INLEAF_APPLIES,
+}
 
 #: the option groups in the order of the constructor's signature: attribute of LaNAS -> group
 GROUPS: dict[str, Any] = {  # NamedTuple classes

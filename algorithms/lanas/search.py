@@ -12,19 +12,20 @@ empty leaf does in :mod:`.empty_leaf`, region sampling in :mod:`.regions`, the s
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, Result
-from benchmarks.specs import Limit
 
-from ..registry import above, at_least, between, one_of, register
+from ..registry import register
 from . import options as options_module
-from .empty_leaf import EMPTY_LEAF, make_empty_leaf
-from .inleaf import HANDOVERS, KINDS, make_inleaf
+from .empty_leaf import make_empty_leaf
+from .inleaf import make_inleaf
 from .options import (
+    APPLIES,
+    LIMITS,
+    SPLITS,
     InLeafOptions,
     RegressorOptions,
     RunOptions,
@@ -34,54 +35,10 @@ from .options import (
 )
 from .pool import Pool
 from .regions import region_parents, sample_in_region
-from .regressors import REGRESSORS, make_regressor
+from .regressors import make_regressor
 from .samples import Samples, encode
-from .scale import SCALES, ValueScale
-from .svm_split import SvmSplit
-from .tree import UNSAMPLED_NODE, Leaf, Splitter, Tree
-
-#: the split rules (``split``): None is the paper's (each node's regressor)
-SPLITS: dict[str, Callable[[np.random.Generator], Splitter] | None] = {"regressor": None, "svm": SvmSplit}
-
-#: allowed option values, checked before any run starts (types come from the signature)
-LIMITS: dict[str, Limit] = {
-    "height": between(1, 12),
-    "cp": at_least(0),
-    "n_init": at_least(0),
-    "rebuild_every": at_least(1),
-    "batch": at_least(1),
-    "max_tries": at_least(1),
-    "ridge_alpha": at_least(0),
-    "adam_lr": above(0),
-    "adam_epochs": at_least(0),
-    "adam_refit_epochs": at_least(0),
-    "regressor": one_of(*REGRESSORS),
-    "route": one_of("actual", "predicted"),
-    "sampler": one_of("auto", "pool", "reject"),
-    "inleaf": one_of(*KINDS),
-    "split": one_of(*SPLITS),
-    "empty_leaf": one_of(*EMPTY_LEAF),
-    "unsampled_node": one_of(*UNSAMPLED_NODE),
-    "n_parents": at_least(1),
-    "widen": at_least(0),
-    "restart": at_least(0),
-    "handover": one_of(*HANDOVERS),
-    "gp_until": at_least(0),
-    "scale": one_of(*SCALES),
-}
-
-#: options that take effect only when other options have these values (others are rejected, see
-#: algorithms.registry.check); those that depend on the benchmark (sampler, empty_leaf, max_tries:
-#: enumerable or not) are not listed
-APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
-    **{k: {"regressor": ("adam",)} for k in ("adam_lr", "adam_epochs", "adam_refit_epochs")},
-    "ridge_alpha": {"regressor": ("ridge",)},
-    "n_parents": {"inleaf": ("local", "localbo", "climb", "climbbo", "bandit")},
-    "widen": {"inleaf": ("local", "localbo")},
-    "restart": {"inleaf": ("local", "localbo", "climb", "climbbo", "bandit")},
-    "handover": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo", "bandit")},
-    "gp_until": {"inleaf": ("local", "bo", "localbo", "climb", "climbbo", "bandit")},
-}
+from .scale import ValueScale
+from .tree import Leaf, Tree
 
 
 @register("lanas", limits=LIMITS, applies=APPLIES, renamed=renamed)
@@ -142,7 +99,7 @@ class LaNAS:
         self.pool = None if archs is None else Pool(benchmark, rng)
         self._pool_mode = archs is not None and sampler != "reject"
         self.samples = Samples()
-        self._X: np.ndarray | None = None  # encoded samples, one row each
+        self._encodings: np.ndarray | None = None  # the samples' encodings, one row each
         self._pending: dict[Arch, tuple[int | None, int, int | None]] = {}  # arch -> (leaf, generation, row)
         self._queue: deque[Arch] = deque()
         self._proposals = self._since_rebuild = self._generation = 0
@@ -150,11 +107,10 @@ class LaNAS:
         make_split = SPLITS[self.tree_options.split]
         self._splitter = None if make_split is None else make_split(rng)
         self._inleaf = make_inleaf(
-            self.inleaf_options, benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries
+            benchmark, rng, self.pool, self._pool_mode, self.samples.view(), max_tries, **self.inleaf_options._asdict()
         )
-        self._empty_leaf = make_empty_leaf(
-            self.sampling_options.empty_leaf, rng, self._pool_mode and self._inleaf is None
-        )
+        paper_draw = self.inleaf_options.kind == "uniform"
+        self._empty_leaf = make_empty_leaf(self.sampling_options.empty_leaf, rng, self._pool_mode and paper_draw)
 
     @property
     def rank_invariant(self) -> bool:
@@ -164,7 +120,7 @@ class LaNAS:
     @property
     def inleaf_fallbacks(self) -> int:
         """Proposals the in-leaf sampler took from another leaf than the selected one."""
-        return 0 if self._inleaf is None else self._inleaf.fallbacks
+        return self._inleaf.fallbacks
 
     @property
     def empty_leaf_fallbacks(self) -> int:
@@ -201,8 +157,7 @@ class LaNAS:
         # the in-leaf searches use samples.y and what they are told only to order samples
         order_key = value if self._scale.by_rank else y
         self.samples.add(arch, value, order_key)
-        if self._inleaf is not None:
-            self._inleaf.tell(arch, order_key)
+        self._inleaf.tell(arch, order_key)
         leaf, generation, row = self._pending.pop(arch, (None, -1, None))
         if self.pool is not None:
             self.pool.available[self.pool.row(arch) if row is None else row] = False
@@ -216,10 +171,9 @@ class LaNAS:
         leaf = self._empty_leaf.select(tree, cp, self.pool)
         if leaf is None:
             return None
-        if self._inleaf is not None:
-            found = self._inleaf.propose_from(leaf)  # counts inleaf_fallbacks
-            if found is not None:
-                return self._accept(*found)
+        found = self._inleaf.propose_from(leaf)  # None with inleaf=uniform; counts inleaf_fallbacks
+        if found is not None:
+            return self._accept(*found)
         if self._pool_mode and pool is not None:
             leaf, row = self._empty_leaf.draw(tree, cp, pool, leaf)  # counts empty_leaf_fallbacks
             return None if row is None else self._accept(pool.arch(row), leaf, row)
@@ -260,27 +214,27 @@ class LaNAS:
         return None
 
     # ----- the tree ----------------------------------------------------------------------
-    def _samples_X(self) -> np.ndarray:
-        if self._X is None:
-            self._X = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
-        new = self.samples.archs[len(self._X) :]
+    def _sample_encodings(self) -> np.ndarray:
+        """The encodings of every sample told, in tell order (those told since the last call added)."""
+        if self._encodings is None:
+            self._encodings = encode(self.benchmark, np.zeros((0, len(self.benchmark.choices)), dtype=np.int64))
+        new = self.samples.archs[len(self._encodings) :]
         if new:
-            self._X = np.concatenate([self._X, encode(self.benchmark, new)])
-        return self._X
+            self._encodings = np.concatenate([self._encodings, encode(self.benchmark, new)])
+        return self._encodings
 
     def _rebuild(self) -> None:
-        X = self._samples_X()
+        X = self._sample_encodings()
         opts = self.tree_options
         if self.tree is None:
-            kind, *_ = reg = self.regressor_options
-            settings = {k: v for k, v in reg._asdict().items() if k != "kind"}
+            settings = self.regressor_options._asdict()
+            kind = settings.pop("kind")
             regs = [make_regressor(kind, X.shape[1], self.rng, **settings) for _ in range(2 ** (opts.height - 1) - 1)]
             self.tree = Tree(opts.height, regs, self._splitter)
         self.tree.rebuild(X, self._scale.fitted(self.samples.values, self.samples.y), opts.route, opts.unsampled_node)
         self._generation += 1
         self._since_rebuild = 0
-        if self._inleaf is not None:
-            self._inleaf.refresh(self.tree)
+        self._inleaf.refresh(self.tree)
         if self._pool_mode and self.pool is not None:
             self.pool.fill(self.tree)
 

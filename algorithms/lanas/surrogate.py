@@ -15,9 +15,8 @@ features is the explicit form of a second-order kernel; its posterior is exact a
   give 1,617 features and k = 351, so it is modelled on its 57 one-hot features);
 - the target is the normal score of each value's rank among the samples,
   ``Φ⁻¹((rank - ½)/n)``: the argmax is all that matters, and ranks keep the few failed
-  architectures (10 % accuracy on nb201) from dominating a squared loss (on nb201 with 200
-  random samples the Spearman correlation of the posterior mean with the table rises from
-  0.57 on raw values to 0.84, and the table's optimum enters the model's top 20);
+  architectures (10 % accuracy on nb201) from dominating a squared loss (how much better the
+  ranks order a table: docs/lanas.md);
 - prior ``w ~ N(0, σ²/α I)``, likelihood ``z = φ·w + N(0, σ²)``; the inverse precision
   ``A⁻¹ = (ΦᵀΦ + αI)⁻¹`` is kept by Sherman-Morrison rank-one updates, held as pending
   low-rank terms ``A⁻¹ = B - Σ uᵢuᵢᵀ/cᵢ`` (O(D·(k+m)) per sample) and folded into ``B`` by one
@@ -37,9 +36,9 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtri  # norm.ppf's own kernel, without importing scipy.stats
 
-#: the model's cost grows as D² per sample (A⁻¹ is D x D) and as n·k² per :meth:`refresh`; with
-#: NAS-Bench-101's 1,617 pairwise features a ``lanas-plus`` run took 28 ms of CPU per sample, 1.6
-#: ms without them (a full-size synthetic table, one seed of 1,000 samples; docs/benchmarks.md)
+#: the model's cost grows as D² per sample (A⁻¹ is D x D) and as n·k² per :meth:`refresh`, so
+#: larger pairwise spaces (NAS-Bench-101's 1,617 features) keep the one-hot part (its cost:
+#: docs/benchmarks.md)
 MAX_PAIRWISE_DIM = 1000
 MAX_PENDING = 32  # rank-one updates held before they are folded into A⁻¹
 

@@ -187,7 +187,9 @@ def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsy
 # ----- the strategies, chosen once -------------------------------------------------------------
 def test_the_strategies_are_chosen_at_construction(synthetic):
     from algorithms.lanas.empty_leaf import Anywhere, Avoid, FirstLeaf
-    from algorithms.lanas.inleaf import PoolInLeaf, RegionInLeaf
+    from algorithms.lanas.inleaf import InLeaf, PaperDraw
+    from algorithms.lanas.inleaf_pickers import BO, Local
+    from algorithms.lanas.inleaf_source import PoolSource, RegionSource
     from algorithms.lanas.svm_split import SvmSplit
 
     rng = np.random.default_rng(0)
@@ -196,12 +198,14 @@ def test_the_strategies_are_chosen_at_construction(synthetic):
     assert type(LaNAS(synthetic, rng, empty_leaf="avoid")._empty_leaf) is Avoid
     # avoid needs the walk to draw every proposal from the pool: with an in-leaf search it is first_leaf
     assert type(LaNAS(synthetic, rng, empty_leaf="avoid", inleaf="bo")._empty_leaf) is FirstLeaf
-    assert LaNAS(synthetic, rng)._inleaf is None and LaNAS(synthetic, rng)._splitter is None
+    assert type(LaNAS(synthetic, rng)._inleaf) is PaperDraw and LaNAS(synthetic, rng)._splitter is None
     assert isinstance(LaNAS(synthetic, rng, split="svm")._splitter, SvmSplit)
     local = LaNAS(synthetic, rng, inleaf="local", handover="neighbours")._inleaf
-    assert type(local) is PoolInLeaf and local._search == local._local and local._handover == local._neighbours
+    assert type(local) is InLeaf and type(local.source) is PoolSource and type(local.picker) is Local
+    assert local._handover == local._neighbours
     bo = LaNAS(synthetic, rng, inleaf="bo", sampler="reject")._inleaf
-    assert type(bo) is RegionInLeaf and bo._search == bo._bo and bo._handover == bo._first_leaf
+    assert type(bo) is InLeaf and type(bo.source) is RegionSource and type(bo.picker) is BO
+    assert bo._handover == bo._first_leaf
 
 
 def test_the_groups_hold_the_options_as_given(synthetic):

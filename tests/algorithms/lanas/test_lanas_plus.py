@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from algorithms.lanas import LaNAS
-from algorithms.lanas.climb import neighbours
+from algorithms.lanas.inleaf_source import one_decision_neighbours
 from algorithms.lanas.samples import encode
 from algorithms.lanas.surrogate import PairwiseThompson
 from algorithms.lanas.svm_split import SvmSplit
@@ -119,12 +119,6 @@ def test_local_proposes_a_neighbour_of_a_leafs_best():
         algo.tell(arch, answer(bench, arch))
 
 
-def test_neighbours_are_every_one_decision_change():
-    kids, owner = neighbours(np.array([[0, 1], [2, 2]]), (3, 3))
-    assert len(kids) == 8 and list(owner) == [0] * 4 + [1] * 4
-    assert {tuple(k) for k in kids[:4]} == {(1, 1), (2, 1), (0, 0), (0, 2)}
-
-
 def test_thompson_model_learns_a_pairwise_function():
     rng = np.random.default_rng(0)
     choices = (3, 3, 3)
@@ -197,49 +191,13 @@ def test_n_parents_limits_the_candidates_to_neighbours_of_the_leafs_best(handove
             if near or not fell_back:  # (a fallback without any neighbour left is a uniform draw)
                 assert near, "not a neighbour of any of the leaf's samples"
                 for i in order[: list(order).index(near[0])]:
-                    kids, _ = neighbours(np.array([algo.samples.archs[i]]), bench.choices)
-                    rows = pool.rows(kids)
-                    free = rows[rows >= 0][pool.available[rows[rows >= 0]]]
+                    rows = pool.rows(np.array(one_decision_neighbours(bench, algo.samples.archs[i])))
+                    free = rows[pool.available[rows]]
                     inside = algo.tree.route(pool.encodings()[free]) == leaf
                     assert not (inside.any() if not fell_back else len(free)), "a better sample had candidates"
                 checked[fell_back] += 1
         algo.tell(arch, answer(bench, arch))
     assert checked[False] >= 1 and (handover == "first_leaf" or checked[True] > 50), checked
-
-
-def test_widen_doubles_the_parents_when_stalled_and_a_new_best_resets_them():
-    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    inleaf = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3, widen=4)._inleaf
-    archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
-    seen = []
-    for y in [0.5] + [0.1] * 4 + [0.2] * 4 + [0.3] * 3 + [0.6] + [0.4] * 3:
-        inleaf.tell(next(archs), y)
-        seen.append(inleaf.n_parents)
-    assert seen == [3] + [3, 3, 3, 6] + [6, 6, 6, 12] + [12, 12, 12] + [3] + [3, 3, 3]
-    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3)._inleaf.widen == 0  # off by default
-
-
-def test_restart_forgets_the_parents_when_the_climb_stalls_and_a_climb_best_resets_the_count():
-    bench = linear_table(choices=(5, 5, 5, 5, 4), optimum=(4, 3, 2, 1, 0))
-    algo = LaNAS(bench, np.random.default_rng(0), inleaf="localbo", n_parents=3, restart=4)
-    archs = iter(tuple(int(v) for v in a) for a in bench.all_archs())
-    seen = []
-    # a climb best, 4 stalls (restart); a new climb's best below the run's best, 2 stalls, a better
-    # one (the count starts again), 4 stalls (restart)
-    for y in [0.5] + [0.1] * 4 + [0.2] + [0.1] * 2 + [0.3] + [0.1] * 4:
-        algo.tell(next(archs), Result(y))
-        seen.append(algo._inleaf._first_parent)
-    assert seen == [0] * 4 + [5] * 8 + [13]
-    assert LaNAS(bench, np.random.default_rng(0), inleaf="localbo")._inleaf.restart == 0  # off by default
-
-
-def test_after_a_restart_only_the_new_samples_are_parents(synthetic):
-    algo = run(synthetic, "lanas-plus:restart=5", seed=0, budget=150).algorithm
-    inleaf = algo._inleaf
-    assert inleaf._first_parent > 0, "the run never restarted"
-    for leaf in range(algo.tree.n_leaves):
-        assert (inleaf.leaf_samples(leaf) >= inleaf._first_parent).all()
-    assert inleaf.fallbacks > 0  # a fresh climb begins with the selected leaf's own draw
 
 
 def test_thompson_model_keeps_the_exact_posterior_and_its_fast_draw_is_the_same_draw():

@@ -114,7 +114,7 @@ def fallback_calls(empty_leaf: str, seed: int) -> list[tuple]:
     bench = linear_table()
     algo = LaNAS(bench, np.random.default_rng(seed), empty_leaf=empty_leaf, n_init=4, rebuild_every=40)
     calls = []
-    original = algo._empty_leaf.instead
+    original = algo._empty_leaf.draw_instead
 
     def spy(tree, pool, selected):
         sizes = pool.sizes.copy()
@@ -122,7 +122,7 @@ def fallback_calls(empty_leaf: str, seed: int) -> list[tuple]:
         calls.append((selected, leaf, int(pool.leaf_of[row]), sizes))
         return leaf, row
 
-    algo._empty_leaf.instead = spy
+    algo._empty_leaf.draw_instead = spy
     for _ in range(400):
         arch = algo.ask()
         algo.tell(arch, Result(float(bench.valid[bench.index([arch])[0]])))
@@ -182,7 +182,7 @@ def test_empty_leaf_fallback_on_a_built_tree(spec, credited):
     first_other = int(np.flatnonzero(pool.sizes)[1])
     pool.sizes[:first_other] = 0  # the selected leaf (and every leaf before the next one) is empty
     bucket = set(pool.buckets[first_other][: pool.sizes[first_other]].tolist())
-    leaf, row = algo._empty_leaf.instead(algo.tree, pool, selected)
+    leaf, row = algo._empty_leaf.draw_instead(algo.tree, pool, selected)
     if credited == "first":
         assert (leaf, row in bucket) == (first_other, True)
     else:

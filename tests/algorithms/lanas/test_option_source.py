@@ -12,7 +12,8 @@ import pytest
 
 from algorithms import registry as algorithms
 from algorithms.lanas import options
-from algorithms.lanas.search import APPLIES, LIMITS, LaNAS
+from algorithms.lanas.options import APPLIES, LIMITS
+from algorithms.lanas.search import LaNAS
 
 
 def _group_options() -> dict[str, object]:
