@@ -38,3 +38,8 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         return getattr(import_module(f".{_API[name]}", __name__), name)
     raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The lazily imported API too (``dir(harness)`` lists ``run``), beside the submodules."""
+    return sorted({*globals(), *_API})

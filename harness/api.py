@@ -74,6 +74,10 @@ def default_out(preset: str | None, custom: bool, root: Path = ROOT) -> Path:
 
 
 def _seeds(seeds: Any) -> list[int]:
+    """``seeds`` as a list: a count (``3`` = seeds 0-2, as ``--seeds 3``), the command line's text
+    (``"0-9"``) or an iterable of ints."""
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        return parse_seeds([str(seeds)])
     if isinstance(seeds, str):
         return parse_seeds([seeds])
     seeds = list(seeds)
@@ -176,9 +180,9 @@ def run(
     ``benchmarks`` and ``algorithms`` are spec strings (``"lanas:height=8"``); an algorithm may also
     be a class (registered under its name in kebab case, or the name it is registered under) or a
     ``(name, class)`` pair, a benchmark a ``(name, factory)`` pair; ``plugins`` are modules or
-    ``.py`` files to import first (``run_all.py --plugin``). ``seeds`` is an iterable of ints or the
-    command line's text (``"0-9"``); ``workers`` defaults to every core; ``None`` elsewhere means the
-    preset's value (``preset``, default ``"default"``). Returns the folder's
+    ``.py`` files to import first (``run_all.py --plugin``). ``seeds`` is a count (``3`` = seeds 0-2,
+    as ``--seeds 3``), an iterable of ints or the command line's text (``"0-9"``); ``workers``
+    defaults to every core; ``None`` elsewhere means the preset's value (``preset``, default ``"default"``). Returns the folder's
     :class:`~harness.folder.ExperimentFolder`; runs that failed are in its ``failed``.
     Raises :class:`ExperimentError` (one line) or :class:`Interrupted`.
     """
