@@ -136,7 +136,9 @@ def test_without_the_test_tools_the_docs_check_still_passes():
 def test_the_readme_test_tools_are_installed(tool):
     assert f"python -m {tool}" in README
     if importlib.util.find_spec(tool) is None:
-        pytest.skip(f"{tool} is not installed: the README's test command installs it (pip install -r requirements-test.txt)")
+        pytest.skip(
+            f"{tool} is not installed: the README's test command installs it (pip install -r requirements-test.txt)"
+        )
 
 
 def readme_commands(program: str) -> list[list[str]]:
