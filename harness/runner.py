@@ -116,7 +116,7 @@ class _Run:
         else:
             batch = self._one_at_a_time()
         for arch in batch:
-            if arch is None:
+            if arch is None or self.out.status is not Status.RUNNING:  # nothing to propose, or stuck
                 return
             self.proposals += 1
             yield tuple(int(a) for a in arch)
@@ -132,9 +132,11 @@ class _Run:
         is evaluated at once and finishes when the clock says, a repeat of a finished one is told at
         once, a repeat of one in training waits for it. A round (``parallel`` K): the new ones are
         evaluated together by ``evaluate``, each with its own seed drawn in order from the
-        benchmark stream, and all are told in proposal order."""
+        benchmark stream, and all are told in proposal order. The repeat guard counts each proposal
+        as it is asked."""
         round_: list[tuple[int, Arch]] = []
         for arch in self.asks(parallel):
+            repeat = arch in self.cache or arch in self.in_training or any(arch == a for _, a in round_)
             if parallel > 1:
                 round_.append((self.proposals, arch))
             elif arch in self.cache:
@@ -146,8 +148,16 @@ class _Run:
                 result = self.benchmark.query(arch, self.bench_rng)
                 heapq.heappush(self.events, self._new(arch, result, heapq.heappop(self.free)))
                 self.in_training[arch] = []
+            self.guard(repeat)
         if round_:
             self._start_round(round_, evaluate or query_here)
+
+    def guard(self, repeat: bool) -> None:
+        """The repeat guard: ``max_repeats`` repeated proposals in a row (in ask order) end the run
+        as stuck: nothing more is asked, and what was asked before is still told."""
+        self.repeats = self.repeats + 1 if repeat else 0
+        if self.repeats >= self.max_repeats:
+            self.out.status, self.out.error = Status.STUCK, f"{self.max_repeats} repeated proposals in a row"
 
     def _new(self, arch: Arch, result: Result, worker: int) -> Evaluation:
         finish = self.clock.finish(self.now, arch, result)
@@ -170,8 +180,9 @@ class _Run:
     def finish_next(self) -> None:
         """Tell the next evaluation to finish, then the repeats that waited for it."""
         event = heapq.heappop(self.events)
-        if event.finish > self.clock.time_budget_s:
-            self.out.status = Status.TIME
+        if event.finish > self.clock.time_budget_s:  # it and those after it are not told
+            self.out.status = Status.TIME if self.out.status is Status.RUNNING else self.out.status
+            self.events.clear()
             return
         self.now = event.finish
         if event.result is not None:
@@ -183,16 +194,12 @@ class _Run:
             heapq.heappush(self.free, event.worker)
 
     def tell(self, event: Evaluation, finish: float) -> None:
-        """Tell the algorithm, record the row and count the repeat guard: ``max_repeats`` repeats in
-        a row end the run as stuck."""
+        """Tell the algorithm and record the row."""
         result = self.cache[event.arch]
         self._timed(lambda: self.algo.tell(event.arch, result))
         if not event.repeat:
             self.best = max(self.best, result.valid)
         self.record(event, finish, result)
-        self.repeats = self.repeats + 1 if event.repeat else 0
-        if self.repeats >= self.max_repeats:
-            self.out.status, self.out.error = Status.STUCK, f"{self.max_repeats} repeated proposals in a row"
 
     def record(self, event: Evaluation, finish: float, result: Result) -> None:
         """The row of a told proposal (:data:`analysis.runformat.COLUMNS`, then a simulated clock's
@@ -235,8 +242,8 @@ def run(
     """Run ``spec`` on ``benchmark`` until ``budget`` distinct architectures have been evaluated.
 
     Ends with :class:`Status` ``BUDGET``, or early: ``EXHAUSTED`` (the algorithm returned None with
-    nothing in training, or the space is used up), ``STUCK`` (``max_repeats`` told proposals in a
-    row were repeats), ``TIME`` (a simulated clock's next result would arrive after its time budget;
+    nothing in training, or the space is used up), ``STUCK`` (``max_repeats`` proposals in a row
+    were repeats; the proposals asked until then are told), ``TIME`` (a simulated clock's next result would arrive after its time budget;
     evaluations still in training then are not recorded) or ``FAILED`` (an exception; its first line
     and where the algorithm's code raised it are recorded in ``error``, its traceback in
     ``traceback``, and the rows so far are kept).
@@ -258,12 +265,12 @@ def run(
     try:
         out.meta = {"parallel": parallel, **clock.bind(benchmark)}  # nothing when the clock cannot serve
         state = _Run(out, benchmark, clock, max_repeats, seed)
-        while out.status is Status.RUNNING:
-            state.start(parallel, evaluate)
-            if out.status is not Status.RUNNING:
-                break
+        while out.status in (Status.RUNNING, Status.STUCK):  # stuck: what was asked is still told
+            if out.status is Status.RUNNING:
+                state.start(parallel, evaluate)
             if not state.events:
-                out.status = Status.BUDGET if len(state.cache) >= budget else Status.EXHAUSTED
+                if out.status is Status.RUNNING:
+                    out.status = Status.BUDGET if len(state.cache) >= budget else Status.EXHAUSTED
                 break
             state.finish_next()
     except KeyboardInterrupt:
