@@ -13,13 +13,33 @@ Re-running the same command resumes: finished runs on disk are skipped.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
-from harness.args import PATH_FLAGS, UsageError, build_parser
+
+def hidden_package() -> str | None:
+    """One line naming a folder that hides one of this project's packages (``python -m run_all``
+    from a research repository with its own ``benchmarks/``), else None. The check lives in
+    ``analysis/errors.py``, read here from beside this file: the import path cannot be trusted yet."""
+    here = Path(__file__).resolve().parent
+    spec = importlib.util.spec_from_file_location("_lanas_hidden_check", here / "analysis" / "errors.py")
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.hidden_package(here)
+
+
+if __name__ == "__main__" and (_hidden := hidden_package()):
+    print(f"run_all.py: error: {_hidden}", file=sys.stderr)
+    sys.exit(2)
+
+from harness.args import PATH_FLAGS, UsageError, build_parser  # noqa: E402
 
 __all__ = ["cli", "main"]
 

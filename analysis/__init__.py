@@ -10,11 +10,19 @@ writes ``figures/*.png``, ``tables/*.csv`` and ``report.md``. Entry point: :func
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from benchmarks.base import cannot
+from .errors import AnalysisError, cannot_write, check_folder, hidden_package
 
-from .errors import AnalysisError, cannot_write, check_folder
+# the analysis imports only itself and benchmarks; checked before importing what a folder would hide
+if _hidden := hidden_package(Path(__file__).resolve().parents[1], ("analysis", "benchmarks")):
+    if sys.argv[:1] == ["-m"]:  # ``python -m analysis`` is finding its module: one line, no traceback
+        print(f"python -m analysis: error: {_hidden}", file=sys.stderr)
+        raise SystemExit(2)
+    raise ImportError(_hidden)
+
+from benchmarks.base import cannot  # noqa: E402
 
 __all__ = ["AnalysisError", "analyse"]
 OUTPUTS = ("tables", "figures")

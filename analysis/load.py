@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: the judged value's column, newest name first (folders of noisy runs before ``true_valid``: ``valid_mean``)
 JUDGED_COLUMNS = ("true_valid", runformat.OLD_TRUE_VALID)
+#: the attribute of the warning record of a file left out (see :func:`_left_out`)
+LEFT_OUT = "left_out"
 #: columns analysis needs from a run's table
 _COLUMNS = ("step", "valid", "test", "best_valid", "algo_s", "true_test", *JUDGED_COLUMNS)
 
@@ -104,6 +106,12 @@ class Experiment:
 
     def targets(self, benchmark: str) -> dict[str, float] | None:
         return self.info(benchmark).get("targets") or None
+
+
+def _left_out(entry: str) -> None:
+    """Warn of a file left out (``entry``: "path: why"); the record carries it as ``left_out`` for
+    ``python -m analysis``, which exits non-zero when files were left out."""
+    log.warning("left out unreadable file %s", entry, extra={LEFT_OUT: entry})
 
 
 def _column(table: pd.DataFrame, name: str) -> np.ndarray | None:
@@ -194,7 +202,7 @@ def _readable_partition(run: Run, exp: Experiment) -> None:
         load_partition(run.partition)
     except Exception as exc:  # truncated or corrupt: the figure is left out, the run is kept
         exp.unreadable.append(f"{run.partition.relative_to(exp.path)}: {type(exc).__name__}: {exc}".splitlines()[0])
-        log.warning("left out unreadable file %s", exp.unreadable[-1])
+        _left_out(exp.unreadable[-1])
         run.partition = None
 
 
@@ -220,7 +228,7 @@ def load(exp_dir: Path | str) -> Experiment:
             read.append((f, meta, table, int(manifest.get("budget") or meta.get("budget") or 0)))
         except Exception as exc:  # one bad file must not hide the rest; the report lists it
             exp.unreadable.append(f"{f.relative_to(path)}: {type(exc).__name__}: {exc}".splitlines()[0])
-            log.warning("left out unreadable file %s", exp.unreadable[-1])
+            _left_out(exp.unreadable[-1])
     steps = max((int(t["step"].max()) for _, _, t, _ in read if len(t)), default=0)
     horizon = max(1, min(max((b for *_, b in read), default=0) or steps, steps))
     for f, meta, table, budget in read:
@@ -228,7 +236,7 @@ def load(exp_dir: Path | str) -> Experiment:
             exp.runs.append(_run(f, meta, table, budget, horizon))
         except Exception as exc:  # metadata without the fields a run needs
             exp.unreadable.append(f"{f.relative_to(path)}: {type(exc).__name__}: {exc}".splitlines()[0])
-            log.warning("left out unreadable file %s", exp.unreadable[-1])
+            _left_out(exp.unreadable[-1])
     if not exp.runs:
         raise AnalysisError(
             f"no readable run in {path / 'runs'} ({len(files)} unreadable files, e.g. {exp.unreadable[0]})"

@@ -4,7 +4,7 @@ An experiment folder holds ``manifest.json`` and one Parquet file per (benchmark
 at ``runs/<benchmark>/<spec>/seed-<k>.parquet`` (names escaped by :func:`escape`), with the
 columns :data:`COLUMNS` (more may follow, e.g. the simulated clock's) and the run's metadata as
 JSON under the key :data:`META_KEY`; a LaNAS run's final partition sits beside it in
-``seed-<k>.partition.parquet``. Simulated-time runs live under ``sim/workers-K/runs/``.
+``seed-<k>.partition.parquet``, a failed run's traceback in ``seed-<k>.traceback.txt``. Simulated-time runs live under ``sim/workers-K/runs/``.
 The key is ``lanas`` for historical reasons: it labels every run, whatever its algorithm, and
 renaming it would make older folders unreadable.
 """
@@ -21,38 +21,26 @@ import pyarrow as pa
 
 #: the key of a run file's JSON metadata (benchmark, spec, seed, budget, status, error, ...)
 META_KEY = b"lanas"
-#: columns of a run's table, in order
-#: ``valid``/``test`` are what the search saw; ``true_valid``/``true_test`` the benchmark's value of that
-#: architecture, which the analysis judges (they differ on noisy and proxy benchmarks, see
-#: ``benchmarks/table.py``). Folders written before ``true_valid`` hold ``valid_mean`` (noisy runs only).
-COLUMNS = (
-    "step",
-    "proposal",
-    "arch",
-    "valid",
-    "test",
-    "cost_s",
-    "cached",
-    "best_valid",
-    "algo_s",
-    "true_valid",
-    "true_test",
-)
-SCHEMA = pa.schema(
-    [
-        ("step", pa.int32()),
-        ("proposal", pa.int32()),
-        ("arch", pa.string()),
-        ("valid", pa.float64()),
-        ("test", pa.float64()),
-        ("cost_s", pa.float64()),
-        ("cached", pa.bool_()),
-        ("best_valid", pa.float64()),
-        ("algo_s", pa.float64()),
-        ("true_valid", pa.float64()),
-        ("true_test", pa.float64()),
-    ]
-)
+#: the columns of a run's table, in order, each with its Arrow type (:data:`COLUMNS` and :data:`SCHEMA`
+#: are derived from it). ``valid``/``test`` are what the search saw; ``true_valid``/``true_test`` the
+#: benchmark's value of that architecture, which the analysis judges (they differ on noisy and proxy
+#: benchmarks, see ``benchmarks/table.py``). Folders written before ``true_valid`` hold ``valid_mean``
+#: (noisy runs only).
+COLUMN_TYPES: dict[str, pa.DataType] = {
+    "step": pa.int32(),  # distinct samples so far
+    "proposal": pa.int32(),  # the proposal's number, in ask order
+    "arch": pa.string(),  # :func:`arch_key`
+    "valid": pa.float64(),
+    "test": pa.float64(),
+    "cost_s": pa.float64(),  # training seconds the answer represents (0 for a repeat)
+    "cached": pa.bool_(),  # a repeat, answered from the run's cache
+    "best_valid": pa.float64(),
+    "algo_s": pa.float64(),  # seconds spent in ask/tell so far
+    "true_valid": pa.float64(),
+    "true_test": pa.float64(),
+}
+COLUMNS = tuple(COLUMN_TYPES)
+SCHEMA = pa.schema(list(COLUMN_TYPES.items()))
 
 
 class Status(str, Enum):
@@ -80,6 +68,8 @@ OLD_TRUE_VALID = "valid_mean"
 #: a multi-objective run's column of each objective (``objective_latency``; benchmarks/objectives.py)
 OBJECTIVE_PREFIX = "objective_"
 PARTITION_SUFFIX = ".partition.parquet"
+#: a failed run's full traceback, beside its file (``seed-<k>.traceback.txt``)
+TRACEBACK_SUFFIX = ".traceback.txt"
 
 
 def arch_key(arch: tuple[int, ...]) -> str:
@@ -99,6 +89,11 @@ def run_path(exp_dir: Path, benchmark: str, spec: str, seed: int) -> Path:
 def partition_path(path: Path) -> Path:
     """The side file holding the learned partition of the run stored at ``path``."""
     return Path(path).with_name(Path(path).stem + PARTITION_SUFFIX)
+
+
+def traceback_path(path: Path) -> Path:
+    """The side file holding the traceback of the failed run stored at ``path``."""
+    return Path(path).with_name(Path(path).stem + TRACEBACK_SUFFIX)
 
 
 def is_partition(path: Path) -> bool:

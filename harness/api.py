@@ -15,33 +15,26 @@ after the runs finished so far are safely on disk. Progress goes to ``stream`` (
 
 from __future__ import annotations
 
-import json
-import numbers
 import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
 from benchmarks.specs import SpecError
 
-from .args import UsageError, parse_seeds
+from .args import UsageError
 from .folder import ExperimentFolder
-from .grids import as_recorded, canonical, check_available, preset_algorithms, sim_tasks
-from .manifest import write_manifest
+from .plan import Plan, default_out, plan
 from .plugins import algorithm_spec, benchmark_spec, load_plugins
-from .presets import PRESETS
 from .processes import run_local
 from .progress import Progress
-from .results import check_writable, clean_temporaries
-from .tasks import ExperimentError, Task, grid, pending, task_path
+from .results import clean_temporaries
+from .tasks import ExperimentError, pending
 
 __all__ = ["ExperimentError", "ExperimentFolder", "Interrupted", "default_out", "run"]
-ROOT = Path(__file__).resolve().parents[1]
 #: what the user's call may get wrong: each becomes one ExperimentError line
 _USER_ERRORS = (SpecError, BenchmarkError, UsageError, OSError)
 
@@ -52,97 +45,6 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, message: str, folder: ExperimentFolder) -> None:
         super().__init__(message)
         self.folder = folder
-
-
-@dataclass
-class Plan:
-    """A checked grid: what to run, where, and what is left of it."""
-
-    out: Path
-    bench_specs: list[str]
-    algo_specs: list[str]
-    seeds: list[int]
-    budget: int
-    tasks: list[Task]
-    todo: list[Task]
-    notes: list[str]
-
-
-def default_out(preset: str | None, custom: bool, root: Path = ROOT) -> Path:
-    """``results/<preset>``, ``results/custom`` for a grid given by hand, else ``results/default``."""
-    return root / "results" / (preset or ("custom" if custom else "default"))
-
-
-def _seeds(seeds: Any) -> list[int]:
-    if isinstance(seeds, str):
-        return parse_seeds([seeds])
-    seeds = list(seeds)
-    if seeds and all(isinstance(s, str) for s in seeds):
-        return parse_seeds(seeds)
-    if not seeds:
-        raise UsageError("no seeds given")
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and int(s) >= 0 for s in seeds):
-        raise UsageError(f"bad seeds {seeds[:5]!r}: seeds are integers >= 0 (or the command line's '0-9')")
-    return list(dict.fromkeys(int(s) for s in seeds))
-
-
-def plan(
-    *,
-    preset: str | None = None,
-    benchmark_specs: list[str] | None = None,
-    algorithm_specs: list[str] | None = None,
-    seeds: Any = None,
-    budget: int | None = None,
-    out: Path | None = None,
-    workers: int = 1,
-    executor: str = "local",
-    parallel: int = 1,
-    sim_workers: list[int] | None = None,
-    time_budget: str | None = None,
-    command: list[str] | None = None,
-    stream: IO[str] | None = None,
-) -> Plan:
-    """Check a grid and write its manifest; raises one-line errors (see ``_USER_ERRORS``) before
-    any run starts."""
-    if preset is not None and preset not in PRESETS:
-        raise ExperimentError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
-    chosen = PRESETS[preset or "default"]
-    custom = bool(benchmark_specs or algorithm_specs or seeds is not None or budget is not None)
-    bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmark_specs or chosen.benchmarks)))
-    algo_specs, notes = canonical(list(algorithm_specs or preset_algorithms(chosen)))
-    check_available(algo_specs, bench_specs)
-    seed_list = _seeds(seeds) if seeds is not None else list(chosen.seeds)
-    budget = budget if budget is not None else chosen.budget
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        raise ExperimentError(f"bad budget {budget}: it must be at least 1")
-    if workers < 1:
-        raise ExperimentError(f"bad --workers {workers}: it must be at least 1")
-    if executor not in ("local", "dask"):
-        raise ExperimentError(f"unknown executor {executor!r}: use 'local' or 'dask'")
-    out = Path(out).expanduser() if out is not None else default_out(preset, custom)
-    if out.exists() and not out.is_dir():
-        raise ExperimentError(f"--out {out} is a file: name a folder (new or an experiment folder to resume)")
-    algo_specs, kept = as_recorded(algo_specs, _recorded_algorithms(out))  # renamed options
-    notes += kept
-    if parallel < 1:
-        raise ExperimentError(f"bad --parallel {parallel}: it must be at least 1")
-    tasks = grid(bench_specs, algo_specs, seed_list, budget, parallel, remote_eval=executor == "dask" and parallel > 1)
-    if not (benchmark_specs or algorithm_specs):  # the preset's own grid, less the pairs it skips
-        tasks = [t for t in tasks if chosen.runs(t.benchmark, t.spec)]
-    simulated = sim_tasks(tasks, sim_workers, time_budget, stream)  # checked before anything is written
-    todo = pending(out, tasks + simulated)  # before the manifest: a folder of another --parallel stops here
-    write_manifest(out, tasks, command or ["harness.run"], None if custom else chosen.leaves_out)
-    tasks += simulated
-    check_writable(task_path(out, t) for t in todo)
-    return Plan(out, bench_specs, algo_specs, seed_list, budget, tasks, todo, notes)
-
-
-def _recorded_algorithms(out: Path) -> list[str]:
-    """The algorithm specs a folder's manifest lists (none for a new or unreadable folder)."""
-    try:
-        return [str(s) for s in json.loads((out / "manifest.json").read_text()).get("algorithms", [])]
-    except (OSError, ValueError, AttributeError):
-        return []
 
 
 def _call(**given: Any) -> list[str]:
@@ -167,6 +69,8 @@ def run(
     time_budget: str | None = None,
     plugins: Iterable[str] = (),
     analyse: bool = True,
+    redo_changed: bool = False,
+    verbose: bool = False,
     stream: IO[str] | None = None,
     command: list[str] | None = None,
 ) -> ExperimentFolder:
@@ -176,11 +80,12 @@ def run(
     ``benchmarks`` and ``algorithms`` are spec strings (``"lanas:height=8"``); an algorithm may also
     be a class (registered under its name in kebab case, or the name it is registered under) or a
     ``(name, class)`` pair, a benchmark a ``(name, factory)`` pair; ``plugins`` are modules or
-    ``.py`` files to import first (``run_all.py --plugin``). ``seeds`` is an iterable of ints or the
-    command line's text (``"0-9"``); ``workers`` defaults to every core; ``None`` elsewhere means the
-    preset's value (``preset``, default ``"default"``). Returns the folder's
-    :class:`~harness.folder.ExperimentFolder`; runs that failed are in its ``failed``.
-    Raises :class:`ExperimentError` (one line) or :class:`Interrupted`.
+    ``.py`` files to import first (``run_all.py --plugin``). ``seeds`` is a count (``3`` = seeds 0-2,
+    as ``--seeds 3``), an iterable of ints or the command line's text (``"0-9"``); ``workers``
+    defaults to every core; ``None`` elsewhere means the preset's value (``preset``, default ``"default"``). Returns the folder's
+    :class:`~harness.folder.ExperimentFolder`; runs that failed are in its ``failed`` (``verbose``:
+    their tracebacks are printed too). A folder holding runs made by other code (see
+    :mod:`harness.identity`) is refused unless ``redo_changed``, which runs them again. Raises :class:`ExperimentError` (one line) or :class:`Interrupted`.
     """
     stream = stream if stream is not None else sys.stderr
     workers = workers if workers is not None else os.cpu_count() or 1
@@ -199,6 +104,8 @@ def run(
         sim_workers=[sim_workers] if isinstance(sim_workers, int) else sim_workers,
         time_budget=time_budget,
         stream=stream,
+        redo_changed=redo_changed,
+        analyse=analyse,
     )
     _announce(p, stream)
     folder = ExperimentFolder(p.out)
@@ -207,7 +114,7 @@ def run(
     clean_temporaries(p.out)  # a worker killed while writing leaves its temporary behind
     print(f"ran {progress.done} runs in {time.perf_counter() - start:.1f} s", file=stream)
     folder.failed, folder.ran = progress.failed, progress.done
-    _print_failures(progress.failed, stream)
+    _print_failures(progress.failed, stream, verbose)
     if analyse:
         folder.analyse(stream)
     return folder
@@ -266,7 +173,7 @@ def _execute(p: Plan, folder: ExperimentFolder, executor: str, workers: int, sch
             run_local(p.todo, p.out, workers, progress)
     except KeyboardInterrupt:
         progress.close()
-        left = len(pending(p.out, p.tasks))
+        left = len(pending(p.out, p.tasks, redo_changed=True))
         raise Interrupted(
             f"interrupted: {progress.done} runs finished in this session, {len(p.tasks) - left} of "
             f"{len(p.tasks)} on disk; run the same command again to finish the other {left}",
@@ -288,9 +195,14 @@ def _listed(items: Any) -> list[Any]:
     return list(items)
 
 
-def _print_failures(failed: list[dict], stream: IO[str]) -> None:
+def _print_failures(failed: list[dict], stream: IO[str], verbose: bool = False) -> None:
+    """A line per failed run (the first 10), each followed by its traceback when ``verbose``."""
     for summary in failed[:10]:
         t = summary["task"]
         print(f"FAILED {t.benchmark} {t.spec} seed {t.seed}: {summary['error']}", file=stream)
+        if verbose and summary.get("traceback"):
+            print(summary["traceback"].rstrip(), file=stream)
     if len(failed) > 10:
         print(f"... and {len(failed) - 10} more failed runs", file=stream)
+    if failed and not verbose:
+        print("(each failed run's traceback is beside its file, seed-<k>.traceback.txt; -v prints them)", file=stream)

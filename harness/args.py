@@ -98,6 +98,12 @@ def build_parser(description: str = "") -> Parser:
     )
     p.add_argument("--no-analysis", action="store_true", help="skip figures and report")
     p.add_argument(
+        "--redo-changed",
+        action="store_true",
+        help="run again the runs of the folder made by other code (the algorithm's source or the "
+        "data package changed since; without it such a folder is refused)",
+    )
+    p.add_argument(
         "--plugin",
         action="append",
         default=[],
@@ -106,7 +112,7 @@ def build_parser(description: str = "") -> Parser:
         "algorithms and benchmarks join the registries (repeatable; see docs/python.md)",
     )
     p.add_argument("--list", action="store_true", help="list benchmarks, algorithms and presets, then exit")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more, and print failed runs' tracebacks")
     for flag, var in PATH_FLAGS.items():
         p.add_argument(flag, type=Path, metavar="PATH", help=f"(or ${var})")
     return p

@@ -95,6 +95,8 @@ def run_grid(args: argparse.Namespace, command: list[str]) -> int:
             sim_workers=args.sim_workers,
             time_budget=args.time_budget,
             analyse=not args.no_analysis,
+            redo_changed=args.redo_changed,
+            verbose=args.verbose,
             command=command,
         )
     except ExperimentError as exc:

@@ -9,7 +9,6 @@ import logging
 import os
 import platform
 import statistics
-import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from benchmarks import registry as benchmarks
 
+from .identity import revision
 from .tasks import ExperimentError, Task
 
 log = logging.getLogger(__name__)
@@ -35,19 +35,6 @@ _PACKAGES = (
     "nas-bench-201",
     "dask",
 )
-
-
-def _revision() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            cwd=Path(__file__).resolve().parents[1],
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
 
 
 def _versions() -> dict[str, str]:
@@ -136,7 +123,7 @@ def write_manifest(exp_dir: Path, tasks: list[Task], command: list[str], note: s
         "algorithms": algos,
         "benchmarks": info,
         "versions": _versions(),
-        "revision": _revision(),
+        "revision": revision(),
     }
     defaults = algorithm_options(algos)
     _same_definitions(exp_dir, old.get("defaults", {}), defaults)

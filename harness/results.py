@@ -1,6 +1,6 @@
 """Writing and checking the result files of an experiment (format: :mod:`analysis.runformat`).
 
-One Parquet file per (benchmark, spec, seed), written under a temporary name and renamed, so a
+One Parquet file per (benchmark, spec, seed) (a failed run's traceback beside it), written under a temporary name and renamed, so a
 file that exists is complete; a file that does not read back (truncated, corrupt, another
 budget) is treated as missing and the run is redone; so is a run whose partition side file
 (``seed-<k>.partition.parquet``) does not read back.
@@ -19,19 +19,30 @@ import pyarrow.parquet as pq
 
 from analysis import runformat
 from analysis.errors import cannot_write
-from analysis.runformat import SCHEMA, partition_path, run_path
+from analysis.runformat import SCHEMA, partition_path, run_path, traceback_path
 from benchmarks.base import cannot
 
 from .runner import RunResult
 
-__all__ = ["check_writable", "clean_temporaries", "partition_path", "read_meta", "run_path", "write_run"]
+__all__ = [
+    "check_writable",
+    "clean_temporaries",
+    "partition_path",
+    "read_meta",
+    "run_path",
+    "traceback_path",
+    "write_run",
+]
 
 
-def _write_atomic(path: Path, table: pa.Table) -> None:
+def _write_atomic(path: Path, table: pa.Table | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(table, tmp)
+        if isinstance(table, str):
+            tmp.write_text(table)
+        else:
+            pq.write_table(table, tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -43,7 +54,8 @@ def _write_atomic(path: Path, table: pa.Table) -> None:
 def write_run(
     path: Path, result: RunResult, partition: np.ndarray | None = None, partition_values: np.ndarray | None = None
 ) -> None:
-    """Write the run (and its partition); an OSError says in one line which folder failed."""
+    """Write the run (and its partition, and a failed run's traceback: a traceback left by an earlier
+    failure of the same run is removed); an OSError says in one line which folder failed."""
     meta = {
         "benchmark": result.benchmark,
         "spec": result.spec,
@@ -68,6 +80,10 @@ def write_run(
         for column in (c for c in result.rows if c not in SCHEMA.names):  # e.g. the simulated clock
             table = table.append_column(column, pa.array(result.rows[column]))
         _write_atomic(path, table)
+        if result.traceback:
+            _write_atomic(traceback_path(path), result.traceback)
+        else:
+            traceback_path(path).unlink(missing_ok=True)
     except OSError as exc:
         raise OSError(
             cannot(

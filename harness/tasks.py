@@ -15,8 +15,10 @@ from typing import Any
 
 from benchmarks import registry as benchmarks
 
+from .failures import failure_line, traceback_text
+from .identity import changed, identity
 from .results import clean_temporaries, read_meta, run_path, write_run
-from .runner import RunResult, Status, failure_line, run
+from .runner import RunResult, Status, run
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +75,11 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
             task.budget,
             status=Status.FAILED,
             error=failure_line(exc),
+            traceback=traceback_text(exc),
         )
     else:
         result = run(bench, task.spec, task.seed, task.budget, **_how(task))
+    result.meta["code"] = identity(task.benchmark, task.spec)  # see harness/identity.py
     partition = values = None
     if task.save_partition and hasattr(result.algorithm, "partition"):  # a failed run has no algorithm
         table_values = getattr(bench, "valid", None)
@@ -85,7 +89,13 @@ def execute_task(task: Task, exp_dir: str) -> dict[str, Any]:
             except Exception as exc:  # the figure is optional; the run is not
                 log.warning("no partition for %s: %s", task, exc)
     write_run(task_path(Path(exp_dir), task), result, partition, values)
-    return {"status": result.status, "error": result.error, "wall_s": result.wall_s, "task": task}
+    return {
+        "status": result.status,
+        "error": result.error,
+        "traceback": result.traceback,
+        "wall_s": result.wall_s,
+        "task": task,
+    }
 
 
 def _how(task: Task) -> dict[str, Any]:
@@ -116,16 +126,21 @@ def _recorded_parallel(exp_dir: Path) -> int:
         return 1
 
 
-def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
-    """Tasks without a complete result on disk (failed runs are retried). A run on disk made with
-    another ``--parallel K`` (recorded in its metadata) is another history under the same file
-    name: raises :class:`ExperimentError` rather than count it as done or overwrite it."""
+def pending(exp_dir: Path, tasks: list[Task], redo_changed: bool = False, notes: list[str] | None = None) -> list[Task]:
+    """Tasks without a complete result of this code on disk (failed runs are retried; a file that
+    does not read back is run again, with a line in ``notes``). A run on disk made with another
+    ``--parallel K`` is another history under the same file name: :class:`ExperimentError`, as is
+    a run made by other code (:mod:`harness.identity`) unless ``redo_changed``, which runs it again."""
     clean_temporaries(exp_dir)
     legacy = None
-    todo = []
+    todo, corrupt = [], []
+    stale: dict[str, int] = {}
+    current: dict[tuple[str, str], dict[str, Any]] = {}
     for t in tasks:
         path = task_path(exp_dir, t)
         meta = read_meta(path, t.budget)
+        if meta is None and path.exists() and read_meta(path) is None:
+            corrupt.append(path.relative_to(exp_dir).as_posix())
         if meta is not None and meta["status"] != Status.FAILED:
             if "parallel" not in meta and legacy is None:
                 legacy = _recorded_parallel(exp_dir)
@@ -136,6 +151,23 @@ def pending(exp_dir: Path, tasks: list[Task]) -> list[Task]:
                     f"{path.relative_to(exp_dir)}), not {t.parallel}: use another --out or the "
                     "same --parallel"
                 )
+            code = current.setdefault((t.benchmark, t.spec), identity(t.benchmark, t.spec))
+            if changed(meta.get("code"), code):
+                stale[t.spec] = stale.get(t.spec, 0) + 1
+                meta = None
         if meta is None or meta["status"] == Status.FAILED or meta.get("time_budget_s") != t.time_budget_s:
             todo.append(t)
+    if stale and not redo_changed:
+        raise ExperimentError(_stale_line(exp_dir, stale))
+    if corrupt and notes is not None:
+        notes.append(f"{len(corrupt)} run file(s) do not read back (e.g. {corrupt[0]}): running them again")
     return todo
+
+
+def _stale_line(exp_dir: Path, stale: dict[str, int]) -> str:
+    """The one line that refuses to mix runs of other code into ``exp_dir``."""
+    counts = ", ".join(f"{n} run{'s' * (n > 1)} of {spec}" for spec, n in stale.items())
+    return (
+        f"{exp_dir} holds {counts} made by other code (the algorithm's source or the data package "
+        "changed since): run them again with --redo-changed, or use another --out"
+    )

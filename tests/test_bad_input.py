@@ -391,8 +391,8 @@ def test_analysis_never_raises_on_broken_files(small_experiment, tmp_path_factor
             code = analysis_cli.main([str(exp)])
             err = capsys.readouterr().err.strip().splitlines()
             assert code in (0, 1, 2) and "Traceback" not in "\n".join(err)
-            if code == 1:  # the report is written; runs of the folder are recorded as failed
-                assert err[-1].endswith("their causes are in the report's run health table")
+            if code == 1:  # the report is written; runs of the folder failed, or files were left out
+                assert err[-1].endswith(("their causes are in the report's run health table", "listed in the report"))
             if code == 2:
                 assert len(err) == 1 and err[0].startswith("error: ")
 
@@ -435,3 +435,29 @@ def test_a_cannot_line_has_one_form():
     assert (
         cannot("reach the Dask scheduler s", OSError("refused\nmore")) == "cannot reach the Dask scheduler s: refused"
     )
+
+
+@pytest.mark.parametrize(
+    "folder, command",
+    [
+        ("benchmarks", ["-m", "run_all", "--list"]),
+        ("harness", ["-m", "run_all", "--list"]),
+        ("benchmarks", ["-m", "analysis", "results/x"]),
+        ("analysis", ["-m", "run_all", "--list"]),
+    ],
+)
+def test_a_folder_of_the_working_directory_that_hides_a_package_is_one_line(tmp_path, folder, command):
+    """``python -m`` puts the working directory first on the import path: a research repository's
+    own ``benchmarks/`` (a package) would be imported instead of this project's."""
+    import subprocess
+
+    from harness.identity import ROOT
+
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "__init__.py").write_text("")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.run([sys.executable, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    err = p.stderr.strip().splitlines()
+    assert p.returncode == 2 and len(err) == 1, p.stderr
+    assert f"the folder {tmp_path / folder} hides this project's {folder} package" in err[0]
+    assert "run from another directory" in err[0]

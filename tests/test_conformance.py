@@ -185,7 +185,7 @@ def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1)
     """Ask K, tell the K answers in a random order, until ``budget`` tells; the proposals in
     the order asked. Proposal number ``boost`` is told the top of the value range instead, or the
     bottom when its value is already the best told (a rank-based algorithm sees only the order)."""
-    algo = algorithms.make(spec, bench, np.random.default_rng(seed))
+    algo = algorithms.make(spec, bench, np.random.default_rng(seed), budget=budget)  # as a run does
     order_rng = np.random.default_rng(seed + 1)
     proposed: list = []
     best = -np.inf
@@ -201,6 +201,26 @@ def _shuffled_history(spec: str, bench, seed: int, budget: int, boost: int = -1)
             best = max(best, result.valid)
             algo.tell(batch[i], result)
     return proposed, algo
+
+
+def test_the_suite_hands_a_budget_declaring_algorithm_its_budget_as_a_run_does(synthetic):
+    """A plugin whose schedule divides its budget (``budget // 20``) meets the suite as it meets a
+    run: with the integer budget, never None."""
+
+    class EveryTwentieth:
+        def __init__(self, benchmark, rng, *, budget=None):
+            self.benchmark, self.rng, self.every = benchmark, rng, max(1, budget // 20)
+
+        def ask(self):
+            return self.benchmark.sample(self.rng)
+
+        def tell(self, arch, result):
+            pass
+
+    with algorithms.scope():
+        algorithms.register("every-twentieth")(EveryTwentieth)
+        proposed, algo = _shuffled_history("every-twentieth", synthetic, 0, 40)
+        assert len(proposed) == 40 and algo.every == 2
 
 
 @pytest.mark.parametrize("spec", SPECS)

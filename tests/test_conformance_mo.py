@@ -78,7 +78,7 @@ def _shuffled(spec, bench, seed, budget, boost=-1):
     ideal point (best accuracy, zero latency) instead of its own."""
     from benchmarks.base import Result
 
-    algo = algorithms.make(spec, bench, np.random.default_rng(seed))
+    algo = algorithms.make(spec, bench, np.random.default_rng(seed), budget=budget)  # as a run does
     order = np.random.default_rng(seed + 1)
     proposed: list = []
     while len(proposed) < budget:

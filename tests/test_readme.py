@@ -98,12 +98,16 @@ def test_readme_example_benchmark_registers_runs_and_joins_the_conformance_suite
     assert "toy/sum" not in registry.entries()
 
 
-def test_docs_scripts_and_modules_exist():
-    """Every ``python path/to/script.py``, ``python -m module`` and ``python -m pytest tests/file.py``
-    named in README or docs/ (in a command line or inline) exists, so a moved file shows up here."""
+#: the tools the README's test command runs, installed by requirements-test.txt (not by the install)
+TEST_TOOLS = ("ruff", "mypy")
+
+
+def missing_scripts_and_modules(find_spec=importlib.util.find_spec) -> list[str]:
+    """Scripts and modules README or docs/ run that do not exist (the test tools left to
+    :func:`test_the_readme_test_tools_are_installed`)."""
     scripts = set(re.findall(r"python ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))
     scripts |= set(re.findall(r"python -m pytest ((?:[\w.-]+/)*[\w.-]+\.py)\b", DOCS))  # test files
-    modules = set(re.findall(r"python -m ([A-Za-z_][\w.]*)", DOCS))
+    modules = set(re.findall(r"python -m ([A-Za-z_][\w.]*)", DOCS)) - set(TEST_TOOLS)
     assert "run_all.py" in scripts and "analysis" in modules
     missing = [s for s in scripts if not (ROOT / s).is_file()]
     for module in modules:
@@ -111,10 +115,32 @@ def test_docs_scripts_and_modules_exist():
         if (ROOT / module.split(".")[0]).is_dir():
             found = local.with_suffix(".py").is_file() or (local / "__main__.py").is_file()
         else:
-            found = importlib.util.find_spec(module) is not None
+            found = find_spec(module) is not None
         if not found:
             missing.append(f"-m {module}")
-    assert not missing, f"README/docs run scripts or modules that do not exist: {sorted(missing)}"
+    return sorted(missing)
+
+
+def test_docs_scripts_and_modules_exist():
+    """Every ``python path/to/script.py``, ``python -m module`` and ``python -m pytest tests/file.py``
+    named in README or docs/ (in a command line or inline) exists, so a moved file shows up here."""
+    missing = missing_scripts_and_modules()
+    assert not missing, f"README/docs run scripts or modules that do not exist: {missing}"
+
+
+def test_without_the_test_tools_the_docs_check_still_passes():
+    """ruff and mypy come with requirements-test.txt, not with the install: where they are missing
+    the docs check passes and :func:`test_the_readme_test_tools_are_installed` skips."""
+    assert missing_scripts_and_modules(lambda m: None if m in TEST_TOOLS else importlib.util.find_spec(m)) == []
+
+
+@pytest.mark.parametrize("tool", TEST_TOOLS)
+def test_the_readme_test_tools_are_installed(tool):
+    assert f"python -m {tool}" in README
+    if importlib.util.find_spec(tool) is None:
+        pytest.skip(
+            f"{tool} is not installed: the README's test command installs it (pip install -r requirements-test.txt)"
+        )
 
 
 def readme_commands(program: str) -> list[list[str]]:

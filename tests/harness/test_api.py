@@ -110,3 +110,17 @@ def test_an_algorithm_class_or_a_benchmark_factory_is_passed_directly(tmp_path):
         assert read_meta(run_path(tmp_path, "mine/small", "random", 0), 5)["status"] == "budget"
         assert exp.ran == 2
     assert "mine/small" not in registry.entries()
+
+
+def test_a_count_of_seeds_means_seeds_from_0_as_on_the_command_line(tmp_path):
+    """``seeds=3`` is seeds 0-2, as ``--seeds 3``; a count below 1 is one line."""
+    exp = harness.run(algorithms=["random"], out=tmp_path, **{**GRID, "seeds": 3})
+    assert exp.ran == 3
+    assert sorted(json.loads((tmp_path / "manifest.json").read_text())["seeds"]) == [0, 1, 2]
+    with pytest.raises(harness.ExperimentError, match="no seeds"):
+        harness.run(algorithms=["random"], out=tmp_path / "none", **{**GRID, "seeds": 0})
+
+
+def test_dir_and_all_list_the_api():
+    assert {"run", "ExperimentFolder", "ExperimentError"} <= set(dir(harness)) & set(harness.__all__)
+    assert "api" not in harness.__all__

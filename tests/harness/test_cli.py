@@ -14,7 +14,7 @@ import pytest
 
 import run_all
 from harness.args import UsageError, parse_seeds
-from harness.results import read_meta, run_path
+from harness.results import read_meta, run_path, traceback_path
 from tests.procs import cli
 
 
@@ -112,7 +112,9 @@ def test_failed_runs_are_recorded_and_exit_nonzero(tmp_path):
         summary = execute_task(Task("test/broken", "random", 0, 5), str(out))
     assert summary["status"] == "failed"
     meta = read_meta(run_path(out, "test/broken", "random", 0))
-    assert meta["status"] == "failed" and meta["error"] == "BenchmarkError: table file is corrupt"
+    assert meta["status"] == "failed" and meta["error"].startswith("BenchmarkError: table file is corrupt (at ")
+    assert "test_cli.py:" in meta["error"]  # where the factory raised
+    assert "Traceback" in traceback_path(run_path(out, "test/broken", "random", 0)).read_text()
 
 
 def test_list_into_a_closed_pipe_ends_quietly():

@@ -104,7 +104,12 @@ def test_failing_runs_recorded_others_go_on_exit_status(tmp_path):
     assert len(metas) == 20
     failed = [m for m in metas if m["status"] == "failed"]
     assert failed and all(m["spec"] == "test-crash-sometimes" for m in failed)
-    assert all(m["error"] == "RuntimeError: deliberate failure" for m in failed)
+    # the line says where the algorithm's code raised; the traceback is beside the run's file
+    assert all(m["error"].startswith("RuntimeError: deliberate failure (at tests/cli_synthetic.py:") for m in failed)
+    assert all(
+        f.with_name(f.stem + ".traceback.txt").is_file() == (read_meta(f)["status"] == "failed")
+        for f in (out / "runs").rglob("seed-*[0-9].parquet")
+    )
     assert sum(m["status"] == "budget" for m in metas) == 20 - len(failed)
     assert "FAILED synthetic/linear test-crash-sometimes seed" in p.stderr
     assert "Traceback" not in p.stderr

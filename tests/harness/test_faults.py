@@ -61,6 +61,61 @@ def test_a_write_that_fails_during_the_run_is_one_line(tmp_path, capsys, monkeyp
     assert _files(out / "runs") == before
 
 
+@pytest.mark.parametrize("target", ["folder", "manifest", "figures"])
+def test_an_output_that_cannot_be_written_stops_before_any_run(tmp_path, capsys, target):
+    """A read-only experiment folder, manifest or ``figures/`` is one line naming it, exit 2, and
+    no run starts (``figures/`` matters only when the command analyses: ``--no-analysis`` runs)."""
+    out = tmp_path / "exp"
+    assert _run(out, "--algorithms", "random", "--seeds", "1", "--budget", "5") == 0
+    before = _files(out)
+    path = {"folder": out, "manifest": out / "manifest.json", "figures": out / "figures"}[target]
+    capsys.readouterr()
+    with read_only(path):
+        code = _run(out, "--algorithms", "random", "--seeds", "3", "--budget", "5")
+        err = capsys.readouterr().err.strip().splitlines()
+        assert _files(out) == before  # no run, no manifest update
+        if target == "figures":
+            assert _run(out, "--algorithms", "random", "--seeds", "3", "--budget", "5", "--no-analysis") == 0
+    assert code == 2 and len(err) == 1, err
+    assert str(path) in err[0] and ".tmp" not in err[0]
+
+
+def test_a_corrupt_run_file_is_redone_with_one_line(tmp_path, capsys):
+    out = tmp_path / "exp"
+    assert _run(out, "--algorithms", "random", "--seeds", "2", "--budget", "5", "--no-analysis") == 0
+    victim = results.run_path(out, "synthetic/linear", "random", 1)
+    victim.write_bytes(b"not parquet")
+    capsys.readouterr()
+    assert _run(out, "--algorithms", "random", "--seeds", "2", "--budget", "5", "--no-analysis") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "read back" in line]
+    assert notes == [
+        "note: 1 run file(s) do not read back (e.g. runs/synthetic+linear/random/seed-1.parquet): running them again"
+    ]
+    assert results.read_meta(victim, 5)["status"] == "budget"
+
+
+def test_the_analysis_exits_nonzero_when_it_leaves_files_out(experiment, tmp_path, capsys):
+    exp = _copy(experiment, tmp_path)
+    results.run_path(exp, "synthetic/linear", "random", 1).write_bytes(b"not parquet")
+    capsys.readouterr()
+    assert analysis_cli.main([str(exp)]) == 1
+    err = capsys.readouterr().err
+    assert "1 file(s) left out as unreadable (e.g. runs/synthetic+linear/random/seed-1.parquet" in err
+
+
+def test_the_analysis_of_a_read_only_folder_writes_elsewhere(experiment, tmp_path, capsys):
+    exp = _copy(experiment, tmp_path)
+    for name in ("report.md", "figures", "tables"):
+        shutil.rmtree(exp / name) if (exp / name).is_dir() else (exp / name).unlink()
+    before = _files(exp)
+    elsewhere = tmp_path / "report"
+    with read_only(exp):
+        assert analysis_cli.main([str(exp), "--out", str(elsewhere)]) == 0
+        assert analysis_cli.main([str(exp), "--out", str(elsewhere)]) == 0  # again, over the same folder
+    assert (elsewhere / "report.md").is_file() and any((elsewhere / "figures").iterdir())
+    assert _files(exp) == before
+
+
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory) -> Path:
     """A small finished experiment with a partition file (lanas, first seed)."""

