@@ -163,13 +163,13 @@ def test_a_folder_written_with_an_old_spelling_resumes_and_loads(tmp_path, capsy
     """A folder written before the rename holds ``lanas:fallback=bfs`` (its file names, run
     metadata and manifest): resuming it with either spelling finds its runs and keeps that
     spelling, and the analysis loads it."""
-    import harness.api
+    import harness.plan
     from analysis.load import load
     from harness.results import read_meta, run_path
 
     out = tmp_path / "old"
     with monkeypatch.context() as m:  # the old registry: that spelling was canonical
-        m.setattr(harness.api, "canonical", lambda specs: (list(specs), []))
+        m.setattr(harness.plan, "canonical", lambda specs: (list(specs), []))
         assert run_all.cli(_grid(out, "lanas:fallback=bfs", "0-1")) == 0
     capsys.readouterr()
     for spec in ("lanas:fallback=bfs", "lanas:empty_leaf=first_leaf"):
