@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from benchmarks import registry as benchmarks
 from benchmarks.base import BenchmarkError
-from benchmarks.specs import SpecError
+from benchmarks.specs import SpecError, unknown_name
 
 from .args import UsageError, parse_seeds
 from .folder import ExperimentFolder
@@ -105,7 +105,7 @@ def plan(
     """Check a grid and write its manifest; raises one-line errors (see ``_USER_ERRORS``) before
     any run starts."""
     if preset is not None and preset not in PRESETS:
-        raise ExperimentError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
+        raise ExperimentError(unknown_name("preset", preset, list(PRESETS)))
     chosen = PRESETS[preset or "default"]
     custom = bool(benchmark_specs or algorithm_specs or seeds is not None or budget is not None)
     bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmark_specs or chosen.benchmarks)))
