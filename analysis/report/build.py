@@ -10,7 +10,7 @@ from .. import families, frames
 from ..load import Experiment, load
 from ..plots import ablation, figures, style
 from ..stats import censored, tables
-from . import crossbench, multiobjective, oneshot, simtime
+from . import answer, crossbench, multiobjective, oneshot, simtime
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
@@ -109,12 +109,7 @@ def _bench_figures(exp: Experiment, bench: str, times: dict, main: list[str], lo
             "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
             "success rate.",
         ),
-        _figure(
-            rel(figures.regret(exp, bench, main, look, fig_dir)),
-            "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
-            "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
-            "value): test value of the incumbent chosen by validation.",
-        ),
+        _figure(rel(figures.regret(exp, bench, main, look, fig_dir)), _regret_caption(exp, bench, main)),
     ]
     variants = families.variant_specs(specs)
     if len(variants) >= 2 and set(variants) - set(main):
@@ -144,6 +139,17 @@ def _bench_figures(exp: Experiment, bench: str, times: dict, main: list[str], lo
             )
         )
     return lines
+
+
+def _regret_caption(exp: Experiment, bench: str, specs: list[str]) -> str:
+    """The regret figure's caption, naming the panels it has."""
+    regret = (
+        "best-so-far regret (optimum − best validation value), median and inter-quartile band, log-log; "
+        "regret 0 is drawn at the dotted floor"
+    )
+    if not figures.has_test_values(exp, bench, specs):
+        return regret[0].upper() + regret[1:] + " (the table has no test value: one panel)."
+    return f"Left: {regret}. Right: test value of the incumbent chosen by validation."
 
 
 def _target_tables(exp: Experiment, bench: str, table: pd.DataFrame) -> list[str]:
@@ -306,6 +312,7 @@ def analyse(exp_dir: Path | str) -> Path:
         f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}",
         *([f"- {m['note']}"] if m.get("note") else []),
         "",
+        *answer.section(exp, table_dir),
         "## Summary",
         "",
     ]
