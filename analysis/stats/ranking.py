@@ -92,7 +92,9 @@ def letters(ranked: list[str], decided: set[frozenset[str]]) -> dict[str, str]:
     spans: list[tuple[int, int]] = []
     for i in range(len(ranked)):
         j = i
-        while j + 1 < len(ranked) and not any(frozenset((ranked[k], ranked[j + 1])) in decided for k in range(i, j + 1)):
+        while j + 1 < len(ranked) and not any(
+            frozenset((ranked[k], ranked[j + 1])) in decided for k in range(i, j + 1)
+        ):
             j += 1
         if not any(a <= i and j <= b for a, b in spans):
             spans.append((i, j))

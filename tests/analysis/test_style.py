@@ -30,11 +30,18 @@ def test_seeds_label_shows_the_range_when_algorithms_ran_different_seed_counts()
 
 
 #: Machado et al. (2009) simulation matrices at full severity, on linear RGB
-DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]])
-PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]])
+DEUTERANOPIA = np.array(
+    [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]]
+)
+PROTANOPIA = np.array(
+    [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+)
 
 
-def _lab(colour: str, seen=np.eye(3)) -> np.ndarray:
+NORMAL = np.eye(3)
+
+
+def _lab(colour: str, seen: np.ndarray = NORMAL) -> np.ndarray:
     """CIE L*a*b* (D65) of an sRGB colour as seen through ``seen`` (a colour-vision matrix)."""
     from matplotlib.colors import to_rgb
 
