@@ -53,9 +53,10 @@ def _lab(colour: str, seen: np.ndarray = NORMAL) -> np.ndarray:
 
 
 def test_the_default_runs_lines_are_told_apart_and_colour_blind_safe():
-    """The default run's algorithms and the slow peers: no two colours close (local search and TPE
-    were two blues, CIE76 distance 26 with the old palette's nearest), and any two colours that
-    deuteranopia or protanopia brings close differ in line style and marker too."""
+    """The default run's algorithms and the slow peers: no two colours close, and any two colours
+    that deuteranopia or protanopia brings close differ in line style and marker too (red LaNAS
+    and green evolution were both solid lines); local search and TPE (two blues, both solid) now
+    differ in hue and line style."""
     specs = preset_algorithms(PRESETS["default"]) + ["optuna-gp", "bananas"]
     look = style.looks(specs)
     for i, a in enumerate(specs):
@@ -65,3 +66,4 @@ def test_the_default_runs_lines_are_told_apart_and_colour_blind_safe():
             for seen in (DEUTERANOPIA, PROTANOPIA):
                 if np.linalg.norm(_lab(la.colour, seen) - _lab(lb.colour, seen)) < 20:
                     assert la.linestyle != lb.linestyle and la.marker != lb.marker, (a, b)
+    assert look["local-search"].linestyle != look["optuna-tpe"].linestyle
