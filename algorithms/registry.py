@@ -158,7 +158,8 @@ def _expand(spec: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     variant's spec may name another variant."""
     _load_all()
     shown, raw = split_spec(spec)
-    name, fixed = shown, {}
+    name = shown
+    fixed: dict[str, Any] = {}
     if shown in REGISTRY.variants:
         name, fixed = resolve(REGISTRY.variants[shown])
     if name not in REGISTRY.entries:

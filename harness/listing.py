@@ -47,7 +47,8 @@ def _plugin(name: str) -> str:
 
 
 def _benchmarks() -> list[str]:
-    out, missing = ["Benchmarks:"], {}
+    out = ["Benchmarks:"]
+    missing: dict[str, list[str]] = {}
     for name, entry in benchmarks.entries().items():
         if not entry.listed:
             continue
