@@ -133,3 +133,12 @@ def ranking(times: Mapping[str, np.ndarray], budget: float, alpha: float = ALPHA
             }
         )
     return pd.DataFrame(rows), pairs
+
+
+def verdicts_of(
+    table: pd.DataFrame, column: str, budget: float, by: str = "spec", alpha: float = ALPHA
+) -> pd.DataFrame:
+    """:func:`verdicts` from a tidy table, a row per seed (``tables/runs.csv``: ``column`` =
+    ``samples_to_top0_1``), ``inf`` or NaN where the seed did not reach the target."""
+    times = {k: g[column].astype(float).fillna(np.inf).to_numpy() for k, g in table.groupby(by, sort=False)}
+    return verdicts(times, budget, alpha)

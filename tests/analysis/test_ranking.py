@@ -62,3 +62,15 @@ def test_equal_numbers_share_a_rank():
     """Every seed censored on both sides: the same numbers, the same rank (not an order by name)."""
     table, _ = ranking.ranking({"x": np.full(3, INF), "y": np.full(3, INF), "z": np.array([5.0, 6.0, 7.0])}, 100)
     assert dict(zip(table["spec"], table["rank"])) == {"z": 1, "x": 2, "y": 2}
+
+
+def test_verdicts_from_a_table_of_seeds_read_nan_as_not_reached():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {"spec": ["x"] * 6 + ["y"] * 6, "samples_to_optimum": [5, 6, 7, 8, 9, 10] + [np.nan] * 3 + [INF] * 3}
+    )
+    got = ranking.verdicts_of(table, "samples_to_optimum", budget=50)
+    want = ranking.verdicts({"x": np.arange(5.0, 11.0), "y": np.full(6, INF)}, budget=50)
+    pd.testing.assert_frame_equal(got, want)
+    assert got["decided"].item()
