@@ -95,7 +95,11 @@ def section(exp: Experiment, table_dir: Path) -> list[str]:
     lines = ["## Which algorithm needs the fewest samples", ""] + _anytime(exp)
     ranks, pairs = rankings(exp)
     if ranks.empty:
-        return lines + ["No benchmark of this run has targets (no known optimum): nothing to rank.", ""]
+        return lines + [
+            "No samples-to-target ranking: no benchmark of this run has a known optimum (several objectives "
+            "are judged by hypervolume in their own section).",
+            "",
+        ]
     ranks.to_csv(table_dir / "ranking.csv", index=False)
     pairs.to_csv(table_dir / "ranking_pairs.csv", index=False)
     benches = list(dict.fromkeys(ranks["benchmark"]))
