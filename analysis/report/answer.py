@@ -14,34 +14,43 @@ import pandas as pd
 from ..load import Experiment
 from ..plots.style import fmt
 from ..stats import censored, crossbench, ranking, tables
-from .summary import md_table
+from .summary import fmt_p, md_table
 
 HOW = (
     "Each cell: rank · restricted mean samples to the target (≥: some seeds had not reached it by the "
     "checkpoint and count as the checkpoint, so the mean is a lower bound) · its ratio to the first's "
-    "(~ when either is a lower bound) · letters. **Algorithms that share a letter are not told apart** "
-    "by these seeds; two with no letter in common differ: two-sided Gehan-Wilcoxon test on samples-to-"
-    "target censored at the checkpoint (a seed that has not reached the target is slower than every "
-    "seed that has), Holm-adjusted over every pair of the benchmark's algorithms, 5% level. Bold: tied "
-    "with the first. Rows in order of the mean rank over benchmarks. Every pair with its p-values and "
-    "the ratio of Kaplan-Meier medians: `tables/ranking_pairs.csv`."
+    "(~ when either is a lower bound) · p against the first. **Bold: not told apart from the first** "
+    "by these seeds; plain: decidedly more samples than the first. The test: two-sided Gehan-Wilcoxon "
+    "on samples-to-target censored at the checkpoint (a seed that has not reached the target is slower "
+    "than every seed that has), Holm-adjusted over the comparisons with the first of the benchmark, 5% "
+    "level (the first is chosen on the same data). Rows in order of the mean rank over benchmarks. "
+    "Every pair of algorithms, with its p Holm-adjusted over all pairs, the ratios of restricted means and "
+    "of Kaplan-Meier medians, and letters for the groups no pair test separates: `tables/ranking_pairs.csv` "
+    "and `tables/ranking.csv`."
 )
 
 
 def _cell(row: pd.Series, first_censored: bool) -> str:
     ge = "≥" if row["mean_censored"] else ""
-    ratio = ""
-    if row["ratio"] == row["ratio"] and row["ratio"] != 1.0:
-        ratio = f" · {'~' if row['mean_censored'] or first_censored else ''}{row['ratio']:.2f}x"
-    text = f"{row['rank']} · {ge}{fmt(row['mean'])}{ratio} · {row['letters']}"
-    return f"**{text}**" if "a" in row["letters"] else text
+    text = f"{row['rank']} · {ge}{fmt(row['mean'])}"
+    if row["p_first"] == row["p_first"]:  # not the first
+        mark = "~" if row["mean_censored"] or first_censored else ""
+        text += f" · {mark}{row['ratio']:.2f}x · p {fmt_p(row['p_first'])}"
+    return f"**{text}**" if row["tied"] else text
+
+
+def failed(exp: Experiment, bench: str) -> list[str]:
+    """Specs whose every run on ``bench`` failed: named, not ranked (what they reached before
+    failing says nothing of the algorithm)."""
+    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
 
 
 def rankings(exp: Experiment) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every (benchmark, target, checkpoint) ranking and its pairs, as two tidy frames."""
     ranks, pairs = [], []
     for bench in exp.benchmarks():
-        times = tables.hitting_times(exp, bench)
+        out = set(failed(exp, bench))
+        times = {s: v for s, v in tables.hitting_times(exp, bench).items() if s not in out}
         for target in (t for t in censored.TARGETS if t in (exp.targets(bench) or {})):
             for c in ranking.checkpoints(exp.budget):
                 seen = {s: ranking.at_checkpoint(v[target], c) for s, v in times.items()}
@@ -112,6 +121,9 @@ def section(exp: Experiment, table_dir: Path) -> list[str]:
     ]
     if left:
         lines += [f"Not ranked (no known optimum): {', '.join(left)}.", ""]
+    broken = {s: [b for b in benches if s in failed(exp, b)] for s in exp.specs()}
+    for spec, where in ((s, w) for s, w in broken.items() if w):
+        lines += [f"Not ranked: every run of `{spec}` failed on {', '.join(where)} (see run health).", ""]
     for target in censored.TARGETS:
         for c in ranking.checkpoints(exp.budget):
             sub = ranks[(ranks["target"] == target) & (ranks["checkpoint"] == c)]

@@ -22,7 +22,7 @@ def _interval(lo: float, hi: float) -> str:
     return f"[{fmt(lo)}, {fmt(hi)}]".replace("not reached", "> budget")
 
 
-def _p(p: float) -> str:
+def fmt_p(p: float) -> str:
     if p is None or p != p:
         return "–"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
@@ -62,11 +62,11 @@ def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
             f"{ge}{fmt(r.mean)} {_interval(r.mean_lo, r.mean_hi)}",
             med,
             speed,
-            _p(getattr(r, "p_vs_lanas", np.nan)),
+            fmt_p(getattr(r, "p_vs_lanas", np.nan)),
         ]
         if peer:
             bp = getattr(r, "best_peer", None)
-            row.append(f"{_p(r.p_vs_best_peer)} (vs `{bp}`)" if isinstance(bp, str) else "–")
+            row.append(f"{fmt_p(r.p_vs_best_peer)} (vs `{bp}`)" if isinstance(bp, str) else "–")
         rows.append(row)
     return header, rows
 
@@ -88,7 +88,7 @@ def _ratio(r: pd.Series, best: pd.Series) -> str:
 def _versus(r: pd.Series, best: pd.Series, p: float) -> str:
     verdict = "as many, decidedly more" if p < ALPHA else "as many, not decided"
     ge = "≥" if r["mean_censored"] else ""
-    return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} (mean {ge}{fmt(r['mean'])}, {r['reached']}/{r['runs']}; p {_p(p)})"
+    return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} (mean {ge}{fmt(r['mean'])}, {r['reached']}/{r['runs']}; p {fmt_p(p)})"
 
 
 def _all_failed(exp: Experiment, bench: str) -> list[str]:
@@ -262,7 +262,7 @@ def trend_sentence(
         p = 1.0 if np.ptp(np.concatenate(groups)) == 0 else float(sps.kruskal(*groups).pvalue)
         verdict = (
             f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
-            f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)"
+            f"in samples to the {label} (Kruskal-Wallis p {fmt_p(p)}, {seeds} seeds per setting)"
         )
     means = ", ".join(
         f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"

@@ -49,6 +49,23 @@ def test_holm_over_every_pair_and_letters_mark_the_ties():
     assert set(got["c"]) & set(got["d"])  # c and d: undecided at 10 seeds
     first = table.iloc[0]
     assert first["ratio"] == 1.0 and table.iloc[-1]["mean_censored"]
+    # against the first: Holm over its 3 comparisons only
+    raw = [censored.mann_whitney(times[s], times["a"], 100) for s in ("b", "c", "d")]
+    assert np.allclose(table["p_first"].iloc[1:], censored.holm(raw))
+    assert list(table["tied"]) == [True, True, False, False]
+
+
+def test_against_the_first_decides_what_every_pair_cannot_at_few_seeds():
+    """6 seeds against 6 that never reached the target among 9 algorithms: raw p 0.0028 (scipy's
+    tie-corrected normal approximation); Holm over the 8 comparisons with the first decides it
+    (0.022), over the 36 pairs it does not (0.10)."""
+    times = {"fast": np.arange(10.0, 16.0), **{f"never{i}": np.full(6, INF) for i in range(8)}}
+    raw = censored.mann_whitney(times["fast"], times["never0"], 100)
+    table, pairs = ranking.ranking(times, budget=100)
+    assert 8 * raw < 0.05 < 36 * raw
+    assert table.iloc[1]["p_first"] == pytest.approx(8 * raw) and not table.iloc[1]["tied"]
+    assert pairs["p"].min() == pytest.approx(36 * raw) and not pairs["decided"].any()
+    assert set(table["letters"]) == {"a"}
 
 
 def test_letters_overlap_where_ties_chain():
