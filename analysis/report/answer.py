@@ -39,17 +39,11 @@ def _cell(row: pd.Series, first_censored: bool) -> str:
     return f"**{text}**" if row["tied"] else text
 
 
-def failed(exp: Experiment, bench: str) -> list[str]:
-    """Specs whose every run on ``bench`` failed: named, not ranked (what they reached before
-    failing says nothing of the algorithm)."""
-    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
-
-
 def rankings(exp: Experiment) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every (benchmark, target, checkpoint) ranking and its pairs, as two tidy frames."""
     ranks, pairs = [], []
     for bench in exp.benchmarks():
-        out = set(failed(exp, bench))
+        out = set(tables.all_failed(exp, bench))
         times = {s: v for s, v in tables.hitting_times(exp, bench).items() if s not in out}
         for target in (t for t in censored.TARGETS if t in (exp.targets(bench) or {})):
             for c in ranking.checkpoints(exp.budget):
@@ -121,7 +115,7 @@ def section(exp: Experiment, table_dir: Path) -> list[str]:
     ]
     if left:
         lines += [f"Not ranked (no known optimum): {', '.join(left)}.", ""]
-    broken = {s: [b for b in benches if s in failed(exp, b)] for s in exp.specs()}
+    broken = {s: [b for b in benches if s in tables.all_failed(exp, b)] for s in exp.specs()}
     for spec, where in ((s, w) for s, w in broken.items() if w):
         lines += [f"Not ranked: every run of `{spec}` failed on {', '.join(where)} (see run health).", ""]
     for target in censored.TARGETS:

@@ -91,12 +91,8 @@ def _versus(r: pd.Series, best: pd.Series, p: float) -> str:
     return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} (mean {ge}{fmt(r['mean'])}, {r['reached']}/{r['runs']}; p {fmt_p(p)})"
 
 
-def _all_failed(exp: Experiment, bench: str) -> list[str]:
-    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
-
-
 def _open_clause(exp: Experiment, bench: str) -> str:
-    failed = set(_all_failed(exp, bench))
+    failed = set(tables.all_failed(exp, bench))
     finals = {}
     for spec in (s for s in exp.specs(bench) if s not in failed):
         last = np.array([r.best[-1] for r in exp.runs_of(bench, spec)], dtype=float)
@@ -119,7 +115,7 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame, common: str | None
     sub = table[table["benchmark"] == bench] if len(table) else table
     if len(sub) == 0:
         return _open_clause(exp, bench)
-    failed = _all_failed(exp, bench)
+    failed = tables.all_failed(exp, bench)
     swept = swept_specs(exp, bench)  # ablation settings: their trend is stated, they are not ranked
     sub = sub[~sub["spec"].isin(failed) & ~sub["spec"].isin(swept)]
     target, harder = summary_target(sub, common)
