@@ -18,7 +18,17 @@ from . import objectives as _objectives
 from .base import Benchmark, BenchmarkError
 from .optional import TORCH_HINT
 from .registration import RegistrationError, import_registrations, same_definition
-from .specs import Limit, Option, SpecError, format_spec, split_spec, typed_options, typed_parameters, without_defaults
+from .specs import (
+    Limit,
+    Option,
+    SpecError,
+    format_spec,
+    split_spec,
+    typed_options,
+    typed_parameters,
+    unknown_name,
+    without_defaults,
+)
 
 
 @dataclass(frozen=True)
@@ -129,8 +139,7 @@ def _typed(spec: str) -> tuple[str, dict[str, Any]]:
     name, raw = split_spec(spec)
     entry = entries().get(name)
     if entry is None:
-        known = ", ".join(sorted(entries()))
-        raise SpecError(f"unknown benchmark {name!r}; known: {known}")
+        raise SpecError(unknown_name("benchmark", name, sorted(entries())))
     objectives = raw.pop("objectives", None)  # any table's columns (benchmarks/objectives.py)
     typed = typed_options("benchmark", name, raw, entry.options())
     return name, typed if objectives is None else {**typed, "objectives": "+".join(_objectives.parse(objectives))}

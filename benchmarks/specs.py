@@ -12,6 +12,7 @@ one-line message names the option and what it accepts.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 import re
@@ -25,6 +26,18 @@ _NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?[0-9]+$")
 _TRUE, _FALSE, _NONE = ("true", "yes", "on", "1"), ("false", "no", "off", "0"), ("none", "null")
+
+
+def did_you_mean(name: str, known: list[str]) -> str | None:
+    """ "did you mean 'x'?" for the names of ``known`` close to ``name`` (``difflib``), else None."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(map(repr, close))}?" if close else None
+
+
+def unknown_name(what: str, name: str, known: list[str]) -> str:
+    """One line for a name that is not among ``known``: the close ones, else every known name."""
+    hint = did_you_mean(name, known)
+    return f"unknown {what} {name!r}; " + (hint or f"known: {', '.join(known) or 'none'}")
 
 
 class SpecError(ValueError):
@@ -224,7 +237,9 @@ def typed_options(what: str, name: str, raw: Mapping[str, str], options: Mapping
     out: dict[str, Any] = {}
     for key, text in raw.items():
         if key not in options:
-            raise SpecError(f"{what} {name!r} has no option {key!r} (options: {', '.join(options) or 'none'})")
+            hint = did_you_mean(key, list(options))
+            listed = f" (options: {', '.join(options) or 'none'})"
+            raise SpecError(f"{what} {name!r} has no option {key!r}" + (f"; {hint}" if hint else listed))
         try:
             out[key] = options[key].coerce(text)
         except SpecError as exc:

@@ -7,16 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from algorithms import registry as algorithms
-from benchmarks import registry as benchmarks
-from benchmarks.base import BenchmarkError
-from benchmarks.objectives import describe_columns
-from benchmarks.specs import SpecError
-
 from .api import Interrupted, default_out, run
-from .grids import preset_algorithms
-from .plugins import origin
-from .presets import PRESETS, preset_estimate_s
+from .listing import list_all
+from .presets import duration
 from .tasks import ExperimentError
 
 __all__ = ["list_all", "run_grid"]
@@ -28,53 +21,8 @@ def _fail(message: str) -> int:
     return 2
 
 
-def list_all(workers: int) -> int:
-    print("Benchmarks:")
-    for name, entry in benchmarks.entries().items():
-        if not entry.listed:
-            continue
-        reason = entry.unavailable()
-        if reason:
-            size = f"not available: {reason}"
-        else:
-            try:
-                bench = benchmarks.make(name)
-                columns = describe_columns(bench)  # what objectives= may name (benchmarks/objectives.py)
-                size = bench.describe() + (f"; objective columns: {columns}" if "," in columns else "")
-            except (BenchmarkError, SpecError) as exc:
-                size = f"not available: {exc}"
-        print(f"  {name:28s} {size}{_plugin(name)}")
-    print("\nAlgorithms:")
-    for name in algorithms.names():
-        base_name, options = algorithms.resolve(name)
-        reason = algorithms.unavailable(base_name)
-        opts = ", ".join(f"{k}={v}" for k, v in {**algorithms.defaults(base_name), **options}.items())
-        note = (f"  [not available: {reason}]" if reason else "") + _plugin(name)
-        print(f"  {name:14s} {opts}{note}")
-    print(f"\nPresets (estimated wall time with {workers} workers on a 2-core machine):")
-    for name, preset in PRESETS.items():
-        algos = preset_algorithms(preset)
-        est = preset_estimate_s(preset, algos, workers)
-        print(
-            f"  {name:12s} ~{_duration(est):>8s}  {preset.description}; {len(preset.benchmarks)} benchmarks x "
-            f"{len(algos)} algorithms x {len(preset.seeds)} seeds, budget {preset.budget}"
-        )
-    return 0
-
-
 def _duration(seconds: float) -> str:
-    return (
-        f"{seconds:.0f} s"
-        if seconds < 120
-        else f"{seconds / 60:.0f} min"
-        if seconds < 7200
-        else f"{seconds / 3600:.1f} h"
-    )
-
-
-def _plugin(name: str) -> str:
-    ref = origin(name)
-    return f"  (plugin {ref})" if ref else ""
+    return duration(seconds)
 
 
 def run_grid(args: argparse.Namespace, command: list[str]) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from benchmarks import registry as benchmarks
+from benchmarks.specs import unknown_name
 
 from .args import UsageError, parse_seeds
 from .grids import as_recorded, canonical, check_available, preset_algorithms, sim_tasks
@@ -81,7 +82,7 @@ def plan(
     before any run starts. ``redo_changed``: runs on disk made by other code are run again (else
     refused); ``analyse``: the analysis's folders must be writable too."""
     if preset is not None and preset not in PRESETS:
-        raise ExperimentError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
+        raise ExperimentError(unknown_name("preset", preset, list(PRESETS)))
     chosen = PRESETS[preset or "default"]
     custom = bool(benchmark_specs or algorithm_specs or seeds is not None or budget is not None)
     bench_specs = list(dict.fromkeys(benchmarks.check(b) for b in (benchmark_specs or chosen.benchmarks)))

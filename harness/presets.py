@@ -1,7 +1,9 @@
 """Named experiments for ``run_all.py --preset NAME``.
 
-Each preset is a grid; ``estimate_s`` predicts its wall time on this kind of machine (2 cores)
-from per-algorithm costs measured with ``run_all.py`` (see docs/cli.md, "Presets").
+Each preset is a grid; :func:`estimate` is the one source of its time: wall time on an idle 2-core
+machine, with the CPU time beside it (a loaded machine stretches the first, not the second), from
+per-algorithm costs measured with ``run_all.py`` (docs/speed.md). ``run_all.py --list``, the README
+and docs/cli.md quote it (tests/test_readme.py checks).
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ PRESETS: dict[str, Preset] = {
         None,
         range(6),
         1000,
-        leaves_out="left out to finish in about 5 minutes on 2 cores: seeds 6-9 (`python run_all.py "
+        leaves_out="left out for time (`python run_all.py --list` estimates every preset): seeds 6-9 (`python run_all.py "
         "--preset default --seeds 0-9` adds them to this folder), `optuna-gp` and `bananas` "
         "(`--preset small-budget`), the other 11 embedded tables and budget 3,000 (`--preset paper`)",
     ),
@@ -155,6 +157,7 @@ COST_PER_SAMPLE_S = {
     "mcts": 3e-4,
     "lanas": 3e-3,
     "lanas-plus": 1.7e-3,
+    "lanas-gp": 1.7e-3,  # docs/speed.md: 1.05-1.72 s per 1,000-sample run on one idle core
     "lanas-release": 9.5e-3,
     "optuna-tpe": 9.5e-3,
     "optuna-gp": 45.0,
@@ -188,7 +191,60 @@ def estimate_s(algorithms: list[str], n_benchmarks: int, n_seeds: int, budget: i
     return total * n_benchmarks * n_seeds / max(1, workers) + 5.0
 
 
-def preset_estimate_s(preset: Preset, algorithms: list[str], workers: int) -> float:
-    """:func:`estimate_s` of a preset's grid, less the pairs it skips."""
+def preset_cpu_s(preset: Preset, algorithms: list[str]) -> float:
+    """CPU seconds of a preset's grid (the sum of its runs), less the pairs it skips."""
     total = sum(run_s(a, preset.budget) * sum(preset.runs(b, a) for b in preset.benchmarks) for a in algorithms)
-    return total * len(preset.seeds) / max(1, workers) + 5.0
+    return total * len(preset.seeds)
+
+
+def preset_estimate_s(preset: Preset, algorithms: list[str], workers: int) -> float:
+    """Wall seconds of a preset's grid on ``workers`` idle cores (:func:`preset_cpu_s` shared out)."""
+    return preset_cpu_s(preset, algorithms) / max(1, workers) + 5.0
+
+
+#: the machine every stated estimate is for
+IDLE_CORES = 2
+
+
+def duration(seconds: float) -> str:
+    """``45 s``, ``4 min``, ``26.9 h``: how every estimate is written."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A preset's estimated time: ``wall_s`` on an idle :data:`IDLE_CORES`-core machine,
+    ``cpu_s`` of CPU time (the sum over its runs), and the algorithms it names that cannot run here."""
+
+    wall_s: float
+    cpu_s: float
+    unavailable: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return f"~{duration(self.wall_s)} estimated on an idle {IDLE_CORES}-core machine ({duration(self.cpu_s)} of CPU time)"
+
+
+def planned(preset: Preset) -> list[str]:
+    """Every algorithm the preset runs where every optional package is installed (its list, else
+    every registered single-objective algorithm, the SLOW ones only with ``slow=True``)."""
+    if preset.algorithms is not None:
+        return list(preset.algorithms)
+    from algorithms import registry
+
+    return [
+        n
+        for n in registry.names()
+        if (preset.slow or n not in SLOW) and getattr(registry.algorithm_class(n), "single_objective", True)
+    ]
+
+
+def estimate(name: str) -> Estimate:
+    """The estimate of preset ``name`` (every algorithm it plans, available here or not)."""
+    from algorithms import registry
+
+    preset = PRESETS[name]
+    algos = planned(preset)
+    missing = tuple(a for a in algos if registry.unavailable(registry.resolve(a)[0]))
+    return Estimate(preset_estimate_s(preset, algos, IDLE_CORES), preset_cpu_s(preset, algos), missing)

@@ -276,3 +276,20 @@ def test_ci_runs_the_readme_test_command_as_written():
     readme = (ROOT / "README.md").read_text()
     command = next(line for line in readme.splitlines() if line.startswith("pip install -r requirements-test.txt"))
     assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == command
+
+
+def test_every_stated_time_of_a_preset_is_its_estimate():
+    """One number per promise: the README and docs/cli.md quote :func:`harness.presets.estimate`
+    (idle 2-core wall time with the CPU time beside it); no other time is promised for the default
+    run there or in the report's note."""
+    from harness.presets import estimate
+
+    readme = " ".join(README.split())
+    cli = (ROOT / "docs" / "cli.md").read_text()
+    default = estimate("default").text()
+    assert default[: -len(")")] in readme
+    assert not re.search(r"\d+ min \d+ s|about \d+ minutes", readme)
+    for name in PRESETS:
+        row = next(r for r in cli.splitlines() if r.startswith(f"| `{name}` |"))
+        assert estimate(name).text() in row, name
+    assert not re.search(r"\d+ min|minutes", PRESETS["default"].leaves_out)

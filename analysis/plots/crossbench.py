@@ -1,6 +1,6 @@
 """Figures of the cross-benchmark section: the critical-difference diagram (Demšar 2006, Fig. 1),
 a heat map of ranks (numbers printed, so it reads in greyscale) and the anytime ECDFs (a marker
-per algorithm as well as a colour)."""
+per algorithm as well as a colour, the legend below the panels)."""
 
 from __future__ import annotations
 
@@ -119,8 +119,6 @@ def anytime(regret: dict[str, dict[str, np.ndarray]], specs: list[str], budget: 
         ax.set_ylabel("(seed, target) reached")
     for ax in axes.flat[len(panels) :]:
         ax.axis("off")
-    spare = axes.flat[len(panels)] if len(panels) < axes.size else axes.flat[len(panels) - 1]
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    spare.legend(handles, labels, fontsize=8, loc="center" if len(panels) < axes.size else "lower right")
     fig.tight_layout()
+    style.legend_below(fig, axes.flat[:1])
     return save(fig, stem)

@@ -11,27 +11,7 @@ import numpy as np
 from ..load import Experiment
 from ..stats import censored, tables
 from .files import file_safe, save
-from .style import Look, fmt, plain_log_ticks, seeds_label
-
-
-def _legend(fig: plt.Figure, axes) -> None:
-    """One legend for all panels, centred below them."""
-    handles, labels = {}, []
-    for ax in np.ravel(axes):
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            if lab not in handles:
-                handles[lab] = h
-                labels.append(lab)
-    if handles:
-        fig.legend(
-            [handles[lab] for lab in labels],
-            labels,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncol=min(len(labels), 5),
-            frameon=False,
-            handlelength=3,
-        )
+from .style import Look, fmt, legend_below, plain_log_ticks, seeds_label
 
 
 def _target_title(target: str, value: float) -> str:
@@ -107,7 +87,7 @@ def ecdf(
         "seeds that never reach the target stay in the denominator",
         y=1.06,
     )
-    _legend(fig, axes)
+    legend_below(fig, axes)
     return save(fig, out / f"{name}_{file_safe(bench)}")
 
 
@@ -115,6 +95,11 @@ def _quartiles(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with np.errstate(all="ignore"):
         q = np.nanquantile(curves, [0.25, 0.5, 0.75], axis=0)
     return q[0], q[1], q[2]
+
+
+def has_test_values(exp: Experiment, bench: str, specs: list[str]) -> bool:
+    """Whether the regret figure has its right panel (some run of ``specs`` has test values)."""
+    return any(x.incumbent_test is not None for s in specs for x in exp.runs_of(bench, s))
 
 
 def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look], out: Path) -> Path | None:
@@ -135,7 +120,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     positive = np.concatenate([r[r > 0].ravel() for r in regrets.values()])
     # a decade below the smallest positive regret, so "reached" stays apart from "nearly"
     floor = 10 ** (np.floor(np.log10(positive.min())) - 1) if len(positive) else 1e-6
-    has_test = any(x.incumbent_test is not None for r in runs.values() for x in r)
+    has_test = has_test_values(exp, bench, specs)
     fig, axes = plt.subplots(
         1, 2 if has_test else 1, figsize=(11.5 if has_test else 6, 4.2), squeeze=False, gridspec_kw={"wspace": 0.35}
     )
@@ -157,7 +142,7 @@ def regret(exp: Experiment, bench: str, specs: list[str], look: dict[str, Look],
     if has_test:
         _test_panel(axes[0][1], runs, look, exp.horizon)
     fig.suptitle(f"{bench}: search progress over {seeds_label(runs)}", y=1.02)
-    _legend(fig, axes)
+    legend_below(fig, axes)
     return save(fig, out / f"regret_{file_safe(bench)}")
 
 

@@ -1,6 +1,6 @@
 """One look for every figure: a stable colour, line style and marker per algorithm spec.
 
-Known algorithms keep fixed colours in every experiment (LaNAS red, random grey, ...); other
+Known algorithms keep fixed looks in every experiment (LaNAS vermillion, random grey, ...); other
 specs (variants, new baselines) take the next free colour of a fixed palette in sorted order, and
 a line style cycles with it so that many variants stay distinguishable. Figures are written by
 :func:`analysis.plots.files.save`.
@@ -17,22 +17,27 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-FIXED = {
-    "lanas": "#d62728",
-    "random": "#7f7f7f",
-    "evolution": "#2ca02c",
-    "optuna-tpe": "#1f77b4",
-    "optuna-gp": "#9467bd",
-    "mcts": "#ff7f0e",
-    # the LaNAS variants differ from lanas (red) in lightness and hue, and in line style too
-    "lanas-plus": "#e377c2",
-    "lanas-release": "#5b3a1a",
+#: the known algorithms' looks, the same in every experiment: Okabe & Ito's colour-blind-safe
+#: palette (plus grey for random and three of Paul Tol's for the slow peers), each with its own line
+#: style and marker, so that no two lines rely on colour alone (tests/analysis/test_style.py)
+FIXED_LOOKS = {
+    "lanas": ("#D55E00", "-", "o"),
+    "lanas-gp": ("#000000", "-", "s"),
+    "lanas-plus": ("#CC79A7", "--", "^"),
+    "lanas-release": ("#56B4E9", "-.", "v"),
+    "optuna-tpe": ("#0072B2", "-", "D"),
+    "local-search": ("#999933", "--", "P"),
+    "evolution": ("#009E73", "-", "X"),
+    "mcts": ("#E69F00", "-.", "*"),
+    # dotted, as the reference line, so that curves that overlap (random under evolution at small
+    # budgets) stay apart in greyscale too
+    "random": ("#7F7F7F", ":", "h"),
+    "optuna-gp": ("#882255", "--", "p"),
+    "bananas": ("#332288", ":", "d"),
 }
-#: line styles of the known algorithms (solid otherwise): random dotted, as the reference line, so that
-#: curves that overlap (random under evolution at small budgets) stay apart in greyscale too
-FIXED_STYLE = {"lanas-plus": "--", "lanas-release": "-.", "random": ":", "optuna-gp": "--"}
+FIXED = {name: look[0] for name, look in FIXED_LOOKS.items()}
 # none of them near a fixed colour (CIE76 distance >= 24; tests/analysis/test_report.py)
-PALETTE = ("#17becf", "#bcbd22", "#393b79", "#637939", "#7b4173", "#6baed6", "#74c476", "#9e9ac8", "#fdae6b", "#8ca252")
+PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf", "#ffbb78", "#98df8a", "#c5b0d5", "#dbdb8d", "#9edae5")
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TARGET_COLOURS = {"optimum": "#000000", "top0_1": "#555555", "top1": "#999999"}
@@ -58,7 +63,8 @@ def looks(specs: list[str]) -> dict[str, Look]:
     others = sorted(s for s in set(specs) if s not in FIXED)
     fixed = sorted(s for s in set(specs) if s in FIXED)
     for i, spec in enumerate(fixed):
-        out[spec] = Look(FIXED[spec], FIXED_STYLE.get(spec, "-"), MARKERS[i % len(MARKERS)], i % 8)
+        colour, linestyle, marker = FIXED_LOOKS[spec]
+        out[spec] = Look(colour, linestyle, marker, i % 8)
     used = {(lk.linestyle, lk.marker) for lk in out.values()}
     for i, spec in enumerate(others):
         linestyle = LINESTYLES[(i // len(PALETTE) + (i % 2)) % len(LINESTYLES)]
@@ -68,6 +74,26 @@ def looks(specs: list[str]) -> dict[str, Look]:
         used.add((linestyle, marker))
         out[spec] = Look(PALETTE[i % len(PALETTE)], linestyle, marker, (len(fixed) + i) % 8)
     return out
+
+
+def legend_below(fig, axes) -> None:
+    """One legend for all panels, centred below them (never over data)."""
+    handles, labels = {}, []
+    for ax in np.ravel(axes):
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in handles:
+                handles[lab] = h
+                labels.append(lab)
+    if handles:
+        fig.legend(
+            [handles[lab] for lab in labels],
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=min(len(labels), 5),
+            frameon=False,
+            handlelength=3,
+        )
 
 
 def setup() -> None:

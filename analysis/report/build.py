@@ -10,7 +10,8 @@ from .. import families, frames
 from ..load import Experiment, load
 from ..plots import ablation, figures, style
 from ..stats import censored, tables
-from . import crossbench, multiobjective, oneshot, simtime
+from . import answer, crossbench, multiobjective, oneshot, simtime
+from .health import section
 from .summary import family_sentences, md_table, target_rows, trend_sentence
 
 CENSORING = (
@@ -109,12 +110,7 @@ def _bench_figures(exp: Experiment, bench: str, times: dict, main: list[str], lo
             "samples (log x); censored seeds stay in the denominator, so a curve's end is the "
             "success rate.",
         ),
-        _figure(
-            rel(figures.regret(exp, bench, main, look, fig_dir)),
-            "Left: best-so-far regret (optimum − best validation value), median and inter-quartile "
-            "band, log-log; regret 0 is drawn at the dotted floor. Right (when the table has a test "
-            "value): test value of the incumbent chosen by validation.",
-        ),
+        _figure(rel(figures.regret(exp, bench, main, look, fig_dir)), _regret_caption(exp, bench, main)),
     ]
     variants = families.variant_specs(specs)
     if len(variants) >= 2 and set(variants) - set(main):
@@ -146,6 +142,17 @@ def _bench_figures(exp: Experiment, bench: str, times: dict, main: list[str], lo
     return lines
 
 
+def _regret_caption(exp: Experiment, bench: str, specs: list[str]) -> str:
+    """The regret figure's caption, naming the panels it has."""
+    regret = (
+        "best-so-far regret (optimum − best validation value), median and inter-quartile band, log-log; "
+        "regret 0 is drawn at the dotted floor"
+    )
+    if not figures.has_test_values(exp, bench, specs):
+        return regret[0].upper() + regret[1:] + " (the table has no test value: one panel)."
+    return f"Left: {regret}. Right: test value of the incumbent chosen by validation."
+
+
 def _target_tables(exp: Experiment, bench: str, table: pd.DataFrame) -> list[str]:
     """A table per target: its value, random search's expectation, and every spec's numbers."""
     lines: list[str] = []
@@ -172,14 +179,6 @@ def _target_tables(exp: Experiment, bench: str, table: pd.DataFrame) -> list[str
     return lines
 
 
-def _share(lo: float, hi: float | None = None) -> str:
-    if lo != lo:
-        return "–"
-    if hi is None or hi == lo:
-        return f"{100 * lo:.0f}%"
-    return f"{100 * lo:.0f}–{100 * hi:.0f}%"
-
-
 def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_dir: Path) -> list[str]:
     """One figure per ablation series, its caption ending with the trend in words."""
     lines = []
@@ -202,83 +201,6 @@ def _ablation_lines(exp: Experiment, bench: str, times: dict, look: dict, fig_di
             )
         )
     return lines
-
-
-def _health(health: pd.DataFrame, unreadable: list[str], never_ran: dict[tuple[str, str], list]) -> list[str]:
-    """The run-health table (how runs ended, their tails and costs) and what went wrong."""
-    limits = health["tail_limit"].dropna().unique() if "tail_limit" in health else []
-    limit = f"{int(limits[0]):,}" if len(limits) == 1 else "3,000 (or the budget)"
-    lines = [
-        "## Run health and cost",
-        "",
-        _health_table(health, limit),
-        "",
-        f"The tail: the share of seeds that had not reached the global optimum within {limit} samples, "
-        "and the share that needed more than 10x the median samples to it (a range when seeds censored at "
-        "the budget may or may not lie beyond 10x the median; – when the median is not reached or the "
-        "benchmark has no known optimum).",
-        "",
-    ]
-    errors = health[health["first_error"] != ""]
-    for h in errors.itertuples():
-        lines.append(
-            f"- `{h.spec}` on {h.benchmark}: {h.stuck + h.failed + h.other} run(s) did not end normally; "
-            f"first error: `{h.first_error}`"
-        )
-    for bench, spec in never_ran:
-        causes = "; ".join(f"seed {r.seed}: `{r.error or r.status}`" for r in never_ran[bench, spec])
-        lines.append(
-            f"- **`{spec}` on {bench} never told a proposal**, so it is left out of every figure and "
-            f"statistic: {causes}"
-        )
-    for u in unreadable:
-        lines.append(
-            f"- **unreadable file, left out of every statistic**: `{u}` (delete it and re-run the same "
-            "command to redo that run)"
-        )
-    lines += [
-        "",
-        "Wall time is per run (benchmark queries included); algo s is time spent in the "
-        "algorithm's ask/tell. Timings depend on the machine and its load.",
-        "",
-    ]
-    return lines
-
-
-def _health_table(health: pd.DataFrame, limit: str) -> str:
-    """A row per (benchmark, spec): how its runs ended, the tail to the optimum and the costs."""
-    header = [
-        "benchmark",
-        "algorithm",
-        "runs",
-        "budget reached",
-        "exhausted",
-        "stuck",
-        "failed",
-        f"no optimum within {limit}",
-        "beyond 10x median",
-        "median wall s",
-        "median algo s",
-        "algo s / 1,000 samples",
-    ]
-    rows = [
-        [
-            h.benchmark,
-            f"`{h.spec}`",
-            h.runs,
-            h.budget_reached,
-            h.exhausted,
-            f"**{h.stuck}**" if h.stuck else "0",
-            f"**{h.failed}**" if h.failed else "0",
-            _share(h.tail_beyond_limit),
-            _share(h.tail_10x_lo, h.tail_10x_hi),
-            style.fmt(h.median_wall_s),
-            style.fmt(h.median_algo_s),
-            style.fmt(h.algo_s_per_1000),
-        ]
-        for h in health.itertuples()
-    ]
-    return md_table(header, rows)
 
 
 def analyse(exp_dir: Path | str) -> Path:
@@ -306,13 +228,14 @@ def analyse(exp_dir: Path | str) -> Path:
         f"- algorithms: {', '.join(f'`{s}`' for s in exp.specs())}",
         *([f"- {m['note']}"] if m.get("note") else []),
         "",
+        *answer.section(exp, table_dir),
         "## Summary",
         "",
     ]
     lines += [f"- {s}" for s in family_sentences(exp, table)]
     lines += ["", CENSORING, ""]
     lines += oneshot.judged_note(exp)
-    lines += _health(health, exp.unreadable, {p: exp.runs_of(*p) for p in exp.never_ran()})
+    lines += section(health, exp.unreadable, {p: exp.runs_of(*p) for p in exp.never_ran()})
     for bench in exp.benchmarks():
         lines += _bench_section(exp, bench, table, look, fig_dir)
     lines += crossbench.section(exp, fig_dir, table_dir) + simtime.section(exp, fig_dir, table_dir)

@@ -8,7 +8,6 @@ from pathlib import Path
 from ..load import Experiment
 from ..plots import crossbench as figs
 from ..stats.crossbench import EXACT_BELOW, summary
-from .summary import md_table
 
 
 def _sentence(test: dict, n: int) -> str:
@@ -34,6 +33,24 @@ def _sentence(test: dict, n: int) -> str:
     )
 
 
+def separates_nothing(test: dict) -> str | None:
+    """Why no critical-difference diagram is drawn (it would be one bar over every algorithm), or
+    None: the CD is at least the widest possible gap of average ranks (k - 1), or no pair is
+    separated by these ranks."""
+    k, cd = len(test["avg"]), test["cd"]
+    if cd >= k - 1:
+        why = f"average ranks of {k} algorithms differ by at most {k - 1}, less than the CD of {cd:.2f}"
+    elif len(test["groups"]) == 1 and len(test["groups"][0]) == k:
+        why = f"no two average ranks differ by the CD of {cd:.2f}"
+    else:
+        return None
+    return (
+        f"No critical-difference diagram at {test['samples']:,} samples: with these benchmarks it separates "
+        f"no pair ({why}), so it could only draw one bar over every algorithm. The per-benchmark tests over "
+        "seeds (the ranking at the top of the report) are the answer."
+    )
+
+
 def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
     """The report's cross-benchmark section (markdown lines); writes its figures and CSVs."""
     s = summary(exp)
@@ -54,6 +71,11 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             "",
         ]
         for test in s["tests"]:
+            lines += [_sentence(test, n), ""]
+            blind = separates_nothing(test)
+            if blind:
+                lines += [blind, ""]
+                continue
             path = figs.cd_diagram(
                 test["avg"],
                 test["cd"],
@@ -61,7 +83,7 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
                 f"{test['samples']:,} samples: average rank over {n} benchmarks",
                 fig_dir / f"critical_difference_{round(100 * test['fraction'])}",
             )
-            lines += [_sentence(test, n), "", f"![critical difference]({rel(path)})", ""]
+            lines += [f"![critical difference]({rel(path)})", ""]
         heat = figs.rank_heatmap(s["tests"], specs, fig_dir / "rank_heatmap")
         lines += [
             f"![rank heat map]({rel(heat)})",
@@ -72,26 +94,13 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
         ]
     else:
         lines += ["One benchmark only: ranks across benchmarks need two or more.", ""]
-    area = s["area"].pivot(index="spec", columns="benchmark", values="ecdf_area")
-    area["mean"] = area.mean(axis=1)
-    area = area.sort_values("mean", ascending=False)
-    header = ["algorithm", *area.columns[:-1], "mean over benchmarks"]
-    rows = [[f"`{spec}`", *(f"{v:.3f}" for v in r)] for spec, r in area.iterrows()]
-    lines += [
-        "**Anytime performance**: area under the ECDF of (seed, target) pairs over log-budget, in [0, 1] "
-        "(1: every target at the first sample). Targets: normalised regret 10^0 .. 10^-3 (31 log-spaced) "
-        "and the optimum; a pair reached after n samples adds 1 − log n / log budget, so early and late "
-        "progress both count (COCO / IOHanalyzer's aggregated ECDF).",
-        "",
-        md_table(header, rows),
-        "",
-    ]
     path = figs.anytime(s["regret"], specs, exp.budget, fig_dir / "anytime_ecdf")
     lines += [
         f"![anytime ECDF]({rel(path)})",
         "",
         "*Fraction of (seed, target) pairs reached within n samples, "
-        "per benchmark and averaged over benchmarks (the area under each curve, on log n, is the table).*",
+        "per benchmark and averaged over benchmarks (the area under each curve, on log n, is the anytime "
+        "table at the top of the report).*",
         "",
     ]
     return lines

@@ -22,7 +22,7 @@ def _interval(lo: float, hi: float) -> str:
     return f"[{fmt(lo)}, {fmt(hi)}]".replace("not reached", "> budget")
 
 
-def _p(p: float) -> str:
+def fmt_p(p: float) -> str:
     if p is None or p != p:
         return "–"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
@@ -62,11 +62,11 @@ def target_rows(sub: pd.DataFrame, budget: int) -> tuple[list[str], list[list]]:
             f"{ge}{fmt(r.mean)} {_interval(r.mean_lo, r.mean_hi)}",
             med,
             speed,
-            _p(getattr(r, "p_vs_lanas", np.nan)),
+            fmt_p(getattr(r, "p_vs_lanas", np.nan)),
         ]
         if peer:
             bp = getattr(r, "best_peer", None)
-            row.append(f"{_p(r.p_vs_best_peer)} (vs `{bp}`)" if isinstance(bp, str) else "–")
+            row.append(f"{fmt_p(r.p_vs_best_peer)} (vs `{bp}`)" if isinstance(bp, str) else "–")
         rows.append(row)
     return header, rows
 
@@ -86,16 +86,13 @@ def _ratio(r: pd.Series, best: pd.Series) -> str:
 
 
 def _versus(r: pd.Series, best: pd.Series, p: float) -> str:
-    verdict = "more" if p < ALPHA else "as many, a difference these seeds do not decide"
-    return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} ({_describe(r)}; Mann-Whitney p {_p(p)}, Holm)"
-
-
-def _all_failed(exp: Experiment, bench: str) -> list[str]:
-    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
+    verdict = "as many, decidedly more" if p < ALPHA else "as many, not decided"
+    ge = "≥" if r["mean_censored"] else ""
+    return f"`{r['spec']}` needs {_ratio(r, best)} {verdict} (mean {ge}{fmt(r['mean'])}, {r['reached']}/{r['runs']}; p {fmt_p(p)})"
 
 
 def _open_clause(exp: Experiment, bench: str) -> str:
-    failed = set(_all_failed(exp, bench))
+    failed = set(tables.all_failed(exp, bench))
     finals = {}
     for spec in (s for s in exp.specs(bench) if s not in failed):
         last = np.array([r.best[-1] for r in exp.runs_of(bench, spec)], dtype=float)
@@ -110,17 +107,18 @@ def _open_clause(exp: Experiment, bench: str) -> str:
     )
 
 
-def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
-    """What the data decide on one benchmark: the fastest spec to the strictest target anyone
-    reached, whether the next is decidedly slower, who never reached it (unranked), and how LaNAS
-    stands; ratios of censored means carry ``~`` as in the tables."""
+def _clause(exp: Experiment, bench: str, table: pd.DataFrame, common: str | None = None) -> str:
+    """What the data decide on one benchmark: the fastest spec to the target (``common``, the one
+    every benchmark's sentence speaks of, else this benchmark's :func:`summary_target`), every
+    other spec that reached it in order with whether it is decidedly slower, and who never
+    reached it (unranked); ratios of censored means carry ``~`` as in the tables."""
     sub = table[table["benchmark"] == bench] if len(table) else table
     if len(sub) == 0:
         return _open_clause(exp, bench)
-    failed = _all_failed(exp, bench)
+    failed = tables.all_failed(exp, bench)
     swept = swept_specs(exp, bench)  # ablation settings: their trend is stated, they are not ranked
     sub = sub[~sub["spec"].isin(failed) & ~sub["spec"].isin(swept)]
-    target, harder = summary_target(sub)
+    target, harder = summary_target(sub, common)
     tail = f"; every run of {', '.join(f'`{s}`' for s in failed)} failed (see run health)" if failed else ""
     if target is None:
         return (
@@ -133,22 +131,14 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
     pval = lambda a, b: censored.mann_whitney(times[a], times[b], exp.budget)  # noqa: E731
     label = censored.TARGET_LABELS[target]
     best = hits.iloc[0]
-    said, versus = {best["spec"]}, []  # (lead-in, row) of each comparison with the fastest
     if len(hits) == 1:
         text = f"on {bench} only `{best['spec']}` reached the {label} ({_describe(best)})"
     else:
         text = f"on {bench} `{best['spec']}` reaches the {label} in the fewest samples ({_describe(best)}"
         text += f"; best of {len(sub)} specs, optimistic with few seeds)" if len(sub) > 5 else ")"
-        versus.append(("; next, ", hits.iloc[1]))
-        said.add(hits.iloc[1]["spec"])
-    peers = [s for s in hits["spec"] if not families.is_family(s)]
-    if families.is_family(best["spec"]) and peers and peers[0] not in said:
-        versus.append(("; the fastest other algorithm: ", hits[hits["spec"] == peers[0]].iloc[0]))
-        said.add(peers[0])
-    for spec in tables.main_specs(exp, bench):
-        if families.is_family(spec) and spec not in said and spec in set(hits["spec"]):
-            versus.append(("; ", hits[hits["spec"] == spec].iloc[0]))
-    # the fastest is chosen on the same data: Holm over the comparisons the sentence makes
+    # every other algorithm that reached it, in order; the fastest is chosen on the same data:
+    # Holm over the comparisons the sentence makes
+    versus = [("; next, " if i == 1 else "; ", r) for i, (_, r) in enumerate(hits.iloc[1:].iterrows(), 1)]
     adjusted = censored.holm([pval(r["spec"], best["spec"]) for _, r in versus])
     for (lead, r), p in zip(versus, adjusted):
         text += lead + _versus(r, best, p)
@@ -159,21 +149,38 @@ def _clause(exp: Experiment, bench: str, table: pd.DataFrame) -> str:
             f"; the {' and the '.join(censored.TARGET_LABELS[t] for t in harder)}: not reached in half the seeds "
             "by any algorithm"
         )
+    if len(hits) > 1:
+        text += " (p: Mann-Whitney against the fastest, censored seeds slowest, Holm over the sentence)"
     if swept:
         text += f"; {len(swept)} ablation settings are not ranked: their trends follow"
     return text + tail
 
 
-def summary_target(sub: pd.DataFrame) -> tuple[str | None, list[str]]:
-    """The target a benchmark's sentence speaks of: the hardest that at least half the seeds of
-    some algorithm reach (else the hardest reached in any seed), and the harder ones, named only
-    as not reached in half the seeds (a target one seed of ten found does not separate algorithms)."""
+def summary_target(sub: pd.DataFrame, common: str | None = None) -> tuple[str | None, list[str]]:
+    """The target a benchmark's sentence speaks of: ``common`` where given and reached here, else
+    the hardest that at least half the seeds of some algorithm reach (else the hardest reached in
+    any seed); and the harder ones, named only as not reached in half the seeds (a target one seed
+    of ten found does not separate algorithms)."""
     reached = sub.groupby("target")["reached"].sum()
     anyone = [t for t in censored.TARGETS if reached.get(t, 0) > 0]
     half = [t for t in anyone if (sub.loc[sub["target"] == t, "success"] >= 0.5).any()]
-    target = half[0] if half else anyone[0] if anyone else None
+    target = common if common in anyone else half[0] if half else anyone[0] if anyone else None
     order = censored.TARGETS
-    return target, [] if target is None else [t for t in anyone if order.index(t) < order.index(target)]
+    if target is None:
+        return None, []
+    return target, [t for t in anyone if order.index(t) < order.index(target) and t not in half]
+
+
+def common_target(exp: Experiment, table: pd.DataFrame) -> str | None:
+    """The one target every benchmark's sentence speaks of: the least strict of the benchmarks'
+    own :func:`summary_target`, so that half the seeds of some algorithm reach it everywhere."""
+    own = []
+    for bench in exp.benchmarks():
+        sub = table[table["benchmark"] == bench] if len(table) else table
+        if len(sub) and sub["target"].isin(censored.TARGETS).any():
+            own.append(summary_target(sub[sub["target"].isin(censored.TARGETS)])[0])
+    picked = [t for t in own if t is not None]
+    return max(picked, key=censored.TARGETS.index) if picked else None
 
 
 def swept_specs(exp: Experiment, bench: str) -> list[str]:
@@ -194,9 +201,10 @@ def family_sentences(exp: Experiment, table: pd.DataFrame) -> list[str]:
     by_family: dict[str, list[str]] = {}
     for bench in exp.benchmarks():
         by_family.setdefault(bench.split("/")[0], []).append(bench)
+    common = common_target(exp, table)
     out = []
     for fam, benches in by_family.items():
-        out.append(f"**{fam}**: " + "; ".join(_clause(exp, b, table) for b in benches) + ".")
+        out.append(f"**{fam}**: " + "; ".join(_clause(exp, b, table, common) for b in benches) + ".")
         for bench in benches:
             if exp.targets(bench):
                 times = tables.hitting_times(exp, bench)
@@ -250,7 +258,7 @@ def trend_sentence(
         p = 1.0 if np.ptp(np.concatenate(groups)) == 0 else float(sps.kruskal(*groups).pvalue)
         verdict = (
             f"the settings of {series.option} {'differ' if p < ALPHA else 'show no clear difference'} "
-            f"in samples to the {label} (Kruskal-Wallis p {_p(p)}, {seeds} seeds per setting)"
+            f"in samples to the {label} (Kruskal-Wallis p {fmt_p(p)}, {seeds} seeds per setting)"
         )
     means = ", ".join(
         f"{_point_label(v, s, series)}: {'≥' if np.isinf(times[s][target]).any() else ''}"

@@ -141,7 +141,14 @@ def ecdf_curve(regret: np.ndarray, grid: np.ndarray) -> np.ndarray:
 
 
 def summary(exp: Experiment) -> dict:
-    """Everything the section and the figures need, computed once."""
+    """Everything the section and the figures need, computed once per experiment (``exp.memo``)."""
+    key = ("crossbench", len(exp.runs))
+    if key not in exp.memo:
+        exp.memo[key] = _summary(exp)
+    return exp.memo[key]
+
+
+def _summary(exp: Experiment) -> dict:
     specs = common_specs(exp)
     regret = {b: normalised_regret(exp, b) for b in exp.benchmarks()}
     table = rank_table(regret, specs, exp.budget) if specs else pd.DataFrame()

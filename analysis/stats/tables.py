@@ -55,6 +55,12 @@ def hitting_times(exp: Experiment, benchmark: str) -> dict[str, dict[str, np.nda
     return exp.memo[key]
 
 
+def all_failed(exp: Experiment, bench: str) -> list[str]:
+    """Specs whose every run on ``bench`` failed: the report names them and ranks them nowhere
+    (what they reached before failing says nothing of the algorithm)."""
+    return [s for s in exp.specs(bench) if all(r.status == "failed" for r in exp.runs_of(bench, s))]
+
+
 def main_specs(exp: Experiment, bench: str, times: dict[str, dict[str, np.ndarray]] | None = None) -> list[str]:
     """:func:`families.main_specs` scored by the restricted mean samples to the optimum."""
     times = times if times is not None else hitting_times(exp, bench)

@@ -3,6 +3,8 @@ registrations undone by ``scope()``."""
 
 from __future__ import annotations
 
+import pytest
+
 from algorithms import registry as algorithms
 
 
@@ -34,3 +36,40 @@ def test_one_registry_object_per_kind_scopes_a_registration(synthetic):
         assert reg.entries["idle-in-scope"].cls is Idle and "idle-in-scope" in algorithms.names()
         assert "scoped/table" in breg.entries and benchmarks.make("scoped/table") is synthetic
     assert "idle-in-scope" not in algorithms.names() and "scoped/table" not in benchmarks.entries()
+
+
+def test_the_recommendation_has_a_name_and_lanas_plus_keeps_its_meaning():
+    """``lanas-gp`` is ``lanas-plus:gp_until=100`` (a variant of a variant), the spec string takes
+    its name, and ``lanas-plus`` is what it was."""
+    plus = algorithms.resolve("lanas-plus")
+    assert plus == ("lanas", {"inleaf": "localbo", "n_parents": 3, "restart": 50, "scale": "rank", "split": "svm"})
+    assert algorithms.resolve("lanas-gp") == ("lanas", {**plus[1], "gp_until": 100})
+    assert algorithms.check("lanas-plus:gp_until=100") == "lanas-gp"
+    assert algorithms.check("lanas-gp:gp_until=0") == "lanas-plus"
+    assert algorithms.check("lanas-gp:gp_until=40") == "lanas-plus:gp_until=40"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--algorithms", "lanass"], "unknown algorithm 'lanass'; did you mean 'lanas'"),
+        (["--algorithms", "lanas:heigth=3"], "algorithm 'lanas' has no option 'heigth'; did you mean 'height'?"),
+        (
+            ["--benchmarks", "nb201/cifar10-vaild"],
+            "unknown benchmark 'nb201/cifar10-vaild'; did you mean 'nb201/cifar10-valid'",
+        ),
+        (["--preset", "defualt"], "unknown preset 'defualt'; did you mean 'default'?"),
+    ],
+)
+def test_a_typo_gets_did_you_mean_in_one_line(argv, expected, capsys, tmp_path):
+    import run_all
+
+    assert run_all.cli([*argv, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and expected in err[0], err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_name_far_from_every_known_one_lists_them():
+    with pytest.raises(algorithms.SpecError, match=r"unknown algorithm 'zzzz'; known: .*random"):
+        algorithms.check("zzzz")

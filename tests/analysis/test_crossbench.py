@@ -82,3 +82,19 @@ def test_ecdf_area_on_known_runs():
     assert cb.ecdf_area(tenth, 100) == pytest.approx(0.5)
     assert cb.ecdf_area(np.vstack([at_once, tenth]), 100) == pytest.approx(0.75)
     assert cb.ecdf_curve(tenth, np.array([1, 9, 10, 100])).tolist() == [0, 0, 1, 1]
+
+
+def test_a_diagram_that_separates_nothing_is_not_drawn():
+    """3 benchmarks, 8 algorithms: CD 6.06 of at most 7; the ranks here separate no pair, so the
+    report says so instead of drawing one bar; 2 benchmarks: CD above the widest gap."""
+    from analysis.report.crossbench import separates_nothing
+
+    avg = {f"s{i}": 1.0 + 0.8 * i for i in range(8)}
+    cd = cb.critical_difference(8, 3)
+    assert round(cd, 2) == 6.06
+    said = separates_nothing({"avg": avg, "cd": cd, "groups": cb.groups(avg, cd), "samples": 1000})
+    assert said and "separates no pair" in said and "6.06" in said
+    cd2 = cb.critical_difference(8, 2)
+    assert "at most 7" in separates_nothing({"avg": avg, "cd": cd2, "groups": cb.groups(avg, cd2), "samples": 100})
+    wide = {"a": 1.0, "b": 2.0, "c": 8.0, **{f"s{i}": 4.0 for i in range(5)}}
+    assert separates_nothing({"avg": wide, "cd": cd, "groups": cb.groups(wide, cd), "samples": 1000}) is None

@@ -313,3 +313,32 @@ def test_ablation_without_the_plain_spec_marks_the_default_value(exp, captured):
     marks = [line for line in ax.lines if line.get_label() == "default cp = 0.1 (not run)"]
     assert len(marks) == 1 and marks[0].get_xdata()[0] == 0.1
     assert not [line for line in ax.lines if line.get_marker() == "*"]
+
+
+def test_the_report_opens_with_every_algorithm_ranked_at_each_checkpoint_and_target(exp):
+    """Right after the header: the anytime area, then a table per (target, checkpoint), the
+    targets the same on every benchmark, every spec of the run in each, with letters for ties."""
+    text = (exp / "report.md").read_text()
+    sections = re.findall(r"^## (.+)$", text, flags=re.M)
+    assert sections[0] == "Which algorithm needs the fewest samples"
+    opening = text[text.index("## Which algorithm") : text.index("## Summary")]
+    assert opening.index("Anytime performance") < opening.index("**global optimum within 100 samples**")
+    heads = re.findall(r"^\*\*(global optimum|top-0\.1%|top-1%) within ([\d,]+) samples\*\*$", opening, flags=re.M)
+    assert heads == [(t, c) for t in ("global optimum", "top-0.1%", "top-1%") for c in ("100", "200")]
+    loaded = load(exp)
+    for table in re.split(r"^\*\*.+ within [\d,]+ samples\*\*$", opening, flags=re.M)[1:]:
+        rows = [r for r in table.splitlines() if r.startswith("| `")]
+        assert {r.split("`")[1] for r in rows} == set(loaded.specs()) - {"broken"}
+    assert "Not ranked: every run of `broken` failed on toy/ties" in opening
+    ranks = pd.read_csv(exp / "tables" / "ranking.csv")
+    mcts_vs_lanas = ranks[
+        (ranks["benchmark"] == "toy/ties") & (ranks["target"] == "optimum") & (ranks["checkpoint"] == 200)
+    ]
+    letters = dict(zip(mcts_vs_lanas["spec"], mcts_vs_lanas["letters"]))
+    assert not set(letters["lanas:height=8"]) & set(letters["random"])  # 8 seeds at once against none: decided
+    tied = dict(zip(mcts_vs_lanas["spec"], mcts_vs_lanas["tied"]))
+    assert tied["lanas:height=8"] and not tied["random"]
+    table = opening[opening.index("**global optimum within 200 samples**") :]
+    cells = next(r for r in table.splitlines() if r.startswith("| `random` |")).split("|")[2:-2]
+    assert any("· p" in c and not c.strip().startswith("**") for c in cells), cells  # decidedly slower: not bold
+    assert (exp / "tables" / "ranking_pairs.csv").exists()

@@ -40,3 +40,32 @@ def test_summary_speaks_of_the_hardest_target_half_the_seeds_reach(tmp_path):
     assert "`random` reaches the top-0.1% in the fewest samples" in sentence, sentence
     assert "the global optimum: not reached in half the seeds by any algorithm" in sentence
     assert "only `lanas-release` reached the global optimum" not in sentence
+
+
+def test_every_benchmark_speaks_of_the_same_target_and_names_every_algorithm(tmp_path):
+    """Two tables: on toy/easy every algorithm finds the optimum, on toy/hard only the top-1%. Both
+    sentences speak of the top-1% (a target half the seeds reach on every table), and each names
+    every algorithm that reached it, in order (evolution sits between two others)."""
+    exp = tmp_path / "exp"
+    bench = {
+        "size": 1000,
+        "objective": "validation accuracy",
+        "value_range": [0, 1],
+        "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
+        "at_target": None,
+    }
+    at = {"local-search": 20, "optuna-tpe": 30, "evolution": 45, "lanas": 70, "random": 90}
+    write_manifest(exp, BUDGET, range(4), list(at), {"toy/easy": bench, "toy/hard": bench})
+    for seed in range(4):
+        for spec, step in at.items():
+            for name, top in (("toy/easy", 1.0), ("toy/hard", 0.986)):
+                values = np.full(BUDGET, 0.5)
+                values[step + seed - 1] = top
+                write_run(exp, name, spec, seed, values, BUDGET)
+    loaded = load(exp)
+    sentences = family_sentences(loaded, tables.target_table(loaded))
+    for name in ("toy/easy", "toy/hard"):
+        line = next(s for s in sentences if f"on {name}" in s)
+        assert f"on {name} `local-search` reaches the top-1% in the fewest samples" in line, line
+        places = [line.index(f"`{spec}`") for spec in at]
+        assert places == sorted(places), line  # every algorithm, in order

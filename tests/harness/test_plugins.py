@@ -61,7 +61,9 @@ def test_a_plugin_file_outside_the_repository_is_listed_and_run(tmp_path, capsys
     with scope():
         assert run_all.main(["--plugin", str(path), "--list"]) == 0
         listing = capsys.readouterr().out
-        assert f"mutate-best    n_init=10  (plugin {path})" in listing
+        line = next(x for x in listing.splitlines() if x.startswith("  mutate-best "))
+        assert line.startswith("  mutate-best    Mutate the best") and line.endswith(f"  (plugin {path})")
+        assert "\n      n_init=10\n" in listing
         # two worker processes: the registration reaches them
         assert (
             run_all.main(

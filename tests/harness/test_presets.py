@@ -61,3 +61,57 @@ def test_a_preset_skips_its_pairs_in_its_own_grid_only(tmp_path):
     assert not preset.runs("nbgraph/cora:objectives=valid+latency", "optuna-motpe")
     assert preset.runs("nb201/cifar10-valid:objectives=valid+latency", "optuna-motpe")
     assert "optuna-motpe" in preset.leaves_out
+
+
+def test_the_default_run_runs_the_recommendation():
+    from harness.grids import preset_algorithms
+
+    assert "lanas-gp" in preset_algorithms(PRESETS["default"]) and "lanas-plus" in preset_algorithms(PRESETS["default"])
+
+
+def test_an_estimate_states_the_idle_two_core_wall_time_with_the_cpu_time():
+    """One source: wall = CPU shared over 2 idle cores (plus start-up); the text says both."""
+    from harness.presets import IDLE_CORES, estimate, planned, preset_cpu_s
+
+    est = estimate("default")
+    assert est.cpu_s == preset_cpu_s(PRESETS["default"], planned(PRESETS["default"]))
+    assert IDLE_CORES == 2 and est.wall_s == est.cpu_s / 2 + 5.0
+    assert est.text() == "~4 min estimated on an idle 2-core machine (9 min of CPU time)"
+
+
+def test_list_fits_100_columns_groups_unavailable_benchmarks_and_names_missing_algorithms(capsys, monkeypatch):
+    """``--list`` at 100 columns: every line fits; one reason per unavailable group, said once;
+    a preset that names an algorithm that cannot run here says so."""
+    import dataclasses
+
+    import run_all
+    from algorithms import registry as algorithms
+    from harness import presets
+
+    monkeypatch.delenv("NATS_PATH", raising=False)
+
+    class NeedsAPackage:
+        """Needs a package."""
+
+        def __init__(self, benchmark, rng):
+            pass
+
+        def ask(self):
+            return None
+
+        def tell(self, arch, result):
+            pass
+
+    with algorithms.scope():
+        algorithms.register("needs-a-package", unavailable=lambda: "the package 'nope' is not installed")(NeedsAPackage)
+        extra = dataclasses.replace(PRESETS["oneshot"], algorithms=("random", "needs-a-package"))
+        monkeypatch.setitem(presets.PRESETS, "with-missing", extra)
+        assert run_all.main(["--list"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 100, max(lines, key=len)
+    assert out.count("NATS_PATH is not set") == 2  # the topology and the size space: a line each
+    assert "not available (3): nats-tss/cifar10-valid, nats-tss/cifar100, nats-tss/ImageNet16-120" in out
+    tail = out[out.index("  with-missing") :]
+    assert "not available here, left out of its runs: needs-a-package" in tail
+    assert "  lanas-gp       a named configuration of lanas-plus:" in out
