@@ -30,8 +30,8 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.objectives import scale
 
+from ..lanas.partition import descend, pick
 from ..lanas.pool import Pool
-from ..lanas.tree import pick
 from ..registry import at_least, one_of, register
 from .tree import DominanceSplit, Node, build, dominance_number, region
 
@@ -176,12 +176,9 @@ class LaMOO:
 
     def _select(self) -> list[Node]:
         """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend),
-        chosen by LaNAS's rule (:func:`algorithms.lanas.tree.pick`: ties at random)."""
+        chosen by LaNAS's rule (:func:`algorithms.lanas.partition.pick`, :func:`~algorithms.lanas.partition.descend`: ties at random)."""
         if self.select == "path":
-            node = self.nodes[0]
-            while node.kids:
-                node = node.kids[pick([k.uct(self.cp) for k in node.kids], self.rng)]
-            return node.path()
+            return descend(self.nodes[0], lambda n: n.kids, lambda n: n.uct(self.cp), self.rng).path()
         leaves = [n for n in self.nodes if not n.kids]
         return leaves[pick([leaf.uct(self.cp) for leaf in leaves], self.rng)].path()
 
