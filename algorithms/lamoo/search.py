@@ -35,9 +35,6 @@ from ..lanas.pool import Pool
 from ..registry import at_least, one_of, register
 from .tree import DominanceSplit, Node, build, dominance_number, region
 
-#: rows filtered through a path's boundaries at a time when drawing uniformly from a region
-CHUNK = 1024
-
 
 @register(
     "lamoo",
@@ -134,22 +131,11 @@ class LaMOO:
 
     def _draw(self, path: list[Node], C: np.ndarray) -> list[int]:
         """Up to ``batch`` unevaluated rows inside the region of ``path``: ``inleaf=local``'s
-        neighbours first, then uniform draws (a random order of the rows, filtered through the
-        region: in chunks, or by the region's rows kept since the build when the tree is reused)."""
+        neighbours first, then uniform draws (:meth:`algorithms.lanas.pool.Pool.draw_inside`: a
+        random order of the rows filtered through the region's boundaries, or through the region's
+        rows kept since the build when the tree is reused)."""
         out = self._local(path, C) if self.inleaf == "local" else []
-        rows = np.flatnonzero(self.pool.available)
-        rows = rows[self.rng.permutation(len(rows))]
-        taken = set(out)
-        if self.rebuild_every > 1:
-            inside = rows[self._region_rows(path)[rows]]
-            out += [int(r) for r in inside[: self.batch + len(taken)] if r not in taken][: self.batch - len(out)]
-            return out[: self.batch]
-        for start in range(0, len(rows), CHUNK):
-            if len(out) >= self.batch:
-                break
-            chunk = rows[start : start + CHUNK]
-            out += [int(r) for r in chunk[region(path, self.E[chunk])] if r not in taken][: self.batch - len(out)]
-        return out[: self.batch]
+        return out + self.pool.draw_inside(lambda rows: self._inside(path, rows), self.batch - len(out), set(out))
 
     def _region_rows(self, path: list[Node]) -> np.ndarray:
         """Mask of the table's rows that the boundaries along
