@@ -30,13 +30,10 @@ import numpy as np
 from benchmarks.base import Arch, Benchmark, Result
 from benchmarks.objectives import scale
 
+from ..lanas.partition import descend, pick
 from ..lanas.pool import Pool
-from ..lanas.tree import pick
 from ..registry import at_least, one_of, register
 from .tree import DominanceSplit, Node, build, dominance_number, region
-
-#: rows filtered through a path's boundaries at a time when drawing uniformly from a region
-CHUNK = 1024
 
 
 @register(
@@ -134,22 +131,11 @@ class LaMOO:
 
     def _draw(self, path: list[Node], C: np.ndarray) -> list[int]:
         """Up to ``batch`` unevaluated rows inside the region of ``path``: ``inleaf=local``'s
-        neighbours first, then uniform draws (a random order of the rows, filtered through the
-        region: in chunks, or by the region's rows kept since the build when the tree is reused)."""
+        neighbours first, then uniform draws (:meth:`algorithms.lanas.pool.Pool.draw_inside`: a
+        random order of the rows filtered through the region's boundaries, or through the region's
+        rows kept since the build when the tree is reused)."""
         out = self._local(path, C) if self.inleaf == "local" else []
-        rows = np.flatnonzero(self.pool.available)
-        rows = rows[self.rng.permutation(len(rows))]
-        taken = set(out)
-        if self.rebuild_every > 1:
-            inside = rows[self._region_rows(path)[rows]]
-            out += [int(r) for r in inside[: self.batch + len(taken)] if r not in taken][: self.batch - len(out)]
-            return out[: self.batch]
-        for start in range(0, len(rows), CHUNK):
-            if len(out) >= self.batch:
-                break
-            chunk = rows[start : start + CHUNK]
-            out += [int(r) for r in chunk[region(path, self.E[chunk])] if r not in taken][: self.batch - len(out)]
-        return out[: self.batch]
+        return out + self.pool.draw_inside(lambda rows: self._inside(path, rows), self.batch - len(out), set(out))
 
     def _region_rows(self, path: list[Node]) -> np.ndarray:
         """Mask of the table's rows that the boundaries along
@@ -176,12 +162,9 @@ class LaMOO:
 
     def _select(self) -> list[Node]:
         """The path to the leaf to sample (``select=leaf``: best leaf by UCB; ``path``: descend),
-        chosen by LaNAS's rule (:func:`algorithms.lanas.tree.pick`: ties at random)."""
+        chosen by LaNAS's rule (:func:`algorithms.lanas.partition.pick`, :func:`~algorithms.lanas.partition.descend`: ties at random)."""
         if self.select == "path":
-            node = self.nodes[0]
-            while node.kids:
-                node = node.kids[pick([k.uct(self.cp) for k in node.kids], self.rng)]
-            return node.path()
+            return descend(self.nodes[0], lambda n: n.kids, lambda n: n.uct(self.cp), self.rng).path()
         leaves = [n for n in self.nodes if not n.kids]
         return leaves[pick([leaf.uct(self.cp) for leaf in leaves], self.rng)].path()
 

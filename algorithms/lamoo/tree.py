@@ -8,11 +8,13 @@ good (the release's ``i <= len // 2``), and an SVM (``sklearn.svm.SVC``, the rel
 ``kernel="poly", degree=4, gamma="scale"``) learns the boundary in the search space; the children
 take the samples by their dominance label, as the release's ``split_data`` does. A node is not
 split when the labels or the SVM's predictions on its samples are all one class. Splitting stops
-when no leaf splits or the tree has more than ``max_nodes`` nodes (the release: 50).
+when no leaf splits or the tree has more than ``max_nodes`` nodes (the release: 50). The tree
+is LaNAS's (:mod:`algorithms.lanas.partition`): grown by :func:`~algorithms.lanas.partition.grow`
+under that node cap (:func:`~algorithms.lanas.partition.capped`) with this labelling.
 
 A node's value is the hypervolume of its samples' costs (:func:`benchmarks.objectives.hypervolume`,
 against the reference point 1.1) in costs normalised over all samples so far; its UCB is LaNAS's
-(:func:`algorithms.lanas.tree.ucb`, the release's ``Node.get_uct``).
+(:func:`algorithms.lanas.partition.ucb`, the release's ``Node.get_uct``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from benchmarks.objectives import hypervolume
 
-from ..lanas.tree import Splitter, ucb
+from ..lanas.partition import Splitter, capped, grow, ucb
 
 
 def dominance_number(C: np.ndarray) -> np.ndarray:
@@ -65,7 +67,7 @@ class Node:
 
 class DominanceSplit:
     """LaMOO's split of a node's samples, in the protocol of LaNAS's splits
-    (:class:`algorithms.lanas.tree.Splitter`): ``(X, C) -> (fitted SVM, good mask)``, or None when
+    (:class:`algorithms.lanas.partition.Splitter`): ``(X, C) -> (fitted SVM, good mask)``, or None when
     they do not separate. Its labelling is its one difference from LaNAS's: the first ``n // 2 + 1``
     samples by dominance number are good (LaNAS: a value at least the node's mean)."""
 
@@ -94,22 +96,17 @@ class DominanceSplit:
 
 
 def build(X: np.ndarray, C: np.ndarray, *, leaf_size: int, max_nodes: int, split: Splitter) -> list[Node]:
-    """Every node of the tree over the samples (root first), values set."""
-    nodes = [Node(np.arange(len(C)))]
-    frontier = [nodes[0]]
-    while frontier and len(nodes) <= max_nodes:
-        node = frontier.pop(0)
-        if len(node.rows) < leaf_size:
-            continue
-        found = split(X[node.rows], C[node.rows])
-        if found is None:
-            continue
-        node.svm, good = found
-        node.kids = [Node(node.rows[good], node, True), Node(node.rows[~good], node, False)]
-        nodes += node.kids
-        frontier += node.kids
-    for node in nodes:
-        node.value = hypervolume(C[node.rows])
+    """Every node of the tree over the samples (root first, breadth first), values set: LaNAS's
+    :func:`~algorithms.lanas.partition.grow` under the node cap (:func:`~algorithms.lanas.partition.capped`)."""
+    part = grow(len(C), capped(split, X, C, leaf_size, max_nodes))
+    nodes: list[Node] = []
+    for j, rows in enumerate(part.members):
+        parent = nodes[part.parent[j]] if j else None
+        good = parent is None or part.kids[part.parent[j]][0] == j
+        node = Node(rows, parent, good, part.models[j], value=hypervolume(C[rows]))
+        if parent is not None:
+            parent.kids.append(node)
+        nodes.append(node)
     return nodes
 
 

@@ -14,6 +14,8 @@ rebuild then no longer grows with the table.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 import numpy as np
 
 from benchmarks.base import Arch, Benchmark, arch_codes
@@ -25,6 +27,7 @@ MAX_LOOKUP = 2_000_000  # largest product space given a dense row look-up (16 MB
 LAZY_ROWS = 100_000  # larger pools are routed on demand (above every embedded table's 26,206 rows)
 FIRST_CHUNK = 64  # lazy draws: rows routed in the first try, doubling at each try ...
 ROUTE_ALL_AFTER = 16  # ... until 1/16 of the pool was tried; then the whole pool is routed
+CHUNK = 1024  # rows filtered through a region at a time by :meth:`Pool.draw_inside`
 
 
 class Pool:
@@ -156,6 +159,23 @@ class Pool:
                 return row
         self.sizes[leaf] = 0
         return None
+
+    def draw_inside(
+        self, inside: Callable[[np.ndarray], np.ndarray], want: int, skip: Collection[int] = ()
+    ) -> list[int]:
+        """Up to ``want`` available rows, none of ``skip``, in a region given by ``inside`` (rows ->
+        mask): the first of one random order of the available rows (``rng.permutation``, drawn
+        even for ``want=0``) that lie inside, filtered :data:`CHUNK` rows at a time so that a
+        costly ``inside`` sees few. Uniform draws without replacement; the rows stay available."""
+        rows = np.flatnonzero(self.available)
+        rows = rows[self.rng.permutation(len(rows))]
+        out: list[int] = []
+        for start in range(0, len(rows), CHUNK):
+            if len(out) >= want:
+                break
+            chunk = rows[start : start + CHUNK]
+            out += [int(r) for r in chunk[inside(chunk)] if r not in skip][: want - len(out)]
+        return out
 
     def _try_draw(self, tree: Tree, leaf: int) -> int | None:
         """A lazy pool's draw from ``leaf``: uniform draws of rows, routed in growing chunks, the

@@ -4,7 +4,9 @@ Nodes are stored in heap order as in the release (``MCTS.py``): node ``j`` has c
 ``2j+1`` (the good child, listed first) and ``2j+2`` (the bad child); nodes ``0..n_int-1``
 are internal, the rest are leaves. Leaf ``k`` is node ``n_int + k``, so leaves are numbered in
 breadth-first order, leaf 0 is the all-good path and the bits of ``k`` (most significant
-first, good = 0) spell its path. Values are the benchmark's scaled to [0, 1].
+first, good = 0) spell its path. Values are the benchmark's scaled to [0, 1]. The tree is
+:mod:`.partition`'s, shared with LaMOO: grown by :func:`~.partition.grow` with every node split to
+a fixed height, searched by :func:`~.partition.ucb` and :func:`~.partition.descend`.
 """
 
 from __future__ import annotations
@@ -12,36 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 
+from .partition import Split, Splitter, descend, grow, ucb
 from .regressors import fit_many
 
 #: how a node without samples routes candidates (``unsampled_node``, see :meth:`Tree.rebuild`)
 UNSAMPLED_NODE = ("by_sign", "all_good")
-
-
-def ucb(mean: float, n: int, n_parent: int, cp: float) -> float:
-    """The UCB of a node visited ``n`` times whose parent was visited ``n_parent`` times:
-    x̄ + 2·Cp·sqrt(2·ln n_parent / n) (LaNAS's release, ``MCTS.py``; LaMOO's ``Node.get_uct``)."""
-    return mean + 2.0 * cp * math.sqrt(2.0 * math.log(n_parent) / n)
-
-
-def pick(scores: Sequence[float], rng: np.random.Generator) -> int:
-    """Index of the largest of ``scores``, ties broken uniformly at random (a draw only on a tie):
-    the selection rule of LaNAS (between two children) and LaMOO (among children or leaves)."""
-    best = max(scores)
-    ties = [i for i, s in enumerate(scores) if s == best]
-    return ties[0] if len(ties) == 1 else ties[int(rng.integers(len(ties)))]
-
-
-class Splitter(Protocol):
-    """A split rule tried before a node's regressor: ``(X, y) -> (boundary, good mask)``, or None
-    to leave the node to its regressor (:class:`algorithms.lanas.svm_split.SvmSplit`); LaMOO's
-    tree splits by one too, ``y`` its samples' costs (:class:`algorithms.lamoo.tree.DominanceSplit`)."""
-
-    def __call__(self, X: np.ndarray, y: np.ndarray, /) -> tuple[Any, np.ndarray] | None: ...
 
 
 @dataclass(frozen=True)
@@ -105,43 +85,46 @@ class Tree:
         it sends a candidate to its good child when its current model predicts >= 0 (an untrained
         Adam model splits at random; a least-squares model, zero until fitted, sends all of them
         there), or every candidate there (``"all_good"``). The nodes of one level train together
-        (:func:`fit_many`).
+        (:func:`fit_many`). The tree grows by :func:`grow` to its fixed height (every node splits).
         """
-        members = [np.zeros(0, dtype=np.int64)] * self.n_nodes
-        members[0] = np.arange(len(y))
-        for level in range(self.height - 1):
-            nodes = range(2**level - 1, 2 ** (level + 1) - 1)
-            fit = []
-            for j in nodes:
-                idx = members[j]
-                split = None if self.splitter is None or len(idx) == 0 else self.splitter(X[idx], y[idx])
-                if split is not None:
-                    self.models[j], good = split
-                    self.threshold[j] = 0.0
-                    members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
-                    continue
-                self.models[j] = self.regressors[j]
-                if len(idx) == 0:
-                    self.threshold[j] = -np.inf if unsampled_node == "all_good" else 0.0
-                    members[2 * j + 1] = members[2 * j + 2] = idx
-                else:
-                    fit.append(j)
-            fit_many([self.regressors[j] for j in fit], [X[members[j]] for j in fit], [y[members[j]] for j in fit])
-            for j in fit:
-                idx = members[j]
-                pred = self.regressors[j].predict(X[idx])
-                # exact for a constant model, so constant values all go to the good child
-                thr = float(pred[0]) if pred.max() == pred.min() else float(pred.mean())
-                self.threshold[j] = thr
-                good = (y[idx] if route == "actual" else pred) >= thr
-                members[2 * j + 1], members[2 * j + 2] = idx[good], idx[~good]
-        self.members = members
-        self.n = [len(m) for m in members]
+        part = grow(
+            len(y), lambda groups, n: self._split_level(X, y, groups, n, route, unsampled_node), self.height - 1
+        )
+        self.members = part.members
+        self.models = part.models[: self.n_internal]
+        self.n = [len(m) for m in self.members]
         self.count = list(self.n)
-        self.total = [float(y[m].sum()) for m in members]
+        self.total = [float(y[m].sum()) for m in self.members]
         if self.n_internal:
             self._W = np.stack([r.coef_ for r in self.models], axis=1)
             self._b = np.array([r.intercept_ for r in self.models])
+
+    def _split_level(
+        self, X: np.ndarray, y: np.ndarray, groups: list[np.ndarray], n_nodes: int, route: str, unsampled_node: str
+    ) -> list[Split]:
+        """The splits of one level's nodes (heap ids ``n_nodes - len(groups)`` on), thresholds set."""
+        first, out, fit = n_nodes - len(groups), [], []
+        for j, idx in enumerate(groups, first):
+            found = None if self.splitter is None or len(idx) == 0 else self.splitter(X[idx], y[idx])
+            if found is None and len(idx):
+                fit.append(j)  # split below, once the level's regressors are fitted
+            elif found is None:
+                self.threshold[j] = -np.inf if unsampled_node == "all_good" else 0.0
+                found = (self.regressors[j], np.zeros(0, dtype=bool))
+            else:
+                self.threshold[j] = 0.0
+            out.append(found)
+        fit_many(
+            [self.regressors[j] for j in fit], [X[groups[j - first]] for j in fit], [y[groups[j - first]] for j in fit]
+        )
+        for j in fit:
+            idx = groups[j - first]
+            pred = self.regressors[j].predict(X[idx])
+            # exact for a constant model, so constant values all go to the good child
+            thr = float(pred[0]) if pred.max() == pred.min() else float(pred.mean())
+            self.threshold[j] = thr
+            out[j - first] = (self.regressors[j], (y[idx] if route == "actual" else pred) >= thr)
+        return out
 
     def route(self, X: np.ndarray) -> np.ndarray:
         """Leaf index of every row of ``X`` by predicted value, vectorised (one product per level)."""
@@ -210,14 +193,12 @@ class Tree:
                 ok[j] = ok[2 * j + 1] or ok[2 * j + 2]
             if not ok[0]:
                 return None
-        node = 0
-        while node < self.n_internal:
-            good, bad = 2 * node + 1, 2 * node + 2
-            if ok is not None and not (ok[good] and ok[bad]):
-                node = good if ok[good] else bad
-                continue
-            node = (good, bad)[pick((self.ucb(good, cp), self.ucb(bad, cp)), rng)]
-        return node - self.n_internal
+
+        def kids(j: int) -> list[int]:
+            both = [2 * j + 1, 2 * j + 2] if j < self.n_internal else []
+            return both if ok is None else [k for k in both if ok[k]]
+
+        return descend(0, kids, lambda j: self.ucb(j, cp), rng) - self.n_internal
 
     def visit(self, leaf: int) -> None:
         """Count a proposal from ``leaf`` along its path (its value arrives with :meth:`backup`)."""
@@ -237,19 +218,10 @@ class Tree:
         out = []
         for k in range(self.n_leaves):
             path = self.path(k)
-            node = path[-1]
-            cons = tuple(
-                Constraint(
-                    p,
-                    np.array(self.models[p].coef_),
-                    float(self.models[p].intercept_),
-                    float(self.threshold[p]),
-                    c == 2 * p + 1,
-                )
-                for p, c in zip(path[:-1], path[1:])
-            )
+            node, mean = path[-1], self.mean(path[-1])
             members = self.members[node]
-            mean = self.mean(node)
+            cons = tuple(self._constraint(p, c) for p, c in zip(path[:-1], path[1:]))
+            known = self.count[node] and math.isfinite(mean)
             out.append(
                 Leaf(
                     k,
@@ -258,7 +230,13 @@ class Tree:
                     tuple(archs[i] for i in members),
                     values[members],
                     self.n[node],
-                    unscale(mean) if self.count[node] and math.isfinite(mean) else None,
+                    unscale(mean) if known else None,
                 )
             )
         return out
+
+    def _constraint(self, parent: int, child: int) -> Constraint:
+        """The boundary of node ``parent`` as seen from its child ``child``."""
+        model = self.models[parent]
+        good = child == 2 * parent + 1
+        return Constraint(parent, np.array(model.coef_), float(model.intercept_), float(self.threshold[parent]), good)

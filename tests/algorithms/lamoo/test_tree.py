@@ -69,3 +69,15 @@ def test_region_is_where_the_paths_svms_send_rows():
     assert np.array_equal(region([nodes[0], good], X), side == 0)
     assert np.array_equal(region([nodes[0], bad], X), side == 1)
     assert region([nodes[0]], X).all()
+
+
+def test_build_stops_splitting_past_the_node_cap_breadth_first():
+    X, C = _samples(n=200)
+    full = build(X, C, leaf_size=16, max_nodes=1000, split=DominanceSplit("linear", 1))
+    for cap in (1, 4, 8):
+        nodes = build(X, C, leaf_size=16, max_nodes=cap, split=DominanceSplit("linear", 1))
+        assert cap < len(nodes) <= cap + 2 < len(full)  # a split past the cap is the last one
+        assert [len(n.rows) for n in nodes] == [len(n.rows) for n in full[: len(nodes)]]  # breadth first
+        at = {id(n): i for i, n in enumerate(nodes)}
+        assert all(at[id(n.parent)] < at[id(n)] for n in nodes[1:])
+        assert all([k.good for k in n.kids] == [True, False] for n in nodes if n.kids)
