@@ -219,3 +219,36 @@ def test_the_checks_see_loops_and_layer_breaks():
     assert "analysis.plots.simtime" in graph["analysis.report.simtime"]  # from ..plots.simtime import ...
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+#: an idea -> its one home: no other source file defines a function, class or module-level name so
+#: called (the UCB formula and the selection rule of LaNAS's and LaMOO's one tree, the column
+#: declaration of the results format, the code index of an architecture, the Objectives value)
+HOMES = {
+    "ucb": "algorithms/lanas/partition.py",
+    "pick": "algorithms/lanas/partition.py",
+    "grow": "algorithms/lanas/partition.py",
+    "COLUMN_TYPES": "analysis/runformat.py",
+    "arch_codes": "benchmarks/base.py",
+    "Objectives": OBJECTIVES_HOME,
+}
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Names a module defines at its top level (functions, classes, assignments)."""
+    names = set()
+    for node in ast.parse(path.read_text(), str(path)).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def test_each_idea_has_one_home():
+    defined = {p.relative_to(ROOT).as_posix(): _defined_names(p) for p in _sources()}
+    for name, home in HOMES.items():
+        assert name in defined[home], f"{name} is no longer defined in {home}: update HOMES"
+        others = sorted(path for path, names in defined.items() if name in names and path != home)
+        assert not others, f"{name} has one home, {home}; also defined in {', '.join(others)}"
