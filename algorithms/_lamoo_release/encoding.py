@@ -36,10 +36,9 @@ class Encoding:
     def __init__(self, benchmark: Benchmark) -> None:
         self.benchmark = benchmark
         self.choices = np.asarray(benchmark.choices)
-        if isinstance(benchmark, CellTable):  # release index -> the harness's operation index
+        self.value: np.ndarray | None = None  # release index -> the harness's operation index
+        if isinstance(benchmark, CellTable):
             self.value = np.array([OPS.index(op) for op in RELEASE_OPS])
-        else:
-            self.value = None
 
     def arch(self, x: np.ndarray) -> Arch | None:
         """The architecture point ``x`` stands for, None if none."""
