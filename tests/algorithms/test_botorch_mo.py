@@ -1,6 +1,6 @@
 """``lamoo-release`` (LaMOO's NAS-Bench-201 release) and ``botorch-qnehvi`` (BoTorch's qLogNEHVI):
 the release's encoding, tree and sample counting; the optional extra's one line when BoTorch is
-absent. Both need BoTorch: skipped without it."""
+absent. Both need BoTorch: skipped without it. Runs cost seconds of CPU per batch: slow tests."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ def test_the_tree_splits_whole_rounds():
     assert len(build(X, -X, np.array([-2.0, -2.0]))) == 63  # the release's cap of 50: 1, 3, 7, ..., 63
 
 
+@pytest.mark.slow
 def test_a_point_rounding_to_an_evaluated_cell_joins_the_samples(table):
     """The release counts it as a sample; the runner answers it from its cache (a proposal, not a
     sample) and tells it, and the point joins the GP's and the tree's samples."""
@@ -67,11 +68,13 @@ def test_a_point_rounding_to_an_evaluated_cell_joins_the_samples(table):
     assert len(r.algorithm.X) == len(r.rows["arch"]) > 25
 
 
+@pytest.mark.slow
 def test_botorch_qnehvi_proposes_only_unevaluated_rows(table):
     r = run(table, "botorch-qnehvi:candidates=50", seed=0, budget=20)
     assert r.status == "budget" and not any(r.rows["cached"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", [FAST, "botorch-qnehvi"])
 def test_the_told_vectors_steer_the_first_batch(spec, table):
     """Proposal 9 (the last initial one) told the ideal point: the same 10 first proposals, another batch."""
@@ -91,6 +94,7 @@ def test_the_told_vectors_steer_the_first_batch(spec, table):
     assert boosted[:10] == plain[:10] and boosted[10:] != plain[10:]
 
 
+@pytest.mark.slow
 def test_torch_global_state_is_untouched(table):
     import torch
 
