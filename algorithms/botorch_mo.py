@@ -61,6 +61,7 @@ class BoTorchQNEHVI:
         self.Y: list[np.ndarray] = []
         self.queue: deque[int] = deque()
         self.pending = Pending()
+        self.outstanding: set[int] = set()  # rows asked and not told
 
     def ask(self) -> Arch | None:
         if not self.queue and self.available.any():
@@ -75,12 +76,14 @@ class BoTorchQNEHVI:
         self.available[row] = False
         arch = tuple(int(a) for a in self.archs[row])
         self.pending.add(arch)
+        self.outstanding.add(row)
         return arch
 
     def tell(self, arch: Arch, result: Result) -> None:
         arch = self.pending.answer(arch)
         self.Y.append(maximised(self.benchmark, result))
         self.rows.append(int(self.benchmark.index([arch])[0]))
+        self.outstanding.discard(self.rows[-1])
 
     def _batch(self, free: np.ndarray) -> list[int]:
         """Up to ``batch`` rows of ``free`` (a random ``candidates`` of them) by qLogNEHVI."""
@@ -97,7 +100,7 @@ class BoTorchQNEHVI:
             X, Y = self.E[self.rows], np.array(self.Y)
             model = fit_gp(X, Y, joint=False)
             ty = torch.as_tensor(Y, dtype=torch.float64)
-            outstanding = [self.benchmark.index([a])[0] for a in sorted(self.pending._archs)]
+            outstanding = sorted(self.outstanding)
             acq = qLogNoisyExpectedHypervolumeImprovement(
                 model=model,
                 ref_point=infer_reference_point(ty[is_non_dominated(ty)]).tolist(),

@@ -95,6 +95,8 @@ class LaMOORelease:
             told = len(self.X) + sum(map(len, self.pending.values()))
             if told < self.n_init:
                 self.queue.extend(latin_hypercube(self.n_init, self.d, self.rng)[: self.n_init - told])
+            elif not self.X:
+                return None  # nothing told yet to model: ask again after a result
             else:
                 self.queue.extend(self._batch())
         x = self.queue.popleft()
