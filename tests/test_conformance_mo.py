@@ -24,13 +24,13 @@ MO = [
     if getattr(algorithms.algorithm_class(a), "multiobjective", False)
     and not algorithms.unavailable(algorithms.resolve(a)[0])
 ]
-#: the GP costs seconds per trial: a short budget, and a slow test
-BUDGET = {"optuna-mogp": 12}
+#: the GPs cost seconds per trial: a short budget, and a slow test
+BUDGET = {"optuna-mogp": 12, "botorch-qnehvi": 15, "lamoo-release": 15}
 
 
 def _params(names: list[str]) -> list:
-    """The specs as test parameters, the slow ones (the GP, SLOW) marked slow."""
-    return [pytest.param(a, marks=pytest.mark.slow) if a == "optuna-mogp" or a in SLOW else a for a in names]
+    """The specs as test parameters, the slow ones (the GPs, SLOW) marked slow."""
+    return [pytest.param(a, marks=pytest.mark.slow) if a in BUDGET or a in SLOW else a for a in names]
 
 
 SPECS = _params(MO)
@@ -94,9 +94,9 @@ def _shuffled(spec, bench, seed, budget, boost=-1):
     return proposed
 
 
-@pytest.mark.parametrize("spec", _params([a for a in MO if a not in ("random", "optuna-mogp")]))
+@pytest.mark.parametrize("spec", _params([a for a in MO if a != "random" and a not in BUDGET]))
 def test_mo_told_vectors_are_used(spec, table):
-    """Told out of order, the objective vector of a proposal changes what is proposed later."""
+    """Told out of order (the GPs: tests/algorithms/test_botorch_mo.py, at a smaller budget), the objective vector of a proposal changes what is proposed later."""
     spec = {"morea": "morea:population=10,sample=3"}.get(spec, spec)  # its first 100 are random
     plain = _shuffled(spec, table, 6, 100)
     assert _shuffled(spec, table, 6, 100) == plain
