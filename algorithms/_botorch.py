@@ -15,8 +15,6 @@ import numpy as np
 
 from benchmarks.base import Benchmark, Result
 
-from .mo_peers import objective_vector
-
 #: BoTorch (and PyTorch under it) is an optional extra (requirements-torch.txt); this line says how to add it
 BOTORCH_HINT = (
     "needs BoTorch, an optional extra: for the CPU build, pip install torch==2.13.0 --index-url "
@@ -46,8 +44,8 @@ def seeded_torch(rng: np.random.Generator) -> Iterator[None]:
 
 def maximised(benchmark: Benchmark, result: Result) -> np.ndarray:
     """The objective vector of ``result`` with every objective to maximise (costs negated)."""
-    maximise = np.asarray(benchmark.objectives.maximise)  # type: ignore[attr-defined]
-    return np.where(maximise, 1.0, -1.0) * np.asarray(objective_vector(benchmark, result))
+    objectives = benchmark.several_objectives()
+    return np.where(objectives.maximise, 1.0, -1.0) * np.asarray(objectives.vector(result.extra))
 
 
 def fit_gp(X: np.ndarray, Y: np.ndarray, *, joint: bool) -> Any:

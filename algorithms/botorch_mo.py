@@ -24,7 +24,6 @@ from benchmarks.base import Arch, Benchmark, Result
 
 from ._botorch import botorch_unavailable, fit_gp, maximised, seeded_torch
 from ._pending import Pending
-from .mo_peers import needs_objectives
 from .registry import at_least, register
 
 
@@ -49,7 +48,7 @@ class BoTorchQNEHVI:
         candidates: int = 2000,
         mc_samples: int = 128,
     ) -> None:
-        needs_objectives(benchmark)
+        benchmark.several_objectives()  # one line for a benchmark of one objective
         archs = benchmark.all_archs()
         if archs is None:
             raise ValueError(f"{benchmark.name} is not enumerable: botorch-qnehvi ranks a table's rows")

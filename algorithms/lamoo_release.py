@@ -40,7 +40,6 @@ from ._botorch import botorch_unavailable, fit_gp, maximised, seeded_torch
 from ._lamoo_release.encoding import Encoding, latin_hypercube
 from ._lamoo_release.leaf import propose
 from ._lamoo_release.tree import build, select_leaf
-from .mo_peers import needs_objectives
 from .registry import at_least, register
 
 #: the release's reference point (``Nasbench201.ref_point``); objectives after the second: -6
@@ -77,7 +76,7 @@ class LaMOORelease:
         restarts: int = 20,
         maxiter: int = 256,
     ) -> None:
-        needs_objectives(benchmark)
+        benchmark.several_objectives()  # one line for a benchmark of one objective
         self.benchmark, self.rng = benchmark, rng
         self.cp, self.n_init, self.batch, self.max_nodes = cp, n_init, batch, max_nodes
         self.restarts, self.maxiter = restarts, maxiter

@@ -86,16 +86,18 @@ def scale(costs: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return (costs - low) / np.where(high > low, high - low, 1.0)
 
 
-def hypervolume(normalised: np.ndarray, reference: float = REFERENCE) -> float:
-    """Hypervolume (moocore) of normalised costs against ``reference`` in every objective; points
-    beyond the reference add nothing."""
+def hypervolume(normalised: np.ndarray, reference: float | np.ndarray = REFERENCE) -> float:
+    """Hypervolume (moocore) of costs (normalised, or in any units with a ``reference`` point of
+    the same units) against ``reference``, one value for every objective or one each; points not
+    strictly better than the reference in every objective add nothing."""
     points = np.asarray(normalised, dtype=float)
     if points.size == 0:
         return 0.0
-    inside = points[np.all(points < reference, axis=1)]
+    ref = np.broadcast_to(np.asarray(reference, dtype=float), (points.shape[1],))
+    inside = points[np.all(points < ref, axis=1)]
     if not len(inside):
         return 0.0
-    return float(moocore.hypervolume(inside, ref=np.full(points.shape[1], reference)))
+    return float(moocore.hypervolume(inside, ref=ref))
 
 
 @dataclass(frozen=True, eq=False)

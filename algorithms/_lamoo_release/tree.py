@@ -20,24 +20,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import moocore
 import numpy as np
+
+from benchmarks import objectives
+
+from ..lamoo.tree import dominance_number
+from ..lanas.partition import ucb
 
 #: ``Node.update_bag``: a node with at most this many samples does not split
 SPLIT_ABOVE = 15
 
 
 def domination_count(Y: np.ndarray) -> np.ndarray:
-    """How many rows of ``Y`` (values to maximise) dominate each row."""
-    ge = np.all(Y[:, None, :] >= Y[None, :, :], axis=2)  # ge[j, i]: row j no worse than row i
-    gt = np.any(Y[:, None, :] > Y[None, :, :], axis=2)
-    return (ge & gt).sum(axis=0)
+    """How many rows of ``Y`` (values to maximise) dominate each row (LaMOO's dominance number)."""
+    return dominance_number(-Y)
 
 
-def hypervolume(Y: np.ndarray, reference: np.ndarray) -> float:
+def maximised_hypervolume(Y: np.ndarray, reference: np.ndarray) -> float:
     """Hypervolume of ``Y`` (to maximise) above ``reference`` (``botorch``'s ``Hypervolume``)."""
-    inside = Y[np.all(Y > reference, axis=1)]
-    return float(moocore.hypervolume(-inside, ref=-reference)) if len(inside) else 0.0
+    return objectives.hypervolume(-np.asarray(Y, dtype=float), -np.asarray(reference, dtype=float))
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Node:
     def uct(self, cp: float) -> float:
         if self.parent is None:
             return math.inf
-        return self.value + 2 * cp * math.sqrt(2 * math.log(len(self.parent.rows)) / len(self.rows))
+        return ucb(self.value, len(self.rows), len(self.parent.rows), cp)
 
     def path(self) -> list[tuple[object, int]]:
         """(boundary, side) of each ancestor from the root down: the leaf's region."""
@@ -70,7 +71,7 @@ def _node(rows: np.ndarray, X: np.ndarray, Y: np.ndarray, reference: np.ndarray,
     from sklearn.svm import SVC
 
     node = Node(rows, **kw)  # type: ignore[arg-type]
-    node.value = hypervolume(Y[rows], reference)
+    node.value = maximised_hypervolume(Y[rows], reference)
     if len(rows) <= SPLIT_ABOVE:
         return node
     labels = np.ones(len(rows), dtype=int)
