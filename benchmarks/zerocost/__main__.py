@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from ..base import BenchmarkError
-from .scores import DATA, DATA_FREE, Setting
+from . import DATA, DATA_FREE, Setting
 from .table import N_CELLS, build
 
 

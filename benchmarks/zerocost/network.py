@@ -21,10 +21,6 @@ from .._cell import EDGES, OPS
 from ..trained import data
 from ..trained.model import Cell, Network
 
-#: one input's shape and the classes of the network a proxy scores, per dataset
-SHAPES = {"cifar10": ((3, 32, 32), 10), "fashion-mnist": ((3, 32, 32), 10)}
-
-
 class FullCell(Cell):
     """A cell that computes every non-``none`` edge, as NAS-Bench-201's code does."""
 
@@ -59,12 +55,17 @@ class Batch:
     seed: int
 
 
-@lru_cache(maxsize=4)
 def minibatch(dataset: str, batch_size: int, seed: int) -> Batch:
     """``batch_size`` training images of ``dataset`` drawn without replacement by ``seed``, normalised
     by the training set's per-channel mean and std (the release's one ``random`` batch)."""
-    splits = data.load(dataset)
-    pick = np.random.default_rng(seed).choice(len(splits.train_x), size=batch_size, replace=False)
+    return _minibatch(dataset, batch_size, seed, data.cifar10_path() if dataset == "cifar10" else data.fashion_path())
+
+
+@lru_cache(maxsize=4)
+def _minibatch(dataset: str, batch_size: int, seed: int, path: str | None) -> Batch:
+    splits = data.load(dataset, path=path, valid_size=1)  # the whole official training set: train + 1
+    images, labels = np.concatenate([splits.train_x, splits.valid_x]), np.concatenate([splits.train_y, splits.valid_y])
+    pick = np.random.default_rng(seed).choice(len(images), size=batch_size, replace=False)
     mean, std = splits.mean_std()
-    x = (splits.train_x[pick].astype(np.float32) - mean[:, None, None]) / std[:, None, None]
-    return Batch(torch.from_numpy(x.astype(np.float32)), torch.from_numpy(splits.train_y[pick]), dataset, seed)
+    x = (images[pick].astype(np.float32) - mean[:, None, None]) / std[:, None, None]
+    return Batch(torch.from_numpy(x.astype(np.float32)), torch.from_numpy(labels[pick]), dataset, seed)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._cell import CHOICES
 from ..base import BenchmarkError
-from .scores import BY_CONV_COUNT, PROXIES, Setting, score
+from . import BY_CONV_COUNT, PROXIES, Setting
 
 N_CELLS = 15_625
 #: the table shipped with the package
@@ -96,6 +96,8 @@ def _conv_counts(cells: np.ndarray) -> np.ndarray:
 
 def fill_by_conv_count(table: Table) -> None:
     """``params`` and ``flops`` of every cell, scoring one cell per (1x1, 3x3) count pair."""
+    from .scores import score  # torch: only to build
+
     cells = all_cells()
     keys = _conv_counts(cells)
     for key in np.unique(keys, axis=0):
@@ -112,6 +114,8 @@ def build(
 ) -> Table:
     """Score the first ``n`` cells of :func:`order` with ``proxies``, for each ``(proxies, n)`` of
     ``plan``, saving to ``path`` every ``chunk`` cells; resumes from what ``path`` holds."""
+    from .scores import score  # torch: only to build
+
     table = load(path) if path.exists() else Table(setting)
     if table.setting != setting:
         raise BenchmarkError(f"{path} holds scores of {table.setting}, not {setting}: give another --out")
