@@ -151,7 +151,10 @@ class NB201(CellTable):
             return dict(table, proxy=proxy[arch_codes(table["archs"], CHOICES)], proxy_cost_s=fewshot.QUERY_S)
         name = zc.proxy_name(evaluator)
         return dict(
-            table, proxy=proxy[arch_codes(table["archs"], CHOICES)], proxy_cost_s=zc.cost_s(name), proxy_fill=zc.fill(name)
+            table,
+            proxy=proxy[arch_codes(table["archs"], CHOICES)],
+            proxy_cost_s=zc.cost_s(name),
+            proxy_fill=zc.fill(name),
         )
 
     def describe(self) -> str:

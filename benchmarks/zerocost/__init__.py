@@ -41,3 +41,7 @@ class Setting:
             raise BenchmarkError(f"zero-cost proxies: unknown dataset {self.dataset!r} (known: {', '.join(SHAPES)})")
         if self.batch_size < 2:
             raise BenchmarkError(f"zero-cost proxies: batch_size={self.batch_size} must be at least 2")
+
+
+#: the setting of the shipped table and of a score asked without one
+DEFAULT = Setting()

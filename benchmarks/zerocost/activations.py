@@ -74,7 +74,7 @@ def flops(net: nn.Module, shape: tuple[int, ...]) -> float:
         if isinstance(m, nn.Conv2d):
             per = m.kernel_size[0] * m.kernel_size[1] * m.in_channels // m.groups + (m.bias is not None)
             total += out.numel() * per
-        else:
+        elif isinstance(m, nn.Linear):  # the only other kind hooked
             total += m.out_features * (m.in_features + (m.bias is not None))
 
     net = _fresh(net).eval()

@@ -74,7 +74,9 @@ def cost_s(proxy: str) -> float:
 
 def describe(evaluator: str) -> str:
     s = shipped().setting
-    where = "" if proxy_name(evaluator) in ("synflow", "params", "flops") else f", a {s.dataset} batch of {s.batch_size}"
+    where = (
+        "" if proxy_name(evaluator) in ("synflow", "params", "flops") else f", a {s.dataset} batch of {s.batch_size}"
+    )
     return f"searched through the zero-cost proxy {proxy_name(evaluator)} (percentile{where}, seed {s.seed}), judged on the mean"
 
 

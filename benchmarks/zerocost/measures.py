@@ -69,7 +69,7 @@ def grasp(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     ws = [m.weight for m in layers(net)]
     g = [t.detach() for t in _grads(net, x, y)]
     gf = torch.autograd.grad(_loss(net, x, y), ws, create_graph=True, allow_unused=True)
-    z = sum((gi * fi).sum() for gi, fi in zip(g, gf) if fi is not None)
+    z = sum(((gi * fi).sum() for gi, fi in zip(g, gf) if fi is not None), torch.zeros((), dtype=ws[0].dtype))
     hg = torch.autograd.grad(z, ws, allow_unused=True)  # H g, one Hessian-vector product
     return float(sum((-w.detach() * h).sum() for w, h in zip(ws, hg) if h is not None))
 

@@ -21,6 +21,7 @@ from .._cell import EDGES, OPS
 from ..trained import data
 from ..trained.model import Cell, Network
 
+
 class FullCell(Cell):
     """A cell that computes every non-``none`` edge, as NAS-Bench-201's code does."""
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
 from .._cell import CHOICES
 from ..base import BenchmarkError, arch_codes
-from . import PROXIES, SHAPES, Setting, activations, measures, network
+from . import DEFAULT, PROXIES, SHAPES, Setting, activations, measures, network
+
 
 def _measure(name: str, setting: Setting) -> Callable[[nn.Module], float]:
     shape, _ = SHAPES[setting.dataset]
@@ -28,7 +30,9 @@ def _measure(name: str, setting: Setting) -> Callable[[nn.Module], float]:
     return lambda net: g(net, b.x, b.y)
 
 
-def score(arch: Sequence[int], proxies: Iterable[str], setting: Setting = Setting()) -> tuple[dict[str, float], dict[str, float]]:
+def score(
+    arch: Sequence[int], proxies: Iterable[str], setting: Setting = DEFAULT
+) -> tuple[dict[str, float], dict[str, float]]:
     """``({proxy: value}, {proxy: CPU seconds})`` of ``arch``, on one network initialised from
     ``cell_seed(setting.seed, code)`` and shared by the proxies (each scores its own copy)."""
     proxies = list(proxies)
@@ -36,7 +40,7 @@ def score(arch: Sequence[int], proxies: Iterable[str], setting: Setting = Settin
     if unknown:
         raise BenchmarkError(f"unknown zero-cost proxy {unknown[0]!r} (known: {', '.join(PROXIES)})")
     setting.check()
-    code = int(arch_codes(tuple(arch), CHOICES)[0])
+    code = int(arch_codes(np.asarray([arch]), CHOICES)[0])
     with torch.random.fork_rng(devices=[]):
         t = time.process_time()
         net = network.build(arch, network.cell_seed(setting.seed, code), num_classes=SHAPES[setting.dataset][1])

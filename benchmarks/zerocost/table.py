@@ -61,16 +61,16 @@ class Table:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(
-                f,
-                **self.values,  # type: ignore[arg-type]
+            arrays: dict[str, np.ndarray] = {
+                **self.values,
                 **{f"done_{p}": d for p, d in self.done.items()},
-                cpu_s=np.array([self.cpu_s[p] for p in PROXIES]),
-                count=np.array([self.count[p] for p in PROXIES]),
-                dataset=np.array(self.setting.dataset),
-                batch_size=np.array(self.setting.batch_size),
-                seed=np.array(self.setting.seed),
-            )
+                "cpu_s": np.array([self.cpu_s[p] for p in PROXIES]),
+                "count": np.array([self.count[p] for p in PROXIES]),
+                "dataset": np.array(self.setting.dataset),
+                "batch_size": np.array(self.setting.batch_size),
+                "seed": np.array(self.setting.seed),
+            }
+            np.savez_compressed(f, **arrays)  # type: ignore[arg-type]  # numpy stubs
         os.replace(tmp, path)
 
 
@@ -86,7 +86,9 @@ def load(path: Path = SHIPPED) -> Table:
                 {p: f[f"done_{p}"].astype(bool) for p in PROXIES},
             )
     except (OSError, KeyError, ValueError) as exc:
-        raise BenchmarkError(f"zero-cost table {path} unreadable ({exc}): rebuild it with python -m benchmarks.zerocost build") from None
+        raise BenchmarkError(
+            f"zero-cost table {path} unreadable ({exc}): rebuild it with python -m benchmarks.zerocost build"
+        ) from None
 
 
 def _conv_counts(cells: np.ndarray) -> np.ndarray:

@@ -10,9 +10,8 @@ torch = pytest.importorskip("torch")
 from benchmarks import registry  # noqa: E402
 from benchmarks.base import BenchmarkError  # noqa: E402
 from benchmarks.trained.model import Network  # noqa: E402
-from benchmarks.zerocost import DATA, Setting, evaluator, network, table  # noqa: E402
+from benchmarks.zerocost import DATA, DEFAULT, Setting, evaluator, network, table  # noqa: E402
 from benchmarks.zerocost.scores import score  # noqa: E402
-from tests.benchmarks.trained.test_trained import fashion  # noqa: E402, F401  (a fixture)
 
 
 def test_flops_span_nas_bench_201s_published_range() -> None:
@@ -21,7 +20,9 @@ def test_flops_span_nas_bench_201s_published_range() -> None:
     assert 7.78 <= low < 7.79 and 220.11 <= high < 220.12
 
 
-@pytest.mark.parametrize("arch, published", [((0,) * 6, 73_306), ((3, 0, 0, 0, 0, 0), 316_346), ((1, 2, 3, 4, 1, 2), 372_346)])
+@pytest.mark.parametrize(
+    "arch, published", [((0,) * 6, 73_306), ((3, 0, 0, 0, 0, 0), 316_346), ((1, 2, 3, 4, 1, 2), 372_346)]
+)
 def test_params_are_nas_bench_201s_model_size(arch, published) -> None:
     assert score(arch, ["params"])[0]["params"] == pytest.approx(published / 1e6)
 
@@ -49,20 +50,31 @@ def test_unknown_proxy_or_dataset_is_one_clear_error() -> None:
         score((0,) * 6, ["synflow"], Setting("mnist"))
 
 
+@pytest.mark.slow  # a minute on a loaded machine
 def test_data_proxies_score_a_minibatch_of_fashion_mnist(fashion) -> None:
-    values, seconds = score((3, 3, 1, 3, 3, 2), DATA, Setting(batch_size=8))
+    cell = (2, 1, 0, 1, 4, 1)  # one 1x1 convolution per cell: cheap
+    values, seconds = score(cell, DATA, Setting(batch_size=4))
     assert all(np.isfinite(values[p]) and seconds[p] > 0 for p in DATA)
-    other, _ = score((3, 3, 1, 3, 3, 2), ["naswot"], Setting(batch_size=8, seed=1))
+    other, _ = score(cell, ["naswot"], Setting(batch_size=4, seed=1))
     assert other["naswot"] != values["naswot"]  # the seed draws the minibatch and the weights
 
 
-def _build(path, n: int, setting: Setting = Setting()) -> table.Table:
+def _build(path, n: int, setting: Setting = DEFAULT) -> table.Table:
     return table.build(path, setting, [(("synflow", "params", "flops"), n)], chunk=2)
 
 
-def test_the_build_resumes_covers_params_and_flops_everywhere_and_keeps_its_setting(tmp_path) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A table with synflow of the first 3 cells of the build order (and params, flops of all)."""
+    path = tmp_path_factory.mktemp("zc") / "t.npz"
+    return path, _build(path, 3)
+
+
+@pytest.mark.slow  # a minute on a loaded machine
+def test_the_build_resumes_covers_params_and_flops_everywhere_and_keeps_its_setting(built, tmp_path) -> None:
     path = tmp_path / "t.npz"
-    first = _build(path, 3)
+    path.write_bytes(built[0].read_bytes())
+    first = built[1]
     done = table.order(0)[:3]
     assert first.covered("synflow") == 3 and first.done["synflow"][done].all()
     assert first.covered("params") == first.covered("flops") == table.N_CELLS
@@ -76,14 +88,15 @@ def test_the_build_resumes_covers_params_and_flops_everywhere_and_keeps_its_sett
         _build(path, 4, Setting(seed=3))
 
 
-def test_a_proxy_evaluator_searches_the_percentile_and_judges_the_table(tmp_path, monkeypatch) -> None:
-    t = _build(tmp_path / "t.npz", 4)
+@pytest.mark.slow  # a minute on a loaded machine
+def test_a_proxy_evaluator_searches_the_percentile_and_judges_the_table(built, monkeypatch) -> None:
+    t = built[1]
     monkeypatch.setattr(evaluator, "shipped", lambda: t)
     evaluator._sorted_scores.cache_clear()
     bench = registry.make("nb201/cifar100:evaluator=zc-synflow")
     truth = registry.make("nb201/cifar100")
     cells = table.all_cells()
-    for c in table.order(0)[:4]:
+    for c in table.order(0)[:3]:
         arch = tuple(int(a) for a in cells[c])
         r = bench.query(arch)
         assert r.extra["true_valid"] == truth.query(arch).valid and r.test is None
@@ -91,5 +104,6 @@ def test_a_proxy_evaluator_searches_the_percentile_and_judges_the_table(tmp_path
     outside = tuple(int(a) for a in cells[table.order(0)[10]])
     expect = evaluator.percentile("synflow", np.array([score(outside, ["synflow"])[0]["synflow"]]))[0]
     assert bench.query(outside).valid == expect  # scored on demand with the table's setting
-    assert bench.proxy_cost_s == pytest.approx(t.cpu_s["synflow"] / 4)
+    assert bench.proxy_cost_s == pytest.approx(t.cpu_s["synflow"] / 3)
     evaluator._sorted_scores.cache_clear()
+    evaluator.on_demand.cache_clear()
