@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--free-cells", type=int, default=N_CELLS, help="cells for synflow (params, flops: all)")
     b.add_argument("--data-cells", type=int, default=2000, help="cells for the data proxies")
-    b.add_argument("--chunk", type=int, default=100)
+    b.add_argument("--chunk", type=int, default=100, help="cells between two saves")
+    b.add_argument("--workers", type=int, default=1, help="processes (one torch thread each)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     try:
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             [(DATA_FREE, args.free_cells), (DATA, args.data_cells)],
             args.chunk,
             progress=lambda line: print(line, flush=True),
+            workers=args.workers,
         )
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)

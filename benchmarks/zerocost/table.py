@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -107,15 +110,32 @@ def fill_by_conv_count(table: Table) -> None:
         table.put(rows, *score(cells[rows[0]], BY_CONV_COUNT, table.setting))
 
 
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _scorer(workers: int) -> tuple[Callable, Callable[[], None]]:
+    """``(map, close)``: ``map(f, items)`` here, or over ``workers`` processes (spawned: torch and fork
+    do not mix) when ``workers > 1``."""
+    if workers <= 1:
+        return map, lambda: None
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_one_thread)
+    return pool.map, pool.shutdown
+
+
 def build(
     path: Path,
     setting: Setting,
     plan: Sequence[tuple[Sequence[str], int]],
     chunk: int = 100,
     progress: Callable[[str], None] = lambda _: None,
+    workers: int = 1,
 ) -> Table:
     """Score the first ``n`` cells of :func:`order` with ``proxies``, for each ``(proxies, n)`` of
-    ``plan``, saving to ``path`` every ``chunk`` cells; resumes from what ``path`` holds."""
+    ``plan``, on ``workers`` processes, saving to ``path`` every ``chunk`` cells; resumes from what
+    ``path`` holds."""
     from .scores import score  # torch: only to build
 
     table = load(path) if path.exists() else Table(setting)
@@ -125,12 +145,17 @@ def build(
         fill_by_conv_count(table)
         table.save(path)
     cells, perm = all_cells(), order(setting.seed)
-    for proxies, n in plan:
-        proxies = [p for p in proxies if p not in BY_CONV_COUNT]
-        todo = [c for c in perm[:n] if not all(table.done[p][c] for p in proxies)]
-        for start in range(0, len(todo), chunk):
-            for c in todo[start : start + chunk]:
-                table.put(c, *score(cells[c], proxies, setting))
-            table.save(path)
-            progress(f"{'+'.join(proxies)}: {min(start + chunk, len(todo))}/{len(todo)} cells")
+    pmap, close = _scorer(workers)
+    try:
+        for proxies, n in plan:
+            proxies = [p for p in proxies if p not in BY_CONV_COUNT]
+            todo = [c for c in perm[:n] if not all(table.done[p][c] for p in proxies)]
+            for start in range(0, len(todo), chunk):
+                part = todo[start : start + chunk]
+                for c, got in zip(part, pmap(partial(score, proxies=proxies, setting=setting), cells[part])):
+                    table.put(c, *got)
+                table.save(path)
+                progress(f"{'+'.join(proxies)}: {start + len(part)}/{len(todo)} cells")
+    finally:
+        close()
     return table

@@ -107,3 +107,18 @@ def test_a_proxy_evaluator_searches_the_percentile_and_judges_the_table(built, m
     assert bench.proxy_cost_s == pytest.approx(t.cpu_s["synflow"] / 3)
     evaluator._sorted_scores.cache_clear()
     evaluator.on_demand.cache_clear()
+
+
+@pytest.mark.slow  # spawns two processes
+def test_a_parallel_build_scores_as_the_serial_one(built, tmp_path) -> None:
+    path = tmp_path / "t.npz"
+    path.write_bytes(built[0].read_bytes())
+    t = table.build(path, DEFAULT, [(("synflow",), 5)], chunk=2, workers=2)
+    cells = table.all_cells()
+    for c in table.order(0)[3:5]:
+        assert t.values["synflow"][c] == score(cells[c], ["synflow"])[0]["synflow"]
+
+
+def test_an_unknown_proxy_evaluator_is_one_clear_line() -> None:
+    with pytest.raises(Exception, match="evaluator=zc-zen is not allowed: evaluator must be one of table, oneshot"):
+        registry.make("nb201/cifar10-valid:evaluator=zc-zen")
