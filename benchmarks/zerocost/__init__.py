@@ -4,7 +4,7 @@ Abdelfattah, Mehrotra, Dudziak, Lane, "Zero-Cost Proxies for Lightweight NAS", I
 github.com/mohsaied/zero-cost-nas); Mellor et al., "Neural Architecture Search without Training", ICML
 2021. :mod:`.measures` and :mod:`.activations` define the proxies, :mod:`.network` the network and
 minibatch they score, :mod:`.scores` one cell's scores, :mod:`.table` the shipped table of the whole
-space (``nb201_scores.npz``, rebuilt by ``python -m benchmarks.zerocost build``), :mod:`.evaluator` a
+space (``benchmarks/data/zerocost_nb201.npz``, rebuilt by ``python -m benchmarks.zerocost build``), :mod:`.evaluator` a
 proxy as a table's evaluator. This module is free of torch: the tables load without it.
 """
 
