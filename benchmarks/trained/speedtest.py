@@ -33,7 +33,8 @@ from torch.utils.data import DataLoader, Dataset  # noqa: E402
 
 from .data import Splits, load  # noqa: E402
 from .model import Network, forward_flops  # noqa: E402
-from .train import DeviceData, Net, Schedule, make_plan  # noqa: E402
+from .pipeline import DeviceData, Schedule, make_plan  # noqa: E402
+from .train import Net  # noqa: E402
 
 #: peak dense bf16 tensor-core FLOP/s by device-name fragment (vendor data sheets)
 PEAKS = {"H200": 989e12, "H100 PCIe": 756e12, "H100": 989e12, "A100": 312e12, "L40S": 362e12, "A10": 125e12}

@@ -26,7 +26,8 @@ from torch import nn
 
 from .._cell import OPS
 from .model import EDGES, Network, cell_forward, live_inputs, make_op
-from .train import DeviceData, Schedule, make_plan, sgd_nesterov
+from .pipeline import DeviceData, Schedule, make_plan
+from .train import sgd_nesterov
 
 log = logging.getLogger(__name__)
 #: bump when a change of this file changes a trained supernet (old cache files are then ignored)

@@ -13,8 +13,8 @@ torch = pytest.importorskip("torch", reason=TORCH_HINT)
 
 from benchmarks.trained import TrainedBenchmark  # noqa: E402
 from benchmarks.trained.model import Cell, Network  # noqa: E402
+from benchmarks.trained.pipeline import Schedule, make_plan  # noqa: E402
 from benchmarks.trained.supernet import SuperNet, train_step  # noqa: E402
-from benchmarks.trained.train import Schedule, make_plan  # noqa: E402
 from harness.runner import run  # noqa: E402
 
 from .test_trained import TINY, fashion, one_thread  # noqa: E402,F401  (fixtures)
@@ -66,7 +66,7 @@ def _path_params(supernet: SuperNet, arch) -> set[str]:
 @pytest.mark.parametrize("arch", [(3, 1, 2, 0, 4, 3), (2, 0, 0, 0, 0, 3)])
 def test_training_changes_only_the_sampled_paths_weights(supernet, fashion, arch):  # noqa: F811 (fixture)
     from benchmarks.trained.data import load
-    from benchmarks.trained.train import DeviceData
+    from benchmarks.trained.pipeline import DeviceData
 
     data = DeviceData(load("fashion-mnist", valid_size=64, train_size=128, test_size=64), torch.device("cpu"))
     sched = Schedule(epochs=1, batch=64, width=4, cells=2, precision="fp32")
