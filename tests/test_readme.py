@@ -178,6 +178,7 @@ def available(args: list[str]) -> list[str]:
     return [*args[:start], *kept, *args[end:]]
 
 
+@pytest.mark.slow  # every preset's grid, small: about half a minute
 def test_readme_run_all_commands_run(tmp_path, capsys):
     commands = readme_commands("run_all.py")
     ran, skipped = [], set()
