@@ -232,6 +232,7 @@ def check_runs(out: Path, preset: Preset | None = None) -> None:
                 assert meta is not None and meta["status"] == "budget", (bench, spec, seed, meta)
 
 
+@pytest.mark.slow  # a grid and a plugin run, as the page's reader runs them
 def test_python_page_runs(tmp_path, monkeypatch, capsys):
     """docs/python.md: its Python blocks in order, in an empty folder (the ``# my_search.py`` block
     saved as that file), then its ``run_all.py --plugin`` command, small, on the saved file."""
