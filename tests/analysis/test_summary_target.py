@@ -15,15 +15,20 @@ from .test_analysis import write_manifest, write_run
 BUDGET = 100
 
 
-def test_summary_speaks_of_the_hardest_target_half_the_seeds_reach(tmp_path):
-    exp = tmp_path / "exp"
-    bench = {
+def _bench() -> dict:
+    """The manifest entry of a 1,000-architecture table with targets 1.0 / 0.99 / 0.985."""
+    return {
         "size": 1000,
         "objective": "validation accuracy",
         "value_range": [0, 1],
         "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
         "at_target": None,
     }
+
+
+def test_summary_speaks_of_the_hardest_target_half_the_seeds_reach(tmp_path):
+    exp = tmp_path / "exp"
+    bench = _bench()
     write_manifest(exp, BUDGET, range(6), ["lanas-release", "random"], {"toy/hard": bench})
     for seed in range(6):
         for spec, top, at in (
@@ -47,13 +52,7 @@ def test_every_benchmark_speaks_of_the_same_target_and_names_every_algorithm(tmp
     sentences speak of the top-1% (a target half the seeds reach on every table), and each names
     every algorithm that reached it, in order (evolution sits between two others)."""
     exp = tmp_path / "exp"
-    bench = {
-        "size": 1000,
-        "objective": "validation accuracy",
-        "value_range": [0, 1],
-        "targets": {"optimum": 1.0, "top0_1": 0.99, "top1": 0.985},
-        "at_target": None,
-    }
+    bench = _bench()
     at = {"local-search": 20, "optuna-tpe": 30, "evolution": 45, "lanas": 70, "random": 90}
     write_manifest(exp, BUDGET, range(4), list(at), {"toy/easy": bench, "toy/hard": bench})
     for seed in range(4):
