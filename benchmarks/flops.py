@@ -18,8 +18,9 @@ first stage), ``N`` cells a stage and ``K`` classes, every stage has ``side^2 x 
 * the classifier (``4C -> K`` with bias): ``K (4C + 1)``.
 
 At C=16, N=5 on CIFAR-10 this gives 7.78305 MFLOPs for the cell of ``none`` edges and 220.11969
-for the cell of 3x3 convolutions, the official file's extremes; ``tests/benchmarks/test_flops.py``
-checks it against a torch count of the network on several cells and datasets.
+for the cell of 3x3 convolutions, the official file's extremes (as public code that reads it
+quotes them); ``tests/benchmarks/test_flops.py`` checks it against a torch count of the network on
+several cells and datasets.
 """
 
 from __future__ import annotations

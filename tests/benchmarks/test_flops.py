@@ -34,8 +34,8 @@ def test_the_official_extremes(dataset, low, high):
     assert every.min() == low and every.max() == high
 
 
-def test_the_papers_range_is_the_official_one_truncated():
-    # NAS-Bench-201's paper: 7.78 to 220.11 MFLOPs on CIFAR-10 (two decimals, truncated)
+def test_the_quoted_range_is_the_official_one_truncated():
+    # the published range as quoted (issue 44): 7.78 to 220.11 MFLOPs on CIFAR-10, two decimals, truncated
     low, high = mflops([NONE, CONV3], "cifar10-valid")
     assert np.floor(low * 100) / 100 == 7.78 and np.floor(high * 100) / 100 == 220.11
 
