@@ -4,10 +4,14 @@ Sec. 5.1 benchmark.
 
 ``anb201/baseline`` maximises ``baseline_accuracy`` (standard digital training), ``anb201/analog``
 ``analog_accuracy``; every other column (PTQ/QAT/noisy accuracy, drift after 60 s .. 30 days with
-its ``_pm`` uncertainty) is in ``Result.extra``. The package imports ``pkg_resources`` at import
-time, which new setuptools lacks, so it is never imported: ``data.anb`` (a pickle of
-``{6-tuple: analognasbench.data.Architecture}``) is read through importlib.resources with an
-unpickler that maps the package's two classes to local stand-ins.
+its ``_pm`` uncertainty) is in ``Result.extra``, with ``flops``: NAS-Bench-201's count of the cell's
+CIFAR-10 network (:mod:`benchmarks.flops`), the network the package's cells were trained as (NASLib's
+``NasBench201SearchSpace(n_classes=10)``: channels 16/32/64, 5 cells a stage, NAS-Bench-201's
+reduction blocks and classifier; IBM/analog-nas ``analognasbench/training_script.py``).
+
+The package imports ``pkg_resources`` at import time, which new setuptools lacks, so it is never
+imported: ``data.anb`` (a pickle of ``{6-tuple: analognasbench.data.Architecture}``) is read through
+importlib.resources with an unpickler that maps the package's two classes to local stand-ins.
 
 Key order. The package does not document it; archs here use the nb201 encoding
 (:mod:`benchmarks._cell`), so one tuple is one cell in both families. Established by rank-
@@ -36,6 +40,7 @@ import numpy as np
 
 from ._cell import CHOICES, CellTable
 from ._data import corrupt, load_pickle, package_file, package_unavailable
+from .flops import mflops
 from .registry import register
 from .table import cached_arrays
 
@@ -131,7 +136,7 @@ class ANB201(CellTable):
     def __init__(self, objective: str) -> None:
         t = load_arrays()
         column = f"{objective}_accuracy"
-        extra = {k: v for k, v in t.items() if k not in ("archs", column)}
+        extra = {k: v for k, v in t.items() if k not in ("archs", column)} | {"flops": mflops(t["archs"], "cifar10")}
         super().__init__(
             choices=CHOICES,
             archs=t["archs"],

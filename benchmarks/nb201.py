@@ -24,7 +24,8 @@ operation (none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 = 0..4) 
 
 The objective is the validation accuracy averaged over the training seeds (3 for 8,169 cells,
 2 for 7,456); ``noisy=true`` answers one seed drawn from the run's rng instead. ``cost_s`` is the
-training time of one seed; ``latency`` (s) and ``model_size`` (MB) are in ``Result.extra``.
+training time of one seed; ``latency`` (s), ``model_size`` (MB) and ``flops`` (M, computed from the
+cell by :mod:`benchmarks.flops`, as the official file holds them) are in ``Result.extra``.
 ``evaluator=oneshot`` / ``fewshot`` (``nb201/cifar10-valid`` only: the published estimates are of
 CIFAR-10; :mod:`benchmarks.fewshot`) answers a supernet's estimate at a supernet query's cost instead,
 ``evaluator=zc-<proxy>`` a zero-cost proxy's (:mod:`benchmarks.zerocost.evaluator`), and the analysis
@@ -43,6 +44,7 @@ from . import fewshot
 from ._cell import CHOICES, CellTable
 from ._data import corrupt, load_pickle, package_file, package_unavailable
 from .base import BenchmarkError, arch_codes
+from .flops import mflops
 from .official_nb201 import DOWNLOAD as OFFICIAL_DOWNLOAD
 from .official_nb201 import load_official_nb201, official_source
 from .registry import register
@@ -133,7 +135,11 @@ class NB201(CellTable):
                     "valid": np.nanmean(t["valid_runs"], axis=1),
                     "cost_s": t["train_time"],
                     "valid_runs": t["valid_runs"],
-                    "extra": {"latency": t["latency"], "model_size": t["model_size"]},
+                    "extra": {
+                        "latency": t["latency"],
+                        "model_size": t["model_size"],
+                        "flops": mflops(t["archs"], dataset),
+                    },
                 },
                 proxy,
                 evaluator,

@@ -2,7 +2,8 @@
 declares ``multiobjective = True``), on a two-objective synthetic table and on a real one:
 same seed, same history; another seed, another; global random state untouched; K proposals
 outstanding, told in any order, each told value used; a larger budget extends the same history
-(what resuming a folder relies on). Refusals: one line before any run."""
+(what resuming a folder relies on); a short run on a real table's pair (accuracy against FLOPs).
+Refusals: one line before any run."""
 
 from __future__ import annotations
 
@@ -112,6 +113,18 @@ def test_lamoo_on_a_real_table():
     r = run(bench, "lamoo", seed=0, budget=60)
     assert r.status == "budget" and r.samples == 60, r.error
     assert r.algorithm.nodes and len(r.algorithm.nodes) > 1  # the tree split
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_mo_on_accuracy_against_flops(spec):
+    """A real table's pair whose cost column takes 28 values only (ties everywhere): each search
+    runs its budget and the runner records the table's FLOPs of every cell."""
+    bench = registry.make("nb201/cifar10-valid:objectives=valid+flops")
+    budget = BUDGET.get(spec.partition(":")[0], 20)
+    r = run(bench, spec, seed=0, budget=budget)
+    assert r.status == "budget" and r.samples == budget, r.error
+    cells = [tuple(map(int, a.split("-"))) for a in r.rows["arch"]]
+    assert r.rows["objective_flops"] == [bench.query(c).extra["flops"] for c in cells]
 
 
 def test_refusals_are_one_line_before_any_run():

@@ -230,6 +230,8 @@ HOMES = {
     "COLUMN_TYPES": "analysis/runformat.py",
     "arch_codes": "benchmarks/base.py",
     "Objectives": OBJECTIVES_HOME,
+    "conv_counts": "benchmarks/flops.py",  # NAS-Bench-201's FLOPs: counted once, in closed form
+    "macs": "benchmarks/flops.py",
 }
 
 

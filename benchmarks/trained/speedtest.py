@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from ..base import BenchmarkError
+from ..flops import macs
 from ..optional import TORCH_HINT
 
 if __name__ == "__main__" and importlib.util.find_spec("torch") is None:
@@ -48,13 +49,9 @@ def peak_flops(device: torch.device) -> float | None:
 
 
 def pick_cells(width: int, cells: int) -> dict[str, tuple[int, ...]]:
-    """Largest, median and smallest cells by forward FLOPs (only the convs count; pools are free)."""
-    base = forward_flops(Network((1,) * 6, width=width, cells=cells))
-    d3 = forward_flops(Network((3, 1, 1, 1, 1, 1), width=width, cells=cells)) - base
-    d1 = forward_flops(Network((2, 1, 1, 1, 1, 1), width=width, cells=cells)) - base
+    """Largest, median and smallest cells by NAS-Bench-201's FLOPs (:mod:`benchmarks.flops`)."""
     archs = np.indices((5,) * 6).reshape(6, -1).T
-    flops = base + d3 * (archs == 3).sum(1) + d1 * (archs == 2).sum(1)
-    median = archs[np.argsort(flops, kind="stable")[len(archs) // 2]]
+    median = archs[np.argsort(macs(archs, width=width, cells=cells), kind="stable")[len(archs) // 2]]
     return {"largest": (3,) * 6, "median": tuple(int(a) for a in median), "smallest": (1,) * 6}
 
 

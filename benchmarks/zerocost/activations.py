@@ -10,11 +10,7 @@
   binary code ``c`` (unit active or not); ``K = sum over ReLUs of c c^T + (1 - c)(1 - c)^T`` is the
   minibatch's Hamming-similarity kernel, and the score is ``log |det K|``.
 * ``params``: the parameter count in millions (NAS-Bench-201's ``params``, MB).
-* ``flops``: multiply-accumulates of one forward pass on one image, in millions, counted as NAS-Bench-201's
-  tables count them (what it calls FLOPs): convolutions and linear layers, their biases included;
-  pooling, batch norm and ReLU are free. This rule gives NAS-Bench-201's published range exactly
-  (7.78 to 220.11 MFLOPs at C=16, N=5 on CIFAR-10; ``tests/benchmarks/zerocost/``); counting the
-  reduction blocks' average pools would add 0.025.
+* ``flops`` is NAS-Bench-201's count in closed form (:mod:`benchmarks.flops`), not a measure of the network.
 """
 
 from __future__ import annotations
@@ -63,24 +59,3 @@ def naswot(net: nn.Module, x: torch.Tensor) -> float:
 
 def params(net: nn.Module) -> float:
     return sum(p.numel() for p in net.parameters()) / 1e6
-
-
-def flops(net: nn.Module, shape: tuple[int, ...]) -> float:
-    """Million multiply-accumulates of one forward pass on one ``shape`` input (see module docstring)."""
-    total = 0
-
-    def hook(m: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
-        nonlocal total
-        if isinstance(m, nn.Conv2d):
-            per = m.kernel_size[0] * m.kernel_size[1] * m.in_channels // m.groups + (m.bias is not None)
-            total += out.numel() * per
-        elif isinstance(m, nn.Linear):  # the only other kind hooked
-            total += m.out_features * (m.in_features + (m.bias is not None))
-
-    net = _fresh(net).eval()
-    for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            m.register_forward_hook(hook)
-    with torch.no_grad():
-        net(torch.zeros((1, *shape)))
-    return total / 1e6

@@ -25,6 +25,7 @@ import numpy as np
 
 from .._cell import CHOICES
 from ..base import BenchmarkError
+from ..flops import conv_counts
 from . import BY_CONV_COUNT, PROXIES, Setting
 
 N_CELLS = 15_625
@@ -94,17 +95,12 @@ def load(path: Path = SHIPPED) -> Table:
         ) from None
 
 
-def _conv_counts(cells: np.ndarray) -> np.ndarray:
-    """Per cell, (number of 1x1 convolutions, number of 3x3 convolutions): ops 2 and 3."""
-    return np.stack([(cells == 2).sum(1), (cells == 3).sum(1)], axis=1)
-
-
 def fill_by_conv_count(table: Table) -> None:
     """``params`` and ``flops`` of every cell, scoring one cell per (1x1, 3x3) count pair."""
     from .scores import score  # torch: only to build
 
     cells = all_cells()
-    keys = _conv_counts(cells)
+    keys = conv_counts(cells)
     for key in np.unique(keys, axis=0):
         rows = np.flatnonzero((keys == key).all(1))
         table.put(rows, *score(cells[rows[0]], BY_CONV_COUNT, table.setting))
