@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
+from benchmarks.specs import did_you_mean
+
 #: flags that point the official benchmarks and the trained space at the user's files
 PATH_FLAGS = {
     "--nb201-path": "NB201_PATH",
@@ -27,7 +29,15 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, not the usage block
-        raise UsageError(message)
+        raise UsageError(message + self._flag_hint(message))
+
+    def _flag_hint(self, message: str) -> str:
+        """``; did you mean '--budget'?`` for a mistyped flag among unrecognized arguments."""
+        if not message.startswith("unrecognized arguments:"):
+            return ""
+        flags = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        tokens = [t.split("=")[0] for t in message.split(":", 1)[1].split() if t.startswith("--")]
+        return "".join(f"; {hint}" for hint in (did_you_mean(t, flags) for t in tokens) if hint)
 
 
 def parse_seeds(text: list[str]) -> list[int]:

@@ -477,3 +477,13 @@ def test_a_folder_of_the_working_directory_that_hides_a_package_is_one_line(tmp_
     assert p.returncode == 2 and len(err) == 1, p.stderr
     assert f"the folder {tmp_path / folder} hides this project's {folder} package" in err[0]
     assert "run from another directory" in err[0]
+
+
+def test_a_mistyped_flag_names_the_close_flags_in_its_one_line():
+    with pytest.raises(UsageError) as err:
+        run_all.main(["--budjet", "5", "--no-analysis"])
+    assert str(err.value).startswith("unrecognized arguments: --budjet 5; did you mean '--budget'")
+    assert "\n" not in str(err.value)
+    with pytest.raises(UsageError) as err:
+        run_all.main(["--zzzzzz"])
+    assert str(err.value) == "unrecognized arguments: --zzzzzz"  # nothing close: no hint

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 
@@ -11,11 +10,10 @@ from benchmarks.zerocost import DATA, DATA_FREE, DEFAULT
 from benchmarks.zerocost.table import N_CELLS, load, order
 
 
-def test_the_shipped_table_loads_in_under_a_second_without_torch() -> None:
+def test_the_shipped_table_loads_without_torch() -> None:
+    # how fast it loads is measured, not asserted here (docs/zerocost.md quotes the command)
     had_torch = "torch" in sys.modules
-    t0 = time.perf_counter()
     t = load()
-    assert time.perf_counter() - t0 < 1.0
     assert had_torch or "torch" not in sys.modules
     assert t.setting == DEFAULT
 
@@ -26,5 +24,5 @@ def test_the_shipped_table_covers_a_prefix_of_the_uniform_build_order() -> None:
     for p in DATA_FREE + DATA:
         n = t.covered(p)
         assert n > 0 and t.done[p][order(DEFAULT.seed)[:n]].all()  # a uniform sample: the order's first n
-    assert t.covered("synflow") >= 2000
+    assert t.covered("synflow") == N_CELLS
     assert all(np.isfinite(t.values[p][t.done[p]]).mean() > 0.9 for p in DATA_FREE + DATA)
