@@ -178,7 +178,10 @@ class Bananas:
         self._pending.add(arch)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = self._pending.answer(arch)
+        arch, asked = self._pending.settle(arch, self.seen)
+        if not asked:  # a warm start (algorithms/_warmup.py): one of the n_init initial samples
+            self.seen.add(arch)
+            self._asked += 1
         self.archs.append(arch)
         self.values.append(float(result.valid))
 

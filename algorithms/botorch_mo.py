@@ -79,9 +79,11 @@ class BoTorchQNEHVI:
         return arch
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = self.pending.answer(arch)
+        row = int(self.benchmark.index([arch])[0])
+        arch, asked = self.pending.settle(arch, () if self.available[row] else (tuple(int(a) for a in arch),))
+        self.available[row] = False  # a warm start (algorithms/_warmup.py) is not proposed again
         self.Y.append(maximised(self.benchmark, result))
-        self.rows.append(int(self.benchmark.index([arch])[0]))
+        self.rows.append(row)
         self.outstanding.discard(self.rows[-1])
 
     def _batch(self, free: np.ndarray) -> list[int]:

@@ -40,8 +40,11 @@ class RegularizedEvolution:
     workers: the first ``population`` proposals are the random ones (a child needs at least
     one told member, so before that every proposal is random), no proposal repeats a pending
     one, and a member joins the population when its value is told, in any order, so aging
-    follows the order of arrival. A ``tell`` that answers no pending ``ask`` raises. With
+    follows the order of arrival. A ``tell`` of an architecture told before raises. With
     one proposal at a time nothing is pending and the algorithm is the sequential one above.
+
+    A result it did not ask for (a zero-cost warm-up's cell, :mod:`algorithms._warmup`) joins the
+    population as one of its ``population`` initial members, in place of a random one.
     """
 
     rank_invariant = True  # values are only compared (the tournament)
@@ -80,7 +83,10 @@ class RegularizedEvolution:
         return arch
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = self._pending.answer(arch)
+        arch, asked = self._pending.settle(arch, self.seen)
+        if not asked:  # a warm start: one of the initial members
+            self.seen.add(arch)
+            self._asked += 1
         self.told += 1
         self.members.append((arch, float(result.valid)))
         while len(self.members) > self.population:

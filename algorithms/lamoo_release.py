@@ -87,6 +87,7 @@ class LaMOORelease:
         self.queue: deque[np.ndarray] = deque()
         self.pending: defaultdict[Arch, deque[np.ndarray]] = defaultdict(deque)  # arch -> points asked
         self.nodes: list = []
+        self.told: set[Arch] = set()
         self._fresh = benchmark.unseen(rng, set())
 
     def ask(self) -> Arch | None:
@@ -109,9 +110,13 @@ class LaMOORelease:
 
     def tell(self, arch: Arch, result: Result) -> None:
         arch = tuple(int(a) for a in arch)
-        if not self.pending.get(arch):
+        if self.pending.get(arch):
+            self.X.append(self.pending[arch].popleft())
+        elif arch in self.told:
             raise ValueError(f"tell({arch}) answers no pending ask()")
-        self.X.append(self.pending[arch].popleft())
+        else:  # a result it did not ask for (a warm start, algorithms/_warmup.py): one more sample
+            self.X.append(self.encoding.point(arch))
+        self.told.add(arch)
         self.values.append(maximised(self.benchmark, result))
 
     def objectives(self) -> np.ndarray:

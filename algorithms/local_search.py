@@ -63,8 +63,13 @@ class LocalSearch:
     and a neighbourhood used up while some of it is pending starts the next climb's random set.
     Full neighbourhood: while the last neighbours are pending, further proposals are random
     architectures that join the next climb's initial set; the move is decided once all are told.
-    With one proposal at a time both are the sequential algorithm above. A ``tell`` that answers
-    no pending ``ask`` raises.
+    With one proposal at a time both are the sequential algorithm above. A ``tell`` of an
+    architecture told before raises.
+
+    A result it did not ask for (a zero-cost warm-up's cell, :mod:`algorithms._warmup`) joins the
+    initial set in place of a random member while no climb runs (the climb then starts, at the next
+    ``ask``, from the best of the whole set, however many were told); during a climb it is a move
+    if it improves on the current architecture (first improvement).
     """
 
     rank_invariant = True
@@ -92,6 +97,7 @@ class LocalSearch:
         self._fresh = benchmark.unseen(rng, self.seen)
 
     def ask(self) -> Arch | None:
+        self._start_if_ready()  # an initial set completed by results it did not ask for
         while self.current is not None:
             while self._queue:
                 nearby = self._queue.popleft()
@@ -113,18 +119,30 @@ class LocalSearch:
         return self._propose(arch)
 
     def tell(self, arch: Arch, result: Result) -> None:
-        arch = self._pending.answer(arch)
+        arch, asked = self._pending.settle(arch, self.seen)
         self.told += 1
         value = float(result.valid)
         if value != value:  # NaN: never an improvement
             value = -np.inf
-        if arch in self._step_pending:
+        if not asked:
+            self._given(arch, value)
+        elif arch in self._step_pending:
             self._step_pending.discard(arch)
             self._step.append((value, arch))
         elif arch in self._init:
             self._init_told.append((value, arch))
             self._start_if_ready()
         elif not self.full_nbhd and self.current is not None and value > self.current[1]:
+            self._move(arch, value)
+
+    def _given(self, arch: Arch, value: float) -> None:
+        """A result it did not ask for (a warm start; class doc)."""
+        self.seen.add(arch)
+        if self.current is None:
+            self._init.add(arch)
+            self._init_told.append((value, arch))
+            self._init_left = max(self._init_left - 1, 0)
+        elif not self.full_nbhd and value > self.current[1]:
             self._move(arch, value)
 
     def _propose(self, arch: Arch) -> Arch:

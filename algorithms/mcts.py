@@ -47,7 +47,9 @@ class MCTS:
     every node of its path (``pending``), counted in UCT's visit counts so that the next
     selection explores elsewhere, without a value (a node with only virtual visits takes
     its parent's mean). ``tell`` finds the path by the architecture, in any order, and turns
-    its virtual visits into real ones; a ``tell`` that answers no pending ``ask`` raises.
+    its virtual visits into real ones; a ``tell`` of an architecture told before raises. A result it did
+    not ask for (a zero-cost warm-up's cell, :mod:`algorithms._warmup`) is backed up along the nodes of
+    the tree that hold its prefix.
     With one proposal at a time there is never a virtual visit at selection, so sequential
     runs are unchanged.
 
@@ -88,13 +90,28 @@ class MCTS:
         return None
 
     def tell(self, arch: Arch, result: Result) -> None:
-        path = self._pending.pop(tuple(int(a) for a in arch), None)
+        arch = tuple(int(a) for a in arch)
+        path = self._pending.pop(arch, None)
         if path is None:
-            raise ValueError(f"tell({arch}) answers no pending ask()")
+            if arch in self.seen:
+                raise ValueError(f"tell({arch}) answers no pending ask()")
+            self.seen.add(arch)
+            path = self._existing(arch)
         for node in path:
             node.pending -= 1
             node.n += 1
             node.total += float(result.valid)
+
+    def _existing(self, arch: Arch) -> list[_Node]:
+        """The nodes of the tree on ``arch``'s prefix, root first, each with the virtual visit that its
+        ``tell`` turns into a real one."""
+        node: _Node | None = self.root
+        path = []
+        while node is not None:
+            path.append(node)
+            node.pending += 1
+            node = node.children.get(arch[len(node.prefix)]) if len(node.prefix) < len(arch) else None
+        return path
 
     # ----- the tree ----------------------------------------------------------------
     def _select(self) -> list[_Node]:

@@ -57,7 +57,10 @@ class _OptunaSearch:
     expected improvement (qLogEI) over them in Optuna 5. Two outstanding trials may suggest
     the same architecture: both are proposed, the runner evaluates it once, and each ``tell``
     of it completes the older of its open trials, so every trial gets that value. A ``tell``
-    that answers no open trial raises.
+    that answers no open trial of an architecture asked or told before raises.
+
+    A result it did not ask for (a zero-cost warm-up's cell, :mod:`algorithms._warmup`) is added to
+    the study as a completed trial (Optuna's ``add_trial``), one of the sampler's startup trials.
     """
 
     max_invalid = 100
@@ -75,6 +78,7 @@ class _OptunaSearch:
             sampler = self._sampler(optuna, int(rng.integers(2**31 - 1)))
         self.study = optuna.create_study(direction="maximize", sampler=sampler)
         self._pending: dict[Arch, deque[Any]] = {}  # arch -> its open trials, oldest first
+        self._seen: set[Arch] = set()  # asked or told
         self.failed = 0  # trials told as FAILED (invalid suggestions)
 
     def _sampler(self, optuna: Any, seed: int) -> Any:
@@ -88,11 +92,13 @@ class _OptunaSearch:
                 trial = self.study.ask(self._distributions)
                 arch = self.benchmark.valid_canonical(tuple(int(trial.params[k]) for k in self._distributions))
                 if arch is not None:
+                    self._seen.add(arch)
                     self._pending.setdefault(arch, deque()).append(trial)
                     return arch
                 self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
                 self.failed += 1
             arch = self.benchmark.sample(self.rng)
+            self._seen.add(arch)
             self.study.enqueue_trial({k: v for k, v in zip(self._distributions, arch)})
             self._pending.setdefault(arch, deque()).append(self.study.ask(self._distributions))
         return arch
@@ -100,12 +106,23 @@ class _OptunaSearch:
     def tell(self, arch: Arch, result: Result) -> None:
         arch = tuple(int(a) for a in arch)
         trials = self._pending.get(arch)
+        if not trials and arch not in self._seen:
+            self._given(arch, result)
+            return
         if not trials:
             raise ValueError(f"tell({arch}) answers no open trial of an earlier ask()")
         trial = trials.popleft()
         if not trials:
             del self._pending[arch]
         self.study.tell(trial, self._value(result))
+
+    def _given(self, arch: Arch, result: Result) -> None:
+        """A result it did not ask for (a warm start): a completed trial of the study."""
+        self._seen.add(arch)
+        value = self._value(result)
+        told = {"values": list(value)} if isinstance(value, (list, tuple, np.ndarray)) else {"value": value}
+        params = dict(zip(self._distributions, arch))
+        self.study.add_trial(self._optuna.trial.create_trial(params=params, distributions=self._distributions, **told))
 
     def _value(self, result: Result) -> Any:
         """What the study is told (several values for a multi-objective study, algorithms/mo_peers.py)."""

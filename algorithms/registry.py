@@ -38,6 +38,10 @@ An option renamed declares its old spellings once: ``register(name, renamed=f)``
 spec's options as typed to the current ones (``lanas``: ``fallback=bfs`` is ``empty_leaf=first_leaf``,
 :mod:`algorithms.lanas.options`); a folder written with an old spelling keeps it
 (:func:`harness.grids.as_recorded`), so its runs are found on resume.
+
+Every algorithm takes one more option, ``warmup=PROXY[/N[/K]]``: the zero-cost warm-up of
+:mod:`algorithms._warmup` (its first K proposals are the best of N cells by a zero-cost proxy),
+parsed here once for all and applied by :func:`make` around the algorithm it builds.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.base import Benchmark
+from benchmarks.base import Benchmark, BenchmarkError
 from benchmarks.registration import RegistrationError
 from benchmarks.specs import (
     Option,
@@ -57,6 +61,7 @@ from benchmarks.specs import (
     above,
     at_least,
     between,
+    did_you_mean,
     format_spec,
     one_of,
     split_spec,
@@ -76,6 +81,8 @@ from ._registration import (
     register,
     register_variant,
 )
+from ._warmup import OPTION as WARMUP
+from ._warmup import WarmUp, WarmUpSpec
 
 __all__ = [
     "REGISTRY",
@@ -104,6 +111,7 @@ __all__ = [
     "takes_budget",
     "unavailable",
     "unregister",
+    "warmup",
 ]
 
 
@@ -158,13 +166,26 @@ def _expand(spec: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     variant's spec may name another variant."""
     _load_all()
     shown, raw = split_spec(spec)
+    raw = {k: v for k, v in raw.items() if k != WARMUP}
     name = shown
     fixed: dict[str, Any] = {}
     if shown in REGISTRY.variants:
         name, fixed = resolve(REGISTRY.variants[shown])
     if name not in REGISTRY.entries:
         raise SpecError(unknown_name("algorithm", name, names()))
+    for key in raw:
+        if key not in options(name) and did_you_mean(key, [WARMUP]):
+            raise SpecError(f"algorithm {shown!r} has no option {key!r}; did you mean {WARMUP!r}?")
     return name, fixed, typed_options("algorithm", shown, _renamed(name, raw), options(name))
+
+
+def warmup(spec: str) -> WarmUpSpec | None:
+    """The zero-cost warm-up a spec asks for (``warmup=PROXY[/N[/K]]``, :mod:`algorithms._warmup`), or None."""
+    text = split_spec(spec)[1].get(WARMUP)
+    try:
+        return None if text is None else WarmUpSpec.parse(text)
+    except SpecError as exc:
+        raise SpecError(f"algorithm spec {spec.strip()!r}: {exc}") from None
 
 
 def _renamed(name: str, raw: dict[str, str]) -> dict[str, str]:
@@ -211,7 +232,9 @@ def check(spec: str) -> str:
             and all(k in config and config[k] == v for k, v in own.items())
         ):
             best, covered = variant, own
-    return format_spec(best, {k: v for k, v in config.items() if k not in covered})
+    own = {k: v for k, v in config.items() if k not in covered}
+    warm = warmup(spec)
+    return format_spec(best, own if warm is None else {**own, WARMUP: warm.text()})
 
 
 def takes_budget(cls: type) -> bool:
@@ -221,8 +244,10 @@ def takes_budget(cls: type) -> bool:
 
 def make(spec: str, benchmark: Benchmark, rng: np.random.Generator, *, budget: int | None = None) -> Algorithm:
     """Build the algorithm named by ``spec`` for ``benchmark`` with the run's ``rng``; ``budget`` (the
-    run's sample budget) is passed to a constructor that declares it."""
+    run's sample budget) is passed to a constructor that declares it; a spec's ``warmup`` wraps it
+    in :class:`~algorithms._warmup.WarmUp`."""
     name, opts = resolve(spec)
+    warm = warmup(spec)
     reason = unavailable(name)
     if reason:
         raise SpecError(f"algorithm {name!r} is not available here: {reason}")
@@ -230,6 +255,8 @@ def make(spec: str, benchmark: Benchmark, rng: np.random.Generator, *, budget: i
         cls = REGISTRY.entries[name].cls
         if takes_budget(cls):
             opts["budget"] = budget
-        return cls(benchmark, rng, **opts)
-    except (TypeError, ValueError) as exc:
+        if warm is None:
+            return cls(benchmark, rng, **opts)
+        return WarmUp.start(warm, benchmark, rng, lambda: cls(benchmark, rng, **opts))
+    except (TypeError, ValueError, BenchmarkError) as exc:
         raise SpecError(f"algorithm spec {spec!r}: {exc}") from None

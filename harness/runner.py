@@ -265,6 +265,7 @@ def run(
     try:
         out.meta = {"parallel": parallel, **clock.bind(benchmark)}  # nothing when the clock cannot serve
         state = _Run(out, benchmark, clock, max_repeats, seed)
+        out.meta.update(getattr(state.algo, "run_meta", None) or {})  # e.g. a zero-cost warm-up's cost
         while out.status in (Status.RUNNING, Status.STUCK):  # stuck: what was asked is still told
             if out.status is Status.RUNNING:
                 state.start(parallel, evaluate)

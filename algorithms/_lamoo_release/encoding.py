@@ -46,6 +46,13 @@ class Encoding:
         values = self.value[index] if self.value is not None else index
         return self.benchmark.valid_canonical(tuple(int(v) for v in values))
 
+    def point(self, arch: Arch) -> np.ndarray:
+        """The centre of the part of [0, 1)^d that stands for ``arch`` (the inverse of :meth:`arch`)."""
+        index = np.asarray(arch, dtype=int)
+        if self.value is not None:
+            index = np.argsort(self.value)[index]
+        return (index + 0.5) / self.choices
+
     def archs(self, X: np.ndarray) -> list[Arch | None]:
         return [self.arch(x) for x in X]
 

@@ -20,7 +20,7 @@ def scatter(base: str, evaluators: list[str], agreement: pd.DataFrame, stem: Pat
         ax.scatter(proxy, true, s=2, alpha=0.25, color="#33638d", rasterized=True)
         tau = agreement.loc[agreement["evaluator"] == ev, "kendall_tau"].item()
         ax.set_title(f"{ev}: Kendall τ = {tau:.3f}", fontsize=9)
-        ax.set_xlabel(f"{ev} supernet estimate (%)")
+        ax.set_xlabel(f"{ev} score (percentile)" if ev.startswith(oneshot.ZERO_COST) else f"{ev} supernet estimate (%)")
         ax.set_ylabel(f"{base} validation accuracy (%)")
     return save(fig, stem)
 

@@ -48,7 +48,8 @@ def section(exp: Experiment, fig_dir: Path, table_dir: Path) -> list[str]:
             "",
             "The paper's fourth question: what does searching through a weight-sharing supernet's estimate "
             "(one network holds every operation; a mask picks a cell) save, and what does it lose? The "
-            f"estimates are those Zhao et al. (ICML 2021) published for every cell ({fewshot.CITATION}). "
+            f"estimates are those Zhao et al. (ICML 2021) published for every cell ({fewshot.CITATION}); "
+            "`zc-*` are zero-cost proxies instead, scores of the untrained network (docs/zerocost.md). "
             "Every search is judged on the table's value of the cell it would return.",
             "",
         ]
@@ -80,7 +81,7 @@ def _agreement_lines(exp: Experiment, base: str, proxies: list[str], fig_dir: Pa
     ]
     figure = scatter(base, proxies, agreement, fig_dir / f"oneshot_scatter_{file_safe(base)}")
     return [
-        "**Rank agreement with the truth over all cells** (regret: table optimum − true value of the "
+        "**Rank agreement with the truth over every cell the proxy scores** (regret: table optimum − true value of the "
         "proxy's best cell, and of the best of its 10 best; ties in the estimate in table order).",
         "",
         md_table(["proxy", "cells", "Kendall τ", "Spearman ρ", "regret of best 1", "regret of best 10"], rows),
@@ -113,14 +114,14 @@ def _two_stage_lines(
     exp: Experiment, base: str, group: dict[str, str], proxies: list[str], fig_dir: Path, table_dir: Path
 ) -> list[str]:
     """Search through the proxy, then train the best k cells: final accuracy against GPU-hours."""
-    from benchmarks import fewshot
-
     stages = oneshot.two_stage(exp, base, group)
     if not len(stages):
         return []
     stages = _ordered(stages, exp.specs())
     stages.to_csv(table_dir / f"oneshot_two_stage_{file_safe(base)}.csv", index=False)
-    hours = ", ".join(f"{ev} {fewshot.train_gpu_h(ev):.1f}" for ev in proxies)
+    hours = ", ".join(
+        f"{ev}: {oneshot.setup_gpu_h(ev):.1f} once and {oneshot.query_s(ev):.3g} s a query" for ev in proxies
+    )
     rows = [
         [
             f"`{r.spec}`",
@@ -136,9 +137,9 @@ def _two_stage_lines(
         f"**Two-stage flow** (one-shot LaNAS and the rest): search n samples through the proxy, then train "
         f"its best k cells from scratch (k = {', '.join(sorted({str(k) for k in stages['k'] if k}))}; a table "
         "lookup charged at the table's training time) and return the best; against searching on the "
-        f"truth (every sample trained). GPU-hours include the supernet's training, once: {hours} GPU-hours, "
-        f"and {fewshot.QUERY_S:g} s per proxy query (estimates from the released recipe and the table's "
-        "per-epoch time, `benchmarks/fewshot.py`).",
+        f"truth (every sample trained). Hours include the supernet's training and the proxy's queries ({hours}; "
+        "supernets: GPU estimates from the released recipe and the table's per-epoch time, `benchmarks/fewshot.py`; "
+        "zero-cost proxies: no training, CPU-seconds measured per cell, docs/zerocost.md).",
         "",
         md_table(["algorithm", "searched through", "samples", "final true accuracy (%)", "GPU-hours"], rows),
         "",

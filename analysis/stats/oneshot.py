@@ -24,6 +24,27 @@ AT = (100, 300, 1000)
 TRUTH = "table"
 #: the tables with published supernet estimates (``benchmarks/nb201.py``, option ``evaluator``)
 PUBLISHED = "nb201/"
+#: the zero-cost proxies' evaluators (``evaluator=zc-<proxy>``, ``benchmarks/zerocost/evaluator.py``)
+ZERO_COST = "zc-"
+
+
+def setup_gpu_h(evaluator: str) -> float:
+    """GPU-hours paid once per search through ``evaluator``: a supernet's training; a zero-cost proxy
+    trains nothing."""
+    from benchmarks import fewshot
+
+    return 0.0 if evaluator.startswith(ZERO_COST) else fewshot.train_gpu_h(evaluator)
+
+
+def query_s(evaluator: str) -> float:
+    """Seconds per query through ``evaluator``: a supernet's forward pass (GPU), a zero-cost proxy's
+    measured CPU-seconds per cell."""
+    from benchmarks import fewshot
+    from benchmarks.zerocost import evaluator as zc
+
+    if evaluator.startswith(ZERO_COST):
+        return zc.cost_s(zc.proxy_name(evaluator))
+    return fewshot.QUERY_S
 
 
 def split(bench: str) -> tuple[str, str, dict]:
@@ -43,6 +64,11 @@ def searched_through(bench: str) -> str:
     base, evaluator, _ = split(bench)
     if evaluator in PROXIES and base.startswith(PUBLISHED):
         return f"the published {PROXIES[evaluator]} estimate (Zhao et al., ICML 2021)"
+    if evaluator.startswith(ZERO_COST):
+        return (
+            f"the zero-cost proxy {evaluator.removeprefix(ZERO_COST)} of the untrained network, as a percentile "
+            "of the shipped table's scores (Abdelfattah et al., ICLR 2021; docs/zerocost.md)"
+        )
     if evaluator == "oneshot":
         return "a one-shot supernet trained here (judged on its estimate: no cell was trained from scratch)"
     if "noisy=True" in base or "noisy=true" in base:
@@ -78,11 +104,14 @@ def proxy_values(base: str, evaluator: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rank_agreement(base: str, evaluators: list[str]) -> pd.DataFrame:
-    """Per proxy: Kendall tau and Spearman rho with the truth over every cell, and the true regret of
-    the proxy's best cell and of the best of its 10 best (what training those 10 would find)."""
+    """Per proxy: Kendall tau and Spearman rho with the truth over every cell the proxy scores (a
+    zero-cost table may hold a uniform sample), and the true regret of the proxy's best cell and of the
+    best of its 10 best (what training those 10 would find)."""
     rows = []
     for ev in evaluators:
         proxy, true = proxy_values(base, ev)
+        scored = ~np.isnan(proxy)
+        proxy, true = proxy[scored], true[scored]
         order = np.argsort(-proxy, kind="stable")  # ties in the estimate (2 decimals): in table order
         rows.append(
             {
@@ -163,7 +192,7 @@ def two_stage(exp: Experiment, base: str, group: dict[str, str]) -> pd.DataFrame
                 k = int(opts["k"] or fewshot.DEFAULT_K)
                 best = np.argsort(-t["valid"].to_numpy(float)[:n], kind="stable")[:k]
                 final = float(t["true"].to_numpy(float)[best].max())
-                hours = fewshot.train_gpu_h(ev) + (n * fewshot.QUERY_S + float(train_s[best].sum())) / 3600
+                hours = setup_gpu_h(ev) + (n * query_s(ev) + float(train_s[best].sum())) / 3600
             rows.append(
                 {
                     "spec": spec,
