@@ -101,11 +101,13 @@ class LeafGP:
         self.samples = samples
         self._hyper: tuple[int, tuple[float, float]] | None = None  # (samples then, (θ, η)) last chosen
 
-    def pick(self, cands: np.ndarray) -> int:
-        """Index of the candidate (rows of decisions) of largest expected improvement."""
+    def pick(self, cands: np.ndarray, regrid: bool = True) -> int:
+        """Index of the candidate (rows of decisions) of largest expected improvement; ``regrid``
+        False: (θ, η) as last chosen, whatever the samples told since (one fit, not the grid's)."""
         n = len(self.samples)
         X = np.asarray(self.samples.archs, dtype=np.int64)
-        hyper = None if self._hyper is None or n - self._hyper[0] >= GRID_EVERY else self._hyper[1]
+        stale = self._hyper is None or (regrid and n - self._hyper[0] >= GRID_EVERY)
+        hyper = None if stale or self._hyper is None else self._hyper[1]
         gp = HammingGP(X, self.samples.y, hyper)
         if hyper is None:
             self._hyper = (n, gp.hyper)

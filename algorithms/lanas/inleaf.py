@@ -18,7 +18,9 @@ construction; :data:`KINDS` names every picker and the in-leaf options that take
   discounted-UCB bandit.
 
 ``gp_until=N`` (any of them): while fewer than N samples are told, a Hamming-kernel GP picks the
-leaf's candidate of largest expected improvement first. ``widen`` and ``restart`` change which
+leaf's candidate of largest expected improvement first (``gp_scope=space``: the whole space's);
+``restart_pick=gp``: that GP also picks, over the whole space, where a stopped climb starts again;
+``near_scope=space`` (``local``, ``localbo``): the neighbours of the leaf's best samples wherever they lie. ``widen`` and ``restart`` change which
 samples are parents (:class:`InLeaf`). When the selected leaf gives no candidate, ``handover``
 decides (counted in ``LaNAS.inleaf_fallbacks``; see :class:`~algorithms.lanas.options.InLeafOptions`).
 
@@ -58,12 +60,19 @@ def _model(benchmark: Benchmark) -> PairwiseThompson:
     return PairwiseThompson(benchmark.choices)
 
 
-_LOCAL = ("n_parents", "restart", "handover", "gp_until")  # what the searches from the best samples take
+_LOCAL = (
+    "n_parents",
+    "restart",
+    "handover",
+    "gp_until",
+    "gp_scope",
+    "restart_pick",
+)  # what the searches from the best samples take
 KINDS: dict[str, Kind] = {
     "uniform": Kind(None, ()),
-    "local": Kind(lambda bench, rng, samples: Local(), (*_LOCAL, "widen")),
-    "bo": Kind(lambda bench, rng, samples: BO(_model(bench)), ("handover", "gp_until")),
-    "localbo": Kind(lambda bench, rng, samples: LocalBO(_model(bench)), (*_LOCAL, "widen")),
+    "local": Kind(lambda bench, rng, samples: Local(), (*_LOCAL, "widen", "near_scope")),
+    "bo": Kind(lambda bench, rng, samples: BO(_model(bench)), ("handover", "gp_until", "gp_scope")),
+    "localbo": Kind(lambda bench, rng, samples: LocalBO(_model(bench)), (*_LOCAL, "widen", "near_scope")),
     "climb": Kind(ClimbPicker, _LOCAL),
     "climbbo": Kind(lambda bench, rng, samples: ClimbBO(bench, rng, samples, _model(bench)), _LOCAL),
     "bandit": Kind(lambda bench, rng, samples: BanditPicker(_model(bench)), _LOCAL),
@@ -71,7 +80,7 @@ KINDS: dict[str, Kind] = {
 #: option -> the ``inleaf`` values it takes effect with (the registry's ``applies``)
 APPLIES: dict[str, dict[str, tuple[str, ...]]] = {
     option: {"inleaf": tuple(name for name, kind in KINDS.items() if option in kind.options)}
-    for option in ("n_parents", "widen", "restart", "handover", "gp_until")
+    for option in ("n_parents", "widen", "restart", "handover", "gp_until", "gp_scope", "restart_pick", "near_scope")
 }
 HANDOVERS = ("first_leaf", "leaf_draw", "neighbours")  # ``handover``: see :class:`InLeaf`
 SCAN = 20  # at least this many of the leaf's best samples are scanned for unevaluated neighbours
@@ -88,6 +97,8 @@ def make_inleaf(
     *,
     kind: str,
     gp_until: int,
+    gp_scope: str = "leaf",
+    restart_pick: str = "leaf",
     **parents: Any,
 ) -> InLeaf | PaperDraw:
     """The in-leaf search of one LaNAS run for the in-leaf options (``kind`` is ``inleaf``;
@@ -97,8 +108,8 @@ def make_inleaf(
     if make is None:
         return PaperDraw()
     picker = make(benchmark, rng, samples)
-    if gp_until:
-        picker = GPFirst(gp_until, picker, samples)
+    if gp_until or restart_pick == "gp":
+        picker = GPFirst(gp_until, picker, samples, gp_scope, restart_pick)
     if pool_mode and pool is not None:
         source: PoolSource | RegionSource = PoolSource(benchmark, rng, pool, samples)
     else:
@@ -138,12 +149,14 @@ class InLeaf:
         widen: int,
         restart: int,
         handover: str,
+        near_scope: str = "leaf",
     ) -> None:
         self.picker, self.source, self.benchmark, self.rng, self.samples = picker, source, benchmark, rng, samples
         self.widen, self._stall, self._best = widen, 0, -np.inf
         self.restart, self._climb_stall, self._climb_best = restart, 0, -np.inf
         self._first_parent = 0  # samples before this index are no parents (``restart``)
         self.base_n_parents = self.n_parents = n_parents  # grows with ``widen``
+        self.near_in_region = near_scope == "leaf"
         self.tree: Tree  # set by refresh(), after each rebuild and before any proposal
         self._routed = 0  # samples told since the rebuild and routed to their predicted leaf
         self._new_members: dict[int, list[int]] = {}  # leaf -> the indices of those routed to it

@@ -13,7 +13,8 @@ that :data:`algorithms.lanas.inleaf.KINDS` names.
 - :class:`BanditPicker` (``bandit``): one of ``localbo``, ``local``, ``bo`` and the uniform draw
   per proposal, the arm of :mod:`.bandit`'s discounted UCB;
 - :class:`GPFirst` (``gp_until=N``, over any of them): while fewer than N samples are told, the
-  candidate of largest expected improvement under :mod:`.gp`'s GP first.
+  candidate of largest expected improvement under :mod:`.gp`'s GP first (``gp_scope``: in the
+  leaf or over the whole space); ``restart_pick=gp``: the GP also picks where a climb restarts.
 
 The model is :mod:`.surrogate`'s pairwise Bayesian linear model, fitted on every sample. A picker
 is told every value (:meth:`Picker.tell`), hears of rebuilds, restarts and the end of each proposal,
@@ -44,6 +45,7 @@ class Search(Protocol):
     rng: np.random.Generator
     samples: SampleView
     n_parents: int  # the leaf's best samples whose neighbours are candidates
+    near_in_region: bool  # ``near_scope=leaf``: those neighbours only in the leaf's region
 
     @property
     def scan(self) -> int:
@@ -86,7 +88,7 @@ class Uniform(Picker):
 
 class Local(Picker):
     def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
-        cands = search.source.near(leaf, search.leaf_samples(leaf), search.scan, 1, in_region)
+        cands = search.source.near(leaf, search.leaf_samples(leaf), search.scan, 1, in_region and search.near_in_region)
         return None if cands is None else search.source.take(cands, int(search.rng.integers(len(cands))))
 
 
@@ -111,8 +113,9 @@ class Modelled(Picker):
 
 class LocalBO(Modelled):
     def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
+        inside = in_region and search.near_in_region
         return self.best(
-            search, search.source.near(leaf, search.leaf_samples(leaf), search.scan, search.n_parents, in_region)
+            search, search.source.near(leaf, search.leaf_samples(leaf), search.scan, search.n_parents, inside)
         )
 
 
@@ -193,17 +196,34 @@ class BanditPicker(Modelled):
 class GPFirst(Picker):
     """``gp_until``: while ``2 <= samples < until``, the GP's pick among the source's GP candidates
     (the in-region neighbours of the leaf's best ``n_parents`` samples and a random part of the
-    region on a pool) comes first; otherwise, and when it finds none, ``then``'s."""
+    region on a pool; ``scope="space"``: a random part of the whole space and those neighbours
+    wherever they lie) comes first; otherwise, and when it finds none, ``then``'s.
+    ``restart_pick="gp"``: the first proposal after a ``restart`` from ``until`` samples on is the
+    GP's pick over the whole space (fitted on every sample, (θ, η) as last chosen)."""
 
-    def __init__(self, until: int, then: Picker, samples: SampleView) -> None:
+    def __init__(
+        self, until: int, then: Picker, samples: SampleView, scope: str = "leaf", restart_pick: str = "leaf"
+    ) -> None:
         self.until, self.then, self.gp = until, then, LeafGP(samples)
+        self.scope, self.restart_pick, self._restarted = scope, restart_pick, False
         self.moves_locally = then.moves_locally
 
     def __call__(self, search: Search, leaf: int, in_region: bool) -> Found | None:
-        if in_region and 2 <= len(search.samples) < self.until:
-            cands = search.source.for_gp(leaf, search.leaf_samples(leaf)[: search.n_parents])
+        n = len(search.samples)
+        if in_region and 2 <= n < self.until:
+            parents = search.leaf_samples(leaf)[: search.n_parents]
+            if self.scope == "space":
+                cands = search.source.anywhere(parents)
+            else:
+                cands = search.source.for_gp(leaf, parents)
             if cands is not None:
+                self._restarted = False  # the GP picks every proposal here anyway
                 return search.source.take(cands, self.gp.pick(cands.archs))
+        if in_region and self._restarted and n >= max(self.until, 2):
+            self._restarted = False
+            cands = search.source.anywhere(np.zeros(0, dtype=np.int64))
+            if cands is not None:
+                return search.source.take(cands, self.gp.pick(cands.archs, regrid=False))
         return self.then(search, leaf, in_region)
 
     def tell(self, arch: Arch, y: float) -> None:
@@ -213,6 +233,7 @@ class GPFirst(Picker):
         self.then.refresh()
 
     def restart(self) -> None:
+        self._restarted = self.restart_pick == "gp"
         self.then.restart()
 
     def settle(self, arch: Arch | None) -> None:

@@ -9,7 +9,8 @@ a picker of :mod:`.inleaf_pickers`).
 
 Both offer the same candidate sets: the whole region (:meth:`~PoolSource.region`), the one-decision
 neighbours of the leaf's best samples (:meth:`~PoolSource.near`), the GP's set
-(:meth:`~PoolSource.for_gp`) and one uniform draw (:meth:`~PoolSource.draw`); and both take what
+(:meth:`~PoolSource.for_gp`), the GP's set over the whole space (:meth:`~PoolSource.anywhere`)
+and one uniform draw (:meth:`~PoolSource.draw`); and both take what
 a picker chose (:meth:`~PoolSource.take`, :meth:`~PoolSource.take_arch`), marking its row
 unavailable where the space has a pool.
 
@@ -135,6 +136,17 @@ class PoolSource:
             bucket = np.union1d(bucket, rows[pool.leaves(rows) == leaf])
         return self._of_rows(bucket)
 
+    def anywhere(self, parents: np.ndarray) -> Candidates | None:
+        """A random :data:`GP_CANDIDATES` of every available row and the neighbours of ``parents``
+        wherever they lie (``gp_scope=space``, ``restart_pick=gp``)."""
+        rows = np.flatnonzero(self.pool.available)
+        if len(rows) > GP_CANDIDATES:
+            rows = rows[np.sort(self.rng.choice(len(rows), GP_CANDIDATES, replace=False))]
+        if len(parents):
+            near, _ = stored_changes(np.array([self.samples.archs[i] for i in parents]), self.pool)
+            rows = np.union1d(rows, near[self.pool.available[near]])
+        return self._of_rows(rows)
+
     def near(self, leaf: int, order: np.ndarray, scan: int, k: int, in_region: bool) -> Candidates | None:
         """The unevaluated one-decision neighbours (in the leaf's region unless ``in_region`` is
         False) of the first ``k`` of the leaf's best ``scan`` samples (``order``, best first) that
@@ -201,6 +213,20 @@ class RegionSource:
 
     def for_gp(self, leaf: int, parents: np.ndarray) -> Candidates | None:
         return self.region(leaf)
+
+    def anywhere(self, parents: np.ndarray) -> Candidates | None:
+        """:data:`N_REGION_CANDIDATES` unseen draws of ``benchmark.sample`` and the unseen
+        one-decision neighbours of ``parents``."""
+        seen, found = self.samples.seen, []
+        for _ in range(self.max_tries):
+            if len(found) == N_REGION_CANDIDATES:
+                break
+            arch = self.benchmark.sample(self.rng)
+            if arch not in seen and arch not in found:
+                found.append(arch)
+        for i in parents:
+            found.extend(c for c in one_decision_neighbours(self.benchmark, self.samples.archs[i]) if c not in seen)
+        return Candidates(np.asarray(list(dict.fromkeys(found)))) if found else None
 
     def near(self, leaf: int, order: np.ndarray, scan: int, k: int, in_region: bool) -> Candidates | None:
         """As :meth:`PoolSource.near`, parent by parent, stopping at the ``k``-th that has any."""

@@ -96,6 +96,16 @@ class InLeafOptions(NamedTuple):
     #: while fewer samples than this are told, a Hamming-kernel GP's expected improvement picks
     #: among the selected leaf's unevaluated candidates first (:mod:`.gp`; 0: never)
     gp_until: int = 0
+    #: where the GP of ``gp_until`` looks: ``"leaf"`` (the selected leaf's rows and the in-region
+    #: neighbours of its best samples) or ``"space"`` (a random part of the whole space and those
+    #: neighbours wherever they lie: the leaf only says around which samples to look closely)
+    gp_scope: str = "leaf"
+    #: where a climb stopped by ``restart`` starts again: ``"leaf"`` (from the selected leaf, by the
+    #: ``handover``) or ``"gp"`` (the GP's expected-improvement pick over the whole space)
+    restart_pick: str = "leaf"
+    #: ``local``, ``localbo``: the neighbours of the leaf's best samples that are candidates,
+    #: ``"leaf"`` (those in its region) or ``"space"`` (all, as local search's)
+    near_scope: str = "leaf"
 
 
 class SamplingOptions(NamedTuple):
@@ -139,6 +149,9 @@ LIMITS: dict[str, Limit] = {
     "restart": at_least(0),
     "handover": one_of(*HANDOVERS),
     "gp_until": at_least(0),
+    "gp_scope": one_of("leaf", "space"),
+    "restart_pick": one_of("leaf", "gp"),
+    "near_scope": one_of("leaf", "space"),
     "scale": one_of(*SCALES),
 }
 

@@ -32,6 +32,9 @@ RANK_OPTIONS = [
     "lanas-plus:inleaf=climbbo",
     "lanas-plus:inleaf=bandit",
     "lanas-plus:gp_until=40,inleaf=bandit",
+    "lanas-plus:gp_until=40,gp_scope=space",
+    "lanas-plus:gp_until=20,restart=5,restart_pick=gp",
+    "lanas-plus:near_scope=space",
 ]
 CHEAPER = {"lanas-release": "lanas-release:adam_epochs=200,adam_refit_epochs=30"}
 

@@ -17,7 +17,16 @@ from benchmarks.base import Result
 from harness.runner import run
 from tests.synthetic import linear_table
 
-VALUES = {"n_parents": 4, "widen": 5, "restart": 7, "handover": "leaf_draw", "gp_until": 30}
+VALUES = {
+    "n_parents": 4,
+    "widen": 5,
+    "restart": 7,
+    "handover": "leaf_draw",
+    "gp_until": 30,
+    "gp_scope": "space",
+    "restart_pick": "gp",
+    "near_scope": "space",
+}
 
 
 def answer(bench, arch) -> Result:

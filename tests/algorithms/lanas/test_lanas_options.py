@@ -215,6 +215,6 @@ def test_the_groups_hold_the_options_as_given(synthetic):
         np.random.default_rng(0),
     )
     assert algo.sampling_options.empty_leaf == "first_leaf" and algo.sampling_options.max_tries == 1000
-    assert tuple(algo.inleaf_options) == ("localbo", 4, 9, 0, "first_leaf", 0)
+    assert tuple(algo.inleaf_options) == ("localbo", 4, 9, 0, "first_leaf", 0, "leaf", "leaf", "leaf")
     assert algo.regressor_options.kind == "ridge" and algo.regressor_options.ridge_alpha == 2.0
     assert algo.tree_options.unsampled_node == "by_sign" and algo.tree_options.height == 5
