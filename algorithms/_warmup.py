@@ -1,5 +1,5 @@
 """Zero-cost warm-up of any algorithm: Abdelfattah, Mehrotra, Dudziak, Lane, "Zero-Cost Proxies for
-Lightweight NAS", ICLR 2021, Sec. 5 ("zero-cost warmup"): score N random architectures with a
+Lightweight NAS", ICLR 2021, their "zero-cost warmup": score N random architectures with a
 proxy, evaluate the best k first, and let the search start from them.
 
 Any algorithm spec takes ``warmup=PROXY[/N[/K]]`` (``evolution:warmup=synflow``,

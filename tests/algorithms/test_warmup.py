@@ -53,9 +53,13 @@ def test_a_table_of_other_architectures_is_refused_in_one_line(synthetic):
 
 
 def test_cells_the_table_lacks_need_torch_said_in_one_line(nb201, monkeypatch):
+    table = zc.shipped()
+    partial = next((p for p in table.values if table.covered(p) < len(table.done[p])), None)
+    if partial is None:
+        pytest.skip("the shipped table scores every cell with every proxy")
     monkeypatch.setattr(zc, "find_spec", lambda name: None)  # as without torch
     with pytest.raises(algorithms.SpecError, match="needs torch") as err:
-        algorithms.make("random:warmup=synflow/15625/5", nb201, np.random.default_rng(0))
+        algorithms.make(f"random:warmup={partial}/15625/5", nb201, np.random.default_rng(0))
     assert "\n" not in str(err.value)
 
 
