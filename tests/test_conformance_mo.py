@@ -115,10 +115,11 @@ def test_lamoo_on_a_real_table():
     assert r.algorithm.nodes and len(r.algorithm.nodes) > 1  # the tree split
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", [s for s in MO if s not in BUDGET and s not in SLOW])
 def test_mo_on_accuracy_against_flops(spec):
     """A real table's pair whose cost column takes 28 values only (ties everywhere): each search
-    runs its budget and the runner records the table's FLOPs of every cell."""
+    runs its budget and the runner records the table's FLOPs of every cell (the GP searches, seconds
+    per trial, meet real pairs in their own conformance tests)."""
     bench = registry.make("nb201/cifar10-valid:objectives=valid+flops")
     budget = BUDGET.get(spec.partition(":")[0], 20)
     r = run(bench, spec, seed=0, budget=budget)
