@@ -217,7 +217,7 @@ class RegionSource:
     def anywhere(self, parents: np.ndarray) -> Candidates | None:
         """:data:`N_REGION_CANDIDATES` unseen draws of ``benchmark.sample`` and the unseen
         one-decision neighbours of ``parents``."""
-        seen, found = self.samples.seen, []
+        seen, found = self.samples.seen, list[Arch]()
         for _ in range(self.max_tries):
             if len(found) == N_REGION_CANDIDATES:
                 break

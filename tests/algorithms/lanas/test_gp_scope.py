@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from algorithms.lanas import LaNAS
-from algorithms.lanas.inleaf_source import GP_CANDIDATES, PoolSource
+from algorithms.lanas.inleaf_source import GP_CANDIDATES, PoolSource, RegionSource, one_decision_neighbours
 from algorithms.lanas.pool import Pool
 from algorithms.lanas.samples import Samples
 from benchmarks.base import Result
@@ -54,12 +54,37 @@ def test_anywhere_draws_from_every_available_row_and_the_parents_neighbours(synt
     assert len(cands) >= min(GP_CANDIDATES, int(pool.available.sum()))
 
 
-@pytest.mark.parametrize("spec", ["lanas-gp:gp_scope=space", "lanas-gp:restart_pick=gp"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "lanas-gp:gp_scope=space",
+        "lanas-gp:restart_pick=gp",
+        # the rejection sampler's candidates (RegionSource)
+        pytest.param("lanas-gp:gp_scope=space,sampler=reject", marks=pytest.mark.slow),
+        pytest.param("lanas-gp:restart_pick=gp,restart=10,sampler=reject", marks=pytest.mark.slow),
+    ],
+)
 def test_the_options_are_deterministic_and_never_repeat(spec, synthetic):
     first = run(synthetic, spec, seed=4, budget=150).rows["arch"]
     assert first == run(synthetic, spec, seed=4, budget=150).rows["arch"]
     assert len(set(first)) == len(first) == 150
     assert first != run(synthetic, spec, seed=5, budget=150).rows["arch"]
+
+
+def test_the_rejection_samplers_anywhere_is_unseen_draws_and_neighbours(synthetic):
+    algo = LaNAS(synthetic, np.random.default_rng(0), inleaf="localbo", gp_until=30, sampler="reject")
+    for _ in range(12):
+        arch = algo.ask()
+        assert arch is not None
+        algo.tell(arch, answer(synthetic, arch))
+    source = algo._inleaf.source
+    assert isinstance(source, RegionSource)
+    cands = source.anywhere(np.array([0]))
+    assert cands is not None
+    archs = [tuple(int(v) for v in a) for a in cands.archs]
+    assert len(set(archs)) == len(archs) and not set(archs) & algo.samples.seen
+    near = set(one_decision_neighbours(synthetic, algo.samples.archs[0])) - algo.samples.seen
+    assert near <= set(archs) and len(archs) > len(near)
 
 
 def test_restart_pick_acts_only_at_restarts_after_the_gp(synthetic):
