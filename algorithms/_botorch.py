@@ -29,12 +29,26 @@ def botorch_unavailable() -> str | None:
     return BOTORCH_HINT if missing else None
 
 
+def no_compiled_kernels() -> None:
+    """BoTorch's log-EHVI acquisitions compile an optional fused C++ kernel on first use
+    (``torch.utils.cpp_extension``: a compiler and ninja, tens of seconds, ``-march=native``), and a
+    compile killed half-way leaves a lock on which every later process waits forever. The searches
+    use BoTorch's pure-Python path instead (the same computation; the kernel only fuses its steps),
+    so a run does not depend on a compiler, on the machine's CPU or on a stale lock."""
+    from botorch.acquisition.multi_objective import logei
+
+    if hasattr(logei, "_load_attempted"):  # BoTorch 0.18: tried once, then the Python path
+        logei._load_attempted = True
+
+
 @contextmanager
 def seeded_torch(rng: np.random.Generator) -> Iterator[None]:
     """torch's global generator seeded from ``rng`` inside, and restored on leaving (GP fits and
     BoTorch's samplers draw from it); BoTorch's warnings (numerics advice, input checks) silenced:
-    an algorithm does not print."""
+    an algorithm does not print; BoTorch's compiled kernels off (:func:`no_compiled_kernels`)."""
     import torch
+
+    no_compiled_kernels()
 
     with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
         warnings.simplefilter("ignore")

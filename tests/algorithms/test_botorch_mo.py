@@ -111,3 +111,18 @@ def test_without_botorch_one_line_says_how_to_install(table, monkeypatch):
         assert algorithms.unavailable(name) == BOTORCH_HINT
         with pytest.raises(SpecError, match="pip install botorch==0.18.1"):
             algorithms.make(name, table, np.random.default_rng(0))
+
+
+def test_no_compiled_kernel_is_built(table, monkeypatch):
+    """BoTorch's optional fused kernel is compiled on first use; a compile killed half-way leaves a
+    lock that hangs every later process. The searches never ask for it."""
+    import torch.utils.cpp_extension
+    from botorch.acquisition.multi_objective import logei
+
+    monkeypatch.setattr(logei, "_load_attempted", False)  # as in a fresh process
+    monkeypatch.setattr(logei, "_C", None)
+    compiles: list[str] = []
+    monkeypatch.setattr(torch.utils.cpp_extension, "load", lambda name, **_: compiles.append(name))
+    r = run(table, "botorch-qnehvi:candidates=50", seed=0, budget=11)
+    assert r.status == "budget" and r.samples == 11, r.error
+    assert compiles == [] and logei._C is None
