@@ -64,7 +64,7 @@ class LaNAS:
       proposals per selection round, each adding a pending visit along its path; not in the
       release) and ``scale`` (``"value"``, the paper, or ``"rank"``: models fit rank quantiles);
     - the in-leaf search (:class:`~.options.InLeafOptions`): ``inleaf``, ``n_parents``, ``widen``,
-      ``restart``, ``handover``, ``gp_until``;
+      ``restart``, ``handover``, ``gp_until``, ``gp_scope``, ``restart_pick``, ``near_scope``;
     - sampling (:class:`~.options.SamplingOptions`): ``sampler``, ``max_tries``, ``empty_leaf``.
 
     The signature is derived from these groups (:func:`.options.signature`): a new option is a

@@ -55,20 +55,20 @@ def test_anywhere_draws_from_every_available_row_and_the_parents_neighbours(synt
 
 
 @pytest.mark.parametrize(
-    "spec",
+    "spec, budget",
     [
-        "lanas-gp:gp_scope=space",
-        "lanas-gp:restart_pick=gp",
-        # the rejection sampler's candidates (RegionSource)
-        pytest.param("lanas-gp:gp_scope=space,sampler=reject", marks=pytest.mark.slow),
-        pytest.param("lanas-gp:restart_pick=gp,restart=10,sampler=reject", marks=pytest.mark.slow),
+        ("lanas-gp:gp_scope=space", 150),
+        ("lanas-gp:restart_pick=gp", 150),
+        # the rejection sampler's candidates (RegionSource): a shorter GP phase, so a shorter run
+        pytest.param("lanas-plus:gp_until=30,gp_scope=space,sampler=reject", 60, marks=pytest.mark.slow),
+        pytest.param("lanas-plus:gp_until=30,restart_pick=gp,restart=10,sampler=reject", 80, marks=pytest.mark.slow),
     ],
 )
-def test_the_options_are_deterministic_and_never_repeat(spec, synthetic):
-    first = run(synthetic, spec, seed=4, budget=150).rows["arch"]
-    assert first == run(synthetic, spec, seed=4, budget=150).rows["arch"]
-    assert len(set(first)) == len(first) == 150
-    assert first != run(synthetic, spec, seed=5, budget=150).rows["arch"]
+def test_the_options_are_deterministic_and_never_repeat(spec, budget, synthetic):
+    first = run(synthetic, spec, seed=4, budget=budget).rows["arch"]
+    assert first == run(synthetic, spec, seed=4, budget=budget).rows["arch"]
+    assert len(set(first)) == len(first) == budget
+    assert first != run(synthetic, spec, seed=5, budget=budget).rows["arch"]
 
 
 def test_the_rejection_samplers_anywhere_is_unseen_draws_and_neighbours(synthetic):
