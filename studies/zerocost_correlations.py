@@ -96,14 +96,19 @@ def figure(t, acc: np.ndarray, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     shown = [p for p in PROXIES if t.done[p].sum() >= 10]
-    fig, axes = plt.subplots(1, len(shown), figsize=(2.4 * len(shown), 2.6), sharey=True, squeeze=False)
-    for ax, p in zip(axes[0], shown):
+    cols = 3
+    nrows = -(-len(shown) // cols)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.7 * nrows), sharey=True, squeeze=False)
+    for ax, p in zip(axes.flat, shown):
         rows = np.flatnonzero(t.done[p])
         r = rankdata(np.nan_to_num(t.values[p][rows], nan=-np.inf)) / len(rows)
         ax.scatter(r, acc[rows], s=2, alpha=0.3, rasterized=True)
-        ax.set_title(f"{p} ({len(rows):,})", fontsize=9)
+        ax.set_title(f"{p} ({len(rows):,} cells)", fontsize=9)
         ax.set_xlabel("score rank (fraction)", fontsize=8)
-    axes[0][0].set_ylabel("CIFAR-10 valid. acc. (%)")
+    for ax in axes.flat[len(shown) :]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel("CIFAR-10 valid. acc. (%)", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
