@@ -25,6 +25,7 @@ import numpy as np
 
 from analysis.load import load
 from analysis.stats import censored
+from analysis.stats.ranking import at_checkpoint
 from analysis.stats.tables import hitting_times
 from harness.results import read_meta
 
@@ -52,10 +53,6 @@ def proxy_cost(runs: Path) -> dict[str, float]:
     return out
 
 
-def at_budget(times: np.ndarray, budget: int) -> np.ndarray:
-    return np.where(times <= budget, times, np.inf)
-
-
 def cell(times: np.ndarray, budget: int) -> str:
     median = censored.km_median(times, budget)
     mean = censored.restricted_mean(times, budget)
@@ -73,8 +70,8 @@ def rows(exp, proxy: str) -> list[list[str]]:
                 continue
             for target in TARGETS:
                 for budget in BUDGETS:
-                    plain = at_budget(times[algo][target], budget)
-                    warm = at_budget(times[warm_spec][target], budget)
+                    plain = at_checkpoint(times[algo][target], budget)
+                    warm = at_checkpoint(times[warm_spec][target], budget)
                     ratio, lo, hi = censored.speedup(warm, plain, budget)
                     pvalues.append(censored.mann_whitney(warm, plain, budget))
                     label = censored.TARGET_LABELS[target]
